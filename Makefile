@@ -1,0 +1,38 @@
+# The two commands of the README. Everything else is a helper for them.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup install clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# The embedded default: SQLite, a broker kept in ./var (no server), a real Celery worker.
+setup: export DEBUG ?= true
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_catalogue
+	$(PY) manage.py seed_demo
+
+run: export DEBUG ?= true
+run: setup
+	@bash -c '\
+	  $(PY) -m celery -A project worker --beat --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
+	  echo; echo "Celery worker started (pid $$worker, log in var/worker.log)."; \
+	  echo "The tracker is at http://$(HOST):$(PORT)/  (demo logins above; stop with Ctrl+C)"; echo; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)'
+
+test: export SECRET_KEY ?= test-only-secret-key
+test: install
+	$(PY) -m pytest
+
+clean:
+	rm -rf var staticfiles .pytest_cache

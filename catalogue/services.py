@@ -1,0 +1,53 @@
+"""Writes to the catalogue. Views, commands and tasks call these; nothing else saves catalogue rows."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from catalogue import loading
+from catalogue.models import Area, Source, SourceAvailability
+
+
+@transaction.atomic
+def catalogue_load(*, data_dir: Path = loading.DATA_DIR) -> loading.LoadReport:
+    """Loads or updates all catalogue content and reference data, all or nothing."""
+    report = loading.LoadReport()
+    vocab = loading.load_vocabulary(report, data_dir)
+    loading.load_sources(report, vocab, data_dir)
+    loading.load_countries(report, data_dir)
+    loading.load_languages(report)
+    loading.load_gss_prefixes(report, data_dir)
+    return report
+
+
+@dataclass(frozen=True)
+class AvailabilityAnswer:
+    source: Source
+    available: str
+    notes: str
+
+
+@transaction.atomic
+def availability_record(*, area: Area, answers: list[AvailabilityAnswer], user: AbstractBaseUser) -> int:
+    """Records the coordinator's Appendix 3 answers for an area; returns how many changed.
+
+    Only answers that differ from what is stored are written, so who-and-when stays true.
+    """
+    stored = {a.source_id: a for a in SourceAvailability.objects.filter(area=area).select_for_update()}
+    changed = 0
+    for answer in answers:
+        if answer.source.stage != Source.Stage.QUALITATIVE:
+            raise ValidationError(f"{answer.source} is not an Appendix 3 source.")
+        row = stored.get(answer.source.pk) or SourceAvailability(area=area, source=answer.source)
+        if row.pk and row.available == answer.available and row.notes == answer.notes:
+            continue
+        row.available = answer.available
+        row.notes = answer.notes
+        row.updated_by = user
+        row.full_clean()
+        row.save()
+        changed += 1
+    return changed

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from project import views
+
+admin.site.site_header = "Migration data tracker administration"
+admin.site.site_title = "Migration data tracker"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("catalogue/", include("catalogue.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,119 @@
+"""Shared personas: coordinator, agency A contact, agency B contact, DPO, anonymous.
+
+The catalogue is loaded once per test database; each test runs in a transaction rolled back
+afterwards, so tests may change catalogue rows freely.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+
+from catalogue.models import Agency, Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
+from project import roles
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_catalogue", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Production serves hashed file names from a manifest built by collectstatic; tests don't build it."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+def make_user(username: str, role: str | None):
+    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-only", first_name=username.title())
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def area(db):
+    return Area.objects.create(name="Testborough", slug="testborough", gss_code="E06000099")
+
+
+@pytest.fixture
+def agency_a(area):
+    return Agency.objects.create(name="Agency A School", area=area, organisation_type=OrganisationType.objects.get(code="secondary-school"))
+
+
+@pytest.fixture
+def agency_b(area):
+    return Agency.objects.create(name="Agency B Trust", area=area, organisation_type=OrganisationType.objects.get(code="nhs-acute-trust"))
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_user("coordinator", roles.COORDINATOR)
+
+
+@pytest.fixture
+def dpo(db):
+    return make_user("dpo", roles.DPO)
+
+
+@pytest.fixture
+def contact_a(agency_a):
+    user = make_user("contact_a", roles.AGENCY_CONTACT)
+    agency_a.contacts.add(user)
+    return user
+
+
+@pytest.fixture
+def contact_b(agency_b):
+    user = make_user("contact_b", roles.AGENCY_CONTACT)
+    agency_b.contacts.add(user)
+    return user
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(coordinator):
+    return client_for(coordinator)
+
+
+@pytest.fixture
+def dpo_client(dpo):
+    return client_for(dpo)
+
+
+@pytest.fixture
+def contact_a_client(contact_a):
+    return client_for(contact_a)
+
+
+@pytest.fixture
+def contact_b_client(contact_b):
+    return client_for(contact_b)
+
+
+@pytest.fixture
+def add_sources(db):
+    """Adds n locally created sources with levels and fields, to show a page's query count
+    does not grow with its rows."""
+
+    def add(n: int) -> None:
+        theme = Theme.objects.get(code="population")
+        levels = list(GeographyLevel.objects.filter(code__in=["ward", "local-authority"]))
+        fields = list(Field.objects.filter(kind="key"))
+        for i in range(n):
+            source = Source.objects.create(
+                slug=f"extra-{i}", title=f"Extra source {i}", stage=("local", "qualitative")[i % 2], theme=theme, summary="Added for a test.",
+                frequency="annual", access_route="request-local-agency", measure="service-activity",
+                caveats="One.\n\nTwo.",
+            )
+            source.geography_levels.set(levels)
+            SourceField.objects.bulk_create(SourceField(source=source, field=f, availability="carried") for f in fields)
+
+    return add
