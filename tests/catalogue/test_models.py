@@ -27,7 +27,7 @@ def test_a_locally_added_source_needs_no_appendix_but_cannot_have_a_row_alone():
 def test_field_availability_is_constrained():
     link = SourceField.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
-        SourceField.objects.filter(pk=link.pk).update(availability="sometimes")
+        SourceField.objects.filter(pk=link.pk).update(availability="maybe")
 
 
 def test_area_codes_must_look_like_gss_codes():
