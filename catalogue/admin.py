@@ -35,7 +35,7 @@ class DefinitionAdmin(admin.ModelAdmin):
 
 @admin.register(models.OrganisationType)
 class OrganisationTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "group", "in_partner_table"]
+    list_display = ["name", "code", "group", "in_partner_table", "response_working_days"]
     list_filter = ["group", "in_partner_table"]
     search_fields = ["name"]
 
@@ -55,10 +55,13 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(models.Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation_type", "area"]
+    list_display = ["name", "organisation_type", "area", "response_working_days"]
     list_filter = ["area", "organisation_type__group"]
     search_fields = ["name"]
-    filter_horizontal = ["contacts"]
+
+    def has_add_permission(self, request):
+        # Agencies need their contacts' group: create them with services.agency_create (seed or shell).
+        return False
 
 
 @admin.register(models.SourceAvailability)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from catalogue.models import Agency, Area, OrganisationType, Source, SourceAvailability
+from catalogue.services import agency_contact_add, agency_create
 from project import roles
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -47,11 +48,10 @@ CATALOGUE_MODELS = ["source", "sourcefield", "definition", "field", "organisatio
 def demo_seed() -> list[tuple[str, str]]:
     area, _ = Area.objects.update_or_create(slug=AREA["slug"], defaults=AREA)
     types = {t.code: t for t in OrganisationType.objects.all()}
-    agencies = {}
+    agencies = {a.name: a for a in Agency.objects.filter(area=area)}
     for name, type_code in AGENCIES:
-        agencies[name], _ = Agency.objects.update_or_create(
-            area=area, name=name, defaults={"organisation_type": types[type_code]}
-        )
+        if name not in agencies:
+            agencies[name] = agency_create(name=name, organisation_type=types[type_code], area=area)
 
     # The coordinator keeps the catalogue in the admin site.
     coordinator_group = Group.objects.get(name=roles.COORDINATOR)
@@ -72,7 +72,7 @@ def demo_seed() -> list[tuple[str, str]]:
         user.save()
         user.groups.add(Group.objects.get(name=role))
         for agency_name in agency_names:
-            agencies[agency_name].contacts.add(user)
+            agency_contact_add(agency=agencies[agency_name], user=user)
         created.append((role, username))
 
     coordinator = User.objects.get(username="coordinator")

@@ -149,7 +149,11 @@ def load_vocabulary(report: LoadReport, data_dir: Path) -> dict:
         OrganisationType,
         "code",
         [
-            {**_pick(r, "code", "name", "group"), "in_partner_table": bool(r.get("in_partner_table", True))}
+            {
+                **_pick(r, "code", "name", "group"),
+                "in_partner_table": bool(r.get("in_partner_table", True)),
+                "response_working_days": int(r.get("response_working_days", 20)),
+            }
             for r in read_yaml("organisation_types.yaml", data_dir)
         ],
         report,

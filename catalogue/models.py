@@ -8,6 +8,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Q
 
@@ -82,10 +83,18 @@ class OrganisationType(models.Model):
     in_partner_table = models.BooleanField(
         default=True, help_text="Listed in the toolkit's suggested partners table (2.1.1)."
     )
+    response_working_days = models.PositiveSmallIntegerField(
+        default=20, help_text="Working days agencies of this type have to answer a data request."
+    )
     seed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["group", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response_working_days__gte=1, response_working_days__lte=120), name="orgtype_response_days_range"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -288,7 +297,12 @@ class Agency(models.Model):
     name = models.CharField(max_length=200)
     organisation_type = models.ForeignKey(OrganisationType, on_delete=models.PROTECT, related_name="agencies")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="agencies")
-    contacts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="agencies")
+    # The agency's contacts are the members of this group; object permissions on the agency's
+    # requests are granted to the group, so adding or removing a contact is one membership change.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency", editable=False)
+    response_working_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Working days this agency has to reply; blank for its organisation type's default."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -299,6 +313,13 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def contacts(self):
+        return self.group.user_set
+
+    def allowed_working_days(self) -> int:
+        return self.response_working_days or self.organisation_type.response_working_days
 
 
 class SourceAvailability(models.Model):

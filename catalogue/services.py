@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalogue import loading
-from catalogue.models import Area, Source, SourceAvailability
+from catalogue.models import Agency, Area, OrganisationType, Source, SourceAvailability
+from project import roles
 
 
 @transaction.atomic
@@ -51,3 +52,20 @@ def availability_record(*, area: Area, answers: list[AvailabilityAnswer], user: 
         row.save()
         changed += 1
     return changed
+
+
+@transaction.atomic
+def agency_create(*, name: str, organisation_type: OrganisationType, area: Area, response_working_days: int | None = None) -> Agency:
+    """Creates an agency with the group that holds its contacts and their object permissions."""
+    agency = Agency(name=name, organisation_type=organisation_type, area=area, response_working_days=response_working_days)
+    agency.group = Group.objects.create(name=f"agency:{agency.public_id}")
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+def agency_contact_add(*, agency: Agency, user: AbstractBaseUser) -> None:
+    """Makes the user a contact of the agency (they must have the Agency contact role)."""
+    if not roles.is_agency_contact(user):
+        raise ValidationError(f"{user} needs the {roles.AGENCY_CONTACT} role before joining an agency.")
+    agency.group.user_set.add(user)

@@ -1,3 +1,4 @@
+from notifications.selectors import unread_count
 from project import roles as role_checks
 
 
@@ -8,3 +9,7 @@ def roles(request):
         "is_dpo": role_checks.is_dpo(user),
         "is_agency_contact": role_checks.is_agency_contact(user),
     }
+
+
+def notifications(request):
+    return {"unread_notifications": unread_count(request.user)}

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "django_filters",
+    "notifications",
     "catalogue",
     "sharing",
     "requests_app",
@@ -67,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "project.context_processors.roles",
+                "project.context_processors.notifications",
             ],
         },
     },
@@ -153,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalogue.tasks.record_worker_heartbeat",
         "schedule": 60.0,
     },
+    "send-request-chasers": {
+        "task": "requests_app.tasks.send_request_chasers",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "note-public-releases-due": {
         "task": "catalogue.tasks.note_public_releases_due",
         "schedule": crontab(hour=6, minute=0),
@@ -163,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
 # Counts below this are never shown in outputs (overridable per request and per agreement).
 TRACKER_REPORTING_THRESHOLD = env.int("TRACKER_REPORTING_THRESHOLD", default=10)
 TRACKER_UPLOAD_MAX_BYTES = env.int("TRACKER_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Agencies get a reminder this many working days before a request is due.
+TRACKER_REMINDER_WORKING_DAYS = env.int("TRACKER_REMINDER_WORKING_DAYS", default=5)
+# Links in emails point here.
+TRACKER_BASE_URL = env.str("TRACKER_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from catalogue.models import Agency, Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
+from catalogue.services import agency_contact_add, agency_create
+from catalogue.models import Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
 from project import roles
 
 
@@ -40,12 +41,12 @@ def area(db):
 
 @pytest.fixture
 def agency_a(area):
-    return Agency.objects.create(name="Agency A School", area=area, organisation_type=OrganisationType.objects.get(code="secondary-school"))
+    return agency_create(name="Agency A School", area=area, organisation_type=OrganisationType.objects.get(code="secondary-school"))
 
 
 @pytest.fixture
 def agency_b(area):
-    return Agency.objects.create(name="Agency B Trust", area=area, organisation_type=OrganisationType.objects.get(code="nhs-acute-trust"))
+    return agency_create(name="Agency B Trust", area=area, organisation_type=OrganisationType.objects.get(code="nhs-acute-trust"))
 
 
 @pytest.fixture
@@ -61,14 +62,14 @@ def dpo(db):
 @pytest.fixture
 def contact_a(agency_a):
     user = make_user("contact_a", roles.AGENCY_CONTACT)
-    agency_a.contacts.add(user)
+    agency_contact_add(agency=agency_a, user=user)
     return user
 
 
 @pytest.fixture
 def contact_b(agency_b):
     user = make_user("contact_b", roles.AGENCY_CONTACT)
-    agency_b.contacts.add(user)
+    agency_contact_add(agency=agency_b, user=user)
     return user
 
 

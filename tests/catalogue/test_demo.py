@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from catalogue.models import Agency, Area
+from requests_app.models import DataRequest, Status
 from project import roles
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def test_seed_demo_creates_one_user_per_role_and_can_run_twice():
     assert Area.objects.count() == 1
     assert Agency.objects.count() >= 10
     school = User.objects.get(username="school")
-    assert list(school.agencies.values_list("name", flat=True)) == ["Northgate Academy"]
+    assert list(Agency.objects.filter(group__user=school).values_list("name", flat=True)) == ["Northgate Academy"]
 
 
 def test_demo_logins_work(client):
@@ -26,3 +27,13 @@ def test_demo_logins_work(client):
 
     assert client.login(username="coordinator", password=DEMO_PASSWORD)
     assert client.get("/catalogue/").status_code == 200
+
+
+def test_demo_requests_exist_in_every_state_with_some_overdue_and_a_campaign():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert set(DataRequest.objects.values_list("status", flat=True)) == {s.value for s in Status}
+    from django.utils import timezone
+
+    assert DataRequest.objects.filter(status__in=["sent", "acknowledged"], due_date__lt=timezone.localdate()).count() >= 2
+    assert DataRequest.objects.filter(campaign__isnull=False).values("agency").distinct().count() == 3

@@ -1,0 +1,95 @@
+from django import forms
+from django.conf import settings
+
+from catalogue.models import Agency, Field, GeographyLevel, Source
+from requests_app.models import ChecklistAnswer, Granularity, Recurrence
+
+
+class RequestFieldsMixin(forms.Form):
+    """What to ask for: shared by a single request and a campaign."""
+
+    title = forms.CharField(max_length=200, help_text="Short and specific, e.g. 'Pupils with EAL by nationality and ward, 2025/26'.")
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.filter(stage=Source.Stage.LOCAL).order_by("title"),
+        help_text="The local source in the catalogue this request is for.",
+    )
+    purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="The agency sees this: what the data is for.")
+    fields = forms.ModelMultipleChoiceField(
+        queryset=Field.objects.order_by("order"), widget=forms.CheckboxSelectMultiple,
+        help_text="The columns of the template. Key fields first; add the breakdowns you need.",
+    )
+    geography_level = forms.ModelChoiceField(queryset=GeographyLevel.objects.order_by("order"), initial=None)
+    period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    granularity = forms.ChoiceField(choices=Granularity.choices, initial=Granularity.QUARTER)
+    aggregate_only = forms.BooleanField(required=False, initial=True, label="Aggregate counts only (recommended)")
+    reporting_threshold = forms.IntegerField(
+        min_value=1, max_value=100, initial=settings.TRACKER_REPORTING_THRESHOLD,
+        help_text="Counts below this are never published.",
+    )
+    response_working_days = forms.IntegerField(
+        min_value=1, max_value=120, required=False,
+        help_text="Leave blank for the agency type's default (20 working days; 30 for schools and voluntary groups).",
+    )
+    recurrence = forms.ChoiceField(choices=Recurrence.choices, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
+            self.add_error("period_end", "The period must end on or after its start.")
+        return data
+
+    def request_values(self) -> dict:
+        keys = ["title", "source", "purpose", "geography_level", "period_start", "period_end", "granularity",
+                "aggregate_only", "reporting_threshold", "response_working_days", "recurrence"]
+        values = {k: self.cleaned_data[k] for k in keys}
+        values["fields"] = list(self.cleaned_data["fields"])
+        values["recurrence"] = values["recurrence"] or ""
+        return values
+
+
+class RequestForm(RequestFieldsMixin):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.select_related("organisation_type").order_by("name"))
+    field_order = ["agency", "title", "source"]
+
+
+class CampaignForm(RequestFieldsMixin):
+    name = forms.CharField(max_length=200, help_text="e.g. 'EAL pupils, all secondary schools, 2025/26'.")
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.select_related("organisation_type").order_by("organisation_type__name", "name"),
+        widget=forms.CheckboxSelectMultiple, help_text="Every ticked agency gets its own copy of the request.",
+    )
+    send_now = forms.BooleanField(required=False, initial=True, label="Send to every agency now")
+    field_order = ["name", "agencies", "title", "source"]
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Message", max_length=10000)
+    attachment = forms.FileField(required=False, help_text="Optional. Up to 10 MB. Never attach personal data.")
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload and upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 10 MB.")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("body", "").strip() and not data.get("attachment") and not self.errors:
+            raise forms.ValidationError("Write a message or attach a file.")
+        return data
+
+
+class ChecklistForm(forms.Form):
+    collected = forms.ChoiceField(choices=ChecklistAnswer.Collected.choices, label="Recorded?")
+    mandatory = forms.ChoiceField(choices=ChecklistAnswer.YesNo.choices, label="Mandatory in your system?")
+    extractable = forms.ChoiceField(choices=ChecklistAnswer.YesNo.choices, label="Can be extracted electronically?")
+    completeness = forms.IntegerField(min_value=0, max_value=100, required=False, label="Completeness %",
+                                      help_text="Roughly what share of records have a value.")
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1}))

@@ -1,0 +1,161 @@
+"""The data request state machine: the allowed transitions as data, and the one service that
+takes them. Nothing else assigns `DataRequest.status`.
+
+draft -> sent -> acknowledged -> clarification requested (clock paused) -> data received ->
+under query -> completed | partially completed | not held | refused | withdrawn; a coordinator
+may reopen a finished request.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from project import roles
+from requests_app import deadlines
+from requests_app.models import FINISHED, DataRequest, RequestEvent, Status
+from requests_app.permissions import ActionChecker
+
+C, A = roles.COORDINATOR, roles.AGENCY_CONTACT
+
+
+def _reopen_target(request: DataRequest) -> str:
+    if request.received_on:
+        return Status.UNDER_QUERY
+    return Status.ACKNOWLEDGED if request.sent_on else Status.DRAFT
+
+
+@dataclass(frozen=True)
+class Edge:
+    label: str  # the button
+    sources: frozenset
+    target: str | Callable[[DataRequest], str]
+    roles: frozenset
+    note_prompt: str = ""  # when set, a note is required and this is the question asked
+    notify: str = ""  # "agency" or "coordinator": who hears about it
+    style: str = "secondary"
+
+    def target_for(self, request: DataRequest) -> str:
+        return self.target(request) if callable(self.target) else self.target
+
+
+EDGES: dict[str, Edge] = {
+    "send": Edge("Send to the agency", frozenset({Status.DRAFT}), Status.SENT, frozenset({C}), notify="agency", style="primary"),
+    "acknowledge": Edge("Acknowledge", frozenset({Status.SENT}), Status.ACKNOWLEDGED, frozenset({A, C}), notify="coordinator", style="primary"),
+    "ask_clarification": Edge(
+        "Ask a question (pauses the clock)", frozenset({Status.SENT, Status.ACKNOWLEDGED}), Status.CLARIFICATION,
+        frozenset({A, C}), note_prompt="What needs clarifying?", notify="coordinator",
+    ),
+    "answer_clarification": Edge(
+        "Answer the question (restarts the clock)", frozenset({Status.CLARIFICATION}), Status.ACKNOWLEDGED,
+        frozenset({C}), note_prompt="Your answer to the agency", notify="agency", style="primary",
+    ),
+    "mark_received": Edge(
+        "Mark data as sent", frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.UNDER_QUERY}), Status.RECEIVED,
+        frozenset({A, C}), notify="coordinator", style="primary",
+    ),
+    "raise_query": Edge(
+        "Raise a query about the data", frozenset({Status.RECEIVED}), Status.UNDER_QUERY, frozenset({C}),
+        note_prompt="What is wrong with the data?", notify="agency",
+    ),
+    "complete": Edge("Complete", frozenset({Status.RECEIVED, Status.UNDER_QUERY}), Status.COMPLETED, frozenset({C}), notify="agency", style="primary"),
+    "complete_partially": Edge(
+        "Complete with gaps", frozenset({Status.RECEIVED, Status.UNDER_QUERY}), Status.PARTIALLY_COMPLETED, frozenset({C}),
+        note_prompt="What is missing?", notify="agency",
+    ),
+    "not_held": Edge(
+        "We do not hold this data", frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION}), Status.NOT_HELD,
+        frozenset({A, C}), note_prompt="Which fields are not recorded, and why?", notify="coordinator",
+    ),
+    "refuse": Edge(
+        "Refuse", frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION}), Status.REFUSED,
+        frozenset({A, C}), note_prompt="Why can the data not be shared?", notify="coordinator", style="danger",
+    ),
+    "withdraw": Edge(
+        "Withdraw", frozenset({Status.DRAFT, Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION, Status.RECEIVED, Status.UNDER_QUERY}),
+        Status.WITHDRAWN, frozenset({C}), note_prompt="Why is it withdrawn?", notify="agency", style="danger",
+    ),
+    "reopen": Edge("Reopen", frozenset(FINISHED), _reopen_target, frozenset({C}), note_prompt="Why reopen it?", notify="agency"),
+}
+
+
+class StaleRequest(ValidationError):
+    """Someone changed the request after the page was loaded."""
+
+
+def pauses(request: DataRequest) -> list[deadlines.Pause]:
+    """Clarification periods, from the timeline."""
+    found, start = [], None
+    for event in request.events.filter(kind=RequestEvent.Kind.TRANSITION).order_by("created_at", "pk"):
+        if event.to_status == Status.CLARIFICATION:
+            start = event.happened_on
+        elif event.from_status == Status.CLARIFICATION and start is not None:
+            found.append(deadlines.Pause(start, event.happened_on))
+            start = None
+    if start is not None:
+        found.append(deadlines.Pause(start, None))
+    return found
+
+
+def deadline_for(request: DataRequest, today: date | None = None) -> deadlines.Deadline | None:
+    if not request.sent_on:
+        return None
+    note = f"({request.agency.organisation_type.name}: {request.agency.allowed_working_days()} by default)"
+    return deadlines.compute_deadline(
+        sent_on=request.sent_on, working_days=request.response_working_days, pauses=pauses(request),
+        today=today or timezone.localdate(), allowance_note=note,
+    )
+
+
+def allowed_actions(user, request: DataRequest) -> list[tuple[str, Edge]]:
+    checker = ActionChecker(user)
+    return [(name, edge) for name, edge in EDGES.items() if request.status in edge.sources and checker.may(request, edge.roles)]
+
+
+@transaction.atomic
+def request_transition(
+    *, request: DataRequest, action: str, user, note: str = "", expected_version: int | None = None, on: date | None = None
+) -> DataRequest:
+    """Moves the request along one edge, records who, when and why, and tells the other side.
+
+    The row is locked and its version compared, so two people acting on the same request at once
+    cannot both succeed on a stale page. `user` None means the system; `on` backdates (demo data).
+    """
+    from requests_app import services  # services builds on lifecycle; the import is for its hooks
+
+    edge = EDGES.get(action)
+    if edge is None:
+        raise ValidationError(f"Unknown action {action!r}.")
+    locked = DataRequest.objects.select_for_update().select_related("agency__organisation_type").get(pk=request.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleRequest("Someone changed this request after you opened the page. Reload it and try again.")
+    if locked.status not in edge.sources:
+        raise ValidationError(f"A request that is {locked.get_status_display().lower()} cannot take the action '{edge.label}'.")
+    if user is not None and not ActionChecker(user).may(locked, edge.roles):
+        raise PermissionDenied(f"Your role cannot take the action '{edge.label}' on this request.")
+    if edge.note_prompt and not note.strip():
+        raise ValidationError(f"{edge.note_prompt} Please add a note.")
+
+    today = on or timezone.localdate()
+    before = locked.status
+    locked.status = edge.target_for(locked)
+    locked.version += 1
+    if action == "send":
+        locked.sent_on = today
+    if locked.status == Status.RECEIVED and not locked.received_on:
+        locked.received_on = today
+    if locked.status == Status.DRAFT:
+        locked.sent_on = None
+    RequestEvent.objects.create(
+        request=locked, kind=RequestEvent.Kind.TRANSITION, action=action, from_status=before, to_status=locked.status,
+        actor=user, note=note.strip(), happened_on=today,
+    )
+    services.request_refresh_deadline(locked, today=today)
+    locked.full_clean()
+    locked.save()
+    services.request_after_transition(locked, action=action, edge=edge, user=user, note=note.strip())
+    request.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked

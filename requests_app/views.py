@@ -1,0 +1,215 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from catalogue.models import Agency
+from project import roles
+from requests_app import selectors
+from requests_app.collection_template import build_csv, build_xlsx, csv_filename, xlsx_filename
+from requests_app.filters import RequestFilter
+from requests_app.forms import CampaignForm, ChecklistForm, MessageForm, RequestForm, TransitionForm
+from requests_app.lifecycle import EDGES, allowed_actions, deadline_for, request_transition
+from requests_app.models import Status
+from requests_app.permissions import ActionChecker
+from requests_app.services import (
+    ChecklistInput,
+    campaign_chase_overdue,
+    campaign_create,
+    checklist_record,
+    request_create,
+    request_message_post,
+)
+
+PAGE_SIZE = 25
+
+
+def require_coordinator(user):
+    if not roles.is_coordinator(user):
+        raise PermissionDenied("Only the coordinator can do this.")
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def request_list(request):
+    visible = selectors.requests_for(request.user)
+    agencies = None if not roles.is_agency_contact(request.user) else Agency.objects.filter(group__user=request.user)
+    filterset = RequestFilter(request.GET, queryset=visible, agencies=agencies)
+    page = Paginator(selectors.with_list_details(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    counts = selectors.status_counts(visible)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "requests_app/request_list.html", {
+        "filterset": filterset, "page": page, "query": query.urlencode(), "today": today,
+        "status_counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+        "overdue": selectors.overdue_count(visible, today),
+        "campaigns": selectors.campaigns_for(request.user)[:5],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    require_coordinator(request.user)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = request_create(agency=form.cleaned_data["agency"], coordinator=request.user, **form.request_values())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Draft {created.reference} created. Check it, then send it to the agency.")
+            return redirect("requests:detail", created.public_id)
+    return render(request, "requests_app/request_form.html", {"form": form})
+
+
+def request_detail(request, public_id):
+    data_request = selectors.request_get(request.user, public_id)
+    checker = ActionChecker(request.user)
+    return render(request, "requests_app/request_detail.html", {
+        "req": data_request,
+        "deadline": deadline_for(data_request),
+        "actions": allowed_actions(request.user, data_request),
+        "checklist": selectors.checklist_rows(data_request),
+        "timeline": selectors.request_timeline(data_request),
+        "can_take_part": checker.is_coordinator or checker.is_agency_member(data_request),
+        "message_form": MessageForm(),
+        "requested_fields": list(data_request.fields.order_by("order")),
+        "today": timezone.localdate(),
+    })
+
+
+@require_POST
+def request_transition_view(request, public_id):
+    data_request = selectors.request_get(request.user, public_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["action"] not in EDGES:
+        messages.error(request, "That action could not be read. Reload the page and try again.")
+        return redirect("requests:detail", public_id)
+    action = form.cleaned_data["action"]
+    try:
+        request_transition(
+            request=data_request, action=action, user=request.user,
+            note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"Done: {EDGES[action].label.split(' (')[0]}. The request is now {data_request.get_status_display().lower()}.")
+    return redirect("requests:detail", public_id)
+
+
+@require_POST
+def request_message(request, public_id):
+    data_request = selectors.request_get(request.user, public_id)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            request_message_post(request=data_request, user=request.user, body=form.cleaned_data["body"],
+                                 attachment=form.cleaned_data["attachment"])
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "Message sent.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("requests:detail", public_id)
+
+
+def request_attachment(request, public_id, event_id):
+    data_request = selectors.request_get(request.user, public_id)
+    event = selectors.timeline_attachment(data_request, event_id)
+    return FileResponse(event.attachment.open("rb"), as_attachment=True, filename=event.attachment_name or "attachment")
+
+
+@require_http_methods(["GET", "POST"])
+def request_checklist(request, public_id):
+    data_request = selectors.request_get(request.user, public_id)
+    rows = selectors.checklist_rows(data_request)
+    checker = ActionChecker(request.user)
+    editable = (checker.is_coordinator or checker.is_agency_member(data_request)) and not data_request.is_finished
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("You cannot change this checklist.")
+    forms = [
+        ChecklistForm(
+            request.POST if request.method == "POST" else None, prefix=field.code,
+            initial={k: getattr(answer, k) for k in ("collected", "mandatory", "extractable", "completeness", "notes")} if answer else None,
+        )
+        for field, answer in rows
+    ]
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        answers = [ChecklistInput(field=field, **f.cleaned_data) for (field, _), f in zip(rows, forms)]
+        try:
+            changed = checklist_record(request=data_request, user=request.user, answers=answers)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, f"Checklist saved ({changed} answer{'s' if changed != 1 else ''} changed).")
+            return redirect("requests:detail", public_id)
+    elif request.method == "POST":
+        messages.error(request, "Some answers need fixing; see the rows marked below.")
+    return render(request, "requests_app/checklist.html", {"req": data_request, "rows": list(zip(rows, forms)), "editable": editable})
+
+
+def request_template(request, public_id, fmt):
+    data_request = selectors.request_get(request.user, public_id)
+    spec = selectors.template_spec(data_request)
+    if fmt == "xlsx":
+        response = HttpResponse(build_xlsx(spec), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        name = xlsx_filename(spec)
+    else:
+        response = HttpResponse(build_csv(spec), content_type="text/csv; charset=utf-8")
+        name = csv_filename(spec)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def campaign_list(request):
+    require_coordinator(request.user)
+    return render(request, "requests_app/campaign_list.html", {"campaigns": selectors.campaigns_for(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_new(request):
+    require_coordinator(request.user)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaign_create(
+                name=form.cleaned_data["name"], agencies=list(form.cleaned_data["agencies"]), coordinator=request.user,
+                send=form.cleaned_data["send_now"], **form.request_values(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            verb = "sent to" if form.cleaned_data["send_now"] else "drafted for"
+            messages.success(request, f"Campaign created: {len(form.cleaned_data['agencies'])} requests {verb} the agencies.")
+            return redirect("requests:campaign", campaign.public_id)
+    return render(request, "requests_app/campaign_form.html", {"form": form})
+
+
+def campaign_detail(request, public_id):
+    campaign = selectors.campaign_get(request.user, public_id)
+    today = timezone.localdate()
+    filterset = RequestFilter(request.GET, queryset=campaign.requests.all())
+    return render(request, "requests_app/campaign_detail.html", {
+        "campaign": campaign, "filterset": filterset, "today": today,
+        "rows": selectors.with_list_details(filterset.qs, today),
+        "rollup": selectors.campaign_rollup(campaign, today),
+    })
+
+
+@require_POST
+def campaign_chase(request, public_id):
+    campaign = selectors.campaign_get(request.user, public_id)
+    chased = campaign_chase_overdue(campaign=campaign, user=request.user, today=timezone.localdate())
+    if chased:
+        messages.success(request, f"Chased {chased} overdue agenc{'ies' if chased != 1 else 'y'}.")
+    else:
+        messages.info(request, "Nobody to chase: no overdue request, or they were all chased today already.")
+    return redirect("requests:campaign", public_id)
