@@ -28,7 +28,9 @@ def plain_static_files(settings):
 
 
 def make_user(username: str, role: str | None):
-    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-only", first_name=username.title())
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-for-tests-only", first_name=username.title(), email=f"{username}@example.org"
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user

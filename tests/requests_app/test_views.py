@@ -1,0 +1,228 @@
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalogue.models import Agency, GeographyLevel, Source
+from requests_app.models import ChecklistAnswer, DataRequest, RequestEvent, Status
+from requests_app.services import request_message_post
+from tests.requests_app.conftest import force_status
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, data_request, *args):
+    return reverse(f"requests:{name}", args=[data_request.public_id, *args])
+
+
+@pytest.fixture
+def request_a(agency_a, contact_a, make_request):
+    data_request = force_status(make_request(agency_a), Status.SENT)
+    request_message_post(request=data_request, user=contact_a, body="See attached", attachment=SimpleUploadedFile("note.txt", b"x"))
+    return data_request
+
+
+def attachment_url(data_request):
+    return url("attachment", data_request, data_request.events.get(kind=RequestEvent.Kind.MESSAGE).pk)
+
+
+class TestAnotherAgencysContact:
+    """Contact B must not learn anything about agency A's request, whatever they try."""
+
+    def test_gets_404_for_every_page_of_the_request(self, contact_b_client, request_a):
+        for page in ["detail", "checklist", "template-xlsx", "template-csv"]:
+            assert contact_b_client.get(url(page, request_a)).status_code == 404, page
+        assert contact_b_client.get(attachment_url(request_a)).status_code == 404
+
+    def test_gets_404_for_every_action_and_changes_nothing(self, contact_b_client, request_a):
+        posts = [
+            ("transition", {"action": "acknowledge", "version": request_a.version, "note": ""}),
+            ("transition", {"action": "refuse", "version": request_a.version, "note": "no"}),
+            ("message", {"body": "hello"}),
+            ("checklist", {"nationality-collected": "yes"}),
+        ]
+        for page, data in posts:
+            assert contact_b_client.post(url(page, request_a), data).status_code == 404, page
+        request_a.refresh_from_db()
+        assert request_a.status == Status.SENT
+        assert request_a.events.filter(kind=RequestEvent.Kind.MESSAGE).count() == 1
+        assert not ChecklistAnswer.objects.exists()
+
+    def test_does_not_see_it_in_lists_searches_or_filters(self, contact_b_client, request_a, agency_a):
+        for query in ["", "?q=Pupils", f"?q={request_a.reference}", f"?agency={agency_a.public_id}", "?status=sent"]:
+            response = contact_b_client.get(reverse("requests:list") + query)
+            page = response.content.decode()
+            assert str(request_a.public_id) not in page, query
+            assert "Pupils by nationality" not in page, query
+            assert response.context["page"].paginator.count == 0, query
+
+    def test_cannot_reach_campaign_pages(self, contact_b_client, coordinator_client, agency_a, make_request):
+        from requests_app.models import Campaign
+
+        campaign = Campaign.objects.create(name="C", source=Source.objects.first(), created_by=make_request(agency_a).coordinator)
+        assert contact_b_client.get(reverse("requests:campaign", args=[campaign.public_id])).status_code == 404
+        assert contact_b_client.post(reverse("requests:campaign-chase", args=[campaign.public_id])).status_code == 404
+        assert contact_b_client.get(reverse("requests:campaigns")).status_code == 403
+
+    def test_a_made_up_identifier_is_404_too(self, contact_b_client):
+        assert contact_b_client.get("/requests/00000000-0000-0000-0000-000000000000/").status_code == 404
+        assert contact_b_client.get("/requests/12/").status_code == 404
+
+
+def test_anonymous_users_are_sent_to_login(request_a):
+    for target in [reverse("requests:list"), url("detail", request_a), url("template-xlsx", request_a), reverse("requests:campaigns")]:
+        response = Client().get(target)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+class TestAgencyPortal:
+    def test_the_contact_sees_only_their_agencys_requests(self, contact_a_client, request_a, agency_b, make_request):
+        other = force_status(make_request(agency_b), Status.SENT)
+        page = contact_a_client.get(reverse("requests:list")).content.decode()
+        assert request_a.reference in page and other.reference not in page
+
+    def test_the_contact_acknowledges_and_answers_the_checklist(self, contact_a_client, contact_a, request_a):
+        response = contact_a_client.post(url("transition", request_a), {"action": "acknowledge", "version": request_a.version})
+        assert response.status_code == 302
+        request_a.refresh_from_db()
+        assert request_a.status == Status.ACKNOWLEDGED
+        data = {}
+        for code in ["nationality", "ward", "period"]:
+            data.update({f"{code}-collected": "partly", f"{code}-mandatory": "no", f"{code}-extractable": "yes",
+                         f"{code}-completeness": "55", f"{code}-notes": ""})
+        assert contact_a_client.post(url("checklist", request_a), data).status_code == 302
+        assert ChecklistAnswer.objects.filter(request=request_a, recorded_by=contact_a, completeness=55).count() == 3
+
+    def test_a_checklist_with_a_bad_percentage_is_shown_again_with_the_error(self, contact_a_client, request_a):
+        data = {"nationality-collected": "yes", "nationality-mandatory": "no", "nationality-extractable": "yes", "nationality-completeness": "150"}
+        response = contact_a_client.post(url("checklist", request_a), data)
+        assert response.status_code == 200 and "less than or equal to 100" in response.content.decode()
+        assert not ChecklistAnswer.objects.exists()
+
+    def test_the_contact_cannot_take_a_coordinator_action(self, contact_a_client, request_a):
+        contact_a_client.post(url("transition", request_a), {"action": "withdraw", "version": request_a.version, "note": "x"})
+        request_a.refresh_from_db()
+        assert request_a.status == Status.SENT
+
+    def test_a_stale_form_is_refused_with_a_message(self, contact_a_client, request_a):
+        response = contact_a_client.post(url("transition", request_a), {"action": "acknowledge", "version": request_a.version - 1}, follow=True)
+        assert "Someone changed this request" in response.content.decode()
+        request_a.refresh_from_db()
+        assert request_a.status == Status.SENT
+
+    def test_the_contact_downloads_attachments_of_their_own_request(self, contact_a_client, request_a):
+        response = contact_a_client.get(attachment_url(request_a))
+        assert response.status_code == 200 and b"".join(response.streaming_content) == b"x"
+
+
+class TestTemplates:
+    def test_the_excel_template_has_exactly_the_requested_columns(self, contact_a_client, request_a):
+        response = contact_a_client.get(url("template-xlsx", request_a))
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        header = [c.value for c in book["Data"][1]]
+        assert header == [f.name for f in request_a.fields.order_by("order")] + ["Count"]
+        assert "Allowed codes" in book.sheetnames and "Instructions" in book.sheetnames
+
+    def test_the_csv_template_has_exactly_the_requested_columns(self, contact_a_client, request_a):
+        response = contact_a_client.get(url("template-csv", request_a))
+        header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert header == [f.name for f in request_a.fields.order_by("order")] + ["Count"]
+        assert response["Content-Disposition"].endswith('-template.csv"')
+
+
+class TestCoordinatorPages:
+    def test_the_coordinator_creates_a_draft_request(self, coordinator_client, agency_a):
+        data = {
+            "agency": agency_a.pk, "title": "Pupils by nationality", "source": Source.objects.get(slug="school-census-eal-pupils").pk,
+            "purpose": "Planning", "fields": [],
+            "geography_level": GeographyLevel.objects.get(code="ward").pk, "period_start": "2025-09-01",
+            "period_end": "2026-07-31", "granularity": "quarter", "aggregate_only": "on", "reporting_threshold": "10",
+        }
+        response = coordinator_client.post(reverse("requests:new"), data)
+        assert response.status_code == 200 and "This field is required" in response.content.decode()
+        from catalogue.models import Field
+
+        data["fields"] = [Field.objects.get(code="nationality").pk, Field.objects.get(code="ward").pk]
+        response = coordinator_client.post(reverse("requests:new"), data)
+        created = DataRequest.objects.get()
+        assert response.status_code == 302 and response["Location"] == url("detail", created)
+        assert created.status == Status.DRAFT and created.response_working_days == 30
+
+    def test_a_period_that_ends_before_it_starts_is_explained(self, coordinator_client, agency_a):
+        response = coordinator_client.post(reverse("requests:new"), {"period_start": "2026-01-01", "period_end": "2025-01-01"})
+        assert "The period must end on or after its start" in response.content.decode()
+
+    def test_agency_contacts_and_dpos_cannot_create_requests(self, contact_a_client, dpo_client):
+        assert contact_a_client.get(reverse("requests:new")).status_code == 403
+        assert dpo_client.post(reverse("requests:new"), {}).status_code == 403
+
+    def test_a_campaign_to_three_agencies_then_chase_the_overdue(self, coordinator_client, agency_a, agency_b, area):
+        from catalogue.models import Field, OrganisationType
+        from catalogue.services import agency_create
+
+        third = agency_create(name="Third School", area=area, organisation_type=OrganisationType.objects.get(code="primary-school"))
+        data = {
+            "name": "EAL everywhere", "agencies": [agency_a.pk, agency_b.pk, third.pk], "title": "EAL pupils",
+            "source": Source.objects.get(slug="school-census-eal-pupils").pk, "purpose": "Planning",
+            "fields": [Field.objects.get(code="nationality").pk], "geography_level": GeographyLevel.objects.get(code="ward").pk,
+            "period_start": "2025-09-01", "period_end": "2026-07-31", "granularity": "quarter", "reporting_threshold": "10",
+            "send_now": "on",
+        }
+        response = coordinator_client.post(reverse("requests:campaign-new"), data)
+        assert response.status_code == 302
+        campaign_url = response["Location"]
+        late = DataRequest.objects.get(agency=agency_b)
+        DataRequest.objects.filter(pk=late.pk).update(due_date=datetime.date(2020, 1, 6))
+        page = coordinator_client.get(campaign_url).content.decode()
+        assert "0% complete" in page and "Chase 1 overdue agency" in page
+        chase = coordinator_client.post(campaign_url + "chase/", follow=True).content.decode()
+        assert "Chased 1 overdue agency" in chase
+        filtered = coordinator_client.get(campaign_url + "?due=overdue").content.decode()
+        assert "Agency B Trust" in filtered and "Agency A School" not in filtered
+
+
+@pytest.mark.parametrize("persona", ["coordinator_client", "contact_a_client"])
+def test_the_request_list_runs_the_same_number_of_queries_however_many_requests(persona, request, agency_a, make_request):
+    client = request.getfixturevalue(persona)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("requests:list")).status_code == 200
+        return len(ctx)
+
+    make_request(agency_a)
+    before = queries()
+    for _ in range(15):
+        force_status(make_request(agency_a), Status.SENT)
+    assert queries() == before
+
+
+def test_the_campaign_page_runs_the_same_number_of_queries_however_many_agencies(coordinator_client, coordinator, area, make_request):
+    from catalogue.models import OrganisationType
+    from catalogue.services import agency_create
+    from requests_app.models import Campaign
+
+    campaign = Campaign.objects.create(name="C", source=Source.objects.first(), created_by=coordinator)
+    school = OrganisationType.objects.get(code="primary-school")
+
+    def add(n):
+        for i in range(n):
+            agency = agency_create(name=f"School {Agency.objects.count()}", area=area, organisation_type=school)
+            force_status(make_request(agency, campaign=campaign), Status.SENT)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert coordinator_client.get(reverse("requests:campaign", args=[campaign.public_id])).status_code == 200
+        return len(ctx)
+
+    add(1)
+    before = queries()
+    add(12)
+    assert queries() == before
