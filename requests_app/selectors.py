@@ -11,7 +11,7 @@ from guardian.shortcuts import get_objects_for_user
 from catalogue.models import Agency, Country, Field, GeographyLevel, GssPrefix, Language
 from project import roles
 from requests_app.collection_template import CodeList, TemplateColumn, TemplateSpec
-from requests_app.models import AWAITING_AGENCY, FINISHED, Campaign, ChecklistAnswer, DataRequest, RequestEvent, Status
+from requests_app.models import AWAITING_AGENCY, FINISHED, Campaign, ChecklistAnswer, DataRequest, Reminder, RequestEvent, Status
 from requests_app.permissions import VIEW
 
 
@@ -102,6 +102,9 @@ def campaign_rollup(campaign: Campaign, today: datetime.date) -> dict:
         "percent_complete": round(100 * done / live) if live else 0,
         "percent_answered": round(100 * answered / live) if live else 0,
         "overdue": overdue_count(requests, today),
+        "to_chase": requests.filter(status__in=AWAITING_AGENCY, due_date__lt=today)
+        .exclude(reminders__kind=Reminder.Kind.CHASE, reminders__key_date=today)
+        .count(),
     }
 
 

@@ -184,6 +184,7 @@ class TestCoordinatorPages:
         assert "0% complete" in page and "Chase 1 overdue agency" in page
         chase = coordinator_client.post(campaign_url + "chase/", follow=True).content.decode()
         assert "Chased 1 overdue agency" in chase
+        assert "Every overdue agency (1) was chased today" in chase
         filtered = coordinator_client.get(campaign_url + "?due=overdue").content.decode()
         assert "Agency B Trust" in filtered and "Agency A School" not in filtered
 
