@@ -17,14 +17,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from project.lib.spreadsheet import neutralise as neutralise_cell
+
 DATA_SHEET, CODES_SHEET, INSTRUCTIONS_SHEET = "Data", "Allowed codes", "Instructions"
 LAST_ROW = 5000  # validations cover rows 2..LAST_ROW: far more rows than an aggregate return needs
 CREATOR = "Migration data tracker"
 BOLD = Font(bold=True)
-
-# Spreadsheet programs treat text starting with these as a formula (OWASP "CSV injection");
-# tab and carriage return are included because some programs strip them and then evaluate.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Excel rejects the whole file ("We found a problem with some content") if these are exceeded.
 MAX_TITLE, MAX_PROMPT, MAX_ERROR = 32, 255, 225
@@ -58,8 +56,7 @@ class TemplateSpec:
 
 def neutralise(text) -> str:
     """Make spec text inert in a spreadsheet; the pipeline can apply this to compare headers."""
-    text = "" if text is None else str(text)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise_cell("" if text is None else str(text))
 
 
 def _check(spec: TemplateSpec) -> None:

@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from catalogue.models import Agency, Field, GeographyLevel, Source
+from project import roles
 from requests_app.models import ChecklistAnswer, Granularity, Recurrence
 
 
@@ -93,3 +95,17 @@ class ChecklistForm(forms.Form):
     completeness = forms.IntegerField(min_value=0, max_value=100, required=False, label="Completeness %",
                                       help_text="Roughly what share of records have a value.")
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1}))
+
+
+class AgencyContactForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label="Add a contact",
+        help_text="People with the Agency contact role. Create accounts in the admin site.",
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(groups__name=roles.AGENCY_CONTACT, is_active=True)
+            .exclude(groups=agency.group).order_by("last_name", "username")
+        )

@@ -1,7 +1,9 @@
 """Reads of data requests for a user. Every page and export gets its requests from here, so an
 agency contact can never reach another agency's request: it is simply not in their queryset."""
 
+import csv
 import datetime
+import io
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
@@ -10,8 +12,9 @@ from guardian.shortcuts import get_objects_for_user
 
 from catalogue.models import Agency, Country, Field, GeographyLevel, GssPrefix, Language
 from project import roles
+from project.lib.spreadsheet import neutralise
 from requests_app.collection_template import CodeList, TemplateColumn, TemplateSpec
-from requests_app.models import AWAITING_AGENCY, FINISHED, Campaign, ChecklistAnswer, DataRequest, Reminder, RequestEvent, Status
+from requests_app.models import AWAITING_AGENCY, FINISHED, OPEN, Campaign, ChecklistAnswer, DataRequest, Reminder, RequestEvent, Status
 from requests_app.permissions import VIEW
 
 
@@ -108,8 +111,46 @@ def campaign_rollup(campaign: Campaign, today: datetime.date) -> dict:
     }
 
 
-def agencies_for_requests() -> QuerySet:
-    return Agency.objects.select_related("organisation_type", "area").order_by("name")
+def agencies_with_contacts() -> QuerySet:
+    return (
+        Agency.objects.select_related("organisation_type", "area")
+        .annotate(
+            contact_count=Count("group__user", distinct=True),
+            open_count=Count("requests", filter=Q(requests__status__in=[s.value for s in OPEN]), distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def agency_get(public_id) -> Agency:
+    try:
+        return Agency.objects.select_related("organisation_type", "area", "group").get(public_id=public_id)
+    except (Agency.DoesNotExist, ValueError):
+        raise Http404("No such agency.") from None
+
+
+def agency_contact_get(agency: Agency, user_id):
+    try:
+        return agency.contacts.get(pk=int(user_id))
+    except (ValueError, agency.contacts.model.DoesNotExist):
+        raise Http404("That person is not a contact of this agency.") from None
+
+
+REQUEST_CSV_COLUMNS = ["reference", "title", "agency", "agency_type", "source", "status", "sent_on", "due_date",
+                       "long_overdue_after", "campaign", "coordinator"]
+
+
+def requests_csv(queryset: QuerySet) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REQUEST_CSV_COLUMNS)
+    for r in queryset:
+        writer.writerow([neutralise(v) for v in [
+            r.reference, r.title, r.agency.name, r.agency.organisation_type.name, r.source.title, r.get_status_display(),
+            r.sent_on or "", r.due_date or "", r.long_overdue_date or "", r.campaign.name if r.campaign else "",
+            r.coordinator.get_full_name() or r.coordinator.username,
+        ]])
+    return out.getvalue()
 
 
 # --- The data-collection template ------------------------------------------------------------

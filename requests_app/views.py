@@ -11,12 +11,14 @@ from project import roles
 from requests_app import selectors
 from requests_app.collection_template import build_csv, build_xlsx, csv_filename, xlsx_filename
 from requests_app.filters import RequestFilter
-from requests_app.forms import CampaignForm, ChecklistForm, MessageForm, RequestForm, TransitionForm
+from catalogue.services import agency_contact_add
+from requests_app.forms import AgencyContactForm, CampaignForm, ChecklistForm, MessageForm, RequestForm, TransitionForm
 from requests_app.lifecycle import EDGES, allowed_actions, deadline_for, request_transition
 from requests_app.models import Status
 from requests_app.permissions import ActionChecker
 from requests_app.services import (
     ChecklistInput,
+    agency_contact_remove,
     campaign_chase_overdue,
     campaign_create,
     checklist_record,
@@ -36,10 +38,15 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def request_list(request):
+def _filtered(request) -> tuple:
+    """The user's requests and the filters applied to them; lists and exports share this."""
     visible = selectors.requests_for(request.user)
-    agencies = None if not roles.is_agency_contact(request.user) else Agency.objects.filter(group__user=request.user)
-    filterset = RequestFilter(request.GET, queryset=visible, agencies=agencies)
+    agencies = Agency.objects.filter(group__user=request.user) if roles.is_agency_contact(request.user) else None
+    return visible, RequestFilter(request.GET, queryset=visible, agencies=agencies)
+
+
+def request_list(request):
+    visible, filterset = _filtered(request)
     page = Paginator(selectors.with_list_details(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     counts = selectors.status_counts(visible)
@@ -213,3 +220,41 @@ def campaign_chase(request, public_id):
     else:
         messages.info(request, "Nobody to chase: no overdue request, or they were all chased today already.")
     return redirect("requests:campaign", public_id)
+
+
+def request_export(request):
+    """The filtered list as CSV, from the same permission-scoped selector as the page."""
+    _, filterset = _filtered(request)
+    response = HttpResponse(selectors.requests_csv(selectors.with_list_details(filterset.qs)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="requests-{timezone.localdate().isoformat()}.csv"'
+    return response
+
+
+def agency_list(request):
+    require_coordinator(request.user)
+    return render(request, "requests_app/agency_list.html", {"agencies": selectors.agencies_with_contacts()})
+
+
+@require_http_methods(["GET", "POST"])
+def agency_detail(request, public_id):
+    require_coordinator(request.user)
+    agency = selectors.agency_get(public_id)
+    form = AgencyContactForm(request.POST or None, agency=agency)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            leaver = selectors.agency_contact_get(agency, request.POST["remove"])
+            moved = agency_contact_remove(agency=agency, user=leaver, by=request.user)
+            messages.success(request, f"{leaver.get_full_name() or leaver.username} removed; {moved} open request{'s' if moved != 1 else ''} passed on.")
+            return redirect("requests:agency", public_id)
+        if form.is_valid():
+            try:
+                agency_contact_add(agency=agency, user=form.cleaned_data["user"])
+            except ValidationError as exc:
+                form.add_error("user", exc)
+            else:
+                messages.success(request, f"{form.cleaned_data['user']} can now see and answer {agency}'s requests.")
+                return redirect("requests:agency", public_id)
+    return render(request, "requests_app/agency_detail.html", {
+        "agency": agency, "form": form, "contacts": agency.contacts.order_by("last_name", "username"),
+        "requests": selectors.with_list_details(agency.requests.all()), "today": timezone.localdate(),
+    })

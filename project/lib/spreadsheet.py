@@ -1,6 +1,7 @@
 """Helpers for files people open in a spreadsheet program."""
 
-# A cell that starts with one of these runs as a formula in Excel or LibreOffice.
+# A cell that starts with one of these runs as a formula in Excel or LibreOffice (OWASP "CSV
+# injection"); tab and carriage return too, because some programs strip them and then evaluate.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -227,3 +227,63 @@ def test_the_campaign_page_runs_the_same_number_of_queries_however_many_agencies
     before = queries()
     add(12)
     assert queries() == before
+
+
+class TestExport:
+    def test_the_export_contains_only_what_the_user_may_see(self, contact_b_client, coordinator_client, request_a, agency_b, make_request):
+        own = force_status(make_request(agency_b), Status.SENT)
+        rows = list(csv.DictReader(io.StringIO(contact_b_client.get(reverse("requests:export")).content.decode())))
+        assert [r["reference"] for r in rows] == [own.reference]
+        rows = list(csv.DictReader(io.StringIO(coordinator_client.get(reverse("requests:export") + "?status=sent").content.decode())))
+        assert {r["reference"] for r in rows} == {own.reference, request_a.reference}
+
+    def test_the_export_runs_the_same_number_of_queries_however_many_rows(self, coordinator_client, agency_a, make_request):
+        def queries():
+            with CaptureQueriesContext(connection) as ctx:
+                coordinator_client.get(reverse("requests:export"))
+            return len(ctx)
+
+        make_request(agency_a)
+        before = queries()
+        for _ in range(10):
+            make_request(agency_a)
+        assert queries() == before
+
+
+class TestAgencyPages:
+    def test_the_coordinator_adds_a_contact_and_removes_one_who_left(self, coordinator_client, agency_a, contact_a, make_request):
+        from tests.conftest import make_user
+
+        newcomer = make_user("newcomer", "Agency contact")
+        page = reverse("requests:agency", args=[agency_a.public_id])
+        assert coordinator_client.post(page, {"user": newcomer.pk}).status_code == 302
+        assert agency_a.contacts.filter(pk=newcomer.pk).exists()
+        named = make_request(agency_a, agency_contact=contact_a)
+        response = coordinator_client.post(page, {"remove": contact_a.pk}, follow=True)
+        assert "1 open request passed on" in response.content.decode()
+        named.refresh_from_db()
+        assert named.agency_contact == newcomer and not agency_a.contacts.filter(pk=contact_a.pk).exists()
+
+    def test_only_agency_contacts_can_be_added(self, coordinator_client, agency_a, dpo):
+        response = coordinator_client.post(reverse("requests:agency", args=[agency_a.public_id]), {"user": dpo.pk})
+        assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+
+    def test_agency_pages_are_for_coordinators_only(self, contact_a_client, dpo_client, agency_a, contact_b):
+        for client in (contact_a_client, dpo_client):
+            assert client.get(reverse("requests:agencies")).status_code == 403
+            assert client.post(reverse("requests:agency", args=[agency_a.public_id]), {"remove": contact_b.pk}).status_code == 403
+        assert agency_a.contacts.count() == 1
+
+    def test_the_agency_list_runs_the_same_number_of_queries_however_many_agencies(self, coordinator_client, area):
+        from catalogue.models import OrganisationType
+        from catalogue.services import agency_create
+
+        def queries():
+            with CaptureQueriesContext(connection) as ctx:
+                coordinator_client.get(reverse("requests:agencies"))
+            return len(ctx)
+
+        before = queries()
+        for i in range(8):
+            agency_create(name=f"GP {i}", area=area, organisation_type=OrganisationType.objects.get(code="gp-practice"))
+        assert queries() == before
