@@ -65,9 +65,9 @@ def request_create(
         period_start=period_start, period_end=period_end, granularity=granularity, aggregate_only=aggregate_only,
         response_working_days=response_working_days or agency.allowed_working_days(), recurrence=recurrence,
         coordinator=coordinator, agency_contact=agency_contact, campaign=campaign, previous=previous,
-        # A placeholder until the primary key gives the reference: unique and never shown.
-        reference=f"new-{timezone.now().timestamp()}-{id(agency)}",
     )
+    # A placeholder until the primary key gives the reference: unique, fits the column, never shown.
+    request.reference = f"new-{request.public_id.hex[:16]}"
     if reporting_threshold is not None:
         request.reporting_threshold = reporting_threshold
     request.full_clean(exclude=["reference"])
