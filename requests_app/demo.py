@@ -9,7 +9,7 @@ from django.utils import timezone
 from catalogue.demo import AREA
 from catalogue.models import Agency, Field, GeographyLevel, Source
 from requests_app import deadlines
-from requests_app.lifecycle import request_transition
+from requests_app.services import request_transition
 from requests_app.models import DataRequest
 from requests_app.services import ChecklistInput, campaign_create, checklist_record, request_create
 

@@ -1,5 +1,6 @@
-"""The data request state machine: the allowed transitions as data, and the one service that
-takes them. Nothing else assigns `DataRequest.status`.
+"""The data request state machine: the allowed transitions as data, and how the deadline follows
+from the timeline. `services.request_transition` is the one service that takes an edge; nothing
+else assigns `DataRequest.status`.
 
 draft -> sent -> acknowledged -> clarification requested (clock paused) -> data received ->
 under query -> completed | partially completed | not held | refused | withdrawn; a coordinator
@@ -7,11 +8,9 @@ may reopen a finished request.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from project import roles
@@ -82,10 +81,6 @@ EDGES: dict[str, Edge] = {
 }
 
 
-class StaleRequest(ValidationError):
-    """Someone changed the request after the page was loaded."""
-
-
 def pauses(request: DataRequest) -> list[deadlines.Pause]:
     """Clarification periods, from the timeline."""
     found, start = [], None
@@ -113,49 +108,3 @@ def deadline_for(request: DataRequest, today: date | None = None) -> deadlines.D
 def allowed_actions(user, request: DataRequest) -> list[tuple[str, Edge]]:
     checker = ActionChecker(user)
     return [(name, edge) for name, edge in EDGES.items() if request.status in edge.sources and checker.may(request, edge.roles)]
-
-
-@transaction.atomic
-def request_transition(
-    *, request: DataRequest, action: str, user, note: str = "", expected_version: int | None = None, on: date | None = None
-) -> DataRequest:
-    """Moves the request along one edge, records who, when and why, and tells the other side.
-
-    The row is locked and its version compared, so two people acting on the same request at once
-    cannot both succeed on a stale page. `user` None means the system; `on` backdates (demo data).
-    """
-    from requests_app import services  # services builds on lifecycle; the import is for its hooks
-
-    edge = EDGES.get(action)
-    if edge is None:
-        raise ValidationError(f"Unknown action {action!r}.")
-    locked = DataRequest.objects.select_for_update().select_related("agency__organisation_type").get(pk=request.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleRequest("Someone changed this request after you opened the page. Reload it and try again.")
-    if locked.status not in edge.sources:
-        raise ValidationError(f"A request that is {locked.get_status_display().lower()} cannot take the action '{edge.label}'.")
-    if user is not None and not ActionChecker(user).may(locked, edge.roles):
-        raise PermissionDenied(f"Your role cannot take the action '{edge.label}' on this request.")
-    if edge.note_prompt and not note.strip():
-        raise ValidationError(f"{edge.note_prompt} Please add a note.")
-
-    today = on or timezone.localdate()
-    before = locked.status
-    locked.status = edge.target_for(locked)
-    locked.version += 1
-    if action == "send":
-        locked.sent_on = today
-    if locked.status == Status.RECEIVED and not locked.received_on:
-        locked.received_on = today
-    if locked.status == Status.DRAFT:
-        locked.sent_on = None
-    RequestEvent.objects.create(
-        request=locked, kind=RequestEvent.Kind.TRANSITION, action=action, from_status=before, to_status=locked.status,
-        actor=user, note=note.strip(), happened_on=today,
-    )
-    services.request_refresh_deadline(locked, today=today)
-    locked.full_clean()
-    locked.save()
-    services.request_after_transition(locked, action=action, edge=edge, user=user, note=note.strip())
-    request.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
-    return locked

@@ -14,7 +14,7 @@ from guardian.shortcuts import assign_perm
 from catalogue.models import Agency, Field, GeographyLevel, Source
 from notifications.services import notify
 from project import roles
-from requests_app import deadlines
+from requests_app import deadlines, lifecycle
 from requests_app.models import (
     AWAITING_AGENCY,
     FINISHED,
@@ -84,11 +84,56 @@ def request_create(
     return request
 
 
+class StaleRequest(ValidationError):
+    """Someone changed the request after the page was loaded."""
+
+
+@transaction.atomic
+def request_transition(
+    *, request: DataRequest, action: str, user, note: str = "", expected_version: int | None = None, on: date | None = None
+) -> DataRequest:
+    """Moves the request along one edge, records who, when and why, and tells the other side.
+
+    The row is locked and its version compared, so two people acting on the same request at once
+    cannot both succeed on a stale page. `user` None means the system; `on` backdates (demo data).
+    """
+    edge = lifecycle.EDGES.get(action)
+    if edge is None:
+        raise ValidationError(f"Unknown action {action!r}.")
+    locked = DataRequest.objects.select_for_update().select_related("agency__organisation_type").get(pk=request.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleRequest("Someone changed this request after you opened the page. Reload it and try again.")
+    if locked.status not in edge.sources:
+        raise ValidationError(f"A request that is {locked.get_status_display().lower()} cannot take the action '{edge.label}'.")
+    if user is not None and not ActionChecker(user).may(locked, edge.roles):
+        raise PermissionDenied(f"Your role cannot take the action '{edge.label}' on this request.")
+    if edge.note_prompt and not note.strip():
+        raise ValidationError(f"{edge.note_prompt} Please add a note.")
+
+    today = on or timezone.localdate()
+    before = locked.status
+    locked.status = edge.target_for(locked)
+    locked.version += 1
+    if action == "send":
+        locked.sent_on = today
+    if locked.status == Status.RECEIVED and not locked.received_on:
+        locked.received_on = today
+    if locked.status == Status.DRAFT:
+        locked.sent_on = None
+    RequestEvent.objects.create(
+        request=locked, kind=RequestEvent.Kind.TRANSITION, action=action, from_status=before, to_status=locked.status,
+        actor=user, note=note.strip(), happened_on=today,
+    )
+    request_refresh_deadline(locked, today=today)
+    locked.full_clean()
+    locked.save()
+    request_after_transition(locked, action=action, edge=edge, user=user, note=note.strip())
+    return locked
+
+
 def request_refresh_deadline(request: DataRequest, *, today: date) -> None:
     """Recomputes the stored due dates (kept on the row so lists can filter and sort by them)."""
-    from requests_app.lifecycle import deadline_for
-
-    deadline = deadline_for(request, today=today)
+    deadline = lifecycle.deadline_for(request, today=today)
     request.due_date = deadline.due if deadline else None
     request.long_overdue_date = deadline.long_overdue if deadline else None
 
@@ -284,8 +329,6 @@ def campaign_create(*, name: str, agencies: list[Agency], coordinator, send: boo
     campaign = Campaign(name=name, source=request_fields["source"], created_by=coordinator)
     campaign.full_clean()
     campaign.save()
-    from requests_app.lifecycle import request_transition
-
     for agency in agencies:
         request = request_create(agency=agency, coordinator=coordinator, campaign=campaign, **request_fields)
         if send:

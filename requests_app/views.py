@@ -13,12 +13,13 @@ from requests_app.collection_template import build_csv, build_xlsx, csv_filename
 from requests_app.filters import RequestFilter
 from catalogue.services import agency_contact_add
 from requests_app.forms import AgencyContactForm, CampaignForm, ChecklistForm, MessageForm, RequestForm, TransitionForm
-from requests_app.lifecycle import EDGES, allowed_actions, deadline_for, request_transition
+from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
 from requests_app.models import Status
 from requests_app.permissions import ActionChecker
 from requests_app.services import (
     ChecklistInput,
     agency_contact_remove,
+    request_transition,
     campaign_chase_overdue,
     campaign_create,
     checklist_record,
@@ -100,14 +101,14 @@ def request_transition_view(request, public_id):
         return redirect("requests:detail", public_id)
     action = form.cleaned_data["action"]
     try:
-        request_transition(
+        changed = request_transition(
             request=data_request, action=action, user=request.user,
             note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"Done: {EDGES[action].label.split(' (')[0]}. The request is now {data_request.get_status_display().lower()}.")
+        messages.success(request, f"Done: {EDGES[action].label.split(' (')[0]}. The request is now {changed.get_status_display().lower()}.")
     return redirect("requests:detail", public_id)
 
 

@@ -7,7 +7,7 @@ from guardian.shortcuts import get_perms
 
 from catalogue.models import Field
 from notifications.models import Notification
-from requests_app.lifecycle import request_transition
+from requests_app.services import request_transition
 from requests_app.models import ChecklistAnswer, DataRequest, Reminder, RequestEvent, Status
 from requests_app.services import (
     ChecklistInput,
