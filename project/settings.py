@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalogue.tasks.record_worker_heartbeat",
         "schedule": 60.0,
     },
+    "refresh-agreements": {
+        "task": "sharing.tasks.refresh_agreements",
+        "schedule": crontab(hour=6, minute=15),
+    },
     "send-request-chasers": {
         "task": "requests_app.tasks.send_request_chasers",
         "schedule": crontab(hour=7, minute=30),

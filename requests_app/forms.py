@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 
 from catalogue.models import Agency, Field, GeographyLevel, Source
 from project import roles
+from sharing.models import DataForm, SharingAgreement
 from requests_app.models import ChecklistAnswer, Granularity, Recurrence
 
 
@@ -24,7 +25,14 @@ class RequestFieldsMixin(forms.Form):
     period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     granularity = forms.ChoiceField(choices=Granularity.choices, initial=Granularity.QUARTER)
-    aggregate_only = forms.BooleanField(required=False, initial=True, label="Aggregate counts only (recommended)")
+    data_form = forms.ChoiceField(
+        choices=DataForm.choices, initial=DataForm.AGGREGATE, label="Form of the data",
+        help_text="Aggregate counts are enough for this work. Small numbers are still sent: the tracker suppresses them before anything is published.",
+    )
+    agreement = forms.ModelChoiceField(
+        queryset=SharingAgreement.objects.exclude(status__in=["superseded", "rejected", "terminated", "expired"]).order_by("reference", "-version"),
+        required=False, help_text="Leave blank to use whichever active agreement covers the agency.",
+    )
     reporting_threshold = forms.IntegerField(
         min_value=1, max_value=100, initial=settings.TRACKER_REPORTING_THRESHOLD,
         help_text="Counts below this are never published.",
@@ -43,7 +51,7 @@ class RequestFieldsMixin(forms.Form):
 
     def request_values(self) -> dict:
         keys = ["title", "source", "purpose", "geography_level", "period_start", "period_end", "granularity",
-                "aggregate_only", "reporting_threshold", "response_working_days", "recurrence"]
+                "data_form", "agreement", "reporting_threshold", "response_working_days", "recurrence"]
         values = {k: self.cleaned_data[k] for k in keys}
         values["fields"] = list(self.cleaned_data["fields"])
         values["recurrence"] = values["recurrence"] or ""
@@ -109,3 +117,18 @@ class AgencyContactForm(forms.Form):
             get_user_model().objects.filter(groups__name=roles.AGENCY_CONTACT, is_active=True)
             .exclude(groups=agency.group).order_by("last_name", "username")
         )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Completed file", help_text="CSV, Excel (.xlsx) or OpenDocument (.ods), up to the size limit. Counts only.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.ods"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".ods")):
+            raise forms.ValidationError("Upload a CSV, Excel (.xlsx) or OpenDocument (.ods) file.")
+        if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit.")
+        return upload

@@ -11,6 +11,7 @@ from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from catalogue.models import Agency, Field, GeographyLevel, Source
+from sharing.models import DataForm, SharingAgreement
 
 
 class Status(models.TextChoices):
@@ -78,7 +79,14 @@ class DataRequest(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     granularity = models.CharField(max_length=8, choices=Granularity.choices, default=Granularity.QUARTER)
-    aggregate_only = models.BooleanField(default=True, help_text="Counts only, never one row per person.")
+    data_form = models.CharField(
+        max_length=22, choices=DataForm.choices, default=DataForm.AGGREGATE,
+        help_text="What the agency sends. Aggregate counts include small numbers: the tracker suppresses them before publishing.",
+    )
+    agreement = models.ForeignKey(
+        SharingAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="requests",
+        help_text="The sharing agreement that covers this request; blank to use whichever active agreement does.",
+    )
     reporting_threshold = models.PositiveSmallIntegerField(
         default=default_threshold, help_text="Counts below this are suppressed in anything published."
     )
@@ -135,6 +143,10 @@ class DataRequest(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+    @property
+    def aggregate_only(self) -> bool:
+        return self.data_form in (DataForm.AGGREGATE, DataForm.AGGREGATE_SUPPRESSED)
 
 
 class RequestEvent(models.Model):
@@ -242,3 +254,39 @@ class DataRequestUserObjectPermission(UserObjectPermissionBase):
 
 class DataRequestGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(DataRequest, on_delete=models.CASCADE)
+
+
+def return_upload_to(instance, filename: str) -> str:
+    # Stored under the request's unguessable id, never under static files or a public URL.
+    return f"returns/{instance.request.public_id}/v{instance.version}-{instance.sha256[:12]}"
+
+
+class Return(models.Model):
+    """One uploaded file for a request. A new upload supersedes the previous one, which is kept."""
+
+    class State(models.TextChoices):
+        STORED = "stored", "Stored, waiting to be processed"
+        SUPERSEDED = "superseded", "Replaced by a newer upload"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(DataRequest, on_delete=models.PROTECT, related_name="returns")
+    version = models.PositiveSmallIntegerField()
+    file = models.FileField(upload_to=return_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    agreement = models.ForeignKey(SharingAgreement, on_delete=models.PROTECT, related_name="returns",
+                                  help_text="The agreement that allowed the upload on the day.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.STORED)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "version"], name="return_version_unique"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="return_sha256_hex"),
+        ]
+
+    def __str__(self):
+        return f"{self.request.reference} return v{self.version}"

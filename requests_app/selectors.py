@@ -14,8 +14,10 @@ from catalogue.models import Agency, Country, Field, GeographyLevel, GssPrefix, 
 from project import roles
 from project.lib.spreadsheet import neutralise
 from requests_app.collection_template import CodeList, TemplateColumn, TemplateSpec
-from requests_app.models import AWAITING_AGENCY, FINISHED, OPEN, Campaign, ChecklistAnswer, DataRequest, Reminder, RequestEvent, Status
+from requests_app.models import AWAITING_AGENCY, FINISHED, OPEN, Campaign, ChecklistAnswer, DataRequest, Reminder, RequestEvent, Return, Status
 from requests_app.permissions import VIEW
+from sharing.gate import GateDecision, candidates_for, decide
+from sharing.models import SharingAgreement
 
 
 def requests_for(user) -> QuerySet:
@@ -235,3 +237,40 @@ def timeline_attachment(request: DataRequest, event_id: int) -> RequestEvent:
 
 def checklist_prefetch():
     return Prefetch("checklist", queryset=ChecklistAnswer.objects.select_related("field"))
+
+
+# --- Governance ------------------------------------------------------------------------------
+
+
+def governance_for(requests, on: datetime.date) -> dict[int, GateDecision]:
+    """The gate's decision for each request, in a fixed number of queries (the list pages show it).
+    Requests must come with their fields prefetched."""
+    requests = list(requests)
+    candidates = candidates_for({r.agency_id for r in requests})
+    linked = {a.pk: a for a in SharingAgreement.objects.filter(pk__in={r.agreement_id for r in requests if r.agreement_id})
+              .prefetch_related("parties", "data_items")}
+    return {
+        r.pk: decide(agency=r.agency, fields=list(r.fields.all()), data_form=r.data_form, on=on,
+                     candidates=candidates[r.agency_id], agreement=linked.get(r.agreement_id))
+        for r in requests
+    }
+
+
+def blocked_requests(user, on: datetime.date) -> list[tuple[DataRequest, GateDecision]]:
+    """Open requests whose data could not be accepted today, for the coordinator and the DPO."""
+    if not (roles.is_coordinator(user) or roles.is_dpo(user)):
+        return []
+    open_requests = with_list_details(requests_for(user).filter(status__in=[s.value for s in OPEN]), on).prefetch_related("fields")
+    decisions = governance_for(open_requests, on)
+    return [(r, decisions[r.pk]) for r in open_requests if not decisions[r.pk].allowed]
+
+
+def returns_of(request: DataRequest) -> QuerySet:
+    return request.returns.select_related("uploaded_by", "agreement")
+
+
+def return_get(request: DataRequest, public_id) -> Return:
+    try:
+        return request.returns.select_related("agreement", "request__agency").get(public_id=public_id)
+    except (Return.DoesNotExist, ValueError):
+        raise Http404("No such file.") from None

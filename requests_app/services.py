@@ -1,12 +1,15 @@
 """Writes for data requests. Status changes go through `lifecycle.request_transition`."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -14,6 +17,9 @@ from guardian.shortcuts import assign_perm
 from catalogue.models import Agency, Field, GeographyLevel, Source
 from notifications.services import notify
 from project import roles
+from sharing.gate import gate_check
+from sharing.models import AuditEntry, DataForm, SharingAgreement
+from sharing.services import audit_record, people_with_role
 from requests_app import deadlines, lifecycle
 from requests_app.models import (
     AWAITING_AGENCY,
@@ -25,6 +31,7 @@ from requests_app.models import (
     Recurrence,
     Reminder,
     RequestEvent,
+    Return,
     Status,
 )
 from requests_app.permissions import RESPOND, VIEW, ActionChecker
@@ -47,7 +54,8 @@ def request_create(
     period_end: date,
     coordinator: AbstractBaseUser,
     granularity: str = Granularity.QUARTER,
-    aggregate_only: bool = True,
+    data_form: str = DataForm.AGGREGATE,
+    agreement: SharingAgreement | None = None,
     reporting_threshold: int | None = None,
     response_working_days: int | None = None,
     recurrence: str = Recurrence.NONE,
@@ -62,7 +70,7 @@ def request_create(
         raise ValidationError(f"{agency_contact} is not a contact of {agency}.")
     request = DataRequest(
         agency=agency, source=source, title=title, purpose=purpose, geography_level=geography_level,
-        period_start=period_start, period_end=period_end, granularity=granularity, aggregate_only=aggregate_only,
+        period_start=period_start, period_end=period_end, granularity=granularity, data_form=data_form, agreement=agreement,
         response_working_days=response_working_days or agency.allowed_working_days(), recurrence=recurrence,
         coordinator=coordinator, agency_contact=agency_contact, campaign=campaign, previous=previous,
     )
@@ -161,7 +169,7 @@ def request_repeat(request: DataRequest) -> DataRequest | None:
         agency=request.agency, source=request.source, title=request.title, purpose=request.purpose,
         fields=list(request.fields.all()), geography_level=request.geography_level,
         period_start=request.period_start + step, period_end=request.period_end + step, granularity=request.granularity,
-        aggregate_only=request.aggregate_only, reporting_threshold=request.reporting_threshold,
+        data_form=request.data_form, agreement=request.agreement, reporting_threshold=request.reporting_threshold,
         response_working_days=request.response_working_days, recurrence=request.recurrence,
         coordinator=request.coordinator, agency_contact=request.agency_contact, campaign=None, previous=request,
     )
@@ -350,3 +358,77 @@ def campaign_chase_overdue(*, campaign: Campaign, user, today: date) -> int:
         if _send_reminder(request, Reminder.Kind.CHASE, today, to_agency=True, to_coordinator=False, text=text):
             chased += 1
     return chased
+
+
+# --- Returns and the governance gate -------------------------------------------------------
+
+UPLOADABLE = {Status.SENT, Status.ACKNOWLEDGED, Status.RECEIVED, Status.UNDER_QUERY}
+
+
+class UploadRefused(ValidationError):
+    """The gate said no; the message lists exactly what is missing."""
+
+
+def governance_decision(request: DataRequest, *, on: date):
+    return gate_check(agency=request.agency, fields=list(request.fields.all()), data_form=request.data_form, on=on,
+                      agreement=request.agreement)
+
+
+def return_upload(*, request: DataRequest, user, upload, on: date | None = None) -> Return:
+    """Stores an agency's file for a request if, today, an active agreement allows it.
+
+    A refusal stores nothing of the file; it is logged, and the coordinator and DPO are told the
+    request is blocked. An accepted file supersedes the previous upload (kept) and marks the
+    request as received.
+    """
+    checker = _require_participant(user, request)
+    if request.status not in UPLOADABLE:
+        raise ValidationError(f"A request that is {request.get_status_display().lower()} does not take uploads.")
+    if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:
+        raise ValidationError(f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit.")
+    today = on or timezone.localdate()
+    decision = governance_decision(request, on=today)
+    if not decision.allowed:
+        with transaction.atomic():
+            audit_record(user=user, action=AuditEntry.Action.UPLOAD_REFUSED, object_type="requests.datarequest",
+                         object_id=request.pk, agreement=decision.agreement, agency=request.agency, detail=decision.summary)
+            notify(
+                users=[request.coordinator, *people_with_role(roles.DPO)],
+                subject=f"{request.reference}: upload blocked by governance",
+                body=f"{user.get_full_name() or user.get_username()} tried to upload data for '{request.title}'. "
+                f"It was refused: {decision.summary}",
+                url=request_url(request),
+            )
+        raise UploadRefused(f"The file was not accepted, and nothing of it was kept. {decision.summary}")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    with transaction.atomic():
+        locked = DataRequest.objects.select_for_update().get(pk=request.pk)
+        previous = locked.returns.filter(state=Return.State.STORED)
+        version = (locked.returns.aggregate(n=Max("version"))["n"] or 0) + 1
+        stored = Return(request=locked, version=version, original_name=upload.name[:255], size=upload.size,
+                        sha256=digest.hexdigest(), agreement=decision.agreement, uploaded_by=user)
+        stored.file.save(upload.name, upload, save=False)
+        try:
+            previous.update(state=Return.State.SUPERSEDED)
+            stored.full_clean()
+            stored.save()
+            audit_record(user=user, action=AuditEntry.Action.RETURN_UPLOADED, object_type="requests.return",
+                         object_id=stored.pk, agreement=decision.agreement, agency=locked.agency,
+                         detail=f"{stored.original_name}, {stored.size} bytes, sha256 {stored.sha256}")
+            RequestEvent.objects.create(request=locked, kind=RequestEvent.Kind.MESSAGE, actor=user, happened_on=today,
+                                        note=f"Uploaded {stored.original_name} (version {version}).")
+            if locked.status in lifecycle.EDGES["mark_received"].sources:
+                request_transition(request=locked, action="mark_received", user=user, on=today)
+        except Exception:
+            # The database rolls back; the file written to disk must go with it.
+            stored.file.delete(save=False)
+            raise
+    return stored
+
+
+def return_opened(*, stored: Return, user) -> None:
+    """Every download of a returned file is in the audit log."""
+    audit_record(user=user, action=AuditEntry.Action.RETURN_DOWNLOAD, object_type="requests.return", object_id=stored.pk,
+                 agreement=stored.agreement, agency=stored.request.agency, detail=stored.original_name)

@@ -12,12 +12,16 @@ from requests_app import selectors
 from requests_app.collection_template import build_csv, build_xlsx, csv_filename, xlsx_filename
 from requests_app.filters import RequestFilter
 from catalogue.services import agency_contact_add
-from requests_app.forms import AgencyContactForm, CampaignForm, ChecklistForm, MessageForm, RequestForm, TransitionForm
+from requests_app.forms import AgencyContactForm, CampaignForm, ChecklistForm, MessageForm, RequestForm, TransitionForm, UploadForm
 from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
 from requests_app.models import Status
 from requests_app.permissions import ActionChecker
 from requests_app.services import (
+    UPLOADABLE,
     ChecklistInput,
+    governance_decision,
+    return_opened,
+    return_upload,
     agency_contact_remove,
     request_transition,
     campaign_chase_overdue,
@@ -48,8 +52,11 @@ def _filtered(request) -> tuple:
 
 def request_list(request):
     visible, filterset = _filtered(request)
-    page = Paginator(selectors.with_list_details(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    page = Paginator(selectors.with_list_details(filterset.qs).prefetch_related("fields"), PAGE_SIZE).get_page(request.GET.get("page"))
+    governance = selectors.governance_for(page.object_list, today)
+    for row in page.object_list:
+        row.governance = governance[row.pk]
     counts = selectors.status_counts(visible)
     query = request.GET.copy()
     query.pop("page", None)
@@ -79,7 +86,12 @@ def request_new(request):
 def request_detail(request, public_id):
     data_request = selectors.request_get(request.user, public_id)
     checker = ActionChecker(request.user)
+    today = timezone.localdate()
     return render(request, "requests_app/request_detail.html", {
+        "governance": governance_decision(data_request, on=today),
+        "returns": selectors.returns_of(data_request),
+        "upload_form": UploadForm(),
+        "can_upload": (checker.is_coordinator or checker.is_agency_member(data_request)) and data_request.status in UPLOADABLE,
         "req": data_request,
         "deadline": deadline_for(data_request),
         "actions": allowed_actions(request.user, data_request),
@@ -88,7 +100,7 @@ def request_detail(request, public_id):
         "can_take_part": checker.is_coordinator or checker.is_agency_member(data_request),
         "message_form": MessageForm(),
         "requested_fields": list(data_request.fields.order_by("order")),
-        "today": timezone.localdate(),
+        "today": today,
     })
 
 
@@ -259,3 +271,33 @@ def agency_detail(request, public_id):
         "agency": agency, "form": form, "contacts": agency.contacts.order_by("last_name", "username"),
         "requests": selectors.with_list_details(agency.requests.all()), "today": timezone.localdate(),
     })
+
+
+@require_POST
+def request_upload(request, public_id):
+    data_request = selectors.request_get(request.user, public_id)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("requests:detail", public_id)
+    try:
+        stored = return_upload(request=data_request, user=request.user, upload=form.cleaned_data["file"])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"{stored.original_name} was received (version {stored.version}). Thank you.")
+    return redirect("requests:detail", public_id)
+
+
+def return_download(request, public_id, return_id):
+    data_request = selectors.request_get(request.user, public_id)
+    stored = selectors.return_get(data_request, return_id)
+    return_opened(stored=stored, user=request.user)
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
+
+
+def blocked_list(request):
+    if not (roles.is_coordinator(request.user) or roles.is_dpo(request.user)):
+        raise PermissionDenied("Only the coordinator and the DPO see governance blocks.")
+    today = timezone.localdate()
+    return render(request, "requests_app/blocked_list.html", {"rows": selectors.blocked_requests(request.user, today), "today": today})

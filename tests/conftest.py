@@ -4,6 +4,8 @@ The catalogue is loaded once per test database; each test runs in a transaction 
 afterwards, so tests may change catalogue rows freely.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,6 +15,8 @@ from django.test import Client
 from catalogue.services import agency_contact_add, agency_create
 from catalogue.models import Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
 from project import roles
+from sharing.models import SharingAgreement
+from sharing.services import agreement_create, agreement_transition
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +29,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def plain_static_files(settings):
     """Production serves hashed file names from a manifest built by collectstatic; tests don't build it."""
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, never into the developer's ./var."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def make_user(username: str, role: str | None):
@@ -120,3 +130,29 @@ def add_sources(db):
             SourceField.objects.bulk_create(SourceField(source=source, field=f, availability="carried") for f in fields)
 
     return add
+
+
+# Agreements made by `make_agreement` start on this day unless told otherwise.
+START = datetime.date(2026, 1, 1)
+
+
+@pytest.fixture
+def make_agreement(area, coordinator, dpo):
+    """An agreement built through the services; `steps` are the actions taken after drafting."""
+
+    def make(providers, *, fields=("nationality", "ward", "period"), steps=("submit", "approve", "activate"), **values) -> SharingAgreement:
+        content = dict(
+            title="Pupils by nationality", purpose="Planning", necessity="No public source is local enough.",
+            legal_power="Localism Act 2011 s1", article6_basis="6(1)(e)", security="Tracker uploads only",
+            retention="Two years", disposal="Deleted", start_date=START, end_date=START + datetime.timedelta(days=730),
+            data_form="aggregate",
+        )
+        content.update(values)
+        agreement = agreement_create(area=area, user=coordinator, providers=list(providers),
+                                     data_items=list(Field.objects.filter(code__in=fields)), **content)
+        for action in steps:
+            agreement = agreement_transition(agreement=agreement, action=action, user=coordinator if action == "submit" else dpo,
+                                             on=START, siro_name="Pat Senior", siro_signed_on=START)
+        return agreement
+
+    return make

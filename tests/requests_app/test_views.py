@@ -143,7 +143,7 @@ class TestCoordinatorPages:
             "agency": agency_a.pk, "title": "Pupils by nationality", "source": Source.objects.get(slug="school-census-eal-pupils").pk,
             "purpose": "Planning", "fields": [],
             "geography_level": GeographyLevel.objects.get(code="ward").pk, "period_start": "2025-09-01",
-            "period_end": "2026-07-31", "granularity": "quarter", "aggregate_only": "on", "reporting_threshold": "10",
+            "period_end": "2026-07-31", "granularity": "quarter", "data_form": "aggregate", "reporting_threshold": "10",
         }
         response = coordinator_client.post(reverse("requests:new"), data)
         assert response.status_code == 200 and "This field is required" in response.content.decode()
@@ -172,7 +172,7 @@ class TestCoordinatorPages:
             "name": "EAL everywhere", "agencies": [agency_a.pk, agency_b.pk, third.pk], "title": "EAL pupils",
             "source": Source.objects.get(slug="school-census-eal-pupils").pk, "purpose": "Planning",
             "fields": [Field.objects.get(code="nationality").pk], "geography_level": GeographyLevel.objects.get(code="ward").pk,
-            "period_start": "2025-09-01", "period_end": "2026-07-31", "granularity": "quarter", "reporting_threshold": "10",
+            "period_start": "2025-09-01", "period_end": "2026-07-31", "granularity": "quarter", "data_form": "aggregate", "reporting_threshold": "10",
             "send_now": "on",
         }
         response = coordinator_client.post(reverse("requests:campaign-new"), data)

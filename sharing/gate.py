@@ -1,0 +1,91 @@
+"""The ingestion gate: may this agency's data, with these fields in this form, be accepted today?
+
+Only under an agreement that is active on the day, names the agency as a provider, covers every
+field and permits the data form. The answer says exactly what is missing. Sharing knows nothing
+of requests: callers pass the agency, fields, form and date.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch
+
+from catalogue.models import Agency, Field
+from project.lib.text import lower_first
+from sharing.lifecycle import IN_FORCE
+from sharing.models import AgreementParty, DataForm, SharingAgreement, Status, form_permits
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    allowed: bool
+    agreement: SharingAgreement | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        if self.allowed:
+            return f"Covered by {self.agreement.label}, active until {self.agreement.end_date:%d %B %Y}."
+        return " ".join(self.problems)
+
+
+def _problems(agreement: SharingAgreement, agency: Agency, fields: list[Field], data_form: str, on: date) -> list[str]:
+    label, found = agreement.label, []
+    providers = {p.agency_id for p in agreement.parties.all() if p.role == AgreementParty.Role.PROVIDER and p.agency_id}
+    if agency.pk not in providers:
+        found.append(f"{label} does not name {agency.name} as a provider of data.")
+    if agreement.status not in IN_FORCE:
+        if agreement.status == Status.EXPIRED:
+            found.append(f"{label} expired on {agreement.end_date:%d %B %Y}.")
+        else:
+            found.append(f"{label} is {lower_first(agreement.get_status_display())}, not active.")
+    elif on < agreement.start_date:
+        found.append(f"{label} only starts on {agreement.start_date:%d %B %Y}.")
+    elif on > agreement.end_date:
+        found.append(f"{label} ended on {agreement.end_date:%d %B %Y}.")
+    covered = {f.pk for f in agreement.data_items.all()}
+    missing = [f.name for f in fields if f.pk not in covered]
+    if missing:
+        found.append(f"{label} does not cover: {', '.join(missing)}.")
+    if not form_permits(agreement.data_form, data_form):
+        found.append(
+            f"{label} permits only {lower_first(agreement.get_data_form_display())}; this data is {lower_first(DataForm(data_form).label)}."
+        )
+    return found
+
+
+def candidates_for(agency_ids) -> dict[int, list[SharingAgreement]]:
+    """Agreements naming each agency as a party, with parties and data items, in three queries."""
+    agreements = (
+        SharingAgreement.objects.filter(parties__agency_id__in=agency_ids)
+        .exclude(status=Status.SUPERSEDED)
+        .prefetch_related(Prefetch("parties", queryset=AgreementParty.objects.all()), "data_items")
+        .distinct()
+    )
+    by_agency: dict[int, list[SharingAgreement]] = {pk: [] for pk in agency_ids}
+    for agreement in agreements:
+        for party in agreement.parties.all():
+            if party.agency_id in by_agency:
+                by_agency[party.agency_id].append(agreement)
+    return by_agency
+
+
+def decide(*, agency: Agency, fields: list[Field], data_form: str, on: date, candidates: list[SharingAgreement],
+           agreement: SharingAgreement | None = None) -> GateDecision:
+    """The decision from preloaded candidates; `agreement`, when given, is the only one considered."""
+    if agreement is not None:
+        candidates = [agreement]
+    if not candidates:
+        return GateDecision(False, None, [f"No sharing agreement names {agency.name} as a party. Ask the coordinator to set one up with the DPO."])
+    ranked = sorted(((c, _problems(c, agency, fields, data_form, on)) for c in candidates),
+                    key=lambda pair: (len(pair[1]), pair[0].status not in IN_FORCE, -pair[0].version))
+    best, problems = ranked[0]
+    return GateDecision(not problems, best, problems)
+
+
+def gate_check(*, agency: Agency, fields: list[Field], data_form: str, on: date,
+               agreement: SharingAgreement | None = None) -> GateDecision:
+    if agreement is not None:
+        agreement = SharingAgreement.objects.prefetch_related("parties", "data_items").get(pk=agreement.pk)
+    return decide(agency=agency, fields=fields, data_form=data_form, on=on,
+                  candidates=candidates_for([agency.pk])[agency.pk], agreement=agreement)

@@ -1,0 +1,131 @@
+"""Reads of agreements and the audit log for a user. Agency contacts see only agreements their
+agency is party to; coordinators and DPOs see the whole register."""
+
+import csv
+import datetime
+import io
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import Http404
+
+from catalogue.models import Agency
+from project import roles
+from project.lib.spreadsheet import neutralise
+from sharing.lifecycle import LIVE
+from sharing.models import AgreementParty, AuditEntry, SharingAgreement, Status
+from sharing.services import CONTENT_FIELDS
+
+
+def agreements_for(user) -> QuerySet:
+    base = SharingAgreement.objects.select_related("area", "created_by").prefetch_related("parties__agency", "data_items")
+    if roles.is_coordinator(user) or roles.is_dpo(user):
+        return base
+    if roles.is_agency_contact(user):
+        return base.filter(parties__agency__group__user=user).distinct()
+    return SharingAgreement.objects.none()
+
+
+def agreement_get(user, public_id) -> SharingAgreement:
+    try:
+        return agreements_for(user).get(public_id=public_id)
+    except (SharingAgreement.DoesNotExist, ValueError):
+        raise Http404("No such agreement.") from None
+
+
+class RegisterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("name"), field_name="parties__agency",
+                                              to_field_name="public_id", distinct=True)
+
+    class Meta:
+        model = SharingAgreement
+        fields = []
+
+    def search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(title__icontains=term) | queryset.filter(reference__icontains=term)
+        return queryset.distinct()
+
+
+def dpo_workspace(today: datetime.date) -> dict:
+    base = SharingAgreement.objects.select_related("created_by").prefetch_related("parties__agency")
+    return {
+        "queue": base.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW]).order_by("updated_at"),
+        "reviews_due": base.filter(status=Status.REVIEW_DUE).order_by("next_review_date"),
+        "expiring": base.filter(status__in=list(LIVE), end_date__gte=today, end_date__lte=today + datetime.timedelta(days=30)).order_by("end_date"),
+        "awaiting_siro": base.filter(status=Status.APPROVED),
+    }
+
+
+def _display(agreement: SharingAgreement, name: str) -> str:
+    getter = getattr(agreement, f"get_{name}_display", None)
+    return str(getter() if getter else getattr(agreement, name))
+
+
+def agreement_diff(agreement: SharingAgreement) -> list[tuple[str, str, str]]:
+    """What changed since the version this one amends (the one the DPO approved)."""
+    old = agreement.previous_version
+    if old is None:
+        return []
+    changes = [
+        (SharingAgreement._meta.get_field(name).verbose_name.capitalize(), _display(old, name), _display(agreement, name))
+        for name in CONTENT_FIELDS if getattr(old, name) != getattr(agreement, name)
+    ]
+    old_items = sorted(f.name for f in old.data_items.all())
+    new_items = sorted(f.name for f in agreement.data_items.all())
+    if old_items != new_items:
+        changes.append(("Data items", ", ".join(old_items), ", ".join(new_items)))
+    old_parties = sorted(str(p) for p in old.parties.select_related("agency"))
+    new_parties = sorted(str(p) for p in agreement.parties.select_related("agency"))
+    if old_parties != new_parties:
+        changes.append(("Parties", "; ".join(old_parties), "; ".join(new_parties)))
+    return changes
+
+
+def agreement_timeline(agreement: SharingAgreement) -> QuerySet:
+    return agreement.events.select_related("actor").order_by("-created_at", "-pk")
+
+
+REGISTER_COLUMNS = ["reference", "version", "title", "status", "providers", "recipients", "data_items", "data_form",
+                    "article6_basis", "article9_condition", "schedule1_condition", "dpia", "start_date", "end_date",
+                    "next_review_date", "siro", "siro_signed_on"]
+
+
+def register_csv(agreements) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REGISTER_COLUMNS)
+    for a in agreements:
+        parties = list(a.parties.all())
+        providers = [p.agency.name for p in parties if p.agency and p.role == AgreementParty.Role.PROVIDER]
+        recipients = [("The council" if p.is_local_authority else p.agency.name) for p in parties if p.role == AgreementParty.Role.RECIPIENT]
+        writer.writerow([neutralise(v) for v in [
+            a.reference, a.version, a.title, a.get_status_display(), "; ".join(providers), "; ".join(recipients),
+            "; ".join(f.name for f in a.data_items.all()), a.get_data_form_display(), a.get_article6_basis_display(),
+            a.get_article9_condition_display() if a.article9_condition else "", a.get_schedule1_condition_display() if a.schedule1_condition else "",
+            a.get_dpia_status_display(), a.start_date, a.end_date, a.next_review_date, a.siro_name, a.siro_signed_on or "",
+        ]])
+    return out.getvalue()
+
+
+class AuditFilter(django_filters.FilterSet):
+    agreement = django_filters.ModelChoiceFilter(queryset=SharingAgreement.objects.order_by("reference", "-version"), to_field_name="public_id")
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("name"), to_field_name="public_id")
+    actor = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.order_by("username"), label="User")
+    action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices)
+    since = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label="From",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    until = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label="To",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = AuditEntry
+        fields = []
+
+
+def audit_entries() -> QuerySet:
+    return AuditEntry.objects.select_related("actor", "agreement", "agency")

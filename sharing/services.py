@@ -1,0 +1,222 @@
+"""Writes for sharing agreements and the audit log. Status changes only in `agreement_transition`."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from catalogue.models import Agency, Area, Field
+from notifications.services import notify
+from project import roles
+from project.lib.text import lower_first
+from sharing import lifecycle
+from sharing.models import AgreementEvent, AgreementParty, AuditEntry, SharingAgreement, Status
+
+EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED}
+# The fields a coordinator fills in; copied to a new version when an agreement is amended.
+CONTENT_FIELDS = [
+    "title", "controller_relationship", "purpose", "necessity", "data_form", "legal_power", "article6_basis",
+    "article9_condition", "schedule1_condition", "dpia_status", "dpia_reference", "security", "retention", "disposal",
+    "privacy_notice_url", "start_date", "end_date", "review_interval_months",
+]
+
+
+def people_with_role(role: str):
+    return get_user_model().objects.filter(groups__name=role, is_active=True)
+
+
+def agreement_url(agreement: SharingAgreement) -> str:
+    return reverse("sharing:detail", args=[agreement.public_id])
+
+
+def audit_record(*, user, action: str, object_type: str, object_id, agreement=None, agency=None, detail: str = "") -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=user, actor_name=(user.get_username() if user else "system"), action=action, object_type=object_type,
+        object_id=str(object_id), agreement=agreement, agency=agency, detail=detail,
+    )
+
+
+def _check_special_category(agreement: SharingAgreement) -> None:
+    special = [f.name for f in agreement.data_items.all() if f.special_category]
+    has_conditions = bool(agreement.article9_condition and agreement.schedule1_condition)
+    if special and not has_conditions:
+        raise ValidationError(
+            f"{', '.join(special)} {'is' if len(special) == 1 else 'are'} special category data: give an Article 9 "
+            "condition and a DPA 2018 Schedule 1 condition."
+        )
+    if not special and (agreement.article9_condition or agreement.schedule1_condition):
+        raise ValidationError("No special category field is covered, so leave the Article 9 and Schedule 1 conditions empty.")
+
+
+def _set_parties(agreement: SharingAgreement, providers: list[Agency], recipients: list[Agency]) -> None:
+    if not providers:
+        raise ValidationError("Name at least one agency that provides data.")
+    if set(providers) & set(recipients):
+        raise ValidationError("An agency is either a provider or a recipient in one agreement, not both.")
+    agreement.parties.all().delete()
+    parties = [AgreementParty(agreement=agreement, is_local_authority=True, role=AgreementParty.Role.RECIPIENT)]
+    parties += [AgreementParty(agreement=agreement, agency=a, role=AgreementParty.Role.PROVIDER) for a in providers]
+    parties += [AgreementParty(agreement=agreement, agency=a, role=AgreementParty.Role.RECIPIENT) for a in recipients]
+    AgreementParty.objects.bulk_create(parties)
+
+
+def _save_content(agreement, *, values: dict, data_items: list[Field], providers, recipients) -> SharingAgreement:
+    for key, value in values.items():
+        setattr(agreement, key, value)
+    if not agreement.next_review_date or agreement.status in EDITABLE:
+        agreement.next_review_date = agreement.start_date + relativedelta(months=agreement.review_interval_months)
+    agreement.full_clean(exclude=["reference", "next_review_date"])
+    agreement.save()
+    if not agreement.reference:
+        agreement.reference = f"ISP-{agreement.created_at:%Y}-{agreement.pk:04d}"
+        agreement.save(update_fields=["reference"])
+    agreement.data_items.set(data_items)
+    _set_parties(agreement, providers, recipients)
+    _check_special_category(agreement)
+    return agreement
+
+
+@transaction.atomic
+def agreement_create(*, area: Area, user, data_items: list[Field], providers: list[Agency],
+                     recipients: list[Agency] = (), **values) -> SharingAgreement:
+    if not roles.is_coordinator(user):
+        raise PermissionDenied("Coordinators draft sharing agreements; the DPO reviews them.")
+    agreement = SharingAgreement(area=area, created_by=user, reference="")
+    _save_content(agreement, values=values, data_items=data_items, providers=providers, recipients=list(recipients))
+    AgreementEvent.objects.create(agreement=agreement, action="created", to_status=agreement.status, actor=user)
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, agreement: SharingAgreement, user, data_items: list[Field], providers: list[Agency],
+                     recipients: list[Agency] = (), expected_version: int | None = None, **values) -> SharingAgreement:
+    locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if not roles.is_coordinator(user):
+        raise PermissionDenied("Only coordinators edit agreements.")
+    if locked.status not in EDITABLE:
+        raise ValidationError(f"An agreement that is {lower_first(locked.get_status_display())} cannot be edited; amend it to make a new version.")
+    if expected_version is not None and expected_version != locked.lock_version:
+        raise ValidationError("Someone changed this agreement after you opened it. Reload and try again.")
+    locked.lock_version += 1
+    _save_content(locked, values=values, data_items=data_items, providers=providers, recipients=list(recipients))
+    AgreementEvent.objects.create(agreement=locked, action="edited", actor=user)
+    return locked
+
+
+@transaction.atomic
+def agreement_amend(*, agreement: SharingAgreement, user) -> SharingAgreement:
+    """Starts a new version of an agreement in force; the old one stays in force until the new
+    one is activated."""
+    if not roles.is_coordinator(user):
+        raise PermissionDenied("Only coordinators amend agreements.")
+    locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.status not in lifecycle.LIVE:
+        raise ValidationError("Only an agreement in force can be amended; edit a draft directly.")
+    if SharingAgreement.objects.filter(previous_version=locked).exists():
+        raise ValidationError("This agreement already has a new version in progress.")
+    new = SharingAgreement(
+        area=locked.area, created_by=user, reference=locked.reference, version=locked.version + 1, previous_version=locked,
+        **{name: getattr(locked, name) for name in CONTENT_FIELDS},
+    )
+    new.next_review_date = new.start_date + relativedelta(months=new.review_interval_months)
+    new.full_clean()
+    new.save()
+    new.data_items.set(locked.data_items.all())
+    AgreementParty.objects.bulk_create(
+        AgreementParty(agreement=new, agency=p.agency, is_local_authority=p.is_local_authority, role=p.role) for p in locked.parties.all()
+    )
+    AgreementEvent.objects.create(agreement=new, action="amended", to_status=Status.DRAFT, actor=user,
+                                  note=f"New version of {locked.label}.")
+    return new
+
+
+@transaction.atomic
+def agreement_transition(*, agreement: SharingAgreement, action: str, user, note: str = "", on: date | None = None,
+                         siro_name: str = "", siro_signed_on: date | None = None, signed_document=None,
+                         expected_version: int | None = None) -> SharingAgreement:
+    """Moves an agreement along one edge; records who, when and why in its timeline and the audit
+    log, and tells the people concerned. `user` None is the daily task."""
+    edge = lifecycle.EDGES.get(action)
+    if edge is None:
+        raise ValidationError(f"Unknown action {action!r}.")
+    locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if expected_version is not None and expected_version != locked.lock_version:
+        raise ValidationError("Someone changed this agreement after you opened it. Reload and try again.")
+    if locked.status not in edge.sources:
+        raise ValidationError(f"An agreement that is {lower_first(locked.get_status_display())} cannot take the action '{edge.label}'.")
+    if user is not None and not lifecycle.may_take(user, edge):
+        raise PermissionDenied(f"Your role cannot take the action '{edge.label}'.")
+    if user is None and edge.roles:
+        raise PermissionDenied("The system only takes scheduled transitions.")
+    if edge.note_prompt and not note.strip():
+        raise ValidationError(f"{edge.note_prompt} Please add a note.")
+    today = on or timezone.localdate()
+    if action == "submit":
+        _check_special_category(locked)
+    if action == "activate":
+        locked.siro_name = siro_name.strip() or locked.siro_name
+        locked.siro_signed_on = siro_signed_on or locked.siro_signed_on
+        if signed_document is not None:
+            locked.signed_document = signed_document
+        if not (locked.siro_name and locked.siro_signed_on):
+            raise ValidationError("Record the SIRO's name and sign-off date before the agreement can become active.")
+    if action == "confirm_review":
+        locked.next_review_date = today + relativedelta(months=locked.review_interval_months)
+    before = locked.status
+    locked.status = edge.target
+    locked.lock_version += 1
+    locked.full_clean(exclude=["next_review_date"])
+    locked.save()
+    AgreementEvent.objects.create(agreement=locked, action=action, from_status=before, to_status=locked.status,
+                                  actor=user, note=note.strip())
+    audit_record(user=user, action=AuditEntry.Action.AGREEMENT_APPROVED if action == "approve" else AuditEntry.Action.AGREEMENT_TRANSITION,
+                 object_type="sharing.agreement", object_id=locked.pk, agreement=locked,
+                 detail=f"{before} -> {locked.status}" + (f": {note.strip()}" if note.strip() else ""))
+    if action == "activate" and locked.previous_version and locked.previous_version.status in lifecycle.LIVE:
+        agreement_transition(agreement=locked.previous_version, action="supersede", user=None,
+                             note=f"Replaced by {locked.label}.", on=today)
+    _tell(locked, action=action, before=before, user=user, note=note.strip())
+    return locked
+
+
+def _tell(agreement: SharingAgreement, *, action: str, before: str, user, note: str) -> None:
+    if action == "supersede":
+        return
+    who = (user.get_full_name() or user.get_username()) if user else "The tracker"
+    subject = f"{agreement.label}: {lower_first(agreement.get_status_display())}"
+    body = f"{who} moved '{agreement.title}' from {lower_first(Status(before).label)} to {lower_first(agreement.get_status_display())}."
+    if note:
+        body += f"\n\n{note}"
+    if action == "submit":
+        users = list(people_with_role(roles.DPO))
+    elif action in ("mark_review_due", "expire"):
+        users = list(people_with_role(roles.DPO)) + list(people_with_role(roles.COORDINATOR))
+    else:
+        users = [agreement.created_by] + list(people_with_role(roles.COORDINATOR))
+    notify(users=[u for u in users if user is None or u.pk != user.pk], subject=subject, body=body, url=agreement_url(agreement))
+
+
+def agreement_comment(*, agreement: SharingAgreement, user, text: str) -> AgreementEvent:
+    if not (roles.is_coordinator(user) or roles.is_dpo(user)):
+        raise PermissionDenied("Only the coordinator and the DPO comment on agreements.")
+    if not text.strip():
+        raise ValidationError("Write a comment.")
+    return AgreementEvent.objects.create(agreement=agreement, action="comment", actor=user, note=text.strip())
+
+
+@transaction.atomic
+def agreements_refresh(*, today: date) -> dict[str, int]:
+    """Daily: agreements past their end date expire, those past their review date fall due for
+    review. Each is a transition, so the DPO and coordinator hear about it exactly once."""
+    done = {"expired": 0, "review_due": 0}
+    for agreement in SharingAgreement.objects.filter(status__in=lifecycle.LIVE, end_date__lt=today):
+        agreement_transition(agreement=agreement, action="expire", user=None, on=today, note="Passed its end date.")
+        done["expired"] += 1
+    for agreement in SharingAgreement.objects.filter(status=Status.ACTIVE, next_review_date__lte=today):
+        agreement_transition(agreement=agreement, action="mark_review_due", user=None, on=today, note="Reached its review date.")
+        done["review_due"] += 1
+    return done

@@ -1,0 +1,133 @@
+"""Uploading returns through the request page: the governance gate, storage, audit."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from notifications.models import Notification
+from requests_app.models import DataRequest, Return, Status
+from sharing.models import AuditEntry
+from sharing.services import agreement_transition, agreements_refresh
+from tests.requests_app.conftest import force_status
+
+pytestmark = pytest.mark.django_db
+CSV = b"Nationality,Ward or small area,Period (month, quarter, year),Count\nPolish,E05000001,2025 Q1,12\n"
+
+
+def upload(client, data_request, content=CSV, name="return.csv"):
+    return client.post(reverse("requests:upload", args=[data_request.public_id]), {"file": SimpleUploadedFile(name, content)}, follow=True)
+
+
+@pytest.fixture
+def sent_request(agency_a, make_request):
+    return force_status(make_request(agency_a), Status.SENT)
+
+
+def media_files(settings):
+    root = settings.MEDIA_ROOT
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_an_upload_under_an_active_agreement_is_stored_with_its_hash(contact_a_client, sent_request, make_agreement, agency_a, settings):
+    agreement = make_agreement([agency_a])
+    page = upload(contact_a_client, sent_request).content.decode()
+    assert "return.csv was received (version 1)" in page
+    stored = Return.objects.get()
+    assert stored.agreement == agreement and stored.size == len(CSV)
+    assert stored.sha256 == __import__("hashlib").sha256(CSV).hexdigest()
+    assert stored.file.read() == CSV and "static" not in stored.file.path
+    sent_request.refresh_from_db()
+    assert sent_request.status == Status.RECEIVED
+    assert AuditEntry.objects.filter(action="return-uploaded", agency=agency_a).exists()
+
+
+@pytest.mark.parametrize("problem, setup, message", [
+    ("no agreement", lambda mk, a, b: None, "No sharing agreement names Agency A School"),
+    ("not yet active", lambda mk, a, b: mk([a], steps=("submit", "approve")), "not active"),
+    ("agency not a provider", lambda mk, a, b: mk([b], recipients=[a]), "does not name Agency A School as a provider"),
+    ("field not covered", lambda mk, a, b: mk([a], fields=("nationality", "ward")), "does not cover: Period"),
+    ("form not permitted", lambda mk, a, b: mk([a], data_form="aggregate-suppressed"), "permits only aggregate counts, small numbers suppressed"),
+])
+def test_an_upload_is_refused_saying_what_is_missing_and_nothing_is_kept(
+    problem, setup, message, contact_a_client, sent_request, make_agreement, agency_a, agency_b, coordinator, dpo, settings
+):
+    agreement = setup(make_agreement, agency_a, agency_b)
+    if problem == "agency not a provider":
+        DataRequest.objects.filter(pk=sent_request.pk).update(agreement=agreement)
+    page = upload(contact_a_client, sent_request).content.decode()
+    assert "The file was not accepted, and nothing of it was kept" in page and message in page
+    assert not Return.objects.exists() and media_files(settings) == []
+    assert DataRequest.objects.get(pk=sent_request.pk).status == Status.SENT
+    assert AuditEntry.objects.filter(action="upload-refused").count() == 1
+    for user in (coordinator, dpo):
+        assert Notification.objects.filter(user=user, subject__contains="blocked by governance").exists()
+
+
+def test_expiry_by_the_daily_task_blocks_the_next_upload(contact_a_client, sent_request, make_agreement, agency_a):
+    agreement = make_agreement([agency_a], end_date=datetime.date.today() + datetime.timedelta(days=10))
+    assert "was received" in upload(contact_a_client, sent_request).content.decode()
+    agreements_refresh(today=agreement.end_date + datetime.timedelta(days=1))
+    page = upload(contact_a_client, sent_request, name="again.csv").content.decode()
+    assert "expired on" in page
+    assert Return.objects.count() == 1
+
+
+def test_a_new_upload_supersedes_the_previous_one_which_is_kept(contact_a_client, sent_request, make_agreement, agency_a):
+    make_agreement([agency_a])
+    upload(contact_a_client, sent_request)
+    upload(contact_a_client, sent_request, content=CSV + b"Romanian,E05000001,2025 Q1,7\n", name="fixed.csv")
+    first, second = Return.objects.order_by("version")
+    assert (first.state, second.state, second.version) == ("superseded", "stored", 2)
+    assert first.file.read() == CSV
+
+
+def test_a_dpo_approval_unblocks_the_agencys_upload(contact_a_client, sent_request, make_agreement, agency_a, dpo):
+    agreement = make_agreement([agency_a], steps=("submit",))
+    assert "not active" in upload(contact_a_client, sent_request).content.decode()
+    agreement_transition(agreement=agreement, action="request_changes", user=dpo, note="State the retention period.")
+    from sharing.services import agreement_transition as move
+
+    move(agreement=agreement, action="submit", user=agreement.created_by)
+    move(agreement=agreement, action="approve", user=dpo)
+    move(agreement=agreement, action="activate", user=dpo, siro_name="Pat Senior", siro_signed_on=datetime.date(2026, 1, 1))
+    assert "was received" in upload(contact_a_client, sent_request).content.decode()
+
+
+def test_too_large_or_unknown_files_are_refused_with_a_message(contact_a_client, sent_request, make_agreement, agency_a, settings):
+    make_agreement([agency_a])
+    assert "Upload a CSV, Excel" in upload(contact_a_client, sent_request, name="data.pdf").content.decode()
+    settings.TRACKER_UPLOAD_MAX_BYTES = 10
+    assert "larger than" in upload(contact_a_client, sent_request).content.decode()
+    assert not Return.objects.exists()
+
+
+def test_downloads_of_returned_files_are_audited_and_outsiders_get_404(contact_a_client, contact_b_client, dpo_client, sent_request, make_agreement, agency_a):
+    make_agreement([agency_a])
+    upload(contact_a_client, sent_request)
+    stored = Return.objects.get()
+    url = reverse("requests:return", args=[sent_request.public_id, stored.public_id])
+    assert contact_b_client.get(url).status_code == 404
+    assert contact_b_client.post(reverse("requests:upload", args=[sent_request.public_id]), {"file": SimpleUploadedFile("x.csv", CSV)}).status_code == 404
+    response = dpo_client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == CSV
+    assert AuditEntry.objects.filter(action="return-download", object_id=str(stored.pk)).count() == 1
+
+
+def test_the_blocked_page_lists_requests_without_an_agreement_for_coordinator_and_dpo(
+    coordinator_client, dpo_client, contact_a_client, sent_request, agency_b, make_request, make_agreement
+):
+    covered = force_status(make_request(agency_b), Status.SENT)
+    make_agreement([agency_b])
+    for client in (coordinator_client, dpo_client):
+        page = client.get(reverse("requests:blocked")).content.decode()
+        assert sent_request.reference in page and covered.reference not in page
+    assert contact_a_client.get(reverse("requests:blocked")).status_code == 403
+
+
+def test_the_request_list_shows_each_requests_governance(coordinator_client, sent_request, make_agreement, agency_a):
+    page = coordinator_client.get(reverse("requests:list")).content.decode()
+    assert "Blocked: No sharing agreement" in page
+    agreement = make_agreement([agency_a])
+    assert f"Covered by {agreement.label}" in coordinator_client.get(reverse("requests:list")).content.decode()

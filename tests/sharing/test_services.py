@@ -1,0 +1,133 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from catalogue.models import Field
+from notifications.models import Notification
+from sharing.lifecycle import EDGES
+from sharing.models import AgreementEvent, AuditEntry, SharingAgreement, Status
+from sharing.selectors import agreement_diff
+from sharing.services import agreement_amend, agreement_transition, agreement_update, agreements_refresh
+from tests.conftest import START
+from tests.sharing.conftest import force_status
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["coordinator", "dpo", "contact_a", "system"]
+ROLE_OF = {"coordinator": "Coordinator", "dpo": "DPO", "contact_a": "Agency contact", "system": None}
+
+
+def expected(persona, action, status):
+    edge = EDGES[action]
+    if status not in edge.sources:
+        return "wrong-state"
+    if persona == "system":
+        return "ok" if not edge.roles else "forbidden"
+    return "ok" if ROLE_OF[persona] in edge.roles else "forbidden"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", list(EDGES))
+def test_each_action_is_allowed_only_from_its_states_and_for_its_roles(persona, action, request, make_agreement, agency_a, contact_a):
+    user = None if persona == "system" else request.getfixturevalue(persona)
+    for status in Status:
+        agreement = force_status(make_agreement([agency_a], steps=()), status)
+        outcome = expected(persona, action, status)
+        if outcome == "ok":
+            done = agreement_transition(agreement=agreement, action=action, user=user, note="Because.", on=START,
+                                        siro_name="Pat Senior", siro_signed_on=START)
+            assert done.status == EDGES[action].target
+            event = done.events.get(action=action)
+            assert (event.actor, event.from_status) == (user, status)
+            assert AuditEntry.objects.filter(agreement=done, detail__startswith=f"{status} -> ").exists()
+        else:
+            with pytest.raises(ValidationError if outcome == "wrong-state" else PermissionDenied):
+                agreement_transition(agreement=agreement, action=action, user=user, note="Because.", on=START,
+                                     siro_name="Pat Senior", siro_signed_on=START)
+            assert SharingAgreement.objects.get(pk=agreement.pk).status == status
+
+
+def test_only_the_dpo_approves_rejects_or_suspends():
+    for action in ("approve", "reject", "suspend"):
+        assert EDGES[action].roles == {"DPO"}
+
+
+def test_a_special_category_field_needs_article_9_and_schedule_1_conditions(make_agreement, agency_a):
+    with pytest.raises(ValidationError, match="Ethnicity is special category data"):
+        make_agreement([agency_a], fields=("nationality", "ethnicity"), steps=())
+    assert not SharingAgreement.objects.exists()
+    agreement = make_agreement([agency_a], fields=("nationality", "ethnicity"), steps=("submit",),
+                               article9_condition="9(2)(g)", schedule1_condition="2-8")
+    assert agreement.status == Status.SUBMITTED
+
+
+def test_conditions_are_refused_when_no_special_category_field_is_covered(make_agreement, agency_a):
+    with pytest.raises(ValidationError, match="leave the Article 9 and Schedule 1 conditions empty"):
+        make_agreement([agency_a], steps=(), article9_condition="9(2)(g)", schedule1_condition="2-8")
+
+
+def test_activation_needs_the_siro_sign_off(make_agreement, agency_a, dpo):
+    agreement = make_agreement([agency_a], steps=("submit", "approve"))
+    with pytest.raises(ValidationError, match="SIRO"):
+        agreement_transition(agreement=agreement, action="activate", user=dpo)
+    assert SharingAgreement.objects.get(pk=agreement.pk).status == Status.APPROVED
+
+
+def test_an_active_agreement_cannot_be_edited_only_amended(make_agreement, agency_a, coordinator, dpo):
+    v1 = make_agreement([agency_a])
+    with pytest.raises(ValidationError, match="amend it"):
+        agreement_update(agreement=v1, user=coordinator, data_items=list(v1.data_items.all()), providers=[agency_a], title="New")
+    v2 = agreement_amend(agreement=v1, user=coordinator)
+    assert (v2.reference, v2.version, v2.status, v2.previous_version) == (v1.reference, 2, Status.DRAFT, v1)
+    values = {name: getattr(v2, name) for name in ("title", "purpose", "necessity", "legal_power", "article6_basis", "security",
+                                                   "retention", "disposal", "start_date", "end_date", "data_form")}
+    values["retention"] = "Five years"
+    agreement_update(agreement=v2, user=coordinator, providers=[agency_a],
+                     data_items=list(Field.objects.filter(code__in=["nationality", "ward", "period", "main-language"])), **values)
+    diff = {label: (old, new) for label, old, new in agreement_diff(SharingAgreement.objects.get(pk=v2.pk))}
+    assert diff["Retention period"] == ("Two years", "Five years")
+    assert "Main language" in diff["Data items"][1] and "Main language" not in diff["Data items"][0]
+    with pytest.raises(ValidationError, match="already has a new version"):
+        agreement_amend(agreement=v1, user=coordinator)
+    for action in ("submit", "approve", "activate"):
+        agreement_transition(agreement=v2, action=action, user=coordinator if action == "submit" else dpo,
+                             siro_name="Pat Senior", siro_signed_on=START)
+    assert SharingAgreement.objects.get(pk=v1.pk).status == Status.SUPERSEDED
+    assert SharingAgreement.objects.get(pk=v2.pk).status == Status.ACTIVE
+
+
+def test_the_daily_refresh_expires_and_flags_reviews_and_tells_people_once(make_agreement, agency_a, agency_b, dpo, coordinator):
+    ending = make_agreement([agency_a], end_date=START + datetime.timedelta(days=100))
+    reviewing = make_agreement([agency_b], review_interval_months=1)
+    day = START + datetime.timedelta(days=101)
+    assert agreements_refresh(today=day) == {"expired": 1, "review_due": 1}
+    assert agreements_refresh(today=day) == {"expired": 0, "review_due": 0}
+    assert SharingAgreement.objects.get(pk=ending.pk).status == Status.EXPIRED
+    assert SharingAgreement.objects.get(pk=reviewing.pk).status == Status.REVIEW_DUE
+    for user in (dpo, coordinator):
+        assert Notification.objects.filter(user=user, subject=f"{ending.label}: expired").count() == 1
+        assert Notification.objects.filter(user=user, subject=f"{reviewing.label}: review due").count() == 1
+
+
+def test_confirming_a_review_sets_the_next_review_date(make_agreement, agency_a, dpo):
+    agreement = make_agreement([agency_a], review_interval_months=6)
+    agreements_refresh(today=START + datetime.timedelta(days=200))
+    confirmed = agreement_transition(agreement=agreement, action="confirm_review", user=dpo, note="Still needed.",
+                                     on=datetime.date(2026, 8, 1))
+    assert confirmed.status == Status.ACTIVE and confirmed.next_review_date == datetime.date(2027, 2, 1)
+
+
+def test_submitting_tells_the_dpo(make_agreement, agency_a, dpo):
+    agreement = make_agreement([agency_a], steps=("submit",))
+    assert Notification.objects.filter(user=dpo, subject__startswith=agreement.label).exists()
+
+
+def test_comments_are_for_the_coordinator_and_dpo(make_agreement, agency_a, contact_a, dpo):
+    from sharing.services import agreement_comment
+
+    agreement = make_agreement([agency_a], steps=("submit",))
+    agreement_comment(agreement=agreement, user=dpo, text="Which retention schedule applies?")
+    assert AgreementEvent.objects.filter(agreement=agreement, action="comment", actor=dpo).exists()
+    with pytest.raises(PermissionDenied):
+        agreement_comment(agreement=agreement, user=contact_a, text="Hello")

@@ -1,0 +1,125 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sharing.models import AuditEntry, SharingAgreement, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(agreement, name="detail"):
+    return reverse(f"sharing:{name}", args=[agreement.public_id])
+
+
+def test_anonymous_users_are_sent_to_login(make_agreement, agency_a):
+    agreement = make_agreement([agency_a])
+    for url in [reverse("sharing:register"), detail(agreement), reverse("sharing:dpo"), reverse("sharing:audit")]:
+        assert Client().get(url)["Location"].startswith(reverse("login"))
+
+
+class TestAnotherAgencysContact:
+    def test_gets_404_for_an_agreement_their_agency_is_not_party_to(self, contact_b_client, make_agreement, agency_a):
+        agreement = make_agreement([agency_a])
+        for name in ("detail", "edit", "document"):
+            assert contact_b_client.get(detail(agreement, name)).status_code in (403, 404), name
+        assert contact_b_client.get(detail(agreement)).status_code == 404
+        for name, data in [("action", {"action": "suspend", "version": 0, "note": "x"}), ("comment", {"text": "x"}), ("amend", {})]:
+            assert contact_b_client.post(detail(agreement, name), data).status_code in (403, 404), name
+        assert SharingAgreement.objects.get(pk=agreement.pk).status == Status.ACTIVE
+
+    def test_sees_only_their_agencys_agreements_in_the_register_and_export(self, contact_a_client, make_agreement, agency_a, agency_b):
+        own = make_agreement([agency_a], title="Ours")
+        other = make_agreement([agency_b], title="Theirs")
+        page = contact_a_client.get(reverse("sharing:register")).content.decode()
+        assert own.reference in page and other.reference not in page
+        rows = list(csv.DictReader(io.StringIO(contact_a_client.get(reverse("sharing:register-export")).content.decode())))
+        assert [r["reference"] for r in rows] == [own.reference]
+        assert contact_a_client.get(detail(own)).status_code == 200
+
+
+def test_the_register_export_has_the_central_log_columns(coordinator_client, make_agreement, agency_a):
+    agreement = make_agreement([agency_a])
+    row = next(csv.DictReader(io.StringIO(coordinator_client.get(reverse("sharing:register-export")).content.decode())))
+    assert row["reference"] == agreement.reference and row["status"] == "Active"
+    assert row["providers"] == "Agency A School" and row["recipients"] == "The council"
+    assert row["article6_basis"].startswith("6(1)(e)") and "Nationality" in row["data_items"]
+
+
+class TestDpoWorkspace:
+    def test_the_queue_shows_what_waits_for_review(self, dpo_client, make_agreement, agency_a, agency_b):
+        waiting = make_agreement([agency_a], steps=("submit",), title="Waiting one")
+        make_agreement([agency_b], title="Active one")
+        page = dpo_client.get(reverse("sharing:dpo")).content.decode()
+        assert "Waiting one" in page and "Waiting for review (1)" in page
+
+    def test_only_dpos_open_the_workspace_and_the_audit_log(self, coordinator_client, contact_a_client):
+        for client in (coordinator_client, contact_a_client):
+            assert client.get(reverse("sharing:dpo")).status_code == 403
+            assert client.get(reverse("sharing:audit")).status_code == 403
+
+    def test_the_dpo_requests_changes_then_approves_in_the_browser_flow(self, dpo_client, coordinator_client, make_agreement, agency_a):
+        agreement = make_agreement([agency_a], steps=("submit",))
+        post = lambda client, action, **extra: client.post(detail(agreement, "action"), {
+            "action": action, "version": SharingAgreement.objects.get(pk=agreement.pk).lock_version, **extra}, follow=True)
+        assert "changes requested" in post(dpo_client, "request_changes", note="Add the retention period.").content.decode()
+        post(coordinator_client, "submit")
+        post(dpo_client, "start_review")
+        assert "approved" in post(dpo_client, "approve").content.decode()
+        page = post(dpo_client, "activate", siro_name="Pat Senior", siro_signed_on="2026-01-01").content.decode()
+        assert "is now active" in page
+        assert AuditEntry.objects.filter(agreement=agreement, action="agreement-approved").count() == 1
+
+    def test_a_stale_action_is_refused(self, dpo_client, make_agreement, agency_a):
+        agreement = make_agreement([agency_a], steps=("submit",))
+        page = dpo_client.post(detail(agreement, "action"), {"action": "approve", "version": agreement.lock_version - 1}, follow=True)
+        assert "Someone changed this agreement" in page.content.decode()
+        assert SharingAgreement.objects.get(pk=agreement.pk).status == Status.SUBMITTED
+
+
+def test_the_audit_log_filters_by_agreement_agency_user_and_date(dpo_client, dpo, make_agreement, agency_a, agency_b):
+    one = make_agreement([agency_a], title="One")
+    make_agreement([agency_b], title="Two")
+    page = dpo_client.get(reverse("sharing:audit") + f"?agreement={one.public_id}")
+    entries = list(page.context["page"].object_list)
+    assert entries and all(e.agreement_id == one.pk for e in entries)
+    by_agency = dpo_client.get(reverse("sharing:audit") + f"?agency={agency_b.public_id}").context["page"].object_list
+    assert all(e.agency_id == agency_b.pk for e in by_agency)
+    by_user = dpo_client.get(reverse("sharing:audit") + f"?actor={dpo.pk}").context["page"].object_list
+    assert by_user and all(e.actor_id == dpo.pk for e in by_user)
+    assert not dpo_client.get(reverse("sharing:audit") + "?until=2000-01-01").context["page"].object_list
+
+
+def test_creating_an_agreement_in_the_browser_refuses_ethnicity_without_conditions(coordinator_client, agency_a, area):
+    from catalogue.models import Field
+
+    data = {
+        "title": "T", "controller_relationship": "separate", "purpose": "P", "necessity": "N", "data_form": "aggregate",
+        "legal_power": "L", "article6_basis": "6(1)(e)", "article9_condition": "", "schedule1_condition": "",
+        "dpia_status": "not-screened", "security": "S", "retention": "R", "disposal": "D", "start_date": "2026-01-01",
+        "end_date": "2027-01-01", "review_interval_months": "12", "providers": [agency_a.pk],
+        "data_items": [Field.objects.get(code="ethnicity").pk],
+    }
+    response = coordinator_client.post(reverse("sharing:new"), data)
+    assert response.status_code == 200 and "Ethnicity is special category data" in response.content.decode()
+    assert not SharingAgreement.objects.exists()
+    data.update(article9_condition="9(2)(g)", schedule1_condition="2-8")
+    assert coordinator_client.post(reverse("sharing:new"), data).status_code == 302
+
+
+@pytest.mark.parametrize("url_name", ["sharing:register", "sharing:dpo", "sharing:audit"])
+def test_list_pages_run_the_same_number_of_queries_however_many_agreements(url_name, dpo_client, make_agreement, agency_a):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert dpo_client.get(reverse(url_name)).status_code == 200
+        return len(ctx)
+
+    make_agreement([agency_a], steps=("submit",))
+    before = queries()
+    for _ in range(6):
+        make_agreement([agency_a], steps=("submit",))
+    assert queries() == before
