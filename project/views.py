@@ -7,6 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from catalogue.models import Source
+from project import roles
+from requests_app.models import OPEN
+from requests_app.selectors import overdue_count, requests_for
+from sharing.selectors import dpo_workspace
 from catalogue.tasks import HEARTBEAT_KEY
 
 # The worker beats every minute; three missed beats mean it is not running.
@@ -23,9 +27,14 @@ def worker_status() -> dict:
 
 def home(request):
     stages = dict(Source.objects.order_by().values_list("stage").annotate(n=Count("id")))
+    today = timezone.localdate()
+    visible = requests_for(request.user)
     return render(request, "home.html", {
         "stages": [(value, label, stages.get(value, 0)) for value, label in Source.Stage.choices],
         "worker": worker_status(),
+        "open_requests": visible.filter(status__in=[s.value for s in OPEN]).count(),
+        "overdue_requests": overdue_count(visible, today),
+        "review_queue": dpo_workspace(today)["queue"].count() if roles.is_dpo(request.user) else 0,
     })
 
 

@@ -15,6 +15,8 @@ from django.test import Client
 from catalogue.services import agency_contact_add, agency_create
 from catalogue.models import Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
 from project import roles
+from requests_app.models import DataRequest
+from requests_app.services import request_create
 from sharing.models import SharingAgreement
 from sharing.services import agreement_create, agreement_transition
 
@@ -154,5 +156,20 @@ def make_agreement(area, coordinator, dpo):
             agreement = agreement_transition(agreement=agreement, action=action, user=coordinator if action == "submit" else dpo,
                                              on=START, siro_name="Pat Senior", siro_signed_on=START)
         return agreement
+
+    return make
+
+
+@pytest.fixture
+def make_request(coordinator):
+    def make(agency, *, fields=("nationality", "ward", "period"), **extra) -> DataRequest:
+        values = dict(
+            agency=agency, source=Source.objects.get(slug="school-census-eal-pupils"), title="Pupils by nationality",
+            purpose="To plan school places.", fields=list(Field.objects.filter(code__in=fields)),
+            geography_level=GeographyLevel.objects.get(code="ward"), period_start=datetime.date(2025, 4, 1),
+            period_end=datetime.date(2026, 3, 31), coordinator=coordinator,
+        )
+        values.update(extra)
+        return request_create(**values)
 
     return make

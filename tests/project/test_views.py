@@ -30,3 +30,14 @@ def test_a_user_without_a_role_is_told_to_ask_for_one(django_user_model):
 def test_the_login_page_explains_a_wrong_password():
     page = Client().post(reverse("login"), {"username": "nobody", "password": "wrong"}).content.decode()
     assert "did not match" in page
+
+
+def test_home_gives_each_role_its_next_step(coordinator_client, dpo_client, contact_a_client, contact_b_client, agency_a, make_request):
+    from requests_app.models import Status
+    from tests.requests_app.conftest import force_status
+
+    force_status(make_request(agency_a), Status.SENT)
+    assert "1 open request" in coordinator_client.get(reverse("home")).content.decode()
+    assert "waiting for review" in dpo_client.get(reverse("home")).content.decode()
+    assert "1 open request to your organisation" in contact_a_client.get(reverse("home")).content.decode()
+    assert "0 open requests to your organisation" in contact_b_client.get(reverse("home")).content.decode()

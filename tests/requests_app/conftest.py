@@ -1,25 +1,6 @@
 import datetime
 
-import pytest
-
-from catalogue.models import Field, GeographyLevel, Source
 from requests_app.models import DataRequest, Status
-from requests_app.services import request_create
-
-
-@pytest.fixture
-def make_request(coordinator):
-    def make(agency, *, fields=("nationality", "ward", "period"), **extra) -> DataRequest:
-        values = dict(
-            agency=agency, source=Source.objects.get(slug="school-census-eal-pupils"), title="Pupils by nationality",
-            purpose="To plan school places.", fields=list(Field.objects.filter(code__in=fields)),
-            geography_level=GeographyLevel.objects.get(code="ward"), period_start=datetime.date(2025, 4, 1),
-            period_end=datetime.date(2026, 3, 31), coordinator=coordinator,
-        )
-        values.update(extra)
-        return request_create(**values)
-
-    return make
 
 
 def force_status(request: DataRequest, status: str, sent_on=datetime.date(2026, 3, 2)) -> DataRequest:
