@@ -30,7 +30,6 @@ run: setup
 	  echo "The tracker is at http://$(HOST):$(PORT)/  (demo logins above; stop with Ctrl+C)"; echo; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)'
 
-test: export SECRET_KEY ?= test-only-secret-key
 test: install
 	$(PY) -m pytest
 

@@ -4,22 +4,32 @@ The defaults are the embedded set-up that `make run` uses: a SQLite file, a Cele
 in a local folder (no server) and a file-based cache, all under ./var.
 """
 
+import secrets
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("TRACKER_VAR_DIR", default=str(BASE_DIR / "var")))
-
 env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.str("TRACKER_VAR_DIR", default=str(BASE_DIR / "var")))
 # The embedded defaults keep the database, broker queue, cache and uploads here.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
+
+
+def local_secret_key() -> str:
+    """A random key made once per installation and kept in ./var, for when none is configured."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="") or local_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
