@@ -131,3 +131,11 @@ def test_comments_are_for_the_coordinator_and_dpo(make_agreement, agency_a, cont
     assert AgreementEvent.objects.filter(agreement=agreement, action="comment", actor=dpo).exists()
     with pytest.raises(PermissionDenied):
         agreement_comment(agreement=agreement, user=contact_a, text="Hello")
+
+
+def test_the_periodic_task_runs_the_daily_refresh_and_is_safe_twice(make_agreement, agency_a):
+    from sharing.tasks import refresh_agreements
+
+    make_agreement([agency_a], end_date=datetime.date.today() - datetime.timedelta(days=1), start_date=START)
+    assert refresh_agreements.apply().result == {"expired": 1, "review_due": 0}
+    assert refresh_agreements.apply().result == {"expired": 0, "review_due": 0}

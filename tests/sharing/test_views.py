@@ -123,3 +123,17 @@ def test_list_pages_run_the_same_number_of_queries_however_many_agreements(url_n
     for _ in range(6):
         make_agreement([agency_a], steps=("submit",))
     assert queries() == before
+
+
+def test_downloading_the_signed_agreement_is_audited(dpo_client, contact_b_client, make_agreement, agency_a, dpo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sharing.services import agreement_transition
+
+    agreement = make_agreement([agency_a], steps=("submit", "approve"))
+    agreement_transition(agreement=agreement, action="activate", user=dpo, siro_name="Pat Senior",
+                         siro_signed_on=agreement.start_date, signed_document=SimpleUploadedFile("signed.pdf", b"%PDF-1.4"))
+    assert contact_b_client.get(detail(agreement, "document")).status_code == 404
+    response = dpo_client.get(detail(agreement, "document"))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4"
+    assert AuditEntry.objects.filter(action="agreement-download", agreement=agreement, actor=dpo).count() == 1
