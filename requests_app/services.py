@@ -4,23 +4,26 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
+from celery import current_app
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from catalogue.models import Agency, Field, GeographyLevel, Source
+from catalogue.models import Agency, CountryAlias, Field, GeographyLevel, GssPrefix, Language, NationalityGroupMember, Source
+from catalogue.loading import normalise_alias
 from notifications.services import notify
 from project import roles
 from sharing.gate import gate_check
 from sharing.models import AuditEntry, DataForm, SharingAgreement
 from sharing.services import audit_record, people_with_role
 from requests_app import deadlines, lifecycle
+from requests_app.ingest import codes, validate
 from requests_app.models import (
     AWAITING_AGENCY,
     FINISHED,
@@ -31,10 +34,12 @@ from requests_app.models import (
     Recurrence,
     Reminder,
     RequestEvent,
+    Observation,
     Return,
     Status,
 )
 from requests_app.permissions import RESPOND, VIEW, ActionChecker
+from requests_app.storage import insert_observations
 
 
 def request_url(request: DataRequest) -> str:
@@ -405,13 +410,13 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
         digest.update(chunk)
     with transaction.atomic():
         locked = DataRequest.objects.select_for_update().get(pk=request.pk)
-        previous = locked.returns.filter(state=Return.State.STORED)
+        previous = locked.returns.filter(superseded=False)
         version = (locked.returns.aggregate(n=Max("version"))["n"] or 0) + 1
         stored = Return(request=locked, version=version, original_name=upload.name[:255], size=upload.size,
                         sha256=digest.hexdigest(), agreement=decision.agreement, uploaded_by=user)
         stored.file.save(upload.name, upload, save=False)
         try:
-            previous.update(state=Return.State.SUPERSEDED)
+            previous.update(superseded=True)
             stored.full_clean()
             stored.save()
             audit_record(user=user, action=AuditEntry.Action.RETURN_UPLOADED, object_type="requests.return",
@@ -421,6 +426,8 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
                                         note=f"Uploaded {stored.original_name} (version {version}).")
             if locked.status in lifecycle.EDGES["mark_received"].sources:
                 request_transition(request=locked, action="mark_received", user=user, on=today)
+            # Sent by name: the task module imports this one.
+            transaction.on_commit(lambda: current_app.send_task("requests_app.tasks.process_return", args=[stored.pk]))
         except Exception:
             # The database rolls back; the file written to disk must go with it.
             stored.file.delete(save=False)
@@ -432,3 +439,109 @@ def return_opened(*, stored: Return, user) -> None:
     """Every download of a returned file is in the audit log."""
     audit_record(user=user, action=AuditEntry.Action.RETURN_DOWNLOAD, object_type="requests.return", object_id=stored.pk,
                  agreement=stored.agreement, agency=stored.request.agency, detail=stored.original_name)
+
+
+# --- Processing returns ------------------------------------------------------------------------
+
+
+def ingest_context(request: DataRequest | None) -> validate.Context:
+    """The pipeline's inputs: plain dicts of reference data, no ORM objects. Without a request
+    (the command line) no field is required and any geography level is accepted."""
+    aliases = {f.code: [f.name, *f.aliases] for f in Field.objects.all()}
+    country_aliases = dict(CountryAlias.objects.values_list("key", "country__code"))
+    members = [(m.group.code, m.country.code, m.valid_from, m.valid_to)
+               for m in NationalityGroupMember.objects.select_related("group", "country")]
+    languages = {}
+    for code, alpha2, name in Language.objects.values_list("code", "alpha2", "name"):
+        for word in (code, alpha2, name):
+            if word:
+                languages.setdefault(normalise_alias(word), code)
+    levels = dict(GssPrefix.objects.filter(level__isnull=False).values_list("prefix", "level__code"))
+    reference = codes.Reference(country_aliases=country_aliases, group_members=members, residual_group="NON-EU",
+                                language_aliases=languages, gss_levels=levels, area_codes=None)
+    if request is None:
+        return validate.Context(requested=[], aliases=aliases, geography_level="", aggregate_only=True, reference=reference)
+    return validate.Context(requested=list(request.fields.values_list("code", flat=True)), aliases=aliases,
+                            geography_level=request.geography_level.code, aggregate_only=request.aggregate_only, reference=reference)
+
+
+def _set_status(stored: Return, status: str) -> None:
+    Return.objects.filter(pk=stored.pk).update(status=status)
+
+
+def return_process(*, return_id: int) -> Return:
+    """Reads, validates and stores one return. Safe to run twice and after a crash: a finished
+    return is left alone, and the observations are written in one transaction with the status."""
+    claimed = Return.objects.filter(pk=return_id).exclude(status__in=Return.FINAL).update(
+        status=Return.Status.READING, attempts=F("attempts") + 1)
+    stored = Return.objects.select_related("request__agency", "request__coordinator", "uploaded_by").get(pk=return_id)
+    if not claimed:
+        return stored
+    with stored.file.open("rb") as handle:
+        data = handle.read()
+    _set_status(stored, Return.Status.VALIDATING)
+    result = validate.run(data, stored.original_name, ingest_context(stored.request))
+    report = result.report()
+    if result.quarantine:
+        return _finish_quarantined(stored, report)
+    if not result.valid:
+        return _finish(stored, Return.Status.FAILED, report, result)
+    _set_status(stored, Return.Status.STORING)
+    with transaction.atomic():
+        locked = Return.objects.select_for_update().get(pk=stored.pk)
+        if locked.status == Return.Status.DONE:
+            return locked
+        # Anything a crashed attempt left is gone with its transaction; this makes sure of it.
+        Observation.objects.filter(source_return=locked).delete()
+        insert_observations(result.observations, locked.pk)
+        _record_completeness(locked, result.completeness)
+        return _finish(locked, Return.Status.DONE, report, result)
+
+
+def _finish(stored: Return, status: str, report: dict, result) -> Return:
+    Return.objects.filter(pk=stored.pk).update(
+        status=status, report=report, rows_read=result.rows_read, observation_count=len(result.observations) if status == Return.Status.DONE else 0,
+        total=result.total if status == Return.Status.DONE else None, processed_at=timezone.now())
+    stored.refresh_from_db()
+    request = stored.request
+    if status == Return.Status.DONE:
+        subject = f"{request.reference}: {stored.original_name} processed"
+        body = f"{stored.observation_count} counts stored from {stored.original_name} (total {stored.total})."
+    else:
+        subject = f"{request.reference}: {stored.original_name} needs fixing"
+        body = "The file could not be accepted. The validation report lists each problem, where it is and how to fix it."
+    notify(users=[stored.uploaded_by, request.coordinator], subject=subject, body=body, url=request_url(request))
+    return stored
+
+
+def _finish_quarantined(stored: Return, report: dict) -> Return:
+    with transaction.atomic():
+        Return.objects.filter(pk=stored.pk).update(status=Return.Status.QUARANTINED, report=report, processed_at=timezone.now())
+        stored.refresh_from_db()
+        request = stored.request
+        audit_record(user=None, action=AuditEntry.Action.RETURN_UPLOADED, object_type="requests.return", object_id=stored.pk,
+                     agreement=stored.agreement, agency=request.agency, detail="Quarantined: looks like record-level personal data.")
+        reason = report["errors"][-1]["message"] if report["errors"] else "It looks like personal data."
+        notify(users=list(people_with_role(roles.DPO)) + [request.coordinator],
+               subject=f"{request.reference}: a return was quarantined as possible personal data",
+               body=f"{stored.original_name} from {request.agency} was not ingested. {reason}", url=request_url(request))
+        notify(users=[stored.uploaded_by], subject=f"{request.reference}: your file was not accepted",
+               body=reason, url=request_url(request))
+    return stored
+
+
+def _record_completeness(stored: Return, completeness: dict[str, float]) -> None:
+    """Measured completeness goes beside the agency's own estimate, never over it."""
+    fields = {f.code: f for f in stored.request.fields.filter(code__in=completeness)}
+    now = timezone.now()
+    for code, share in completeness.items():
+        if code not in fields:
+            continue
+        percent = round(share * 100, 2)
+        answer, created = ChecklistAnswer.objects.get_or_create(
+            request=stored.request, field=fields[code],
+            defaults={"recorded_as": ChecklistAnswer.RecordedAs.MEASURED,
+                      "collected": "yes" if share >= 0.95 else "partly" if share > 0 else "no"},
+        )
+        answer.measured_completeness, answer.measured_at = percent, now
+        answer.save(update_fields=["measured_completeness", "measured_at", "recorded_at"])

@@ -1,11 +1,23 @@
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from requests_app.services import chasers_send
+from requests_app.services import chasers_send, return_process
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def send_request_chasers() -> dict[str, int]:
     """Daily: reminders before the due date, on it, and escalations after it. Safe to run twice."""
     return chasers_send(today=timezone.localdate(), reminder_working_days=settings.TRACKER_REMINDER_WORKING_DAYS)
+
+
+# Retried only for a database that is briefly unavailable or locked; a file with errors is not
+# retried, it gets a report. Late acks and reject-on-worker-lost (settings) redeliver a task
+# whose worker was killed; the service's claim and transaction make that safe.
+@shared_task(
+    ignore_result=True, acks_late=True, autoretry_for=(OperationalError, InterfaceError), max_retries=5,
+    retry_backoff=True, retry_jitter=True, soft_time_limit=1800, time_limit=1900,
+)
+def process_return(return_id: int) -> None:
+    return_process(return_id=return_id)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -285,13 +285,15 @@ def request_upload(request, public_id):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"{stored.original_name} was received (version {stored.version}). Thank you.")
+        messages.success(request, f"{stored.original_name} was received (version {stored.version}) and is being checked.")
+        return redirect("requests:return-report", public_id, stored.public_id)
     return redirect("requests:detail", public_id)
 
 
 def return_download(request, public_id, return_id):
     data_request = selectors.request_get(request.user, public_id)
     stored = selectors.return_get(data_request, return_id)
+    selectors.require_return_reader(request.user, stored)
     return_opened(stored=stored, user=request.user)
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
 
@@ -301,3 +303,28 @@ def blocked_list(request):
         raise PermissionDenied("Only the coordinator and the DPO see governance blocks.")
     today = timezone.localdate()
     return render(request, "requests_app/blocked_list.html", {"rows": selectors.blocked_requests(request.user, today), "today": today})
+
+
+def return_report(request, public_id, return_id):
+    data_request = selectors.request_get(request.user, public_id)
+    stored = selectors.return_get(data_request, return_id)
+    selectors.require_return_reader(request.user, stored)
+    return render(request, "requests_app/return_report.html", {
+        "req": data_request, "ret": stored, "summary": selectors.report_summary(stored.report),
+    })
+
+
+def return_status(request, public_id, return_id):
+    """Polled by the report page while the file is processed."""
+    data_request = selectors.request_get(request.user, public_id)
+    stored = selectors.return_get(data_request, return_id)
+    return JsonResponse({"status": stored.status, "label": stored.get_status_display(), "final": stored.is_final})
+
+
+def return_problems_csv(request, public_id, return_id):
+    data_request = selectors.request_get(request.user, public_id)
+    stored = selectors.return_get(data_request, return_id)
+    selectors.require_return_reader(request.user, stored)
+    response = HttpResponse(selectors.problems_csv(stored.report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{data_request.reference}-v{stored.version}-problems.csv"'
+    return response

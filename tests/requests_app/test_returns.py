@@ -13,7 +13,7 @@ from sharing.services import agreement_transition, agreements_refresh
 from tests.requests_app.conftest import force_status
 
 pytestmark = pytest.mark.django_db
-CSV = b"Nationality,Ward or small area,Period (month, quarter, year),Count\nPolish,E05000001,2025 Q1,12\n"
+CSV = b"Nationality,Ward or small area,Period,Count\nPolish,E05000001,2025 Q1,12\n"
 
 
 def upload(client, data_request, content=CSV, name="return.csv"):
@@ -79,7 +79,7 @@ def test_a_new_upload_supersedes_the_previous_one_which_is_kept(contact_a_client
     upload(contact_a_client, sent_request)
     upload(contact_a_client, sent_request, content=CSV + b"Romanian,E05000001,2025 Q1,7\n", name="fixed.csv")
     first, second = Return.objects.order_by("version")
-    assert (first.state, second.state, second.version) == ("superseded", "stored", 2)
+    assert (first.superseded, second.superseded, second.version) == (True, False, 2)
     assert first.file.read() == CSV
 
 

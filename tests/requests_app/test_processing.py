@@ -1,0 +1,151 @@
+"""Processing an uploaded return: the service the Celery task calls, the report pages, the command."""
+
+import io
+import json
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from notifications.models import Notification
+from requests_app.models import ChecklistAnswer, Observation, Return, Status
+from requests_app.services import return_process, return_upload
+from requests_app.tasks import process_return
+from tests.requests_app.conftest import force_status
+
+pytestmark = pytest.mark.django_db
+GOOD = (b"Nationality,Ward or small area,Period,Count\n"
+        b"Polish,E05000001,2025 Q1,12\nRomanian, E05000001\xc2\xa0,2025 Q1,c\n,E05000002,2025 Q2,5\nTotal,E05000002,2025 Q2,17\n")
+BAD = b"Nationality,Ward or small area,Period,Count\nPolska,E05000001,2025 Q1,12\n"
+PEOPLE = ("Forename,Surname,Date of birth,NHS number,Nationality\n"
+          + "".join(f"Ann{i},Smith,1980-02-{i % 27 + 1:02d},943 476 5919,Polish\n" for i in range(60))).encode()
+
+
+@pytest.fixture
+def covered_request(agency_a, make_request, make_agreement):
+    make_agreement([agency_a])
+    return force_status(make_request(agency_a), Status.SENT)
+
+
+def uploaded(data_request, user, content, name="return.csv"):
+    with mock.patch("requests_app.services.current_app.send_task"):
+        return return_upload(request=data_request, user=user, upload=SimpleUploadedFile(name, content))
+
+
+def test_an_upload_enqueues_processing_once_the_transaction_commits(covered_request, contact_a, django_capture_on_commit_callbacks):
+    with mock.patch("requests_app.services.current_app.send_task") as send, django_capture_on_commit_callbacks(execute=True):
+        stored = return_upload(request=covered_request, user=contact_a, upload=SimpleUploadedFile("r.csv", GOOD))
+    send.assert_called_once_with("requests_app.tasks.process_return", args=[stored.pk])
+    assert stored.status == Return.Status.QUEUED
+
+
+def test_a_good_return_is_stored_once_even_if_the_task_runs_twice(covered_request, contact_a, coordinator):
+    stored = uploaded(covered_request, contact_a, GOOD)
+    process_return.apply(args=[stored.pk])
+    process_return.apply(args=[stored.pk])
+    stored.refresh_from_db()
+    assert stored.status == Return.Status.DONE and stored.attempts == 1
+    rows = list(Observation.objects.filter(source_return=stored).order_by("pk").values("nationality", "geography_code", "count", "suppressed"))
+    assert rows == [
+        {"nationality": "PL", "geography_code": "E05000001", "count": 12, "suppressed": False},
+        {"nationality": "RO", "geography_code": "E05000001", "count": None, "suppressed": True},
+        {"nationality": "", "geography_code": "E05000002", "count": 5, "suppressed": False},
+    ]
+    assert stored.total == 17 == stored.report["total"] and stored.observation_count == 3
+    assert Notification.objects.filter(user=contact_a, subject__contains="processed").count() == 1
+    assert Notification.objects.filter(user=coordinator, subject__contains="processed").count() == 1
+
+
+def test_a_crashed_attempt_is_redone_without_duplicating_rows(covered_request, contact_a):
+    stored = uploaded(covered_request, contact_a, GOOD)
+    with mock.patch("requests_app.services.insert_observations", side_effect=RuntimeError("worker killed")):
+        with pytest.raises(RuntimeError):
+            return_process(return_id=stored.pk)
+    assert not Observation.objects.exists()
+    assert Return.objects.get(pk=stored.pk).status == Return.Status.STORING
+    return_process(return_id=stored.pk)
+    assert Observation.objects.filter(source_return=stored).count() == 3
+
+
+def test_measured_completeness_goes_beside_the_agencys_estimate(covered_request, contact_a):
+    from requests_app.services import ChecklistInput, checklist_record
+    from catalogue.models import Field
+
+    checklist_record(request=covered_request, user=contact_a,
+                     answers=[ChecklistInput(Field.objects.get(code="nationality"), "yes", "yes", "yes", 95, "")])
+    stored = uploaded(covered_request, contact_a, GOOD)
+    return_process(return_id=stored.pk)
+    answer = ChecklistAnswer.objects.get(request=covered_request, field__code="nationality")
+    assert answer.completeness == 95 and float(answer.measured_completeness) == pytest.approx(66.67)
+
+
+def test_a_return_with_errors_stores_nothing_and_reports_where_to_fix(covered_request, contact_a, contact_a_client):
+    stored = uploaded(covered_request, contact_a, BAD)
+    return_process(return_id=stored.pk)
+    stored.refresh_from_db()
+    assert stored.status == Return.Status.FAILED and not Observation.objects.exists()
+    [problem] = stored.report["errors"]
+    assert (problem["type"], problem["row"], problem["column"], problem["value"]) == ("unknown-code", 2, "A", "Polska")
+    page = contact_a_client.get(reverse("requests:return-report", args=[covered_request.public_id, stored.public_id])).content.decode()
+    assert "Not accepted: please fix" in page and "Polska" in page and "row 2 column A" in page
+    problems = contact_a_client.get(reverse("requests:return-problems", args=[covered_request.public_id, stored.public_id]))
+    assert "unknown-code" in problems.content.decode()
+
+
+def test_record_level_data_is_quarantined_for_the_dpo_only(covered_request, contact_a, contact_a_client, dpo_client, dpo, coordinator):
+    stored = uploaded(covered_request, contact_a, PEOPLE, name="patients.csv")
+    return_process(return_id=stored.pk)
+    stored.refresh_from_db()
+    assert stored.status == Return.Status.QUARANTINED and not Observation.objects.exists()
+    assert Notification.objects.filter(user=dpo, subject__contains="quarantined").exists()
+    assert Notification.objects.filter(user=contact_a, subject__contains="not accepted").exists()
+    file_url = reverse("requests:return", args=[covered_request.public_id, stored.public_id])
+    assert contact_a_client.get(file_url).status_code == 404
+    assert dpo_client.get(file_url).status_code == 200
+
+
+def test_the_status_endpoint_and_report_are_404_for_another_agency(covered_request, contact_a, contact_b_client):
+    stored = uploaded(covered_request, contact_a, GOOD)
+    for name in ("return-report", "return-status", "return-problems", "return"):
+        assert contact_b_client.get(reverse(f"requests:{name}", args=[covered_request.public_id, stored.public_id])).status_code == 404
+
+
+def test_the_report_page_shows_progress_until_the_file_is_processed(covered_request, contact_a, contact_a_client):
+    stored = uploaded(covered_request, contact_a, GOOD)
+    args = [covered_request.public_id, stored.public_id]
+    assert "data-status-url" in contact_a_client.get(reverse("requests:return-report", args=args)).content.decode()
+    assert contact_a_client.get(reverse("requests:return-status", args=args)).json() == {"status": "queued", "label": "Queued", "final": False}
+    return_process(return_id=stored.pk)
+    assert contact_a_client.get(reverse("requests:return-status", args=args)).json()["final"] is True
+    assert "Accepted" in contact_a_client.get(reverse("requests:return-report", args=args)).content.decode()
+
+
+class TestCheckReturnCommand:
+    def run(self, tmp_path, content, *args):
+        path = tmp_path / "return.csv"
+        path.write_bytes(content)
+        out = io.StringIO()
+        try:
+            call_command("check_return", str(path), *args, stdout=out)
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code
+        return code, out.getvalue()
+
+    def test_a_valid_file_exits_0_with_the_json_report(self, tmp_path, covered_request):
+        code, out = self.run(tmp_path, GOOD, "--request", covered_request.reference, "--json")
+        report = json.loads(out)
+        assert code == 0 and report["valid"] and report["total"] == 17 and report["rows_read"] == 4
+        for key in ("observations", "errors", "warnings", "completeness"):
+            assert key in report
+        assert len(report["observations"]) == 3 and report["completeness"]["nationality"] == pytest.approx(0.6667, abs=1e-3)
+
+    def test_a_file_with_errors_exits_1_and_says_why(self, tmp_path):
+        code, out = self.run(tmp_path, BAD)
+        assert code == 1 and "NOT VALID" in out and "Polska" in out
+
+    def test_stores_nothing(self, tmp_path, covered_request):
+        self.run(tmp_path, GOOD, "--request", covered_request.reference)
+        assert not Observation.objects.exists() and not Return.objects.exists()
