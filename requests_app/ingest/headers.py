@@ -78,6 +78,12 @@ def locate_table(sheet: RawSheet) -> tuple[Table | None, list[Problem]]:
     return finder.table(top, last)
 
 
+def _filled(column: pd.Series) -> np.ndarray:
+    # Decided once per distinct value: a million-row column holds few distinct values.
+    positions, uniques = pd.factorize(column)
+    return np.array([str(u).strip() != "" for u in uniques], dtype=bool)[positions] if len(uniques) else np.zeros(len(column), bool)
+
+
 class _Finder:
     """The sheet as arrays, with the questions the search asks about its rows."""
 
@@ -89,9 +95,7 @@ class _Finder:
         n, width = self.values.shape
         if n and width:
             # Whitespace-only cells (often a stray space or a non-breaking space) count as empty.
-            self.filled = np.column_stack(
-                [column.str.strip().ne("").to_numpy(dtype=bool) for _, column in sheet.cells.items()]
-            )
+            self.filled = np.column_stack([_filled(column) for _, column in sheet.cells.items()])
         else:
             self.filled = np.zeros((n, width), dtype=bool)
         self.counts = self.filled.sum(axis=1)

@@ -131,6 +131,16 @@ def run(data: bytes, filename: str, context: Context) -> Result:
     return _clean(body, table, column_map, context, found)
 
 
+def _stripped(values: pd.Series) -> pd.Series:
+    positions, uniques = pd.factorize(values.astype(str))
+    return pd.Series(pd.array([u.strip() for u in uniques], dtype=object).take(positions), index=values.index, dtype=object)
+
+
+def _normalised(values: pd.Series) -> pd.Series:
+    """codes.normalise once per distinct value: a million rows hold a few hundred distinct values."""
+    return values.map({value: codes.normalise(value) for value in values.unique()})
+
+
 def _first_row_table(sheet: read.RawSheet) -> headers.Table | None:
     cells = sheet.cells
     filled = cells[(cells != "").any(axis=1)]
@@ -186,12 +196,12 @@ def _clean(body: pd.DataFrame, table: headers.Table, column_map: mapping.Mapping
     for p in found:
         problems.add(p)
     letters = table.letters
-    dims = {code: body[position].astype(str).str.strip() for position, code in column_map.fields.items()}
+    dims = {code: _stripped(body[position]) for position, code in column_map.fields.items()}
     letter_of = {code: letters[position] for position, code in column_map.fields.items()}
 
     is_total = pd.Series(False, index=body.index)
     for values in dims.values():
-        keys = values.map(codes.normalise)
+        keys = _normalised(values)
         is_total |= keys.isin(TOTAL_LABELS) | keys.str.startswith("total ")
     first_dim = next(iter(dims.values()), pd.Series("", index=body.index))
     problems.add_rows(is_total, first_dim, type="total-row", severity=WARNING, column="",
@@ -284,7 +294,7 @@ def _clean(body: pd.DataFrame, table: headers.Table, column_map: mapping.Mapping
         if code in ("country-of-birth", "nationality"):
             known &= ~frame.loc[live, DIMENSION_COLUMNS[code]].isin(UNKNOWN_CODES).fillna(False)
         else:
-            known &= ~values.map(codes.normalise).isin({"unknown", "not recorded", "not known", "not stated"})
+            known &= ~_normalised(values).isin({"unknown", "not recorded", "not known", "not stated"})
         completeness[code] = round(float(known.mean()), 4) if len(values) else 0.0
 
     observations = frame.loc[live, OBSERVATION_COLUMNS].reset_index(drop=True)
