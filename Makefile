@@ -30,6 +30,8 @@ run: setup
 	  echo "The tracker is at http://$(HOST):$(PORT)/  (demo logins above; stop with Ctrl+C)"; echo; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)'
 
+# Tests keep their database, broker queue and cache apart from a running `make run`.
+test: export TRACKER_VAR_DIR ?= $(CURDIR)/var/test
 test: install
 	$(PY) -m pytest
 
