@@ -114,3 +114,10 @@ class GssPrefixAdmin(admin.ModelAdmin):
     list_display = ["prefix", "name", "level", "nation"]
     list_filter = ["nation", "level"]
     search_fields = ["prefix", "name"]
+
+
+@admin.register(models.AreaCode)
+class AreaCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "area"]
+    list_filter = ["area", "level"]
+    search_fields = ["code", "name"]

@@ -290,6 +290,25 @@ class Area(models.Model):
         return self.name
 
 
+class AreaCode(models.Model):
+    """A ward, LSOA or MSOA inside an area, from an ONS lookup file (load_area_lookup)."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=9)
+    name = models.CharField(max_length=150, blank=True)
+    level = models.ForeignKey(GeographyLevel, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["level__order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "code"], name="areacode_once_per_area"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[EWSNK][0-9]{8}$"), name="areacode_gss_format"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
 class Agency(models.Model):
     """An organisation that holds local data: a school, trust, police force, charity, council team."""
 

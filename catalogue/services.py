@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalogue import loading
-from catalogue.models import Agency, Area, OrganisationType, Source, SourceAvailability
+from catalogue.models import Agency, Area, AreaCode, GeographyLevel, OrganisationType, Source, SourceAvailability
 from project import roles
 
 
@@ -69,3 +69,43 @@ def agency_contact_add(*, agency: Agency, user: AbstractBaseUser) -> None:
     if not roles.is_agency_contact(user):
         raise ValidationError(f"{user} needs the {roles.AGENCY_CONTACT} role before joining an agency.")
     agency.group.user_set.add(user)
+
+
+# Column name stems of ONS lookup files (e.g. WD24CD, LSOA21CD, MSOA21NM, LAD24CD) by level.
+LOOKUP_LEVELS = {"WD": "ward", "LSOA": "lsoa", "MSOA": "msoa"}
+
+
+@transaction.atomic
+def area_lookup_load(*, area: Area, rows: list[dict]) -> dict[str, int]:
+    """Replaces the area's ward, LSOA and MSOA codes with those of an ONS lookup whose local
+    authority column (LADyyCD) matches the area's GSS code. Rows of other councils are ignored."""
+    import re
+
+    if not rows:
+        raise ValidationError("The lookup file is empty.")
+    columns = list(rows[0])
+    lad = next((c for c in columns if re.fullmatch(r"LAD\d{2}CD", c.strip(), re.I)), None)
+    if lad is None:
+        raise ValidationError("The lookup has no local authority code column (such as LAD24CD).")
+    levels = {level.code: level for level in GeographyLevel.objects.filter(code__in=LOOKUP_LEVELS.values())}
+    found: dict[str, AreaCode] = {}
+    for row in rows:
+        if row[lad].strip() != area.gss_code:
+            continue
+        for column in columns:
+            match = re.fullmatch(r"(WD|LSOA|MSOA)\d{2}CD", column.strip(), re.I)
+            if match and row[column].strip():
+                code = row[column].strip().upper()
+                name_column = column.strip()[:-2] + "NM"
+                found[code] = AreaCode(area=area, code=code, name=(row.get(name_column) or "").strip(),
+                                       level=levels[LOOKUP_LEVELS[match.group(1).upper()]])
+    if not found:
+        raise ValidationError(f"No row of the lookup belongs to {area.name} ({area.gss_code}).")
+    for code in found.values():
+        code.full_clean(exclude=["area"], validate_unique=False)
+    AreaCode.objects.filter(area=area).delete()
+    AreaCode.objects.bulk_create(found.values())
+    counts: dict[str, int] = {}
+    for code in found.values():
+        counts[code.level.code] = counts.get(code.level.code, 0) + 1
+    return counts

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from catalogue.models import Agency, Country, Field, GeographyLevel, GssPrefix, Language
+from catalogue.models import Agency, AreaCode, Country, Field, GeographyLevel, GssPrefix, Language
 from project import roles
 from project.lib.spreadsheet import neutralise
 from requests_app.collection_template import CodeList, TemplateColumn, TemplateSpec
@@ -200,6 +200,9 @@ def _code_list(field: Field, request: DataRequest) -> CodeList | None:
         return CodeList(field.name, "Languages (ISO 639-3 codes; names are also accepted)", list(languages), closed=False)
     if code == "ward":
         level: GeographyLevel = request.geography_level
+        known = list(AreaCode.objects.filter(area=request.agency.area, level=level).values_list("code", "name"))
+        if known:
+            return CodeList(field.name, f"{level.name} codes in {request.agency.area.name}", known)
         prefixes = GssPrefix.objects.filter(level=level).values_list("prefix", "name")
         examples = [(f"{p}xxxxxx", f"{name}: 9-character GSS code") for p, name in prefixes]
         return CodeList(field.name, f"{level.name} codes", examples or [("", f"Name of the {level.name.lower()}")], closed=False)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from catalogue.models import Agency, CountryAlias, Field, GeographyLevel, GssPrefix, Language, NationalityGroupMember, Source
+from catalogue.models import Agency, AreaCode, CountryAlias, Field, GeographyLevel, GssPrefix, Language, NationalityGroupMember, Source
 from catalogue.loading import normalise_alias
 from notifications.services import notify
 from project import roles
@@ -457,8 +457,10 @@ def ingest_context(request: DataRequest | None) -> validate.Context:
             if word:
                 languages.setdefault(normalise_alias(word), code)
     levels = dict(GssPrefix.objects.filter(level__isnull=False).values_list("prefix", "level__code"))
+    # Codes are checked against the area only when its lookup has been loaded (load_area_lookup).
+    area_codes = frozenset(AreaCode.objects.filter(area=request.agency.area).values_list("code", flat=True)) if request else frozenset()
     reference = codes.Reference(country_aliases=country_aliases, group_members=members, residual_group="NON-EU",
-                                language_aliases=languages, gss_levels=levels, area_codes=None)
+                                language_aliases=languages, gss_levels=levels, area_codes=area_codes or None)
     if request is None:
         return validate.Context(requested=[], aliases=aliases, geography_level="", aggregate_only=True, reference=reference)
     return validate.Context(requested=list(request.fields.values_list("code", flat=True)), aliases=aliases,

@@ -149,3 +149,26 @@ class TestCheckReturnCommand:
     def test_stores_nothing(self, tmp_path, covered_request):
         self.run(tmp_path, GOOD, "--request", covered_request.reference)
         assert not Observation.objects.exists() and not Return.objects.exists()
+
+
+def test_ward_codes_outside_the_area_are_refused_once_a_lookup_is_loaded(covered_request, contact_a, area):
+    from catalogue.models import AreaCode, GeographyLevel
+
+    ward = GeographyLevel.objects.get(code="ward")
+    AreaCode.objects.create(area=area, code="E05000001", name="Central", level=ward)
+    stored = uploaded(covered_request, contact_a, GOOD)
+    return_process(return_id=stored.pk)
+    stored.refresh_from_db()
+    assert stored.status == Return.Status.FAILED
+    [outside] = stored.report["errors"]
+    assert outside["value"] == "E05000002" and "not in this council's area" in outside["message"]
+
+
+def test_the_template_lists_the_areas_wards_once_a_lookup_is_loaded(covered_request, contact_a_client, area):
+    import openpyxl
+    from catalogue.models import AreaCode, GeographyLevel
+
+    AreaCode.objects.create(area=area, code="E05000001", name="Central", level=GeographyLevel.objects.get(code="ward"))
+    response = contact_a_client.get(reverse("requests:template-xlsx", args=[covered_request.public_id]))
+    codes_sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Allowed codes"]
+    assert "E05000001" in [c.value for row in codes_sheet.iter_rows() for c in row]
