@@ -14,6 +14,7 @@ from catalogue.models import Agency, AreaCode, Country, Field, GeographyLevel, G
 from project import roles
 from project.lib.spreadsheet import neutralise
 from requests_app.collection_template import CodeList, TemplateColumn, TemplateSpec
+from requests_app.ingest.problems import LABELS as PROBLEM_LABELS
 from requests_app.models import AWAITING_AGENCY, FINISHED, OPEN, Campaign, ChecklistAnswer, DataRequest, Reminder, RequestEvent, Return, Status
 from requests_app.permissions import VIEW
 from sharing.gate import GateDecision, candidates_for, decide
@@ -296,10 +297,14 @@ def report_summary(report: dict) -> dict:
         for problem in problems:
             groups.setdefault(problem["type"], []).append(problem)
         counts = report.get("problem_counts", {})
-        return [(kind, items[:SHOWN_PER_TYPE], counts.get(kind, len(items)) - min(len(items), SHOWN_PER_TYPE))
+        return [(PROBLEM_LABELS.get(kind, kind), items[:SHOWN_PER_TYPE], counts.get(kind, len(items)) - min(len(items), SHOWN_PER_TYPE))
                 for kind, items in groups.items()]
 
-    return {"errors": grouped(report.get("errors", [])), "warnings": grouped(report.get("warnings", []))}
+    names = dict(Field.objects.filter(code__in=report.get("completeness", {})).values_list("code", "name"))
+    return {
+        "errors": grouped(report.get("errors", [])), "warnings": grouped(report.get("warnings", [])),
+        "completeness": [(names.get(code, code), share) for code, share in report.get("completeness", {}).items()],
+    }
 
 
 PROBLEM_COLUMNS = ["severity", "type", "sheet", "row", "column", "value", "message"]
