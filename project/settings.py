@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalogue.tasks.record_worker_heartbeat",
         "schedule": 60.0,
     },
+    "requeue-stale-returns": {
+        "task": "requests_app.tasks.requeue_stale_returns",
+        "schedule": 15 * 60.0,
+    },
     "refresh-agreements": {
         "task": "sharing.tasks.refresh_agreements",
         "schedule": crontab(hour=6, minute=15),

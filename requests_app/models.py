@@ -299,6 +299,7 @@ class Return(models.Model):
     observation_count = models.PositiveIntegerField(null=True, blank=True)
     total = models.BigIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from celery import current_app
 from dateutil.relativedelta import relativedelta
@@ -468,14 +468,14 @@ def ingest_context(request: DataRequest | None) -> validate.Context:
 
 
 def _set_status(stored: Return, status: str) -> None:
-    Return.objects.filter(pk=stored.pk).update(status=status)
+    Return.objects.filter(pk=stored.pk).update(status=status, status_changed_at=timezone.now())
 
 
 def return_process(*, return_id: int) -> Return:
     """Reads, validates and stores one return. Safe to run twice and after a crash: a finished
     return is left alone, and the observations are written in one transaction with the status."""
     claimed = Return.objects.filter(pk=return_id).exclude(status__in=Return.FINAL).update(
-        status=Return.Status.READING, attempts=F("attempts") + 1)
+        status=Return.Status.READING, attempts=F("attempts") + 1, status_changed_at=timezone.now())
     stored = Return.objects.select_related("request__agency", "request__coordinator", "uploaded_by").get(pk=return_id)
     if not claimed:
         return stored
@@ -502,7 +502,7 @@ def return_process(*, return_id: int) -> Return:
 
 def _finish(stored: Return, status: str, report: dict, result) -> Return:
     Return.objects.filter(pk=stored.pk).update(
-        status=status, report=report, rows_read=result.rows_read, observation_count=len(result.observations) if status == Return.Status.DONE else 0,
+        status=status, status_changed_at=timezone.now(), report=report, rows_read=result.rows_read, observation_count=len(result.observations) if status == Return.Status.DONE else 0,
         total=result.total if status == Return.Status.DONE else None, processed_at=timezone.now())
     stored.refresh_from_db()
     request = stored.request
@@ -518,7 +518,8 @@ def _finish(stored: Return, status: str, report: dict, result) -> Return:
 
 def _finish_quarantined(stored: Return, report: dict) -> Return:
     with transaction.atomic():
-        Return.objects.filter(pk=stored.pk).update(status=Return.Status.QUARANTINED, report=report, processed_at=timezone.now())
+        Return.objects.filter(pk=stored.pk).update(status=Return.Status.QUARANTINED, report=report,
+                                                   status_changed_at=timezone.now(), processed_at=timezone.now())
         stored.refresh_from_db()
         request = stored.request
         audit_record(user=None, action=AuditEntry.Action.RETURN_UPLOADED, object_type="requests.return", object_id=stored.pk,
@@ -547,3 +548,19 @@ def _record_completeness(stored: Return, completeness: dict[str, float]) -> None
         )
         answer.measured_completeness, answer.measured_at = percent, now
         answer.save(update_fields=["measured_completeness", "measured_at", "recorded_at"])
+
+
+# Longer than the task's hard time limit: a return unchanged for this long has lost its task.
+STALE_AFTER = timedelta(minutes=45)
+
+
+def returns_requeue_stale(*, now) -> int:
+    """Sends again the returns whose task was lost (a worker killed on a broker without
+    acknowledgements, such as the embedded filesystem queue). Processing is idempotent, so a
+    task that was merely slow and is sent twice does no harm."""
+    stale = list(Return.objects.exclude(status__in=Return.FINAL).filter(status_changed_at__lt=now - STALE_AFTER)
+                 .values_list("pk", flat=True))
+    for pk in stale:
+        Return.objects.filter(pk=pk).update(status_changed_at=now)
+        current_app.send_task("requests_app.tasks.process_return", args=[pk])
+    return len(stale)

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from requests_app.services import chasers_send, return_process
+from requests_app.services import chasers_send, return_process, returns_requeue_stale
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -21,3 +21,9 @@ def send_request_chasers() -> dict[str, int]:
 )
 def process_return(return_id: int) -> None:
     return_process(return_id=return_id)
+
+
+@shared_task(ignore_result=True)
+def requeue_stale_returns() -> int:
+    """Every 15 minutes: returns whose processing task was lost are sent again."""
+    return returns_requeue_stale(now=timezone.now())

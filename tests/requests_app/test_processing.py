@@ -172,3 +172,20 @@ def test_the_template_lists_the_areas_wards_once_a_lookup_is_loaded(covered_requ
     response = contact_a_client.get(reverse("requests:template-xlsx", args=[covered_request.public_id]))
     codes_sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Allowed codes"]
     assert "E05000001" in [c.value for row in codes_sheet.iter_rows() for c in row]
+
+
+def test_a_return_whose_task_was_lost_is_sent_again_and_then_processed(covered_request, contact_a):
+    import datetime
+
+    from django.utils import timezone
+
+    from requests_app.services import returns_requeue_stale
+
+    stored = uploaded(covered_request, contact_a, GOOD)
+    Return.objects.filter(pk=stored.pk).update(status="validating", status_changed_at=timezone.now() - datetime.timedelta(hours=2))
+    with mock.patch("requests_app.services.current_app.send_task") as send:
+        assert returns_requeue_stale(now=timezone.now()) == 1
+        assert returns_requeue_stale(now=timezone.now()) == 0
+    send.assert_called_once_with("requests_app.tasks.process_return", args=[stored.pk])
+    return_process(return_id=stored.pk)
+    assert Return.objects.get(pk=stored.pk).status == Return.Status.DONE
