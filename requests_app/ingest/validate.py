@@ -91,7 +91,8 @@ class _Problems:
         self.counts[type] = already + len(flagged)
 
 
-def _empty(rows_read=0, sheet="", problems=None, quarantine=False) -> Result:
+def _refused(rows_read=0, sheet="", problems=None, quarantine=False) -> Result:
+    """A result with nothing to store: the file could not be read, or has blocking errors."""
     problems = problems or []
     errors = [p for p in problems if p.severity == ERROR]
     counts = {}
@@ -104,11 +105,11 @@ def _empty(rows_read=0, sheet="", problems=None, quarantine=False) -> Result:
 def run(data: bytes, filename: str, context: Context) -> Result:
     sheets, found = read.read_file(data, filename)
     if any(p.severity == ERROR for p in found):
-        return _empty(problems=found)
+        return _refused(problems=found)
     sheet, picked = read.pick_sheet(sheets)
     found += picked
     if sheet is None:
-        return _empty(problems=found)
+        return _refused(problems=found)
     table, located = headers.locate_table(sheet)
     if table is None:
         # A list of people has no figures under its headings, so no table is found; it must
@@ -116,7 +117,7 @@ def run(data: bytes, filename: str, context: Context) -> Result:
         naive = _first_row_table(sheet)
         if context.aggregate_only and naive is not None and personal.looks_record_level(naive.labels, naive.body, False):
             return _quarantine(naive, found)
-        return _empty(sheet=sheet.name, problems=found + located)
+        return _refused(sheet=sheet.name, problems=found + located)
     found += located
     table = _melt_period_columns(table, context)
     header_row = table.header_rows[-1] if table.header_rows else None
@@ -127,7 +128,7 @@ def run(data: bytes, filename: str, context: Context) -> Result:
     if context.aggregate_only and personal.looks_record_level(table.labels, body, column_map.count is not None):
         return _quarantine(table, found, has_count=column_map.count is not None)
     if any(p.severity == ERROR for p in found):
-        return _empty(len(body), table.sheet, found)
+        return _refused(len(body), table.sheet, found)
     return _clean(body, table, column_map, context, found)
 
 
@@ -153,7 +154,7 @@ def _first_row_table(sheet: read.RawSheet) -> headers.Table | None:
 
 def _quarantine(table: headers.Table, found: list[Problem], has_count: bool = False) -> Result:
     reasons = personal.record_level_signals(table.labels, table.body, has_count)
-    return _empty(len(table.body), table.sheet, found + [Problem(
+    return _refused(len(table.body), table.sheet, found + [Problem(
         "personal-data", ERROR,
         "This looks like one row per person (" + "; ".join(reasons) + "). Only aggregate counts were asked for: "
         "nothing was stored, the file is held for the Data Protection Officer, and you should send counts instead.",
