@@ -4,9 +4,12 @@ import pytest
 from requests_app.ingest.periods import parse_periods
 
 
+def day(moment) -> str:
+    return "" if pd.isna(moment) else moment.strftime("%Y-%m-%d")
+
+
 def parsed(value: str) -> tuple[str, str, str]:
     row = parse_periods(pd.Series([value])).iloc[0]
-    day = lambda moment: "" if pd.isna(moment) else moment.strftime("%Y-%m-%d")  # noqa: E731
     return day(row["start"]), day(row["end"]), row["granularity"]
 
 
