@@ -386,7 +386,7 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
     request is blocked. An accepted file supersedes the previous upload (kept) and marks the
     request as received.
     """
-    checker = _require_participant(user, request)
+    _require_participant(user, request)
     if request.status not in UPLOADABLE:
         raise ValidationError(f"A request that is {request.get_status_display().lower()} does not take uploads.")
     if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalogue.models import Agency
 from project import roles
+from project.lib.feedback import error_text, form_error_text
 from requests_app import selectors
 from requests_app.collection_template import build_csv, build_xlsx, csv_filename, xlsx_filename
 from requests_app.filters import RequestFilter
@@ -37,10 +38,6 @@ PAGE_SIZE = 25
 def require_coordinator(user):
     if not roles.is_coordinator(user):
         raise PermissionDenied("Only the coordinator can do this.")
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _filtered(request) -> tuple:
@@ -118,7 +115,7 @@ def request_transition_view(request, public_id):
             note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"Done: {EDGES[action].label.split(' (')[0]}. The request is now {changed.get_status_display().lower()}.")
     return redirect("requests:detail", public_id)
@@ -133,11 +130,11 @@ def request_message(request, public_id):
             request_message_post(request=data_request, user=request.user, body=form.cleaned_data["body"],
                                  attachment=form.cleaned_data["attachment"])
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "Message sent.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
     return redirect("requests:detail", public_id)
 
 
@@ -167,7 +164,7 @@ def request_checklist(request, public_id):
         try:
             changed = checklist_record(request=data_request, user=request.user, answers=answers)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, f"Checklist saved ({changed} answer{'s' if changed != 1 else ''} changed).")
             return redirect("requests:detail", public_id)
@@ -278,12 +275,12 @@ def request_upload(request, public_id):
     data_request = selectors.request_get(request.user, public_id)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
         return redirect("requests:detail", public_id)
     try:
         stored = return_upload(request=data_request, user=request.user, upload=form.cleaned_data["file"])
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"{stored.original_name} was received (version {stored.version}) and is being checked.")
         return redirect("requests:return-report", public_id, stored.public_id)

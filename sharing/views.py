@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalogue.selectors import area_for_user
 from project import roles
+from project.lib.feedback import error_text, form_error_text
 from project.lib.text import lower_first
 from sharing import lifecycle, selectors
 from sharing.forms import AgreementActionForm, AgreementForm, CommentForm
@@ -98,7 +99,7 @@ def agreement_action(request, public_id):
     agreement = selectors.agreement_get(request.user, public_id)
     form = AgreementActionForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
         return redirect("sharing:detail", public_id)
     data = form.cleaned_data
     try:
@@ -107,7 +108,7 @@ def agreement_action(request, public_id):
             siro_name=data["siro_name"], siro_signed_on=data["siro_signed_on"], signed_document=data["signed_document"],
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"{changed.label} is now {lower_first(changed.get_status_display())}.")
     return redirect("sharing:detail", public_id)
@@ -119,7 +120,7 @@ def agreement_amend_view(request, public_id):
     try:
         new = agreement_amend(agreement=agreement, user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("sharing:detail", public_id)
     messages.success(request, f"{new.label} started. {agreement.label} stays in force until the new version is active.")
     return redirect("sharing:edit", new.public_id)
@@ -133,7 +134,7 @@ def agreement_comment_view(request, public_id):
         try:
             agreement_comment(agreement=agreement, user=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, "Write a comment.")
     return redirect("sharing:detail", public_id)
