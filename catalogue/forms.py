@@ -30,3 +30,11 @@ class CompareForm(forms.Form):
         if not 2 <= len(chosen) <= 4:
             raise forms.ValidationError("Tick between two and four sources to compare.")
         return chosen
+
+
+class RefreshForm(forms.Form):
+    refreshed_on = forms.DateField(label="Taken in on", widget=forms.DateInput(attrs={"type": "date"}),
+                                   error_messages={"required": "Give the date the release was taken in.",
+                                                   "invalid": "Give the date as day, month and year."})
+    note = forms.CharField(label="Which release", required=False, max_length=300,
+                           help_text="For example 'mid-2025 estimates'.")

@@ -367,6 +367,28 @@ class SourceAvailability(models.Model):
         return f"{self.area}: {self.source} = {self.available}"
 
 
+class SourceRefresh(models.Model):
+    """The coordinator took in a public source's latest release for the area (downloaded it and
+    updated the local analysis). The coverage report compares it with the publisher's calendar."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="refreshes")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="refreshes")
+    refreshed_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True, help_text="Which release, e.g. 'mid-2025 estimates'.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-refreshed_on", "-pk"]
+        indexes = [
+            # The coverage report reads the latest refresh of each public source for an area.
+            models.Index(fields=["area", "source", "refreshed_on"], name="refresh_area_source_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.area}: {self.source} refreshed {self.refreshed_on}"
+
+
 # --- Reference code lists ------------------------------------------------------------------
 
 

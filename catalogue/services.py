@@ -1,14 +1,16 @@
 """Writes to the catalogue. Views, commands and tasks call these; nothing else saves catalogue rows."""
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from catalogue import loading
-from catalogue.models import Agency, Area, AreaCode, GeographyLevel, OrganisationType, Source, SourceAvailability
+from catalogue.models import Agency, Area, AreaCode, GeographyLevel, OrganisationType, Source, SourceAvailability, SourceRefresh
 from project import roles
 
 
@@ -52,6 +54,18 @@ def availability_record(*, area: Area, answers: list[AvailabilityAnswer], user: 
         row.save()
         changed += 1
     return changed
+
+
+def source_refresh_record(*, area: Area, source: Source, user: AbstractBaseUser, on: datetime.date, note: str = "") -> SourceRefresh:
+    """Records that the area took in a public source's latest release on a day."""
+    if source.stage != Source.Stage.PUBLIC:
+        raise ValidationError(f"{source} is not a public source: its data comes through data requests.")
+    if on > timezone.localdate():
+        raise ValidationError("The refresh date cannot be in the future.")
+    refresh = SourceRefresh(area=area, source=source, refreshed_on=on, note=note, recorded_by=user)
+    refresh.full_clean()
+    refresh.save()
+    return refresh
 
 
 @transaction.atomic

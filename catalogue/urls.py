@@ -11,4 +11,5 @@ urlpatterns = [
     path("export.csv", views.catalogue_export, {"fmt": "csv"}, name="export-csv"),
     path("export.json", views.catalogue_export, {"fmt": "json"}, name="export-json"),
     path("<slug:slug>/", views.source_detail, name="detail"),
+    path("<slug:slug>/refreshed/", views.source_refreshed, name="refreshed"),
 ]

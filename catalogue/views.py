@@ -1,20 +1,22 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from catalogue import selectors
 from catalogue.comparability import compare_all, related_by_verdict
 from catalogue.exports import catalogue_csv, catalogue_json
-from catalogue.forms import AvailabilityForm, CompareForm
+from catalogue.forms import AvailabilityForm, CompareForm, RefreshForm
 from catalogue.models import Source
 from catalogue.permissions import can_edit_availability, require_area_reader
-from catalogue.services import AvailabilityAnswer, availability_record
+from catalogue.services import AvailabilityAnswer, availability_record, source_refresh_record
+from project.lib.feedback import error_text, form_error_text
 
 PAGE_SIZE = 25
 
@@ -98,3 +100,23 @@ def availability_checklist(request):
     return render(request, "catalogue/availability.html", {
         "area": area, "rows": list(zip(rows, forms)), "editable": editable, "answered": answered,
     })
+
+
+@require_http_methods(["POST"])
+def source_refreshed(request, slug):
+    """The coordinator took in a public source's latest release (from the coverage page)."""
+    if not can_edit_availability(request.user):
+        raise PermissionDenied("Only the coordinator records that public data was refreshed.")
+    source = selectors.source_get(slug)
+    form = RefreshForm(request.POST)
+    if form.is_valid():
+        try:
+            source_refresh_record(area=selectors.area_for_user(request.user), source=source, user=request.user,
+                                  on=form.cleaned_data["refreshed_on"], note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, f"Recorded: {source.title} taken in on {form.cleaned_data['refreshed_on']:%d %B %Y}.")
+    else:
+        messages.error(request, form_error_text(form))
+    return redirect(f"{reverse('reports:coverage')}#releases")

@@ -16,5 +16,6 @@ urlpatterns = [
     path("requests/", include("requests_app.urls")),
     path("agreements/", include("sharing.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,17 +1,22 @@
 """Demo requests in every state, some overdue, and a campaign to three schools. Dates are set
 back in time through the services' `on` argument so that deadlines and chasers have work to do."""
 
+import csv
 import datetime
+import io
+import random
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from catalogue.demo import AREA
-from catalogue.models import Agency, Field, GeographyLevel, Source
+from catalogue.models import Agency, Area, Field, GeographyLevel, Source
+from catalogue.services import area_lookup_load
 from requests_app import deadlines
 from requests_app.services import request_transition
-from requests_app.models import DataRequest
-from requests_app.services import ChecklistInput, campaign_create, checklist_record, request_create
+from requests_app.models import DataRequest, Return
+from requests_app.services import ChecklistInput, campaign_create, checklist_record, request_create, return_process, return_upload
 
 KEY = ["country-of-birth", "nationality", "immigration-status", "main-language"]
 
@@ -102,4 +107,72 @@ def demo_requests() -> int:
         ChecklistInput(fields["nationality"], "partly", "no", "yes", 70, "Asked at admission; often left blank."),
         ChecklistInput(fields["main-language"], "yes", "yes", "yes", 98, "First language is part of the census return."),
     ])
+    return made
+
+
+# Made-up wards for the demo area, loaded as if from an ONS ward lookup so tables show names.
+WARDS = [("E05999901", "Northgate"), ("E05999902", "Riverside"), ("E05999903", "Old Harbour"), ("E05999904", "Linthorpe")]
+# (nationality, main language) of the pupils in the demo returns; a few very small groups on purpose.
+PUPILS = [("Polish", "Polish"), ("Romanian", "Romanian"), ("Lithuanian", "Lithuanian"), ("Syrian", "Arabic"),
+          ("Eritrean", "Tigrinya"), ("Afghan", "Pashto"), ("Ukrainian", "Ukrainian"), ("Indian", "Punjabi"),
+          ("Pakistani", "Urdu"), ("Nigerian", "Yoruba")]
+QUARTERS = ["2025 Q4", "2026 Q1", "2026 Q2"]
+CLIENTS = [("Eritrea", "Eritrean", "Tigrinya"), ("Syria", "Syrian", "Arabic"), ("Afghanistan", "Afghan", "Pashto"),
+           ("Iran", "Iranian", "Persian"), ("Sudan", "Sudanese", "Arabic"), ("Ukraine", "Ukrainian", "Ukrainian"),
+           ("Albania", "Albanian", "Albanian")]
+STATUSES = ["Asylum seeker", "Refugee", "No recourse to public funds"]
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def _school_rows(rng: random.Random, blank_share: float) -> list[list]:
+    rows = []
+    for code, _ in WARDS:
+        for nationality, language in PUPILS:
+            for quarter in QUARTERS:
+                count = rng.choice([0, 1, 2, 3, 4, 6, 8, 12, 15, 19, 24, 31, 40])
+                shown = "" if rng.random() < blank_share else nationality
+                rows.append([code, shown, language, rng.choice("ABCDE"), quarter, count])
+    return rows
+
+
+def _support_rows(rng: random.Random) -> list[list]:
+    rows = []
+    for country, nationality, language in CLIENTS:
+        for status in STATUSES:
+            for gender in ("Female", "Male"):
+                for quarter in QUARTERS:
+                    rows.append([country, nationality, status, language, gender, quarter, rng.choice([0, 1, 2, 3, 5, 7, 11, 14, 22])])
+    return rows
+
+
+def demo_returns() -> int:
+    """Processed returns from two schools and a refugee charity, so indicators have counts to show
+    (and small ones to suppress). Processed here, not by the worker: the demo is ready at once."""
+    area = Area.objects.get(slug=AREA["slug"])
+    if Return.objects.filter(request__agency__area=area).exists():
+        return 0
+    area_lookup_load(area=area, rows=[{"LAD24CD": area.gss_code, "WD24CD": code, "WD24NM": name} for code, name in WARDS])
+    User = get_user_model()
+    coordinator, school = User.objects.get(username="coordinator"), User.objects.get(username="school")
+    rng = random.Random(2026)
+    school_header = ["Ward code", "Nationality", "Main language", "Proficiency in English", "Period", "Count"]
+    uploads = [
+        ("Northgate Academy", "school-census-eal-pupils", school, "northgate-eal-2025-26.csv", _csv(school_header, _school_rows(rng, 0.2))),
+        ("Riverside Primary School", "school-census-eal-pupils", coordinator, "riverside-eal.csv", _csv(school_header, _school_rows(rng, 0.6))),
+        ("Open Door Refugee Support", "vcs-migrant-support-organisations", coordinator, "open-door-clients.csv",
+         _csv(["Country of birth", "Nationality", "Immigration status", "Main language", "Gender", "Period", "Count"], _support_rows(rng))),
+    ]
+    made = 0
+    for agency, slug, user, name, data in uploads:
+        request = DataRequest.objects.filter(agency__name=agency, agency__area=area, source__slug=slug).order_by("pk").first()
+        stored = return_upload(request=request, user=user, upload=SimpleUploadedFile(name, data, content_type="text/csv"))
+        return_process(return_id=stored.pk)
+        made += 1
     return made

@@ -9,3 +9,9 @@ def person(user, fallback: str = ""):
     if user is None:
         return fallback
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def get_item(mapping, key):
+    """A dictionary value by a key held in a variable (templates cannot index by variable)."""
+    return mapping.get(key) if mapping else None

@@ -22,6 +22,10 @@ DIMENSION_COLUMNS = {
 }
 OBSERVATION_COLUMNS = ["period_start", "period_end", "geography_code", "country_of_birth", "nationality", "nationality_group",
                        "immigration_status", "main_language", "age_band", "gender", "other", "count", "suppressed"]
+# Categorical dimensions whose category lists are compared across agencies (the coverage report's
+# "same categories across agencies" check); more distinct values than CATEGORY_LIMIT are not a code list.
+CATEGORY_COLUMNS = ["nationality_group", "immigration_status", "main_language", "age_band", "gender"]
+CATEGORY_LIMIT = 60
 # Only this many problems of each type are kept in detail; the rest are counted.
 DETAIL_LIMIT = 1000
 
@@ -51,12 +55,29 @@ class Result:
     def total(self) -> int:
         return int(self.observations.loc[~self.observations["suppressed"], "count"].sum()) if len(self.observations) else 0
 
+    @property
+    def categories(self) -> dict[str, list[str]]:
+        """The distinct categories used in each categorical column, and which country columns
+        were coded at country level."""
+        out = {}
+        for column in CATEGORY_COLUMNS:
+            if column not in self.observations:
+                continue
+            values = sorted({str(v) for v in self.observations[column].dropna().unique() if str(v)})
+            if values and len(values) <= CATEGORY_LIMIT:
+                out[column] = values
+        for column in ("country_of_birth", "nationality"):
+            if column in self.observations and (self.observations[column].fillna("") != "").any():
+                out[column] = ["country"]
+        return out
+
     def report(self, with_observations: bool = False) -> dict:
         out = {
             "valid": self.valid, "quarantine": self.quarantine, "sheet": self.sheet, "rows_read": self.rows_read,
             "observations": len(self.observations), "total": self.total,
             "errors": [p.as_dict() for p in self.errors], "warnings": [p.as_dict() for p in self.warnings],
             "problem_counts": self.counts, "completeness": self.completeness,
+            "categories": self.categories,
         }
         if with_observations:
             frame = self.observations.copy()

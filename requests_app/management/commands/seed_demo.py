@@ -4,7 +4,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from catalogue.demo import DEMO_PASSWORD, demo_seed
-from requests_app.demo import demo_requests
+from requests_app.demo import demo_requests, demo_returns
 from sharing.demo import demo_agreements
 from sharing.services import agreements_refresh
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         # The daily task's work: old demo agreements expire or fall due for review now.
         agreements_refresh(today=timezone.localdate())
         made = demo_requests()
+        demo_returns()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({made} new requests). Demo logins (password for all: {DEMO_PASSWORD}):"))
         for role, username in users:
             self.stdout.write(f"  {role:<16} {username}")

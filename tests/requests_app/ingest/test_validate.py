@@ -193,3 +193,16 @@ def test_many_problems_of_one_kind_are_counted_beyond_the_detail_kept(reference)
     _, report = run(reference, csv.encode(), "many.csv", ["nationality"])
     assert report["problem_counts"]["unknown-code"] == validate.DETAIL_LIMIT + 50
     assert len([p for p in report["errors"] if p["type"] == "unknown-code"]) == validate.DETAIL_LIMIT
+
+
+def test_the_report_lists_the_categories_each_column_uses_for_comparison_across_agencies(reference):
+    csv = ("Ward code,Nationality,Age band,Gender,Period,Count\n"
+           "E05000001,Polish,0-15,Female,2025 Q1,12\nE05000001,Romanian,16-64,Male,2025 Q1,7\n"
+           "E05000002,Eritrean,16-64,Female,2025 Q1,4\n").encode()
+    result, report = run(reference, csv, "pupils.csv", ["ward", "nationality", "age", "gender", "period"])
+    assert result.valid
+    assert report["categories"]["age_band"] == ["0-15", "16-64"]
+    assert report["categories"]["gender"] == ["Female", "Male"]
+    assert report["categories"]["nationality_group"] == ["EU2", "EU8", "NON-EU"]
+    assert report["categories"]["nationality"] == ["country"]
+    assert "country_of_birth" not in report["categories"]

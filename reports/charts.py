@@ -1,0 +1,62 @@
+"""Trend charts as inline SVG, drawn from a protected table only: a suppressed count is a gap in the
+line, never a guess. No chart library: the page must work on closed council networks and print."""
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from reports.indicators import TOTAL, IndicatorTable
+
+WIDTH, HEIGHT = 760, 300
+LEFT, RIGHT, TOP, BOTTOM = 84, 190, 16, 64
+# Colour-blind safe (Okabe–Ito), darkest first for the total.
+PALETTE = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+
+
+def series_for(table: IndicatorTable, limit: int = 5) -> list[tuple[str, list[int | None]]]:
+    """The total and the largest rows by their published total, each over the period columns."""
+    columns = table.period_columns
+    leaves = [r for r in table.rows if r != TOTAL and r not in table.group_rows]
+    leaves.sort(key=lambda r: -(table.value(r, TOTAL) or 0))
+    return [(row, [table.value(row, c) for c in columns]) for row in [TOTAL, *leaves[:limit]] if row in table.rows]
+
+
+def line_chart(table: IndicatorTable) -> SafeString:
+    columns = table.period_columns
+    if len(columns) < 2:
+        return mark_safe("")
+    series = series_for(table)
+    peak = max([v for _, values in series for v in values if v is not None] or [1]) or 1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(i: int) -> float:
+        return LEFT + plot_w * i / (len(columns) - 1)
+
+    def y(v: int) -> float:
+        return TOP + plot_h * (1 - v / peak)
+
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-{id(table)}">',
+             f'<title id="chart-{id(table)}">{escape(table.source.title)}: {escape(table.query.label)}. '
+             'Gaps are suppressed counts.</title>']
+    for step in range(5):
+        value = peak * step / 4
+        parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" class="grid"/>'
+                     f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:,.0f}</text>')
+    for i, column in enumerate(columns):
+        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="end" '
+                     f'transform="rotate(-30 {x(i):.1f} {HEIGHT - BOTTOM + 16})">{escape(column)}</text>')
+    for n, (label, values) in enumerate(series):
+        colour = PALETTE[n % len(PALETTE)]
+        run: list[str] = []
+        for i, value in enumerate([*values, None]):
+            if value is not None:
+                run.append(f"{x(i):.1f},{y(value):.1f}")
+                parts.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}">'
+                             f'<title>{escape(label)}, {escape(columns[i])}: {value:,}</title></circle>')
+            elif run:
+                parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{3 if label == TOTAL else 2}" points="{" ".join(run)}"/>')
+                run = []
+        legend_y = TOP + 18 * n + 8
+        parts.append(f'<rect x="{WIDTH - RIGHT + 14}" y="{legend_y - 8}" width="14" height="4" fill="{colour}"/>'
+                     f'<text x="{WIDTH - RIGHT + 34}" y="{legend_y}">{escape(label[:26])}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,204 @@
+"""Coverage and indicators as files: CSV, XLSX with a caveats and definitions sheet, JSON, and the
+context of the printable report. Indicator files are written only from protected tables, so what a
+file shows is exactly what the page shows; every text cell is neutralised against formulas."""
+
+import csv
+import datetime
+import io
+
+from django.db.models import Count, Q
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from catalogue.models import Area
+from project.lib.spreadsheet import neutralise
+from reports.coverage import Coverage, coverage_build
+from reports.indicators import (
+    DIMENSIONS,
+    TOTAL,
+    IndicatorTable,
+    Indicators,
+    Query,
+    available_sources,
+    build_table,
+    comparability_warnings,
+    observations_of,
+)
+from reports.recommendations import Recommendation, recommend
+
+SUPPRESSED = "[c]"  # the ONS marker for a confidential (suppressed) cell
+
+
+def _cell_dict(cell) -> dict:
+    return {"state": cell.state, "completeness": cell.completeness, "provenance": cell.provenance, "detail": cell.detail,
+            "request": cell.request}
+
+
+def _recommendation_dict(rank: int, rec: Recommendation) -> dict:
+    return {"rank": rank, "rule": rec.rule, "checklist_item": rec.item, "checklist_text": rec.item_text, "title": rec.title,
+            "why": rec.why, "impact": rec.impact, "impact_unit": rec.unit,
+            "evidence": [{"subject": e.subject, "detail": e.detail} for e in rec.evidence]}
+
+
+def coverage_json(coverage: Coverage, recommendations: list[Recommendation]) -> dict:
+    return {
+        "area": coverage.area.name, "generated_on": coverage.today.isoformat(),
+        "fields": [{"code": f.code, "name": f.name} for f in coverage.fields],
+        "sources": [{"name": r.label, "slug": r.slug, "stage": r.group, "cells": {k: _cell_dict(c) for k, c in r.cells.items()}}
+                    for r in coverage.source_rows],
+        "agencies": [{"name": r.label, "type": r.group, "requests": r.requests, "cells": {k: _cell_dict(c) for k, c in r.cells.items()}}
+                     for r in coverage.agency_rows],
+        "small_areas": {level: [s.slug for s in sources] for level, sources in coverage.small_areas.items()},
+        "stage2": [{"source": row.source.slug, "outcome": row.outcome, "counts": row.counts} for row in coverage.stage2],
+        "themes": [{"theme": t.theme.name, "local_sources": t.local_sources, "requested": t.requested, "received": t.received,
+                    "gap": t.gap} for t in coverage.themes],
+        "appendix3": [{"source": s.slug, "available": a.available if a else "unknown"} for s, a in coverage.availability],
+        "releases": [{"source": r.source.slug, "last_release": r.last_release and r.last_release.isoformat(),
+                      "next_release": r.next_release and r.next_release.isoformat(),
+                      "refreshed_on": r.refreshed_on and r.refreshed_on.isoformat(), "stale": r.stale} for r in coverage.releases],
+        "recommendations": [_recommendation_dict(rank, rec) for rank, rec in enumerate(recommendations, 1)],
+    }
+
+
+def coverage_csv(coverage: Coverage, recommendations: list[Recommendation]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    names = coverage.field_names
+    writer.writerow(["section", "subject", "kind", "field", "state", "completeness_pct", "evidence", "detail"])
+    for row in [*coverage.source_rows, *coverage.agency_rows]:
+        for code, cell in row.cells.items():
+            writer.writerow([neutralise(v) for v in (
+                "coverage", row.label, f"{row.kind}: {row.group}", names[code], cell.label,
+                "" if cell.completeness is None else f"{cell.completeness:g}", cell.provenance_label, cell.detail)])
+    for rank, rec in enumerate(recommendations, 1):
+        evidence = "; ".join(f"{e.subject}: {e.detail}" for e in rec.evidence)
+        writer.writerow([neutralise(v) for v in (
+            "recommendation", rec.title, rec.rule, rec.item_text, f"rank {rank}", f"{rec.impact_text}", evidence, rec.why)])
+    return out.getvalue()
+
+
+def table_notes(table: IndicatorTable) -> list[tuple[str, str]]:
+    """What a reader must know beside the table: definition, measure, caveats and disclosure control."""
+    source = table.source
+    notes = [("Source", source.title), ("What it measures", source.get_measure_display())]
+    for definition in source.migrant_definitions.all():
+        notes.append((f"Definition: {definition.term}", definition.text))
+    if not source.migrant_definitions.all():
+        notes.append(("Definition", "This source defines no migrant group; read it as context."))
+    notes += [("Caveat", caveat) for caveat in source.caveat_list]
+    if source.comparability:
+        notes.append(("Comparability", source.comparability))
+    notes.append(("Small numbers", f"Counts from 1 to {table.threshold - 1} are suppressed ({SUPPRESSED}), and so are as many other "
+                  "cells as it takes to stop them being worked out from the totals. Zeros are shown."))
+    if table.query.rounding:
+        notes.append(("Rounding", f"Counts are rounded to the nearest {table.query.rounding}; totals are rounded from the true "
+                      "totals, so rows may not add up."))
+    if table.incomplete:
+        notes.append(("Incomplete cells", "Some agencies suppressed small counts before sending them; cells that include "
+                      "them are lower bounds, marked † on the page."))
+    notes.append(("Agencies", f"Data from {table.agencies} agenc{'y' if table.agencies == 1 else 'ies'}, processed returns only."))
+    return notes
+
+
+def _header(table: IndicatorTable) -> list[str]:
+    return [DIMENSIONS[table.query.rows][0] if not table.query.by_area else f"Area · {DIMENSIONS[table.query.rows][0].lower()}",
+            *table.columns]
+
+
+def _row_values(table: IndicatorTable, row: str) -> list:
+    return [SUPPRESSED if table.value(row, c) is None else table.value(row, c) for c in table.columns]
+
+
+def indicators_csv(built: Indicators) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for table in built.tables:
+        writer.writerow([neutralise(f"{table.source.title}: {table.query.label}")])
+        if table.refused:
+            writer.writerow([neutralise(f"Not published: {table.refused}")])
+        else:
+            writer.writerow([neutralise(v) for v in _header(table)])
+            for row in table.rows:
+                writer.writerow([neutralise(row), *_row_values(table, row)])
+        writer.writerow([])
+    writer.writerow(["Caveats and definitions"])
+    for warning in built.warnings:
+        writer.writerow(["Not comparable", neutralise(warning)])
+    for table in built.tables:
+        for label, text in table_notes(table):
+            writer.writerow([neutralise(label), neutralise(text)])
+    return out.getvalue()
+
+
+def indicators_xlsx(built: Indicators) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for number, table in enumerate(built.tables, 1):
+        sheet = book.create_sheet(f"Table {number}")
+        sheet.append([neutralise(f"{table.source.title}: {table.query.label}")])
+        sheet["A1"].font = Font(bold=True, size=13)
+        if table.refused:
+            sheet.append([neutralise(f"Not published: {table.refused}")])
+            continue
+        sheet.append([neutralise(v) for v in _header(table)])
+        for cell in sheet[2]:
+            cell.font = bold
+        for row in table.rows:
+            sheet.append([neutralise(row), *_row_values(table, row)])
+            if row in table.group_rows or row == TOTAL:
+                for cell in sheet[sheet.max_row]:
+                    cell.font = bold
+        sheet.column_dimensions["A"].width = 40
+        sheet.freeze_panes = "B3"
+    notes = book.create_sheet("Caveats and definitions")
+    notes.append(["Note", "Text"])
+    for cell in notes[1]:
+        cell.font = bold
+    for warning in built.warnings:
+        notes.append(["Not comparable", neutralise(warning)])
+    for number, table in enumerate(built.tables, 1):
+        for label, text in table_notes(table):
+            notes.append([neutralise(f"Table {number}: {label}"), neutralise(text)])
+    notes.column_dimensions["A"].width = 36
+    notes.column_dimensions["B"].width = 110
+    for row in notes.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def indicators_json(built: Indicators) -> dict:
+    return {
+        "warnings": built.warnings,
+        "tables": [{
+            "source": t.source.slug, "title": f"{t.source.title}: {t.query.label}", "refused": t.refused,
+            "threshold": t.threshold, "rounding": t.query.rounding, "columns": t.columns,
+            "rows": [{"label": r, "subtotal": r in t.group_rows or r == TOTAL, "values": [t.value(r, c) for c in t.columns]}
+                     for r in t.rows],
+            "suppressed_cells": t.suppressed, "notes": [{"label": label, "text": text} for label, text in table_notes(t)],
+        } for t in built.tables],
+    }
+
+
+# The dimension a key indicator is shown by, in order of preference, when the data has it.
+KEY_DIMENSIONS = ["nationality_group", "country_of_birth", "main_language", "immigration_status", "area"]
+
+
+def key_indicator_query(area: Area, source) -> Query:
+    filled = observations_of(area, source).aggregate(**{
+        code: Count("pk", filter=~Q(**{DIMENSIONS[code][1]: ""})) for code in KEY_DIMENSIONS
+    })
+    rows = next((code for code in KEY_DIMENSIONS if filled[code]), "area")
+    return Query(sources=(source.slug,), rows=rows, columns="quarter")
+
+
+def report_context(*, area: Area, today: datetime.date) -> dict:
+    coverage = coverage_build(area=area, today=today)
+    indicators = [build_table(area, source, key_indicator_query(area, source)) for source in available_sources(area)]
+    return {
+        "coverage": coverage, "recommendations": recommend(coverage), "indicators": indicators,
+        "warnings": comparability_warnings([t.source for t in indicators]),
+        "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],
+    }

@@ -1,0 +1,31 @@
+from django import forms
+
+from reports.indicators import COLUMN_CHOICES, DIMENSIONS, ROUNDING_CHOICES, Query
+
+
+class IndicatorForm(forms.Form):
+    source = forms.MultipleChoiceField(
+        label="Sources", widget=forms.CheckboxSelectMultiple,
+        help_text="Each source gets its own table: sources are never added together.",
+        error_messages={"required": "Choose at least one source.", "invalid_choice": "%(value)s has no processed returns to show."},
+    )
+    rows = forms.ChoiceField(label="Rows", choices=[(code, label) for code, (label, _, _) in DIMENSIONS.items()], initial="nationality_group")
+    columns = forms.ChoiceField(label="Columns", choices=list(COLUMN_CHOICES.items()), initial="quarter")
+    by_area = forms.BooleanField(label="Within each area (ward or small area), with a subtotal per area", required=False)
+    rounding = forms.ChoiceField(label="Rounding", choices=list(ROUNDING_CHOICES.items()), required=False,
+                                 help_text="Rounded counts do not add up exactly; the totals are rounded from the true totals.")
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(s.slug, s.title) for s in sources]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("rows") == "area" and cleaned.get("columns") == "area":
+            self.add_error("columns", "Rows are already areas: choose a period for the columns.")
+        return cleaned
+
+    def query(self) -> Query:
+        data = self.cleaned_data
+        return Query(sources=tuple(data["source"]), rows=data["rows"], columns=data["columns"], by_area=data["by_area"],
+                     rounding=int(data["rounding"]) if data.get("rounding") else None)

@@ -1,0 +1,96 @@
+"""Coverage, recommendations, indicators and the printable report: for the coordinator and the DPO.
+
+Agency contacts never reach these pages: they span every agency's data.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from catalogue.selectors import area_for_user
+from project import roles
+from reports import exports
+from reports.coverage import PROVENANCE_LABELS, STATE_LABELS, coverage_build
+from reports.forms import IndicatorForm
+from reports.indicators import available_sources, indicators_build
+from reports.recommendations import ITEMS, recommend
+from sharing.models import AuditEntry
+from sharing.services import audit_record
+
+
+def _require_reader(user) -> None:
+    if not (roles.is_coordinator(user) or roles.is_dpo(user)):
+        raise PermissionDenied("Coverage and indicator reports cover every agency's data; they are for the coordinator and the DPO.")
+
+
+def coverage(request):
+    _require_reader(request.user)
+    built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
+    return render(request, "reports/coverage.html", {
+        "coverage": built, "states": STATE_LABELS, "provenances": PROVENANCE_LABELS, "can_record": roles.is_coordinator(request.user),
+    })
+
+
+def recommendations(request):
+    _require_reader(request.user)
+    built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
+    return render(request, "reports/recommendations.html", {"coverage": built, "recommendations": recommend(built), "items": ITEMS})
+
+
+def coverage_export(request, fmt: str):
+    _require_reader(request.user)
+    built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
+    recs = recommend(built)
+    if fmt == "json":
+        return JsonResponse(exports.coverage_json(built, recs), json_dumps_params={"indent": 2})
+    response = HttpResponse(exports.coverage_csv(built, recs), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="coverage-{built.today.isoformat()}.csv"'
+    return response
+
+
+def _indicators(request):
+    area = area_for_user(request.user)
+    sources = available_sources(area)
+    form = IndicatorForm(request.GET or None, sources=sources)
+    built = indicators_build(area=area, query=form.query()) if form.is_valid() else None
+    if built and built.tables:
+        # Returned data left the database for this person: the DPO can see who looked at what.
+        audit_record(user=request.user, action=AuditEntry.Action.DATA_VIEWED, object_type="reports.indicators",
+                     object_id=",".join(t.source.slug for t in built.tables)[:40], detail=request.get_full_path()[:500])
+    return area, sources, form, built
+
+
+def indicators(request):
+    _require_reader(request.user)
+    _, sources, form, built = _indicators(request)
+    return render(request, "reports/indicators.html", {"sources": sources, "form": form, "built": built,
+                                                       "query_string": request.GET.urlencode()})
+
+
+def indicators_export(request, fmt: str):
+    _require_reader(request.user)
+    _, _, form, built = _indicators(request)
+    if built is None:
+        return HttpResponse(f"Choose a source and a layout first: {form.errors.as_text()}", status=400, content_type="text/plain")
+    if fmt == "json":
+        return JsonResponse(exports.indicators_json(built), json_dumps_params={"indent": 2})
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(exports.indicators_xlsx(built),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="indicators-{stamp}.xlsx"'
+        return response
+    response = HttpResponse(exports.indicators_csv(built), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="indicators-{stamp}.csv"'
+    return response
+
+
+def report(request):
+    """A chapter for the Joint Strategic Needs Assessment: print it or save it as PDF from the browser."""
+    _require_reader(request.user)
+    context = exports.report_context(area=area_for_user(request.user), today=timezone.localdate())
+    if context["indicators"]:
+        audit_record(user=request.user, action=AuditEntry.Action.DATA_VIEWED, object_type="reports.report",
+                     object_id="jsna-chapter", detail="Printable report with key indicators.")
+    return render(request, "reports/report.html", context)

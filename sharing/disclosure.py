@@ -1,0 +1,424 @@
+"""Statistical disclosure control for the count tables a local authority publishes.
+
+A small count (say 3 Romanian pupils in one ward) can identify people, so it is suppressed. But
+published totals are linear relations between cells, and a reader can subtract, or solve a linear
+programme, to recover a suppressed count. So this module suppresses the small cells (primary),
+adds complementary suppressions (secondary) until a linear-programming audit shows that every
+suppressed cell could lie anywhere in a range at least as wide as the threshold, and refuses the
+table outright when no pattern achieves that. When figures are also rounded, the audit treats each
+published figure as only known to within half the rounding base.
+
+Pure: no Django. Cells are identified by any hashable key; two-way tables use (row, column).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+from scipy.sparse import coo_array
+
+# LP optima are floating point: a range of 9.9999999 is a range of 10.
+_TOLERANCE = 1e-6
+# The refusal message names this many cells at most, so it stays readable.
+_CELLS_NAMED = 5
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Published cell `total` equals the sum of published cells `parts`."""
+
+    total: Hashable
+    parts: tuple[Hashable, ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "parts", tuple(self.parts))  # a list would make the relation unhashable
+
+    @property
+    def cells(self) -> tuple[Hashable, ...]:
+        return (self.total, *self.parts)
+
+
+@dataclass
+class Table:
+    values: dict[Hashable, int]
+    relations: list[Relation]
+    # Only tables built by two_way have a layout; Protected.frame needs one.
+    rows: list[Hashable] = field(default_factory=list)
+    columns: list[Hashable] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.values = {key: _count(key, value) for key, value in self.values.items()}
+        for relation in self.relations:
+            for cell in relation.cells:
+                if cell not in self.values:
+                    raise ValueError(f"A relation refers to {_name(cell)}, which is not a cell of the table.")
+            parts_sum = sum(self.values[part] for part in relation.parts)
+            if self.values[relation.total] != parts_sum:
+                # A relation that does not hold would make the audit reason about a different table.
+                raise ValueError(
+                    f"{_name(relation.total)} is {self.values[relation.total]} but its parts add up to {parts_sum}."
+                )
+
+    @classmethod
+    def two_way(
+        cls,
+        counts: pd.DataFrame,
+        *,
+        row_groups: dict[str, list[str]] | None = None,
+        col_groups: dict[str, list[str]] | None = None,
+        total_label: str = "Total",
+    ) -> Table:
+        row_groups, col_groups = dict(row_groups or {}), dict(col_groups or {})
+        leaf_rows, leaf_cols = list(counts.index), list(counts.columns)
+        _check_labels("row", leaf_rows, row_groups, total_label)
+        _check_labels("column", leaf_cols, col_groups, total_label)
+        # Every published row (column) is the sum of some leaf rows (columns): itself, a group, or all.
+        row_members = {row: [row] for row in leaf_rows} | row_groups | {total_label: leaf_rows}
+        col_members = {col: [col] for col in leaf_cols} | col_groups | {total_label: leaf_cols}
+        grid = counts.to_numpy(dtype=object)
+        leaf = {
+            (row, col): _count((row, col), grid[i, j]) for i, row in enumerate(leaf_rows) for j, col in enumerate(leaf_cols)
+        }
+        rows, columns = list(row_members), list(col_members)
+        values = {
+            (row, col): sum(leaf[r, c] for r in row_members[row] for c in col_members[col]) for row in rows for col in columns
+        }
+        sum_rows, sum_cols = [*row_groups, total_label], [*col_groups, total_label]
+        relations = [Relation((row, col), tuple((row, c) for c in col_members[col])) for row in rows for col in sum_cols]
+        relations += [Relation((row, col), tuple((r, col) for r in row_members[row])) for col in columns for row in sum_rows]
+        return cls(values, relations, rows, columns)
+
+
+@dataclass(frozen=True)
+class Policy:
+    threshold: int = 10
+    rounding: int | None = None
+    suppress_zeros: bool = False  # a true zero reveals no person, so zeros are published by default
+
+    def __post_init__(self):
+        _check_threshold(self.threshold)
+        _check_rounding(self.rounding)
+
+
+class DisclosureRefused(Exception):
+    """The table cannot be published: the message says which counts could be worked out, and how closely."""
+
+
+@dataclass
+class Protected:
+    published: dict[Hashable, int | None]
+    primary: set[Hashable]
+    secondary: set[Hashable]
+    ranges: dict[Hashable, tuple[float, float]]
+    policy: Policy
+
+    def frame(self, table: Table) -> pd.DataFrame:
+        if not table.rows or not table.columns:
+            raise ValueError("Only tables built with Table.two_way can be laid out as rows and columns.")
+        cells = [[self.published[row, col] for col in table.columns] for row in table.rows]
+        return pd.DataFrame(cells, index=table.rows, columns=table.columns, dtype=object)
+
+
+def protect(table: Table, policy: Policy) -> Protected:
+    values, relations, threshold = table.values, table.relations, policy.threshold
+    primary = {cell for cell, value in values.items() if 0 < value < threshold or (value == 0 and policy.suppress_zeros)}
+    chooser = _Chooser(table, threshold)
+    suppressed = set(primary)
+    # Suppressing another cell only loosens the audit's constraints, so a cell once shown safe stays safe.
+    safe: set[Hashable] = set()
+    while True:
+        chooser.add_classic_complements(suppressed)
+        published = _publish(values, suppressed, policy.rounding)
+        narrow = _first_narrow(published, relations, policy, safe)
+        if narrow is None:
+            break
+        cell, low, high, binding = narrow
+        complement = chooser.complement_near(cell, binding, suppressed)
+        if complement is None:
+            raise DisclosureRefused(
+                "No pattern of suppressed cells protects this table: "
+                f"{_describe(cell, low, high)}, even with every related cell suppressed. "
+                f"Every suppressed count must be uncertain by at least {threshold}. "
+                "Publish this table at a coarser level (merge areas or periods) instead."
+            )
+        suppressed.add(complement)
+    ranges = audit(published, relations, rounding=policy.rounding)
+    check(published, relations, threshold=threshold, rounding=policy.rounding)  # an independent final audit
+    return Protected(published, primary, suppressed - primary, ranges, policy)
+
+
+def audit(
+    published: dict[Hashable, int | None], relations: list[Relation], *, rounding: int | None = None
+) -> dict[Hashable, tuple[float, float]]:
+    """The range a reader can narrow each suppressed cell to, using every relation and published figure."""
+    _check_rounding(rounding)
+    equations = _Equations(published, relations, rounding)
+    return {cell: equations.range(cell) for cell, value in published.items() if value is None}
+
+
+def check(
+    published: dict[Hashable, int | None], relations: list[Relation], *, threshold: int, rounding: int | None = None
+) -> None:
+    _check_rounding(rounding)
+    _check_threshold(threshold)
+    # A fresh system of equations, independent of how the pattern was found. Deciding "at least
+    # threshold wide" needs fewer solves than measuring each range exactly, as audit does.
+    equations = _Equations(published, relations, rounding)
+    narrow = []
+    for cell, value in published.items():
+        if value is None and (found := equations.narrow_range(cell, threshold)) is not None:
+            low, high, _ = found
+            narrow.append((cell, low, high))
+    if narrow:
+        named = "; ".join(_describe(*found) for found in narrow[:_CELLS_NAMED])
+        more = f" (and {len(narrow) - _CELLS_NAMED} more)" if len(narrow) > _CELLS_NAMED else ""
+        raise DisclosureRefused(
+            f"This table cannot be published: from the published figures and totals, {named}{more}. "
+            f"Every suppressed count must be uncertain by at least {threshold}, so more cells need suppressing."
+        )
+
+
+class _Chooser:
+    """Picks complementary suppressions, losing as little published information as possible."""
+
+    def __init__(self, table: Table, threshold: int):
+        self.values, self.relations, self.threshold = table.values, table.relations, threshold
+        self.order = {cell: i for i, cell in enumerate(table.values)}  # ties broken by table order: deterministic
+        self.totals = {relation.total for relation in table.relations}
+        self.touching: dict[Hashable, list[Relation]] = {}
+        for relation in table.relations:
+            for cell in dict.fromkeys(relation.cells):
+                self.touching.setdefault(cell, []).append(relation)
+
+    def add_classic_complements(self, suppressed: set[Hashable]) -> None:
+        """A relation with one suppressed cell gives it away by subtraction; keep going until none has."""
+        changed = True
+        while changed:
+            changed = False
+            for relation in self.relations:
+                if len(suppressed.intersection(relation.cells)) == 1:
+                    complement = self._best([relation], suppressed)
+                    if complement is not None:
+                        suppressed.add(complement)
+                        changed = True
+
+    def complement_near(
+        self, narrow: Hashable, binding: list[Relation], suppressed: set[Hashable]
+    ) -> Hashable | None:
+        # The relations the solver reports as pinning the narrow cell down come first: they need not
+        # contain it (a neighbour may be pinned instead), and other relations containing it may be slack.
+        # Then any relation containing it, then any reaching a suppressed cell, since a bound can come
+        # through a chain of them. Cells in no such relation cannot help.
+        for relations in (binding, self.touching.get(narrow, [])):
+            if (found := self._best(relations, suppressed)) is not None:
+                return found
+        reachable = dict.fromkeys(relation for cell in suppressed for relation in self.touching.get(cell, []))
+        return self._best(sorted(reachable, key=lambda r: self.order[r.total]), suppressed)
+
+    def _best(self, relations: Iterable[Relation], suppressed: set[Hashable]) -> Hashable | None:
+        best = None
+        for relation in relations:
+            # Suppressed parts hide among each other only as far as their sum allows; a complement
+            # that brings that sum to the threshold closes the gap in one step.
+            need = self.threshold - sum(self.values[part] for part in relation.parts if part in suppressed)
+            for cell in relation.cells:
+                if cell in suppressed:
+                    continue
+                value = self.values[cell]
+                enough = value >= need
+                # A cell whose other relations have no suppression yet would need a complement of its own there.
+                opens = sum(not suppressed.intersection(other.cells) for other in self.touching[cell])
+                # Totals are the most useful figures to readers, so last resort; zeros add no uncertainty to a sum.
+                key = (cell in self.totals, value == 0, opens, not enough, value if enough else -value, self.order[cell])
+                if best is None or key < best[0]:
+                    best = (key, cell)
+        return None if best is None else best[1]
+
+
+class _Equations:
+    """The relations as linear equations in the cells a reader cannot see exactly, built once per pattern."""
+
+    def __init__(self, published: Mapping[Hashable, int | None], relations: list[Relation], rounding: int | None):
+        for cell, value in published.items():
+            if value is not None:
+                _count(cell, value)
+        for relation in relations:
+            for cell in relation.cells:
+                if cell not in published:
+                    raise ValueError(f"A relation refers to {_name(cell)}, which is not in the published table.")
+        unknown = [cell for cell, value in published.items() if value is None]
+        bounds = [(0.0, math.inf)] * len(unknown)
+        if rounding:
+            # A rounded figure r only tells the reader the count is within b/2 of r.
+            related = {cell for relation in relations for cell in relation.cells}
+            for cell, value in published.items():
+                if value is not None and cell in related:
+                    unknown.append(cell)
+                    bounds.append((max(0.0, value - rounding / 2), value + rounding / 2))
+        self.index = {cell: i for i, cell in enumerate(unknown)}
+        self.bounds = np.array(bounds, dtype=float).reshape(-1, 2)
+        self.equations: list[Relation] = []  # the relation behind each row of the matrix
+        rows, cols, signs, rhs = [], [], [], []
+        for relation in relations:
+            terms = [(relation.total, 1), *((part, -1) for part in relation.parts)]
+            if not any(cell in self.index for cell, _ in terms):
+                continue  # holds among published figures alone; it constrains nothing unknown
+            self.equations.append(relation)
+            known = 0
+            for cell, sign in terms:
+                if cell in self.index:
+                    rows.append(len(rhs))
+                    cols.append(self.index[cell])
+                    signs.append(sign)
+                else:
+                    known += sign * published[cell]
+            rhs.append(-known)
+        self.matrix = coo_array((signs, (rows, cols)), shape=(len(rhs), len(unknown))).tocsr() if rhs else None
+        self.rhs = np.array(rhs, dtype=float) if rhs else None
+        # Every LP solution is a table consistent with what is published: the spread of values seen
+        # across solutions is a lower bound on each cell's range, often enough to skip its own solves.
+        self.seen_low = np.full(len(unknown), math.inf)
+        self.seen_high = np.full(len(unknown), -math.inf)
+        self.feasible = False  # until a solve succeeds
+
+    def range(self, cell: Hashable) -> tuple[float, float]:
+        i = self.index[cell]
+        low, _ = self._low(i)  # the minimum first: see _optimum
+        high, _ = self._optimum(i, -1.0)
+        return low, high
+
+    def narrow_range(self, cell: Hashable, threshold: int) -> tuple[float, float, list[Relation]] | None:
+        """The cell's range and the relations pinning it down if narrower than the threshold, else None.
+
+        Solves only as much as needed to decide.
+        """
+        i = self.index[cell]
+        if not self._seen_narrow(i, threshold):
+            return None
+        low, binding_low = self._low(i)
+        if not self._seen_narrow(i, threshold):
+            return None
+        high, binding_high = self._optimum(i, -1.0)
+        return (low, high, binding_low + binding_high) if _is_narrow(low, high, threshold) else None
+
+    def _low(self, i: int) -> tuple[float, list[Relation]]:
+        floor = self.bounds[i, 0]
+        # A consistent table already seen with the cell at its lower bound proves that is the minimum,
+        # and no relation holds it there.
+        return (float(floor), []) if self.seen_low[i] <= floor + _TOLERANCE else self._optimum(i, 1.0)
+
+    def _seen_narrow(self, i: int, threshold: int) -> bool:
+        return _is_narrow(self.seen_low[i], self.seen_high[i], threshold)
+
+    def _optimum(self, i: int, sense: float) -> tuple[float, list[Relation]]:
+        """Minimum (sense 1) or maximum (sense -1) of unknown i over every table consistent with the publication.
+
+        Also the relations that bind at the optimum (non-zero dual value): relaxing them, by suppressing
+        one of their published cells, is what can widen the range.
+        """
+        objective = np.zeros(len(self.index))
+        objective[i] = sense
+        # These LPs are small: HiGHS's presolve costs more than it saves.
+        result = linprog(
+            objective, A_eq=self.matrix, b_eq=self.rhs, bounds=self.bounds, method="highs", options={"presolve": False}
+        )
+        if result.status == 0:
+            self.feasible = True
+            np.minimum(self.seen_low, result.x, out=self.seen_low)
+            np.maximum(self.seen_high, result.x, out=self.seen_high)
+            binding = [self.equations[row] for row in np.flatnonzero(np.abs(result.eqlin.marginals) > _TOLERANCE)]
+            return round(float(sense * result.fun), 9), binding  # rounded so that 6.999999999 reads as 7
+        # HiGHS may only say "unbounded or infeasible"; once some solve has succeeded it is not infeasible,
+        # which is why callers find a cell's minimum (bounded below by 0) before its maximum.
+        maybe_unbounded = result.status == 4 and result.message.startswith("The problem is unbounded")
+        if sense < 0 and (result.status == 3 or (maybe_unbounded and self.feasible)):
+            return math.inf, []
+        # An audit that could not be completed proves nothing, so the table is not safe.
+        raise DisclosureRefused(
+            "The disclosure audit could not be completed, so this table cannot be published "
+            f"(the solver reported: {result.message})."
+        )
+
+
+def _first_narrow(
+    published: dict[Hashable, int | None], relations: list[Relation], policy: Policy, safe: set[Hashable]
+) -> tuple[Hashable, float, float, list[Relation]] | None:
+    """The first suppressed cell, in table order, whose range is narrower than the threshold."""
+    equations = _Equations(published, relations, policy.rounding)
+    for cell, value in published.items():
+        if value is not None or cell in safe:
+            continue
+        narrow = equations.narrow_range(cell, policy.threshold)
+        if narrow is not None:
+            return (cell, *narrow)
+        safe.add(cell)
+    return None
+
+
+def _publish(values: dict[Hashable, int], suppressed: set[Hashable], rounding: int | None) -> dict[Hashable, int | None]:
+    # Each figure is rounded from its true value, so rounded parts need not add to the rounded total.
+    return {cell: None if cell in suppressed else _round(value, rounding) for cell, value in values.items()}
+
+
+def _round(value: int, base: int | None) -> int:
+    return value if not base else (value + base // 2) // base * base
+
+
+def _is_narrow(low: float, high: float, threshold: int) -> bool:
+    return high - low < threshold - _TOLERANCE
+
+
+def _count(cell: Hashable, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"The count for {_name(cell)} is {value!r}; counts must be whole numbers.")
+    if value < 0:
+        raise ValueError(f"The count for {_name(cell)} is {value}; counts cannot be negative.")
+    return int(value)
+
+
+def _check_threshold(threshold) -> None:
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ValueError(f"The threshold must be a positive whole number, not {threshold!r}.")
+
+
+def _check_rounding(rounding) -> None:
+    if rounding is not None and (isinstance(rounding, bool) or not isinstance(rounding, int) or rounding < 1):
+        raise ValueError(f"The rounding base must be a positive whole number or None, not {rounding!r}.")
+
+
+def _check_labels(axis: str, leaves: list, groups: dict[str, list], total_label: str) -> None:
+    if len(set(leaves)) != len(leaves):
+        raise ValueError(f"Each {axis} label must appear once.")
+    for label in [total_label, *groups]:
+        if label in leaves:
+            raise ValueError(f"{label!r} is both a {axis} of counts and a {axis} of totals.")
+    if total_label in groups:
+        raise ValueError(f"{total_label!r} is used both as a group and as the total {axis}.")
+    for label, members in groups.items():
+        if not members:
+            raise ValueError(f"The {axis} group {label!r} has no members.")
+        strangers = [member for member in members if member not in leaves]
+        if strangers:
+            raise ValueError(f"The {axis} group {label!r} includes {strangers[0]!r}, which is not a {axis} of counts.")
+        if len(set(members)) != len(members):
+            raise ValueError(f"The {axis} group {label!r} lists a {axis} twice.")
+
+
+def _name(cell: Hashable) -> str:
+    return " / ".join(map(str, cell)) if isinstance(cell, tuple) else str(cell)
+
+
+def _describe(cell: Hashable, low: float, high: float) -> str:
+    if high - low <= _TOLERANCE:
+        return f"the suppressed count for {_name(cell)} can be worked out exactly ({_number(low)})"
+    upper = "any higher number" if math.isinf(high) else _number(high)
+    return f"the suppressed count for {_name(cell)} can be narrowed to between {_number(low)} and {upper}"
+
+
+def _number(x: float) -> str:
+    return str(round(x)) if abs(x - round(x)) <= _TOLERANCE else f"{x:.1f}"

@@ -1,0 +1,40 @@
+import datetime
+
+import pytest
+
+from requests_app.models import Observation, Return
+from tests.requests_app.conftest import force_status
+
+Q1 = (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+Q2 = (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+
+
+@pytest.fixture
+def add_return(make_agreement):
+    """A processed return with the given observations, stored directly (the ingest has its own
+    tests): each row is a dict of Observation fields; `count=None` means the agency suppressed it."""
+    agreements = {}
+
+    def add(request, rows, *, status=Return.Status.DONE, superseded=False, categories=None) -> Return:
+        if request.agency_id not in agreements:
+            agreements[request.agency_id] = make_agreement([request.agency])
+        version = request.returns.count() + 1
+        stored = Return.objects.create(
+            request=request, version=version, file=f"returns/test-{request.pk}-{version}.csv", original_name="return.csv", size=1,
+            sha256="0" * 64, agreement=agreements[request.agency_id], uploaded_by=request.coordinator, status=status,
+            superseded=superseded, report={"categories": categories or {}},
+        )
+        Observation.objects.bulk_create(
+            Observation(source_return=stored, **{"period_start": Q1[0], "period_end": Q1[1], **row, "suppressed": row.get("count") is None})
+            for row in rows
+        )
+        return stored
+    return add
+
+
+@pytest.fixture
+def received(make_request):
+    """A request the agency has answered, ready for a return."""
+    def make(agency, **extra):
+        return force_status(make_request(agency, **extra), "received")
+    return make

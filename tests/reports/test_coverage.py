@@ -1,0 +1,185 @@
+"""The coverage matrix on a known fixture: two agencies, one with checklist answers, one with a
+measured return; which sources reach small areas; Stage 2; themes; releases; governance."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalogue.models import Field, Source, SourceRefresh
+from reports.coverage import (
+    CATALOGUE,
+    CHECKLIST,
+    COLLECTED,
+    MATRIX_FIELDS,
+    MEASURED,
+    NOT_COLLECTED,
+    PARTLY,
+    UNKNOWN,
+    coverage_build,
+    release_dates,
+)
+from requests_app.models import ChecklistAnswer
+from tests.requests_app.conftest import force_status
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+def answer(request, code, collected, *, completeness=None, mandatory="unknown", extractable="unknown", measured=None, recorded_as="agency"):
+    return ChecklistAnswer.objects.create(
+        request=request, field=Field.objects.get(code=code), collected=collected, completeness=completeness, mandatory=mandatory,
+        extractable=extractable, measured_completeness=measured, measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC) if measured is not None else None,
+        recorded_as=recorded_as,
+    )
+
+
+def build(area):
+    return coverage_build(area=area, today=TODAY)
+
+
+def row_for(coverage, name):
+    return next(r for r in coverage.agency_rows if r.label == name)
+
+
+def test_the_matrix_has_the_key_fields_then_the_breakdowns(area):
+    coverage = build(area)
+    assert [f.code for f in coverage.fields] == MATRIX_FIELDS
+    assert MATRIX_FIELDS == ["country-of-birth", "nationality", "immigration-status", "main-language", "age", "gender", "ward", "period"]
+
+
+def test_an_agencys_cells_prefer_a_measured_return_to_a_checklist_answer_to_a_catalogue_fact(agency_a, make_request):
+    request = make_request(agency_a, fields=("nationality", "main-language", "ward", "period"))
+    answer(request, "nationality", "yes", completeness=90)
+    ChecklistAnswer.objects.filter(request=request, field__code="nationality").update(
+        measured_completeness=42.5, measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC))
+    answer(request, "main-language", "partly", completeness=60)
+    row = row_for(build(agency_a.area), "Agency A School")
+
+    nationality = row.cells["nationality"]
+    assert (nationality.state, nationality.provenance, nationality.completeness) == (PARTLY, MEASURED, 42.5)
+    assert request.reference in nationality.detail
+    language = row.cells["main-language"]
+    assert (language.state, language.provenance, language.completeness) == (PARTLY, CHECKLIST, 60)
+    # Nobody answered for country of birth: the school census EAL source says schools do not record it.
+    birth = row.cells["country-of-birth"]
+    assert (birth.state, birth.provenance) == (NOT_COLLECTED, CATALOGUE)
+    assert "Pupils with English as an additional language" in birth.detail
+
+
+def test_a_measured_share_of_nought_means_not_collected_and_full_means_collected(agency_a, make_request):
+    request = make_request(agency_a, fields=("nationality", "main-language", "ward", "period"))
+    answer(request, "nationality", "yes", measured=100, recorded_as="measured")
+    answer(request, "main-language", "no", measured=0, recorded_as="measured")
+    row = row_for(build(agency_a.area), "Agency A School")
+    assert row.cells["nationality"].state == COLLECTED
+    assert row.cells["main-language"].state == NOT_COLLECTED
+    assert row.missing() == ["country-of-birth", "main-language"]
+
+
+def test_an_agency_never_asked_gets_what_the_catalogue_says_agencies_of_its_type_record(agency_b):
+    row = row_for(build(agency_b.area), "Agency B Trust")
+    assert row.requests == 0
+    assert row.cells["nationality"].provenance == CATALOGUE
+    assert all(cell.state in (COLLECTED, PARTLY, NOT_COLLECTED, UNKNOWN) for cell in row.cells.values())
+
+
+def test_a_dont_know_answer_does_not_hide_the_catalogue_fact(agency_a, make_request):
+    request = make_request(agency_a)
+    answer(request, "nationality", "unknown")
+    assert row_for(build(agency_a.area), "Agency A School").cells["nationality"].provenance == CATALOGUE
+
+
+def test_source_rows_come_from_the_catalogue_for_public_and_local_sources_only(area):
+    coverage = build(area)
+    slugs = {r.slug for r in coverage.source_rows}
+    assert Source.objects.filter(stage="qualitative").first().slug not in slugs
+    assert len(coverage.source_rows) == Source.objects.exclude(stage="qualitative").count()
+    census = next(r for r in coverage.source_rows if r.slug == "school-census-eal-pupils")
+    assert all(cell.provenance in (CATALOGUE, "") for cell in census.cells.values())
+
+
+def test_small_area_lists_name_the_sources_that_reach_ward_lsoa_and_msoa(area):
+    coverage = build(area)
+    for level in ("ward", "lsoa", "msoa"):
+        expected = set(Source.objects.filter(geography_levels__code=level).values_list("slug", flat=True))
+        assert {s.slug for s in coverage.small_areas[level]} == expected
+        assert expected, f"the catalogue has sources at {level}"
+
+
+def test_stage2_shows_the_furthest_any_request_for_each_appendix2_source_got(agency_a, agency_b, make_request):
+    census = make_request(agency_a)
+    force_status(census, "refused")
+    force_status(make_request(agency_b), "received")
+    stage2 = {row.source.slug: row for row in build(agency_a.area).stage2}
+    assert len(stage2) == Source.objects.filter(appendix="A2").count()
+    assert stage2["school-census-eal-pupils"].outcome == "received"
+    assert stage2["school-census-eal-pupils"].counts["refused"] == 1
+    assert stage2["gp-registrations-local"].outcome == "not-requested"
+
+
+def test_themes_say_whether_local_data_was_requested_or_received(agency_a, make_request):
+    force_status(make_request(agency_a), "sent")
+    themes = {t.theme.code: t for t in build(agency_a.area).themes}
+    assert themes["education"].gap == "requested, nothing received yet"
+    assert themes["housing"].gap == "no local source requested"
+
+
+def test_a_public_source_released_since_it_was_last_taken_in_is_out_of_date(area, coordinator):
+    ltim = Source.objects.filter(stage="public").exclude(release_months=[]).first()
+    ltim.release_months = [5, 11]
+    ltim.save()
+    release = next(r for r in build(area).releases if r.source == ltim)
+    assert (release.last_release, release.next_release, release.stale) == (datetime.date(2026, 11, 1), datetime.date(2027, 5, 1), True)
+    assert ltim in [r.source for r in build(area).due_releases]
+    SourceRefresh.objects.create(area=area, source=ltim, refreshed_on=datetime.date(2026, 11, 10), recorded_by=coordinator)
+    assert not next(r for r in build(area).releases if r.source == ltim).stale
+
+
+def test_release_dates_wrap_round_the_year():
+    assert release_dates([5, 11], datetime.date(2026, 3, 2)) == (datetime.date(2025, 11, 1), datetime.date(2026, 5, 1))
+    assert release_dates([], datetime.date(2026, 3, 2)) == (None, None)
+
+
+def test_an_agency_expecting_data_without_an_agreement_in_force_is_listed_with_the_gates_reasons(agency_a, agency_b, make_request, make_agreement):
+    force_status(make_request(agency_a), "sent")
+    make_agreement([agency_b])
+    force_status(make_request(agency_b), "sent")
+    governance = {g.agency.name: g for g in build(agency_a.area).governance}
+    assert list(governance) == ["Agency A School"]
+    assert "No sharing agreement names Agency A School" in governance["Agency A School"].decision.summary
+
+
+def test_category_lists_are_read_from_current_processed_returns_only(agency_a, received, add_return):
+    request = received(agency_a, fields=("nationality", "age", "ward", "period"))
+    add_return(request, [], categories={"age_band": ["0-4", "5-10"]}, superseded=True)
+    add_return(request, [], categories={"age_band": ["0-15"]})
+    add_return(request, [], categories={"age_band": ["99"]}, status="failed")
+    assert build(agency_a.area).categories["age_band"] == {agency_a.pk: {"0-15"}}
+
+
+def test_building_coverage_runs_the_same_queries_however_many_agencies_and_requests(agency_a, make_request, make_agreement):
+    from catalogue.models import OrganisationType
+    from catalogue.services import agency_create
+
+    force_status(make_request(agency_a), "sent")
+    make_agreement([agency_a])
+    with CaptureQueriesContext(connection) as before:
+        build(agency_a.area)
+    kind = OrganisationType.objects.get(code="gp-practice")
+    for i in range(12):
+        agency = agency_create(name=f"Practice {i}", area=agency_a.area, organisation_type=kind)
+        request = force_status(make_request(agency, fields=("nationality", "main-language", "ward", "period")), "sent")
+        answer(request, "nationality", "partly", completeness=40, mandatory="no")
+        make_agreement([agency])
+    with CaptureQueriesContext(connection) as after:
+        coverage = build(agency_a.area)
+    assert len(coverage.agency_rows) == 13
+    assert len(after) == len(before)
+
+
+def test_a_breakdown_column_in_a_processed_return_counts_as_collected(agency_a, received, add_return):
+    request = received(agency_a, fields=("nationality", "ward", "period"))
+    add_return(request, [])
+    row = row_for(build(agency_a.area), "Agency A School")
+    assert (row.cells["ward"].state, row.cells["ward"].provenance, row.cells["ward"].request) == (COLLECTED, MEASURED, request.reference)
+    assert row.cells["gender"].provenance != MEASURED

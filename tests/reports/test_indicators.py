@@ -1,0 +1,124 @@
+"""Indicator tables: only current processed returns, one protected table per source, the
+definitions beside them and a warning when sources are not comparable."""
+
+import datetime
+
+import pytest
+
+from catalogue.models import AreaCode, GeographyLevel, Source
+from reports.indicators import TOTAL, Query, build_table, comparability_warnings, indicators_build, period_bucket
+from sharing.disclosure import check
+from tests.reports.conftest import Q1, Q2
+
+EAL = "school-census-eal-pupils"
+VCS = "vcs-migrant-support-organisations"
+
+
+def rows(*cells):
+    """(nationality group, ward, period, count) -> observation rows."""
+    return [{"nationality_group": g, "geography_code": w, "period_start": p[0], "period_end": p[1], "count": n} for g, w, p, n in cells]
+
+
+@pytest.fixture
+def pupils(agency_a, received, add_return):
+    add_return(received(agency_a), rows(
+        ("EU8", "E05000001", Q1, 40), ("EU8", "E05000001", Q2, 52), ("EU2", "E05000001", Q1, 3), ("EU2", "E05000001", Q2, 25),
+        ("NON-EU", "E05000002", Q1, 61), ("NON-EU", "E05000002", Q2, 70), ("EU8", "E05000002", Q1, 18), ("EU8", "E05000002", Q2, 21),
+    ))
+    return Source.objects.get(slug=EAL)
+
+
+def published_ok(table):
+    """The table as published passes an independent audit against its own relations."""
+    check(table.published, table.relations, threshold=table.threshold, rounding=table.query.rounding)
+    return True
+
+
+def test_a_table_counts_current_processed_returns_only(agency_a, received, add_return):
+    request = received(agency_a)
+    add_return(request, rows(("EU8", "E05000001", Q1, 1000)), superseded=True)
+    add_return(request, rows(("EU8", "E05000001", Q1, 500)), status="failed")
+    add_return(request, rows(("EU8", "E05000001", Q1, 40), ("NON-EU", "E05000001", Q1, 60)))
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
+    assert table.value(TOTAL, TOTAL) == 100
+    assert table.columns == ["Jan–Mar 2026", TOTAL]
+
+
+def test_a_small_count_and_the_cell_that_would_reveal_it_are_suppressed(agency_a, pupils):
+    table = build_table(agency_a.area, pupils, Query(sources=(EAL,)))
+    assert table.value("EU2", "Jan–Mar 2026") is None
+    assert table.primary >= 1 and table.secondary >= 1
+    assert published_ok(table)
+
+
+def test_wards_nested_in_the_authority_get_subtotals_and_stay_protected(agency_a, pupils):
+    AreaCode.objects.create(area=agency_a.area, code="E05000001", name="Northgate", level=GeographyLevel.objects.get(code="ward"))
+    table = build_table(agency_a.area, pupils, Query(sources=(EAL,), by_area=True))
+    assert "Northgate (E05000001)" in table.group_rows
+    assert "Northgate (E05000001) · EU8" in table.rows
+    assert table.value("Northgate (E05000001)", TOTAL) == 120  # 40 + 52 + 3 + 25
+    assert published_ok(table)
+
+
+def test_months_are_published_with_their_quarter_totals_and_protected(agency_a, received, add_return):
+    month = lambda m: (datetime.date(2026, m, 1), datetime.date(2026, m, 28))  # noqa: E731 - a tiny local helper
+    add_return(received(agency_a), rows(("EU8", "", month(1), 20), ("EU8", "", month(2), 4), ("EU8", "", month(3), 30),
+                                        ("EU2", "", month(1), 15), ("EU2", "", month(2), 16), ("EU2", "", month(3), 12)))
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,), columns="month-quarter"))
+    assert table.group_columns == {"Jan–Mar 2026"}
+    assert table.columns[:3] == ["Jan 2026", "Feb 2026", "Mar 2026"]
+    assert table.value("EU8", "Feb 2026") is None
+    assert published_ok(table)
+
+
+def test_rounding_publishes_multiples_of_the_base(agency_a, pupils):
+    table = build_table(agency_a.area, pupils, Query(sources=(EAL,), rounding=5))
+    assert all(v % 5 == 0 for v in table.published.values() if v is not None)
+    assert published_ok(table)
+
+
+def test_a_cell_the_agency_suppressed_makes_its_totals_lower_bounds(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 30)) + [{"nationality_group": "EU2", "count": None}])
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
+    assert ("EU2", "Jan–Mar 2026") in table.incomplete and (TOTAL, TOTAL) in table.incomplete
+    assert table.value("EU2", "Jan–Mar 2026") == 30
+
+
+def test_each_source_gets_its_own_table_and_a_warning_that_they_are_not_comparable(agency_a, agency_b, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40)))
+    add_return(received(agency_b, source=Source.objects.get(slug=VCS), fields=("nationality", "period")), rows(("NON-EU", "", Q1, 30)))
+    built = indicators_build(area=agency_a.area, query=Query(sources=(EAL, VCS)))
+    assert [t.source.slug for t in built.tables] == [EAL, VCS]
+    assert [t.value(TOTAL, TOTAL) for t in built.tables] == [40, 30]
+    [warning] = built.warnings
+    assert "not directly comparable" in warning
+
+
+def test_a_stock_beside_a_flow_is_warned_about(db):
+    census = Source.objects.filter(stage="public", measure="stock").first()
+    flows = Source.objects.filter(stage="public", measure="flow").first()
+    [warning] = comparability_warnings([census, flows])
+    assert "Do not add them together" in warning
+
+
+def test_sources_with_the_same_definition_and_measure_raise_no_warning(db):
+    eal = Source.objects.get(slug=EAL)
+    assert comparability_warnings([eal, Source.objects.get(slug=EAL)]) == []
+
+
+def test_sources_with_no_processed_return_are_not_offered(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40)), status="failed")
+    assert indicators_build(area=agency_a.area, query=Query(sources=(EAL,))).tables == []
+
+
+@pytest.mark.parametrize("start,end,granularity,label", [
+    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28), "quarter", "Jan–Mar 2026"),
+    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28), "month", "Feb 2026"),
+    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28), "year", "2025/26"),
+    (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31), "month", "Jan–Mar 2026"),
+    (datetime.date(2025, 4, 1), datetime.date(2026, 3, 31), "quarter", "2025/26"),
+    (datetime.date(2025, 2, 1), datetime.date(2025, 7, 31), "quarter", "Feb 2025–Jul 2025"),
+    (None, None, "quarter", "Period not given"),
+])
+def test_periods_fall_in_the_column_they_fill(start, end, granularity, label):
+    assert period_bucket(start, end, granularity)[1] == label

@@ -1,0 +1,171 @@
+"""One test per rule, each on the smallest fixture that shows its gap, plus the ranking."""
+
+import datetime
+
+from catalogue.models import Source, SourceAvailability
+from reports import recommendations as rules
+from reports.coverage import coverage_build
+from tests.reports.test_coverage import answer
+from tests.requests_app.conftest import force_status
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+def run(rule, area):
+    return rule(coverage_build(area=area, today=TODAY))
+
+
+def test_every_rule_is_listed_and_serves_a_checklist_item():
+    assert len(rules.RULES) == len({r.__name__ for r in rules.RULES}) == 13
+    assert all(rule.__doc__ for rule in rules.RULES)
+
+
+def test_an_agency_that_does_not_record_a_key_field_is_told_to_start(agency_a, make_request):
+    request = make_request(agency_a, fields=("nationality", "main-language", "ward", "period"))
+    answer(request, "main-language", "no")
+    found = {r.title: r for r in run(rules.key_field_not_collected, agency_a.area)}
+    language = found["Start recording main language in 1 agency"]
+    assert language.item == "fields"
+    assert language.evidence[0].subject == "Agency A School"
+    assert "checklist answer" in language.evidence[0].detail
+    assert language.impact == 1
+
+
+def test_agencies_never_asked_are_not_blamed_for_a_field(agency_b):
+    assert run(rules.key_field_not_collected, agency_b.area) == []
+
+
+def test_a_key_field_below_half_complete_is_flagged_with_its_figure(agency_a, agency_b, make_request):
+    answer(make_request(agency_a), "nationality", "partly", measured=31.5, recorded_as="measured")
+    answer(make_request(agency_b), "nationality", "yes", completeness=45)
+    answer(make_request(agency_b, title="Again"), "main-language", "yes", completeness=80)
+    [found] = run(rules.low_completeness, agency_a.area)
+    assert found.item == "standards"
+    assert [(e.subject, e.detail) for e in found.evidence] == [
+        ("Agency A School", "31.5% complete (measured in a return)"),
+        ("Agency B Trust", "45% complete (estimated by the agency)"),
+    ]
+    assert found.impact == 2
+
+
+def test_an_optional_key_field_asks_for_a_mandate(agency_a, make_request):
+    answer(make_request(agency_a), "nationality", "yes", mandatory="no")
+    [found] = run(rules.not_mandatory, agency_a.area)
+    assert (found.item, found.evidence[0].detail) == ("mandate", "optional: nationality")
+
+
+def test_a_field_that_cannot_be_extracted_asks_for_standards(agency_a, make_request):
+    answer(make_request(agency_a), "nationality", "yes", extractable="no")
+    [found] = run(rules.not_extractable, agency_a.area)
+    assert found.item == "standards"
+    assert "not extractable: nationality" in found.evidence[0].detail
+
+
+def test_agencies_returning_different_age_bands_are_asked_to_agree_them(agency_a, agency_b, received, add_return):
+    add_return(received(agency_a), [], categories={"age_band": ["0-15", "16-64", "65+"]})
+    add_return(received(agency_b), [], categories={"age_band": ["0-17", "18+"]})
+    [found] = run(rules.categories_differ, agency_a.area)
+    assert found.item == "categories"
+    assert [e.subject for e in found.evidence] == ["Agency A School", "Agency B Trust"]
+    assert found.evidence[1].detail == "0-17, 18+"
+
+
+def test_the_same_categories_everywhere_raise_nothing(agency_a, agency_b, received, add_return):
+    add_return(received(agency_a), [], categories={"gender": ["Female", "Male"]})
+    add_return(received(agency_b), [], categories={"gender": ["Female", "Male"]})
+    assert run(rules.categories_differ, agency_a.area) == []
+
+
+def test_nationality_by_group_in_one_agency_and_by_country_in_another_is_flagged(agency_a, agency_b, received, add_return):
+    add_return(received(agency_a), [], categories={"nationality": ["country"], "nationality_group": ["EU8"]})
+    add_return(received(agency_b), [], categories={"nationality_group": ["EU8", "NON-EU"]})
+    [found] = run(rules.categories_differ, agency_a.area)
+    assert found.title == "Report nationality by country in every agency"
+    assert {(e.subject, e.detail) for e in found.evidence} == {("Agency A School", "by country"), ("Agency B Trust", "by group only")}
+
+
+def test_a_provider_expecting_data_without_an_active_agreement_needs_one(agency_a, make_request, make_agreement):
+    force_status(make_request(agency_a), "sent")
+    make_agreement([agency_a], steps=("submit",))
+    [found] = run(rules.no_active_agreement, agency_a.area)
+    assert found.item == "isp-siro"
+    assert "not active" in found.evidence[0].detail
+
+
+def test_an_active_agreement_covering_the_request_raises_nothing(agency_a, make_request, make_agreement):
+    force_status(make_request(agency_a), "sent")
+    make_agreement([agency_a])
+    assert run(rules.no_active_agreement, agency_a.area) == []
+
+
+def test_public_data_not_taken_in_since_its_release_is_flagged(area):
+    found = run(rules.public_data_not_refreshed, area)
+    assert found and found[0].item == "refresh-public"
+    stale = Source.objects.filter(stage="public").exclude(release_months=[]).count()
+    assert found[0].impact == stale and found[0].unit == "sources"
+    assert "never recorded as taken in" in found[0].evidence[0].detail
+
+
+def test_local_sources_with_different_migrant_definitions_ask_for_one_definition(agency_a, agency_b, make_request):
+    force_status(make_request(agency_a), "sent")
+    make_request(agency_a, source=Source.objects.get(slug="homelessness-support-service"))  # a draft does not count
+    force_status(make_request(agency_b, source=Source.objects.get(slug="vcs-migrant-support-organisations")), "sent")
+    [found] = run(rules.definitions_differ, agency_a.area)
+    assert found.item == "definitions"
+    assert found.impact == 2
+
+
+def test_one_definition_everywhere_raises_nothing(agency_a, agency_b, make_request):
+    force_status(make_request(agency_a), "sent")
+    force_status(make_request(agency_b), "sent")
+    assert run(rules.definitions_differ, agency_a.area) == []
+
+
+def test_themes_without_local_data_are_offered_for_prioritising(area):
+    [found] = run(rules.theme_gaps, area)
+    assert found.item == "prioritise-gaps"
+    assert {e.subject for e in found.evidence} >= {"Education", "Housing"}
+
+
+def test_appendix2_sources_nobody_asked_for_are_listed(agency_a, make_request):
+    make_request(agency_a)
+    [found] = run(rules.stage2_not_started, agency_a.area)
+    assert "Pupils with English as an additional language (LA-held School Census data)" not in {e.subject for e in found.evidence}
+    assert found.impact == Source.objects.filter(appendix="A2").count() - 1
+
+
+def test_agencies_asked_for_data_with_no_answer_on_key_fields_are_asked_for_the_checklist(agency_a, agency_b, make_request):
+    make_request(agency_b, source=Source.objects.get(slug="homelessness-support-service"))
+    found = run(rules.checklist_unanswered, agency_a.area)
+    subjects = {e.subject for rec in found for e in rec.evidence}
+    assert "Agency A School" not in subjects  # never asked
+    for rec in found:
+        assert rec.item == "prioritise-gaps"
+
+
+def test_an_agency_that_sent_data_once_is_asked_for_a_regular_snapshot(agency_a, agency_b, received, make_request):
+    received(agency_a)
+    force_status(make_request(agency_b, recurrence="quarterly"), "completed")
+    [found] = run(rules.no_regular_snapshot, agency_a.area)
+    assert (found.item, [e.subject for e in found.evidence]) == ("central-snapshots", ["Agency A School"])
+
+
+def test_unchecked_appendix3_sources_ask_for_a_central_record(area, coordinator):
+    total = Source.objects.filter(stage="qualitative").count()
+    checked = Source.objects.filter(stage="qualitative").first()
+    SourceAvailability.objects.create(area=area, source=checked, available="yes", updated_by=coordinator)
+    [found] = run(rules.local_sources_unchecked, area)
+    assert found.item == "register"
+    assert found.impact == total - 1
+
+
+def test_recommendations_are_ranked_by_how_many_they_would_improve(agency_a, agency_b, make_request):
+    for agency in (agency_a, agency_b):
+        answer(make_request(agency), "nationality", "no")
+    answer(make_request(agency_a, title="Again"), "main-language", "no")
+    ranked = rules.recommend(coverage_build(area=agency_a.area, today=TODAY))
+    impacts = [r.impact for r in ranked]
+    assert impacts == sorted(impacts, reverse=True)
+    titles = [r.title for r in ranked]
+    assert titles.index("Start recording nationality in 2 agencies") < titles.index("Start recording main language in 1 agency")
+    assert all(r.item in rules.ITEMS for r in ranked)

@@ -1,0 +1,127 @@
+"""Reports are for the coordinator and the DPO: agency contacts and strangers never reach them."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalogue.models import OrganisationType, Source, SourceRefresh
+from catalogue.services import agency_create
+from sharing.models import AuditEntry
+from tests.reports.conftest import Q1
+from tests.reports.test_coverage import answer
+from tests.reports.test_indicators import EAL, rows
+from tests.requests_app.conftest import force_status
+
+PAGES = ["reports:coverage", "reports:recommendations", "reports:indicators", "reports:report", "reports:coverage-csv",
+         "reports:coverage-json", "reports:indicators-csv", "reports:indicators-xlsx", "reports:indicators-json"]
+
+
+@pytest.fixture
+def data(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 4), ("NON-EU", "", Q1, 61)))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_agency_contacts_are_refused_every_report(contact_a_client, contact_b_client, data, name):
+    for client in (contact_a_client, contact_b_client):
+        assert client.get(reverse(name), {"source": EAL}).status_code == 403
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_coverage_page_shows_each_agencys_cells_with_their_evidence(coordinator_client, agency_a, make_request):
+    answer(make_request(agency_a), "nationality", "partly", completeness=35)
+    page = coordinator_client.get(reverse("reports:coverage")).content.decode()
+    assert "Agency A School" in page
+    assert "Answered by the agency" in page and "35%" in page
+    assert "Stage 2 progress" in page and "Public releases" in page
+
+
+def test_the_dpo_reads_coverage_but_cannot_record_a_refresh(dpo_client, area):
+    page = dpo_client.get(reverse("reports:coverage")).content.decode()
+    assert "Taken in</button>" not in page
+    source = Source.objects.filter(stage="public").first()
+    assert dpo_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "2026-11-01"}).status_code == 403
+    assert not SourceRefresh.objects.exists()
+
+
+def test_the_coordinator_records_that_a_public_release_was_taken_in(coordinator_client, area):
+    source = Source.objects.filter(stage="public").first()
+    response = coordinator_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "2026-11-01", "note": "Nov"}, follow=True)
+    assert SourceRefresh.objects.get().refreshed_on == datetime.date(2026, 11, 1)
+    assert "Recorded:" in response.content.decode()
+
+
+def test_a_bad_refresh_date_is_explained_and_nothing_is_stored(coordinator_client, area):
+    source = Source.objects.filter(stage="public").first()
+    response = coordinator_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "soon"}, follow=True)
+    assert "Give the date as day, month and year." in response.content.decode()
+    assert not SourceRefresh.objects.exists()
+
+
+def test_the_recommendations_page_cites_the_checklist_item_and_evidence(coordinator_client, agency_a, make_request):
+    answer(make_request(agency_a), "main-language", "no")
+    page = coordinator_client.get(reverse("reports:recommendations")).content.decode()
+    assert "Start recording main language in 1 agency" in page
+    assert "Collect the same fields everywhere" in page
+
+
+def test_the_indicators_page_without_returns_says_what_to_do_next(coordinator_client, area):
+    page = coordinator_client.get(reverse("reports:indicators")).content.decode()
+    assert "No returned data yet" in page
+
+
+def test_the_indicators_page_suppresses_small_cells_shows_caveats_and_logs_the_view(dpo_client, dpo, data):
+    response = dpo_client.get(reverse("reports:indicators"), {"source": EAL, "rows": "nationality_group", "columns": "quarter"})
+    page = response.content.decode()
+    assert ">[c]<" in page and ">4<" not in page
+    assert "Read with care" in page and "Small numbers" in page
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.DATA_VIEWED)
+    assert entry.actor == dpo and EAL in entry.object_id
+
+
+def test_a_source_without_data_is_refused_with_a_clear_message(coordinator_client, data):
+    response = coordinator_client.get(reverse("reports:indicators"), {"source": "census-2021"})
+    assert "has no processed returns to show" in response.content.decode()
+    export = coordinator_client.get(reverse("reports:indicators-csv"), {"source": "census-2021"})
+    assert export.status_code == 400
+
+
+def test_the_indicator_exports_download_as_files(coordinator_client, data):
+    query = {"source": EAL, "rows": "nationality_group", "columns": "quarter"}
+    csv_response = coordinator_client.get(reverse("reports:indicators-csv"), query)
+    assert csv_response["Content-Disposition"].startswith("attachment;") and b"[c]" in csv_response.content
+    xlsx = coordinator_client.get(reverse("reports:indicators-xlsx"), query)
+    assert xlsx.content[:2] == b"PK"
+    assert coordinator_client.get(reverse("reports:indicators-json"), query).json()["tables"][0]["suppressed_cells"] > 0
+
+
+def test_the_printable_report_has_a_print_stylesheet_and_protected_indicators(coordinator_client, data):
+    page = coordinator_client.get(reverse("reports:report")).content.decode()
+    assert "@media print" in page
+    assert "Key indicators" in page and "[c]" in page and ">4<" not in page
+
+
+@pytest.mark.parametrize("name", ["reports:coverage", "reports:recommendations"])
+def test_coverage_pages_run_the_same_queries_with_more_agencies_and_requests(coordinator_client, agency_a, make_request, make_agreement, name):
+    force_status(make_request(agency_a), "sent")
+    make_agreement([agency_a])
+    url = reverse(name)
+    coordinator_client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        coordinator_client.get(url)
+    kind = OrganisationType.objects.get(code="gp-practice")
+    for i in range(8):
+        agency = agency_create(name=f"Practice {i}", area=agency_a.area, organisation_type=kind)
+        answer(force_status(make_request(agency), "sent"), "nationality", "no")
+        make_agreement([agency])
+    with CaptureQueriesContext(connection) as after:
+        assert coordinator_client.get(url).status_code == 200
+    assert len(after) == len(before)
