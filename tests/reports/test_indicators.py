@@ -61,7 +61,9 @@ def test_wards_nested_in_the_authority_get_subtotals_and_stay_protected(agency_a
 
 
 def test_months_are_published_with_their_quarter_totals_and_protected(agency_a, received, add_return):
-    month = lambda m: (datetime.date(2026, m, 1), datetime.date(2026, m, 28))  # noqa: E731 - a tiny local helper
+    def month(m):
+        return datetime.date(2026, m, 1), datetime.date(2026, m, 28)
+
     add_return(received(agency_a), rows(("EU8", "", month(1), 20), ("EU8", "", month(2), 4), ("EU8", "", month(3), 30),
                                         ("EU2", "", month(1), 15), ("EU2", "", month(2), 16), ("EU2", "", month(3), 12)))
     table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,), columns="month-quarter"))

@@ -44,9 +44,10 @@ def test_the_coverage_page_shows_each_agencys_cells_with_their_evidence(coordina
     assert "Stage 2 progress" in page and "Public releases" in page
 
 
-def test_the_dpo_reads_coverage_but_cannot_record_a_refresh(dpo_client, area):
+def test_the_dpo_reads_coverage_but_cannot_record_a_refresh(dpo_client, agency_a):
     page = dpo_client.get(reverse("reports:coverage")).content.decode()
     assert "Taken in</button>" not in page
+    assert "Agency A School" in page and reverse("requests:agency", args=[agency_a.public_id]) not in page  # a coordinator's page
     source = Source.objects.filter(stage="public").first()
     assert dpo_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "2026-11-01"}).status_code == 403
     assert not SourceRefresh.objects.exists()
