@@ -123,9 +123,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         os.environ.setdefault("TRACKER_VAR_DIR", scratch)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-        import django
-
-        django.setup()
+        import project.wsgi  # noqa: F401 - the server's start-up, garbage-collector settings included
         from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.core.management import call_command

@@ -9,6 +9,7 @@ sources or requests, and returns plain data that pages, exports and the recommen
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -39,8 +40,8 @@ AVAILABILITY_WORDS = {
     "check": "may carry it: check with each agency", "absent": "does not carry it",
 }
 FROM_ANSWER = {"yes": COLLECTED, "partly": PARTLY, "no": NOT_COLLECTED, "unknown": UNKNOWN}
-# Which availability wins when several requested sources speak for one agency.
-AVAILABILITY_RANK = {COLLECTED: 3, PARTLY: 2, NOT_COLLECTED: 1, UNKNOWN: 0}
+# Which catalogue availability wins when several requested sources speak for one agency.
+AVAILABILITY_RANK = {"carried": 3, "partial": 2, "absent": 1, "check": 0}
 
 RECEIVED = {Status.RECEIVED, Status.UNDER_QUERY, Status.COMPLETED, Status.PARTIALLY_COMPLETED}
 ASKED = {Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION}
@@ -146,12 +147,18 @@ class Coverage:
     themes: list[ThemeRow]
     availability: list[tuple[Source, SourceAvailability | None]]
     releases: list[ReleaseRow]
-    governance: list[AgencyGovernance]
     sources: dict[int, Source]
     checklist: list[dict]  # each agency's newest known answer per field, with field codes
     categories: dict[str, dict[int, set[str]]] = field(default_factory=dict)  # column -> agency id -> categories
     requests: list[dict] = field(default_factory=list)
     agency_names: dict[int, str] = field(default_factory=dict)
+    requested_fields: dict[int, list[int]] = field(default_factory=dict)
+    agencies: list[Agency] = field(default_factory=list)
+
+    @cached_property
+    def governance(self) -> list[AgencyGovernance]:
+        # Only the recommendations need it, and it costs the gate's agreements: built on first use.
+        return _blocked_agencies(self.agencies, self.requests, self.requested_fields, self.today)
 
     @property
     def field_names(self) -> dict[str, str]:
@@ -214,12 +221,52 @@ def _agency_cell(code: str, measured: dict | None, answered: dict | None, catalo
     return Cell(UNKNOWN, "", detail="No request, checklist answer or catalogue fact yet.")
 
 
+def _blocked_agencies(agencies: list[Agency], requests: list[dict], requested_fields: dict[int, list[int]],
+                      on: datetime.date) -> list[AgencyGovernance]:
+    """Agencies expected to send data that no agreement in force would let in, with the gate's reasons."""
+    all_fields = {f.pk: f for f in Field.objects.all()}
+    expecting = [r for r in requests if r["status"] in EXPECTING_DATA]
+    candidates = candidates_for(sorted({r["agency_id"] for r in expecting}))
+    agency_by_pk = {a.pk: a for a in agencies}
+    governance = []
+    expecting_by_agency = defaultdict(list)
+    for r in expecting:
+        expecting_by_agency[r["agency_id"]].append(r)
+    for agency_id in sorted(expecting_by_agency, key=lambda pk: agency_by_pk[pk].name):
+        theirs = expecting_by_agency[agency_id]
+        blocked = None
+        decided = {}
+
+        def decision(field_ids, data_form, agreement_id) -> GateDecision:
+            key = (tuple(sorted(field_ids)), data_form, agreement_id)
+            if key not in decided:
+                chosen = next((c for c in candidates[agency_id] if c.pk == agreement_id), None) if agreement_id else None
+                decided[key] = decide(agency=agency_by_pk[agency_id], fields=[all_fields[pk] for pk in key[0]],
+                                      data_form=data_form, on=on, candidates=candidates[agency_id], agreement=chosen)
+            return decided[key]
+
+        # An agreement that covers all of an agency's requested fields covers each request, so
+        # one decision usually settles the agency; requests are looked at one by one only if not.
+        every_field = {pk for r in theirs for pk in requested_fields[r["pk"]]}
+        same_terms = len({(r["data_form"], r["agreement_id"]) for r in theirs}) == 1
+        if same_terms and decision(every_field, theirs[0]["data_form"], theirs[0]["agreement_id"]).allowed:
+            continue
+        for r in theirs:
+            found = decision(requested_fields[r["pk"]], r["data_form"], r["agreement_id"])
+            if not found.allowed:
+                blocked = found
+                break
+        if blocked:
+            governance.append(AgencyGovernance(agency_by_pk[agency_id], [r["reference"] for r in theirs], blocked))
+
+
+    return governance
+
+
 def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     fields = list(Field.objects.filter(code__in=MATRIX_FIELDS))
     fields.sort(key=lambda f: MATRIX_FIELDS.index(f.code))
     field_codes = {f.pk: f.code for f in fields}
-    all_fields = {f.pk: f for f in Field.objects.all()}
-
     sources = list(
         Source.objects.select_related("theme")
         .prefetch_related("geography_levels", "holding_agency_types", "migrant_definitions")
@@ -276,21 +323,25 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
 
     # What the catalogue says agencies of each type record, from the sources they were asked
     # for, or else from the sources that agencies of their type hold.
-    held_by_type = defaultdict(list)
+    held_by_type = defaultdict(set)
     for s in sources:
         for org_type in s.holding_agency_types.all():
-            held_by_type[org_type.pk].append(s)
+            held_by_type[org_type.pk].add(s.pk)
+    facts_of_source = defaultdict(dict)
+    for (source_id, code), found in availability.items():
+        facts_of_source[source_id][code] = found
+    facts_for = {}  # agencies asked for the same sources share one answer
 
     def catalogue_facts(agency: Agency) -> dict[str, tuple[str, Source]]:
-        asked = {r["source_id"] for r in by_agency[agency.pk]}
-        candidates = [by_pk[pk] for pk in sorted(asked)] or held_by_type[agency.organisation_type_id]
-        best = {}
-        for source in candidates:
-            for code in MATRIX_FIELDS:
-                found = availability.get((source.pk, code))
-                if found and (code not in best or AVAILABILITY_RANK[FROM_AVAILABILITY[found]] > AVAILABILITY_RANK[FROM_AVAILABILITY[best[code][0]]]):
-                    best[code] = (found, source)
-        return best
+        asked = frozenset(r["source_id"] for r in by_agency[agency.pk]) or frozenset(held_by_type[agency.organisation_type_id])
+        if asked not in facts_for:
+            best = {}
+            for source_id in sorted(asked):
+                for code, found in facts_of_source[source_id].items():
+                    if code not in best or AVAILABILITY_RANK[found] > AVAILABILITY_RANK[best[code][0]]:
+                        best[code] = (found, by_pk[source_id])
+            facts_for[asked] = best
+        return facts_for[asked]
 
     categories, returned = defaultdict(lambda: defaultdict(set)), {}
     live = Return.objects.filter(request__agency__area=area, status=Return.Status.DONE, superseded=False)
@@ -358,44 +409,9 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
             last, following = release_dates(s.release_months, today)
             releases.append(ReleaseRow(s, last, following, refreshed.get(s.pk)))
 
-    expecting = [r for r in requests if r["status"] in EXPECTING_DATA]
-    candidates = candidates_for(sorted({r["agency_id"] for r in expecting}))
-    agency_by_pk = {a.pk: a for a in agencies}
-    governance = []
-    expecting_by_agency = defaultdict(list)
-    for r in expecting:
-        expecting_by_agency[r["agency_id"]].append(r)
-    for agency_id in sorted(expecting_by_agency, key=lambda pk: agency_by_pk[pk].name):
-        theirs = expecting_by_agency[agency_id]
-        blocked = None
-        decided = {}
-
-        def decision(field_ids, data_form, agreement_id) -> GateDecision:
-            key = (tuple(sorted(field_ids)), data_form, agreement_id)
-            if key not in decided:
-                chosen = next((c for c in candidates[agency_id] if c.pk == agreement_id), None) if agreement_id else None
-                decided[key] = decide(agency=agency_by_pk[agency_id], fields=[all_fields[pk] for pk in key[0]],
-                                      data_form=data_form, on=today, candidates=candidates[agency_id], agreement=chosen)
-            return decided[key]
-
-        # An agreement that covers all of an agency's requested fields covers each request, so
-        # one decision usually settles the agency; requests are looked at one by one only if not.
-        every_field = {pk for r in theirs for pk in requested_fields[r["pk"]]}
-        same_terms = len({(r["data_form"], r["agreement_id"]) for r in theirs}) == 1
-        if same_terms and decision(every_field, theirs[0]["data_form"], theirs[0]["agreement_id"]).allowed:
-            continue
-        for r in theirs:
-            found = decision(requested_fields[r["pk"]], r["data_form"], r["agreement_id"])
-            if not found.allowed:
-                blocked = found
-                break
-        if blocked:
-            governance.append(AgencyGovernance(agency_by_pk[agency_id], [r["reference"] for r in theirs], blocked))
-
-
     return Coverage(
         area=area, today=today, fields=fields, source_rows=source_rows, agency_rows=agency_rows, small_areas=small_areas,
         small_area_names=small_area_names, stage2=stage2, themes=themes, availability=qualitative, releases=releases,
-        governance=governance, sources=by_pk, checklist=checklist, categories={k: dict(v) for k, v in categories.items()},
-        requests=requests, agency_names={a.pk: a.name for a in agencies},
+        sources=by_pk, checklist=checklist, categories={k: dict(v) for k, v in categories.items()},
+        requests=requests, agency_names={a.pk: a.name for a in agencies}, requested_fields=requested_fields, agencies=agencies,
     )

@@ -41,3 +41,9 @@ def matrix_cells(row) -> SafeString:
             f'<span class="cov-from cov-from-{cell.provenance or "none"}">{cell.provenance_label}</span></td>'
         )
     return mark_safe("".join(parts))
+
+
+@register.filter
+def evidence_list(evidence) -> SafeString:
+    """A recommendation's evidence as list items; joined here because a rule can cite hundreds."""
+    return mark_safe("".join(f"<li><strong>{escape(e.subject)}</strong>: {escape(e.detail)}</li>" for e in evidence))
