@@ -308,7 +308,8 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     def newest(queryset, order: str, *columns: str) -> list[dict]:
         ranked = queryset.annotate(rank=Window(RowNumber(), partition_by=[F("request__agency_id"), F("field_id")],
                                                order_by=[F(order).desc(), F("pk").desc()]))
-        return list(ranked.filter(rank=1).values("request_id", "request__agency_id", "field_id", *columns))
+        # order_by() drops the model's default ordering, which would join and sort by field order.
+        return list(ranked.filter(rank=1).values("request_id", "request__agency_id", "field_id", *columns).order_by())
 
     checklist = newest(answers.exclude(collected="unknown").exclude(recorded_as="measured"), "recorded_at",
                        "collected", "mandatory", "extractable", "completeness", "recorded_as")
@@ -345,7 +346,7 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
 
     categories, returned = defaultdict(lambda: defaultdict(set)), {}
     live = Return.objects.filter(request__agency__area=area, status=Return.Status.DONE, superseded=False)
-    for row in live.values("request_id", "request__agency_id", "report__categories"):
+    for row in live.values("request_id", "request__agency_id", "report__categories").order_by():
         for column, values in (row["report__categories"] or {}).items():
             categories[column][row["request__agency_id"]].update(values)
         for field_id in requested_fields[row["request_id"]]:
