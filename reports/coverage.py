@@ -258,8 +258,6 @@ def _blocked_agencies(agencies: list[Agency], requests: list[dict], requested_fi
                 break
         if blocked:
             governance.append(AgencyGovernance(agency_by_pk[agency_id], [r["reference"] for r in theirs], blocked))
-
-
     return governance
 
 

@@ -245,8 +245,11 @@ def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
     result.published, result.relations = protected.published, table.relations
     result.primary, result.secondary = len(protected.primary), len(protected.secondary)
     # Totals include the known part of a cell the agency suppressed, so they are incomplete too.
+    area_of = {leaf: area for area, leaves in groups.items() for leaf in leaves}
     for r, c in list(incomplete):
         incomplete.update({(r, TOTAL), (TOTAL, c), (TOTAL, TOTAL)})
+        if r in area_of:
+            incomplete.update({(area_of[r], c), (area_of[r], TOTAL)})
     result.incomplete = incomplete
     return result
 

@@ -124,3 +124,12 @@ def test_sources_with_no_processed_return_are_not_offered(agency_a, received, ad
 ])
 def test_periods_fall_in_the_column_they_fill(start, end, granularity, label):
     assert period_bucket(start, end, granularity)[1] == label
+
+
+def test_an_areas_subtotal_is_a_lower_bound_when_one_of_its_cells_is(agency_a, received, add_return):
+    AreaCode.objects.create(area=agency_a.area, code="E05000001", name="Northgate", level=GeographyLevel.objects.get(code="ward"))
+    add_return(received(agency_a), rows(("EU8", "E05000001", Q1, 40), ("EU2", "E05000001", Q1, 30))
+               + [{"nationality_group": "EU2", "geography_code": "E05000001", "count": None}])
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,), by_area=True))
+    assert ("Northgate (E05000001)", "Jan–Mar 2026") in table.incomplete
+    assert ("Northgate (E05000001) · EU8", "Jan–Mar 2026") not in table.incomplete
