@@ -90,8 +90,8 @@ def table_notes(table: IndicatorTable) -> list[tuple[str, str]]:
         notes.append(("Comparability", source.comparability))
     notes.append(("Small numbers", f"Counts from 1 to {table.threshold - 1} are suppressed ({SUPPRESSED}), and so are as many other "
                   "cells as it takes to stop them being worked out from the totals. Zeros are shown."))
-    if table.query.rounding:
-        notes.append(("Rounding", f"Counts are rounded to the nearest {table.query.rounding}; totals are rounded from the true "
+    if table.rounding:
+        notes.append(("Rounding", f"Counts are rounded to the nearest {table.rounding}; totals are rounded from the true "
                       "totals, so rows may not add up."))
     if table.incomplete:
         notes.append(("Incomplete cells", "Some agencies suppressed small counts before sending them; cells that include "
@@ -174,7 +174,7 @@ def indicators_json(built: Indicators) -> dict:
         "warnings": built.warnings,
         "tables": [{
             "source": t.source.slug, "title": f"{t.source.title}: {t.query.label}", "refused": t.refused,
-            "threshold": t.threshold, "rounding": t.query.rounding, "columns": t.columns,
+            "threshold": t.threshold, "rounding": t.rounding, "columns": t.columns,
             "rows": [{"label": r, "subtotal": r in t.group_rows or r == TOTAL, "values": [t.value(r, c) for c in t.columns]}
                      for r in t.rows],
             "suppressed_cells": t.suppressed, "notes": [{"label": label, "text": text} for label, text in table_notes(t)],

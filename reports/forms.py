@@ -1,6 +1,6 @@
 from django import forms
 
-from reports.indicators import COLUMN_CHOICES, DIMENSIONS, ROUNDING_CHOICES, Query
+from reports.indicators import COLUMN_CHOICES, DIMENSIONS, Query
 
 
 class IndicatorForm(forms.Form):
@@ -12,8 +12,6 @@ class IndicatorForm(forms.Form):
     rows = forms.ChoiceField(label="Rows", choices=[(code, label) for code, (label, _, _) in DIMENSIONS.items()], initial="nationality_group")
     columns = forms.ChoiceField(label="Columns", choices=list(COLUMN_CHOICES.items()), initial="quarter")
     by_area = forms.BooleanField(label="Within each area (ward or small area), with a subtotal per area", required=False)
-    rounding = forms.ChoiceField(label="Rounding", choices=list(ROUNDING_CHOICES.items()), required=False,
-                                 help_text="Rounded counts do not add up exactly; the totals are rounded from the true totals.")
 
     def __init__(self, *args, sources, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,5 +25,4 @@ class IndicatorForm(forms.Form):
 
     def query(self) -> Query:
         data = self.cleaned_data
-        return Query(sources=tuple(data["source"]), rows=data["rows"], columns=data["columns"], by_area=data["by_area"],
-                     rounding=int(data["rounding"]) if data.get("rounding") else None)
+        return Query(sources=tuple(data["source"]), rows=data["rows"], columns=data["columns"], by_area=data["by_area"])

@@ -7,16 +7,19 @@ each source alone would let a reader subtract one from the other.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 
 from catalogue.comparability import compare_pair, verdict
 from catalogue.models import Area, AreaCode, Country, Language, NationalityGroup, Source
 from requests_app.models import Observation, Return
-from sharing.disclosure import DisclosureRefused, Policy, Protected, Table, protect
+from sharing.disclosure import DisclosureRefused, Policy, Protected, Relation, Table, protect
 
 NOT_RECORDED = "Not recorded"
 TOTAL = "Total"
@@ -40,7 +43,6 @@ COLUMN_CHOICES = {
     "year": "Financial year (April to March)",
     "area": "Area",
 }
-ROUNDING_CHOICES = {"": "No rounding", "5": "Round to the nearest 5", "10": "Round to the nearest 10"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,6 @@ class Query:
     rows: str = "nationality_group"
     columns: str = "quarter"
     by_area: bool = False  # rows nested within areas, with a subtotal per area
-    rounding: int | None = None
 
     @property
     def label(self) -> str:
@@ -62,6 +63,7 @@ class IndicatorTable:
     source: Source
     query: Query
     threshold: int
+    rounding: int | None = None
     rows: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     group_rows: set[str] = field(default_factory=set)
@@ -72,6 +74,8 @@ class IndicatorTable:
     secondary: int = 0
     incomplete: set = field(default_factory=set)  # cells with counts the agency itself suppressed
     relations: list = field(default_factory=list)  # the sums a reader can check, for the audit
+    master_published: dict = field(default_factory=dict)  # the whole protected table the view is cut from
+    master_relations: list = field(default_factory=list)
     agencies: int = 0
     refused: str = ""
 
@@ -82,7 +86,8 @@ class IndicatorTable:
     def grid(self) -> list[tuple[str, bool, list[tuple[int | None, bool]]]]:
         """Rows for a template: label (a nested row without its area's name), whether it is a
         subtotal, and (value, incomplete) per column."""
-        return [(r.split(NESTED, 1)[1] if self.group_rows and NESTED in r else r, r in self.group_rows or r == TOTAL,
+        return [(r.split(NESTED, 1)[1] if NESTED in r and r.split(NESTED, 1)[0] in self.group_rows else r,
+                 r in self.group_rows or r == TOTAL,
                  [(self.published.get((r, c)), (r, c) in self.incomplete) for c in self.columns]) for r in self.rows]
 
     @property
@@ -175,82 +180,202 @@ def observations_of(area: Area, source: Source):
     )
 
 
+ALL_AREAS = "All areas"
+
+
+@dataclass
+class Master:
+    """The one protected table every view of a source by one dimension is cut from: rows within
+    areas with area subtotals and all-area totals, periods as returned with quarter and year totals.
+    Cutting every view from it means no two views publish different suppression patterns of the
+    same counts, which a reader could otherwise difference."""
+
+    protected: Protected | None
+    relations: list
+    leaf_columns: list[str]  # periods as returned, in order
+    quarters: dict[str, list[str]]  # quarter label -> its month columns
+    years: dict[str, list[str]]  # financial year label -> its month or quarter columns
+    values: list[str]  # row labels of the dimension, in order
+    areas: list[str]  # area labels, when the data has areas
+    incomplete: set
+    refused: str = ""
+
+
+def _value_order(value: str) -> tuple[bool, str]:
+    return value == NOT_RECORDED, value
+
+
+def _leaf(area: str, value: str) -> str:
+    return f"{area}{NESTED}{value}" if area else value
+
+
+def _master(area: Area, source: Source, row_column: str, threshold: int, rounding: int | None) -> Master | None:
+    observations = observations_of(area, source)
+    rows = list(observations.values(row_column, "period_start", "period_end", "geography_code")
+                .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True))).order_by())
+    if not rows:
+        return None
+    names = _names(row_column, {r[row_column] for r in rows if r[row_column]})
+    nested = any(r["geography_code"] for r in rows)
+    area_names = _names("geography_code", {r["geography_code"] for r in rows if r["geography_code"]}) if nested else {}
+
+    def label(value: str, lookup: dict) -> str:
+        return lookup.get(value, value) if value else NOT_RECORDED
+
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    incomplete, column_keys, starts, areas = set(), {}, {}, defaultdict(set)
+    for r in rows:
+        value = label(r[row_column], names)
+        place = label(r["geography_code"], area_names) if nested else ""
+        if nested:
+            areas[place].add(value)
+        key, column = period_bucket(r["period_start"], r["period_end"], "month")
+        column_keys.setdefault(column, (key, column))
+        starts.setdefault(column, r["period_start"])
+        counts[(_leaf(place, value), column)] += r["n"] or 0
+        if r["hidden"]:
+            incomplete.add((_leaf(place, value), column))
+
+    leaf_columns = sorted(column_keys, key=lambda c: column_keys[c])
+    quarters, years = defaultdict(list), defaultdict(list)
+    for column in leaf_columns:
+        if starts[column] is None:
+            continue
+        month, quarter, year = (_bucket(starts[column], g)[2] for g in ("month", "quarter", "year"))
+        if column == month:
+            quarters[quarter].append(column)
+        if column in (month, quarter):
+            years[year].append(column)
+    # A total of one column would only publish the same count twice; and a label already used by
+    # a column as returned cannot also name a total.
+    quarters = {q: parts for q, parts in quarters.items() if len(parts) > 1 and q not in column_keys}
+    years = {y: parts for y, parts in years.items() if len(parts) > 1 and y not in column_keys}
+
+    values = sorted({key[0].split(NESTED, 1)[-1] for key in counts}, key=_value_order)
+    places = sorted(areas)
+    # Within areas every value gets a row, zeros included, so each area's rows line up.
+    leaf_rows = [_leaf(place, v) for place in places for v in values] if nested else values
+    frame = pd.DataFrame({c: [counts.get((r, c), 0) for r in leaf_rows] for c in leaf_columns}, index=leaf_rows, columns=leaf_columns)
+    row_groups = {}
+    if nested:
+        row_groups |= {place: [_leaf(place, v) for v in values] for place in places}
+        row_groups |= {_leaf(ALL_AREAS, v): [_leaf(place, v) for place in places] for v in values}
+    table = Table.two_way(frame, row_groups=row_groups or None, col_groups={**quarters, **years} or None, total_label=TOTAL)
+    # Totals include the known part of a cell the agency suppressed, so they are lower bounds too.
+    members = defaultdict(set)
+    for group, leaves in row_groups.items():
+        for leaf in leaves:
+            members[leaf].add(group)
+    column_members = defaultdict(set)
+    for group, leaves in {**quarters, **years}.items():
+        for leaf in leaves:
+            column_members[leaf].add(group)
+    for r, c in list(incomplete):
+        for row in {r, TOTAL, *members[r]}:
+            for column in {c, TOTAL, *column_members[c]}:
+                incomplete.add((row, column))
+    master = Master(None, table.relations, leaf_columns, quarters, years, values, places, incomplete)
+    try:
+        master.protected = protect(table, Policy(threshold=threshold, rounding=rounding))
+    except DisclosureRefused as refusal:
+        master.refused = str(refusal)
+    return master
+
+
+def _cached_master(area: Area, source: Source, row_column: str, threshold: int, rounding: int | None) -> Master | None:
+    """Protecting a large table takes seconds; the protected master is kept until its returns change."""
+    live = list(Return.objects.filter(status=Return.Status.DONE, superseded=False, request__agency__area=area, request__source=source)
+                .values_list("pk", "status_changed_at", "request__reporting_threshold").order_by("pk"))
+    names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
+    fingerprint = hashlib.sha256(repr((source.pk, row_column, threshold, rounding, live, names)).encode()).hexdigest()
+    key = f"indicator-master:v1:{fingerprint}"
+    master = cache.get(key)
+    if master is None:
+        master = _master(area, source, row_column, threshold, rounding)
+        cache.set(key, master, timeout=7 * 24 * 3600)
+    return master
+
+
+def _columns_for(master: Master, choice: str) -> list[str]:
+    """The columns of one view, cut from the master's periods, quarters and years."""
+    quarter_of = {month: q for q, months in master.quarters.items() for month in months}
+    year_of = {part: y for y, parts in master.years.items() for part in parts}
+    out: list[str] = []
+    for column in master.leaf_columns:
+        if choice == "quarter":
+            chosen = [quarter_of.get(column, column)]
+        elif choice == "year":
+            chosen = [year_of.get(column, column)]
+        elif choice == "month-quarter":
+            chosen = [column]
+            months = master.quarters.get(quarter_of.get(column), [])
+            if months and column == months[-1]:
+                chosen.append(quarter_of[column])
+        else:
+            chosen = [column]
+        out += [c for c in chosen if c not in out]
+    return [*out, TOTAL]
+
+
 def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
     observations = observations_of(area, source)
     meta = observations.aggregate(threshold=Max("source_return__request__reporting_threshold"),
                                   agencies=Count("source_return__request__agency", distinct=True))
     # The strictest threshold among the requests whose data is in the table applies to all of it.
-    threshold = meta["threshold"] or 10
-    result = IndicatorTable(source, query, threshold, agencies=meta["agencies"])
-    row_column = DIMENSIONS[query.rows][1]
-    # Nesting in areas needs area codes; a source returned for the whole authority has none.
-    by_area = (query.by_area and query.rows != "area" and query.columns != "area"
-               and observations.exclude(geography_code="").exists())
-    group_by = [row_column, "period_start", "period_end"] + (["geography_code"] if by_area or query.columns == "area" else [])
-    group_by = list(dict.fromkeys(group_by))
-    rows = list(observations.values(*group_by).annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True))).order_by())
-    if not rows:
+    threshold = meta["threshold"] or settings.TRACKER_REPORTING_THRESHOLD
+    result = IndicatorTable(source, query, threshold, rounding=settings.TRACKER_ROUNDING, agencies=meta["agencies"])
+    rows_dimension = "nationality_group" if query.rows == "area" else query.rows
+    master = _cached_master(area, source, DIMENSIONS[rows_dimension][1], threshold, settings.TRACKER_ROUNDING)
+    if master is None:
         return result
+    if master.refused:
+        result.refused = master.refused
+        return result
+    nested = bool(master.areas)
+    everywhere = (lambda v: _leaf(ALL_AREAS, v)) if nested else (lambda v: v)  # noqa: E731
 
-    names = _names(row_column, {r[row_column] for r in rows if r[row_column]})
-    areas = _names("geography_code", {r["geography_code"] for r in rows if r.get("geography_code")}) if "geography_code" in group_by else {}
-
-    def label(value: str, lookup: dict) -> str:
-        return lookup.get(value, value) if value else NOT_RECORDED
-
-    granularity = {"month-quarter": "month", "area": "quarter"}.get(query.columns, query.columns)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    incomplete, column_keys, groups, quarters = set(), {}, defaultdict(list), defaultdict(list)
-    for r in rows:
-        row_label = label(r[row_column], names)
-        if by_area:
-            area_label = label(r["geography_code"], areas)
-            leaf = f"{area_label}{NESTED}{row_label}"
-            if leaf not in groups[area_label]:
-                groups[area_label].append(leaf)
-            row_label = leaf
-        if query.columns == "area":
-            column = label(r["geography_code"], areas)
-            column_keys.setdefault(column, (datetime.date.min, column))
+    # view key -> master key, for rows and for columns.
+    if query.columns == "area" or query.rows == "area":
+        if not nested:
+            result.refused = "This data has no areas: it was returned for the whole authority. Choose a period instead."
+            return result
+        if query.rows == "area":
+            rows = {place: place for place in master.areas} | {TOTAL: TOTAL}
+            columns = {c: c for c in _columns_for(master, query.columns)}
+            cells = {(r, c): (rows[r], columns[c]) for r in rows for c in columns}
         else:
-            key, column = period_bucket(r["period_start"], r["period_end"], granularity)
-            column_keys.setdefault(column, (key, column))
-            if query.columns == "month-quarter" and r["period_start"]:
-                first, last = _quarter(r["period_start"])
-                quarter_label = f"{first:%b}–{last:%b %Y}"
-                if column not in quarters[quarter_label]:
-                    quarters[quarter_label].append(column)
-        counts[(row_label, column)] += r["n"] or 0
-        if r["hidden"]:
-            incomplete.add((row_label, column))
-
-    leaf_rows = sorted({r for r, _ in counts}, key=lambda r: (r.endswith(NOT_RECORDED), r))
-    leaf_columns = sorted(column_keys, key=lambda c: column_keys[c])
-    frame_data = {c: [counts.get((r, c), 0) for r in leaf_rows] for c in leaf_columns}
-    frame = pd.DataFrame(frame_data, index=leaf_rows, columns=leaf_columns)
-    quarter_groups = {q: sorted(months, key=lambda c: column_keys[c]) for q, months in quarters.items()
-                      if len(months) > 1 and q not in months}
-    table = Table.two_way(frame, row_groups=dict(groups) if by_area else None, col_groups=quarter_groups or None, total_label=TOTAL)
-    try:
-        protected: Protected = protect(table, Policy(threshold=threshold, rounding=query.rounding))
-    except DisclosureRefused as refusal:
-        result.refused = str(refusal)
-        return result
-    result.rows, result.columns = list(table.rows), list(table.columns)
-    if by_area:
-        # Each area's subtotal sits above its own rows, as in a printed table.
-        result.rows = [row for area in sorted(groups) for row in [area, *[r for r in leaf_rows if r in groups[area]]]] + [TOTAL]
-    result.group_rows, result.group_columns = set(groups) if by_area else set(), set(quarter_groups)
-    result.period_columns = leaf_columns if query.columns != "area" else []
-    result.published, result.relations = protected.published, table.relations
-    result.primary, result.secondary = len(protected.primary), len(protected.secondary)
-    # Totals include the known part of a cell the agency suppressed, so they are incomplete too.
-    area_of = {leaf: area for area, leaves in groups.items() for leaf in leaves}
-    for r, c in list(incomplete):
-        incomplete.update({(r, TOTAL), (TOTAL, c), (TOTAL, TOTAL)})
-        if r in area_of:
-            incomplete.update({(area_of[r], c), (area_of[r], TOTAL)})
-    result.incomplete = incomplete
+            rows = {v: everywhere(v) for v in master.values} | {TOTAL: TOTAL}
+            columns = {place: place for place in master.areas} | {TOTAL: TOTAL}
+            cells = {(r, c): ((_leaf(c, r) if c != TOTAL and r != TOTAL else rows[r] if c == TOTAL else c), TOTAL)
+                     for r in rows for c in columns}
+    else:
+        period_columns = _columns_for(master, query.columns)
+        if query.by_area and nested:
+            ordered = [row for place in master.areas for row in [place, *[_leaf(place, v) for v in master.values]]]
+            rows = {row: row for row in ordered} | {_leaf(ALL_AREAS, v): _leaf(ALL_AREAS, v) for v in master.values}
+            result.group_rows = set(master.areas) | {_leaf(ALL_AREAS, v) for v in master.values}
+        else:
+            rows = {v: everywhere(v) for v in master.values}
+        rows[TOTAL] = TOTAL
+        columns = {c: c for c in period_columns}
+        cells = {(r, c): (rows[r], c) for r in rows for c in columns}
+        result.group_columns = (set(master.quarters) | set(master.years)) & set(columns)
+        result.period_columns = [c for c in columns if c != TOTAL and (query.columns != "month-quarter" or c not in master.quarters)]
+    # Keep only cells that exist (a value may be missing from an area): those are zeros the
+    # master never had, so the view shows no row for them.
+    cells = {view: key for view, key in cells.items() if key in master.protected.published}
+    published = master.protected.published
+    result.rows = [r for r in rows if any((r, c) in cells for c in columns)]
+    result.columns = list(columns)
+    result.published = {view: published[key] for view, key in cells.items()}
+    result.primary = sum(key in master.protected.primary for key in cells.values())
+    result.secondary = sum(key in master.protected.secondary for key in cells.values())
+    result.incomplete = {view for view, key in cells.items() if key in master.incomplete}
+    # The sums a reader of this view can check: the master's relations among the cells it shows.
+    shown = {key: view for view, key in cells.items()}
+    result.relations = [Relation(shown[rel.total], tuple(shown[p] for p in rel.parts))
+                        for rel in master.relations if all(cell in shown for cell in rel.cells)]
+    result.master_published, result.master_relations = published, master.relations
     return result
 
 

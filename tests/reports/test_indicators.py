@@ -6,8 +6,9 @@ import datetime
 import pytest
 
 from catalogue.models import AreaCode, GeographyLevel, Source
+from requests_app.models import Return
 from reports.indicators import TOTAL, Query, build_table, comparability_warnings, indicators_build, period_bucket
-from sharing.disclosure import check
+from sharing.disclosure import check, protect
 from tests.reports.conftest import Q1, Q2
 
 EAL = "school-census-eal-pupils"
@@ -29,8 +30,9 @@ def pupils(agency_a, received, add_return):
 
 
 def published_ok(table):
-    """The table as published passes an independent audit against its own relations."""
-    check(table.published, table.relations, threshold=table.threshold, rounding=table.query.rounding)
+    """The view as published, and the whole table it is cut from, pass an independent audit."""
+    check(table.published, table.relations, threshold=table.threshold, rounding=table.rounding)
+    check(table.master_published, table.master_relations, threshold=table.threshold, rounding=table.rounding)
     return True
 
 
@@ -51,12 +53,20 @@ def test_a_small_count_and_the_cell_that_would_reveal_it_are_suppressed(agency_a
     assert published_ok(table)
 
 
-def test_wards_nested_in_the_authority_get_subtotals_and_stay_protected(agency_a, pupils):
+def test_wards_nested_in_the_authority_get_subtotals_and_stay_protected(agency_a, received, add_return):
     AreaCode.objects.create(area=agency_a.area, code="E05000001", name="Northgate", level=GeographyLevel.objects.get(code="ward"))
-    table = build_table(agency_a.area, pupils, Query(sources=(EAL,), by_area=True))
+    add_return(received(agency_a), rows(
+        ("EU8", "E05000001", Q1, 40), ("EU8", "E05000001", Q2, 52), ("EU2", "E05000001", Q1, 3), ("EU2", "E05000001", Q2, 25),
+        ("NON-EU", "E05000001", Q1, 30), ("NON-EU", "E05000001", Q2, 30), ("NON-EU", "E05000002", Q1, 61),
+        ("NON-EU", "E05000002", Q2, 70), ("EU8", "E05000002", Q1, 18), ("EU8", "E05000002", Q2, 21), ("EU2", "E05000002", Q1, 15),
+        ("EU2", "E05000002", Q2, 15),
+    ))
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,), by_area=True))
     assert "Northgate (E05000001)" in table.group_rows
-    assert "Northgate (E05000001) · EU8" in table.rows
-    assert table.value("Northgate (E05000001)", TOTAL) == 120  # 40 + 52 + 3 + 25
+    assert table.rows[:4] == ["E05000002", "E05000002 · EU2", "E05000002 · EU8", "E05000002 · Non-EU"]
+    assert table.value("Northgate (E05000001) · EU2", "Jan–Mar 2026") is None
+    assert table.value("Northgate (E05000001)", TOTAL) == 180
+    assert table.value("All areas · EU8", TOTAL) == 131
     assert published_ok(table)
 
 
@@ -73,8 +83,10 @@ def test_months_are_published_with_their_quarter_totals_and_protected(agency_a, 
     assert published_ok(table)
 
 
-def test_rounding_publishes_multiples_of_the_base(agency_a, pupils):
-    table = build_table(agency_a.area, pupils, Query(sources=(EAL,), rounding=5))
+def test_rounding_publishes_multiples_of_the_base(agency_a, pupils, settings):
+    settings.TRACKER_ROUNDING = 5
+    table = build_table(agency_a.area, pupils, Query(sources=(EAL,)))
+    assert table.rounding == 5
     assert all(v % 5 == 0 for v in table.published.values() if v is not None)
     assert published_ok(table)
 
@@ -133,3 +145,46 @@ def test_an_areas_subtotal_is_a_lower_bound_when_one_of_its_cells_is(agency_a, r
     table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,), by_area=True))
     assert ("Northgate (E05000001)", "Jan–Mar 2026") in table.incomplete
     assert ("Northgate (E05000001) · EU8", "Jan–Mar 2026") not in table.incomplete
+
+
+def test_every_view_of_a_source_is_cut_from_one_protected_table(agency_a, pupils):
+    """Two views that suppressed different cells could be read against each other; so a count
+    shows the same, published or suppressed, in every view that has it."""
+    AreaCode.objects.create(area=agency_a.area, code="E05000001", name="Northgate", level=GeographyLevel.objects.get(code="ward"))
+    plain = build_table(agency_a.area, pupils, Query(sources=(EAL,)))
+    nested = build_table(agency_a.area, pupils, Query(sources=(EAL,), by_area=True))
+    by_area = build_table(agency_a.area, pupils, Query(sources=(EAL,), columns="area"))
+    areas = build_table(agency_a.area, pupils, Query(sources=(EAL,), rows="area"))
+    assert plain.master_published == nested.master_published == by_area.master_published
+    for (row, column), value in plain.published.items():
+        shown = nested.value(row if row == TOTAL else f"All areas · {row}", column)
+        assert shown == value
+    for row in ("EU8", "EU2", "Non-EU"):
+        assert by_area.value(row, TOTAL) == plain.value(row, TOTAL)
+        assert by_area.value(row, "Northgate (E05000001)") == nested.value("Northgate (E05000001) · " + row, TOTAL)
+    assert areas.value("Northgate (E05000001)", "Jan–Mar 2026") == nested.value("Northgate (E05000001)", "Jan–Mar 2026")
+    for table in (plain, nested, by_area, areas):
+        assert published_ok(table)
+
+
+def test_data_returned_for_the_whole_authority_has_no_area_view(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40)))
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,), columns="area"))
+    assert "no areas" in table.refused
+
+
+def test_a_protected_table_is_reused_until_its_returns_change(agency_a, received, add_return, monkeypatch):
+    from reports import indicators
+
+    protected = []
+    monkeypatch.setattr(indicators, "protect", lambda *args, **kwargs: protected.append(1) or protect(*args, **kwargs))
+    request = received(agency_a)
+    add_return(request, rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 4)))
+    source = Source.objects.get(slug=EAL)
+    first = build_table(agency_a.area, source, Query(sources=(EAL,)))
+    again = build_table(agency_a.area, source, Query(sources=(EAL,), columns="year"))
+    assert len(protected) == 1 and first.value(TOTAL, TOTAL) == again.value(TOTAL, TOTAL) == 44
+    add_return(request, rows(("EU8", "", Q1, 50), ("EU2", "", Q1, 30)))
+    Return.objects.filter(request=request, version=1).update(superseded=True)
+    second = build_table(agency_a.area, source, Query(sources=(EAL,)))
+    assert len(protected) == 2 and second.value(TOTAL, TOTAL) == 80
