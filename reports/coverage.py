@@ -224,7 +224,7 @@ def _agency_cell(code: str, measured: dict | None, answered: dict | None, catalo
 def _blocked_agencies(agencies: list[Agency], requests: list[dict], requested_fields: dict[int, list[int]],
                       on: datetime.date) -> list[AgencyGovernance]:
     """Agencies expected to send data that no agreement in force would let in, with the gate's reasons."""
-    all_fields = {f.pk: f for f in Field.objects.all()}
+    all_fields = {f.pk: f for f in Field.objects.only("id", "name")}
     expecting = [r for r in requests if r["status"] in EXPECTING_DATA]
     candidates = candidates_for(sorted({r["agency_id"] for r in expecting}))
     agency_by_pk = {a.pk: a for a in agencies}

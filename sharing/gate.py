@@ -59,7 +59,9 @@ def candidates_for(agency_ids) -> dict[int, list[SharingAgreement]]:
     agreements = (
         SharingAgreement.objects.filter(parties__agency_id__in=agency_ids)
         .exclude(status=Status.SUPERSEDED)
-        .prefetch_related(Prefetch("parties", queryset=AgreementParty.objects.all()), "data_items")
+        # The gate reads a field's id and name only; the rest (aliases are JSON) costs a decode each.
+        .prefetch_related(Prefetch("parties", queryset=AgreementParty.objects.all()),
+                          Prefetch("data_items", queryset=Field.objects.only("id", "name", "order")))
         .distinct()
     )
     by_agency: dict[int, list[SharingAgreement]] = {pk: [] for pk in agency_ids}
