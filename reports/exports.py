@@ -6,7 +6,6 @@ import csv
 import datetime
 import io
 
-from django.db.models import Count, Q
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -22,7 +21,7 @@ from reports.indicators import (
     available_sources,
     build_table,
     comparability_warnings,
-    observations_of,
+    live_returns,
 )
 from reports.recommendations import Recommendation, recommend
 
@@ -183,14 +182,16 @@ def indicators_json(built: Indicators) -> dict:
 
 
 # The dimension a key indicator is shown by, in order of preference, when the data has it.
-KEY_DIMENSIONS = ["nationality_group", "country_of_birth", "main_language", "immigration_status", "area"]
+KEY_DIMENSIONS = ["nationality_group", "country_of_birth", "main_language", "immigration_status"]
 
 
 def key_indicator_query(area: Area, source) -> Query:
-    filled = observations_of(area, source).aggregate(**{
-        code: Count("pk", filter=~Q(**{DIMENSIONS[code][1]: ""})) for code in KEY_DIMENSIONS
-    })
-    rows = next((code for code in KEY_DIMENSIONS if filled[code]), "area")
+    """Nationality group by quarter when the returns have it, else the next key dimension they
+    have (read from the returns' category lists, not from millions of observations)."""
+    present = set()
+    for categories in live_returns(area, source).values_list("report__categories", flat=True):
+        present |= {column for column, values in (categories or {}).items() if values}
+    rows = next((code for code in KEY_DIMENSIONS if DIMENSIONS[code][1] in present), "nationality_group")
     return Query(sources=(source.slug,), rows=rows, columns="quarter")
 
 

@@ -173,6 +173,10 @@ def _names(column: str, codes: set[str]) -> dict[str, str]:
     return {}
 
 
+def live_returns(area: Area, source: Source):
+    return Return.objects.filter(status=Return.Status.DONE, superseded=False, request__agency__area=area, request__source=source)
+
+
 def observations_of(area: Area, source: Source):
     return Observation.objects.filter(
         source_return__status=Return.Status.DONE, source_return__superseded=False,
@@ -284,8 +288,7 @@ def _master(area: Area, source: Source, row_column: str, threshold: int, roundin
 
 def _cached_master(area: Area, source: Source, row_column: str, threshold: int, rounding: int | None) -> Master | None:
     """Protecting a large table takes seconds; the protected master is kept until its returns change."""
-    live = list(Return.objects.filter(status=Return.Status.DONE, superseded=False, request__agency__area=area, request__source=source)
-                .values_list("pk", "status_changed_at", "request__reporting_threshold").order_by("pk"))
+    live = list(live_returns(area, source).values_list("pk", "status_changed_at", "request__reporting_threshold").order_by("pk"))
     names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
     fingerprint = hashlib.sha256(repr((source.pk, row_column, threshold, rounding, live, names)).encode()).hexdigest()
     key = f"indicator-master:v1:{fingerprint}"
@@ -318,9 +321,9 @@ def _columns_for(master: Master, choice: str) -> list[str]:
 
 
 def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
-    observations = observations_of(area, source)
-    meta = observations.aggregate(threshold=Max("source_return__request__reporting_threshold"),
-                                  agencies=Count("source_return__request__agency", distinct=True))
+    # From the returns, not the observations: there may be millions of those.
+    meta = live_returns(area, source).aggregate(threshold=Max("request__reporting_threshold"),
+                                                agencies=Count("request__agency", distinct=True))
     # The strictest threshold among the requests whose data is in the table applies to all of it.
     threshold = meta["threshold"] or settings.TRACKER_REPORTING_THRESHOLD
     result = IndicatorTable(source, query, threshold, rounding=settings.TRACKER_ROUNDING, agencies=meta["agencies"])

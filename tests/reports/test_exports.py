@@ -105,3 +105,9 @@ def test_the_printable_report_has_every_part_of_the_chapter(agency_a, built):
     context = exports.report_context(area=agency_a.area, today=TODAY)
     assert context["indicators"] and context["indicators"][0].value(TOTAL, TOTAL) is not None
     assert context["recommendations"]
+
+
+def test_the_reports_key_indicator_uses_the_first_key_dimension_the_returns_have(agency_a, received, add_return):
+    add_return(received(agency_a), [{"main_language": "pol", "count": 40}], categories={"main_language": ["pol"]})
+    query = exports.key_indicator_query(agency_a.area, Source.objects.get(slug=EAL))
+    assert (query.rows, query.columns) == ("main_language", "quarter")
