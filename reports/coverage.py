@@ -10,13 +10,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import F, Window
+from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 
 from catalogue.models import Agency, Area, Field, Source, SourceAvailability, SourceField, SourceRefresh, Theme
 from requests_app.models import ChecklistAnswer, DataRequest, Return, Status
-from sharing.gate import GateDecision, candidates_for, decide
+from sharing.selectors import ProviderAgreement, provider_agreements
 
 KEY_FIELDS = ["country-of-birth", "nationality", "immigration-status", "main-language"]
 BREAKDOWNS = ["age", "gender", "ward", "period"]
@@ -49,8 +50,9 @@ ASKED = {Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION}
 EXPECTING_DATA = ASKED | {Status.RECEIVED, Status.UNDER_QUERY}
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    # A tuple of plain values: thousands of them per page, and the garbage collector skips tuples
+    # of plain values once it has seen them, where it would walk objects every time.
     state: str
     provenance: str = ""
     completeness: float | None = None  # percent of records with a value
@@ -64,6 +66,14 @@ class Cell:
     @property
     def provenance_label(self) -> str:
         return PROVENANCE_LABELS[self.provenance]
+
+
+class AgencyInfo(NamedTuple):
+    pk: int
+    name: str
+    public_id: str
+    organisation_type_id: int
+    organisation_type_name: str
 
 
 @dataclass
@@ -129,9 +139,15 @@ class ReleaseRow:
 
 @dataclass
 class AgencyGovernance:
-    agency: Agency
-    expecting: list[str]  # references of requests that expect data
-    decision: GateDecision
+    agency: "AgencyInfo"
+    waiting: int  # requests that expect data
+    agreements: list[ProviderAgreement]  # none of them in force
+
+    @property
+    def reason(self) -> str:
+        if not self.agreements:
+            return "no agreement names it as a provider"
+        return "; ".join(f"{a.label} is {a.status}" + ("" if a.status != "active" else ", outside its dates") for a in self.agreements)
 
 
 @dataclass
@@ -149,16 +165,24 @@ class Coverage:
     releases: list[ReleaseRow]
     sources: dict[int, Source]
     checklist: list[dict]  # each agency's newest known answer per field, with field codes
-    categories: dict[str, dict[int, set[str]]] = field(default_factory=dict)  # column -> agency id -> categories
-    requests: list[dict] = field(default_factory=list)
+    requests: list[dict] = field(default_factory=list)  # counts by agency, source and status (n, repeating)
     agency_names: dict[int, str] = field(default_factory=dict)
-    requested_fields: dict[int, list[int]] = field(default_factory=dict)
-    agencies: list[Agency] = field(default_factory=list)
+    agencies: list[AgencyInfo] = field(default_factory=list)
+
+    @cached_property
+    def categories(self) -> dict[str, dict[int, set[str]]]:
+        """Column -> agency id -> the categories its current returns use. Read on first use: only
+        the recommendations need it, and it decodes a little JSON per return."""
+        found = defaultdict(lambda: defaultdict(set))
+        for agency_id, columns in _live_returns(self.area).values_list("request__agency_id", "report__categories").order_by():
+            for column, values in (columns or {}).items():
+                found[column][agency_id].update(values)
+        return {column: dict(by_agency) for column, by_agency in found.items()}
 
     @cached_property
     def governance(self) -> list[AgencyGovernance]:
         # Only the recommendations need it, and it costs the gate's agreements: built on first use.
-        return _blocked_agencies(self.agencies, self.requests, self.requested_fields, self.today)
+        return _without_agreement(self.agencies, self.requests, self.today)
 
     @property
     def field_names(self) -> dict[str, str]:
@@ -221,44 +245,21 @@ def _agency_cell(code: str, measured: dict | None, answered: dict | None, catalo
     return Cell(UNKNOWN, "", detail="No request, checklist answer or catalogue fact yet.")
 
 
-def _blocked_agencies(agencies: list[Agency], requests: list[dict], requested_fields: dict[int, list[int]],
-                      on: datetime.date) -> list[AgencyGovernance]:
-    """Agencies expected to send data that no agreement in force would let in, with the gate's reasons."""
-    all_fields = {f.pk: f for f in Field.objects.only("id", "name")}
-    expecting = [r for r in requests if r["status"] in EXPECTING_DATA]
-    candidates = candidates_for(sorted({r["agency_id"] for r in expecting}))
-    agency_by_pk = {a.pk: a for a in agencies}
-    governance = []
-    expecting_by_agency = defaultdict(list)
-    for r in expecting:
-        expecting_by_agency[r["agency_id"]].append(r)
-    for agency_id in sorted(expecting_by_agency, key=lambda pk: agency_by_pk[pk].name):
-        theirs = expecting_by_agency[agency_id]
-        blocked = None
-        decided = {}
+def _live_returns(area: Area):
+    return Return.objects.filter(request__agency__area=area, status=Return.Status.DONE, superseded=False)
 
-        def decision(field_ids, data_form, agreement_id) -> GateDecision:
-            key = (tuple(sorted(field_ids)), data_form, agreement_id)
-            if key not in decided:
-                chosen = next((c for c in candidates[agency_id] if c.pk == agreement_id), None) if agreement_id else None
-                decided[key] = decide(agency=agency_by_pk[agency_id], fields=[all_fields[pk] for pk in key[0]],
-                                      data_form=data_form, on=on, candidates=candidates[agency_id], agreement=chosen)
-            return decided[key]
 
-        # An agreement that covers all of an agency's requested fields covers each request, so
-        # one decision usually settles the agency; requests are looked at one by one only if not.
-        every_field = {pk for r in theirs for pk in requested_fields[r["pk"]]}
-        same_terms = len({(r["data_form"], r["agreement_id"]) for r in theirs}) == 1
-        if same_terms and decision(every_field, theirs[0]["data_form"], theirs[0]["agreement_id"]).allowed:
-            continue
-        for r in theirs:
-            found = decision(requested_fields[r["pk"]], r["data_form"], r["agreement_id"])
-            if not found.allowed:
-                blocked = found
-                break
-        if blocked:
-            governance.append(AgencyGovernance(agency_by_pk[agency_id], [r["reference"] for r in theirs], blocked))
-    return governance
+def _without_agreement(agencies: list[AgencyInfo], requests: list[dict], on: datetime.date) -> list[AgencyGovernance]:
+    """Agencies expected to send data that no agreement in force names as a provider. (Whether an
+    agreement covers each request's fields is the gate's question, answered per request on the
+    DPO's blocked-requests page.)"""
+    waiting = defaultdict(int)
+    for r in requests:
+        if r["status"] in EXPECTING_DATA:
+            waiting[r["agency_id"]] += r["n"]
+    agreements = provider_agreements(sorted(waiting), on)
+    return [AgencyGovernance(agency, waiting[agency.pk], agreements[agency.pk]) for agency in agencies
+            if agency.pk in waiting and not any(a.in_force for a in agreements[agency.pk])]
 
 
 def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
@@ -282,22 +283,21 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
         for s in sources if s.stage in (Source.Stage.PUBLIC, Source.Stage.LOCAL)
     ]
 
-    agencies = list(Agency.objects.filter(area=area).select_related("organisation_type").order_by("name"))
-    # Tuples, not dicts, made into dicts here: thousands of rows, and values() costs twice as much.
-    columns = ("pk", "reference", "agency_id", "source_id", "status", "recurrence", "agreement_id", "data_form")
-    requests = [dict(zip(columns, row)) for row in
-                DataRequest.objects.filter(agency__area=area).values_list(*columns).order_by("pk")]
-    requested_fields = defaultdict(list)
-    # Fields matter for requests that expect data (the gate) or have brought some (the columns).
-    with_data = [s.value for s in EXPECTING_DATA | RECEIVED]
-    for request_id, field_id in (DataRequest.fields.through.objects
-                                 .filter(datarequest__agency__area=area, datarequest__status__in=with_data)
-                                 .values_list("datarequest_id", "field_id")):
-        requested_fields[request_id].append(field_id)
-    reference = {r["pk"]: r["reference"] for r in requests}
-    by_agency = defaultdict(list)
+    agencies = [AgencyInfo(pk, name, str(public_id), type_id, type_name) for pk, name, public_id, type_id, type_name in
+                Agency.objects.filter(area=area).values_list("pk", "name", "public_id", "organisation_type_id",
+                                                             "organisation_type__name").order_by("name")]
+    # Requests counted by agency, source and status in the database: the coverage needs counts,
+    # not thousands of rows (the gate's per-request detail is read only when governance is).
+    requests = [
+        {"agency_id": agency_id, "source_id": source_id, "status": status, "n": n, "repeating": repeating}
+        for agency_id, source_id, status, n, repeating in
+        DataRequest.objects.filter(agency__area=area).values_list("agency_id", "source_id", "status")
+        .annotate(n=Count("pk"), repeating=Count("pk", filter=~Q(recurrence=""))).order_by()
+    ]
+    by_agency, by_source = defaultdict(list), defaultdict(dict)  # source -> status -> number of requests
     for r in requests:
         by_agency[r["agency_id"]].append(r)
+        by_source[r["source_id"]][r["status"]] = by_source[r["source_id"]].get(r["status"], 0) + r["n"]
 
     # Only the newest evidence of each kind per agency and field counts, so the database ranks
     # them and sends one row each instead of every answer ever given.
@@ -307,17 +307,17 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
         ranked = queryset.annotate(rank=Window(RowNumber(), partition_by=[F("request__agency_id"), F("field_id")],
                                                order_by=[F(order).desc(), F("pk").desc()]))
         # order_by() drops the model's default ordering, which would join and sort by field order.
-        return list(ranked.filter(rank=1).values("request_id", "request__agency_id", "field_id", *columns).order_by())
+        return list(ranked.filter(rank=1).values("request__reference", "request__agency_id", "field_id", *columns).order_by())
 
     checklist = newest(answers.exclude(collected="unknown").exclude(recorded_as="measured"), "recorded_at",
                        "collected", "mandatory", "extractable", "completeness", "recorded_as")
     measured, answered = {}, {}
     for answer in checklist:
-        answer["reference"] = reference[answer["request_id"]]
+        answer["reference"] = answer["request__reference"]
         answer["field"] = field_codes[answer["field_id"]]
         answered[(answer["request__agency_id"], answer["field"])] = answer
     for answer in newest(answers.filter(measured_completeness__isnull=False), "measured_at", "measured_completeness"):
-        answer["reference"] = reference[answer["request_id"]]
+        answer["reference"] = answer["request__reference"]
         measured[(answer["request__agency_id"], field_codes[answer["field_id"]])] = answer
 
     # What the catalogue says agencies of each type record, from the sources they were asked
@@ -331,7 +331,7 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
         facts_of_source[source_id][code] = found
     facts_for = {}  # agencies asked for the same sources share one answer
 
-    def catalogue_facts(agency: Agency) -> dict[str, tuple[str, Source]]:
+    def catalogue_facts(agency: AgencyInfo) -> dict[str, tuple[str, Source]]:
         asked = frozenset(r["source_id"] for r in by_agency[agency.pk]) or frozenset(held_by_type[agency.organisation_type_id])
         if asked not in facts_for:
             best = {}
@@ -342,23 +342,23 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
             facts_for[asked] = best
         return facts_for[asked]
 
-    categories, returned = defaultdict(lambda: defaultdict(set)), {}
-    live = Return.objects.filter(request__agency__area=area, status=Return.Status.DONE, superseded=False)
-    for row in live.values("request_id", "request__agency_id", "report__categories").order_by():
-        for column, values in (row["report__categories"] or {}).items():
-            categories[column][row["request__agency_id"]].update(values)
-        for field_id in requested_fields[row["request_id"]]:
-            if field_id in field_codes:
-                returned[(row["request__agency_id"], field_codes[field_id])] = reference[row["request_id"]]
+    live = _live_returns(area)
+    # A processed return has every column its request asked for: those fields are measured as present.
+    returned = {
+        (agency_id, field_codes[field_id]): reference
+        for agency_id, field_id, reference in DataRequest.fields.through.objects
+        .filter(datarequest__in=live.values("request_id"), field_id__in=field_codes)
+        .values_list("datarequest__agency_id", "field_id").annotate(reference=Max("datarequest__reference")).order_by()
+    }
 
     agency_rows = []
     for a in agencies:
         facts = catalogue_facts(a)
         agency_rows.append(Row(
-            a.name, "agency", a.organisation_type.name,
+            a.name, "agency", a.organisation_type_name,
             {f.code: _agency_cell(f.code, measured.get((a.pk, f.code)), answered.get((a.pk, f.code)), facts.get(f.code),
                                   returned.get((a.pk, f.code))) for f in fields},
-            public_id=str(a.public_id), requests=len(by_agency[a.pk]),
+            public_id=a.public_id, requests=sum(r["n"] for r in by_agency[a.pk]),
         ))
 
     small_areas = {code: [] for code in SMALL_AREA_LEVELS}
@@ -370,17 +370,14 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
                 small_area_names[level.code] = level.name
 
     stage2 = []
-    by_source = defaultdict(list)
-    for r in requests:
-        by_source[r["source_id"]].append(r["status"])
     for s in sources:
         if s.appendix != Source.Appendix.A2:
             continue
         statuses = by_source[s.pk]
         counts = {
-            "received": sum(st in RECEIVED for st in statuses), "requested": sum(st in ASKED for st in statuses),
-            "not-held": statuses.count(Status.NOT_HELD), "refused": statuses.count(Status.REFUSED),
-            "withdrawn": statuses.count(Status.WITHDRAWN), "drafted": statuses.count(Status.DRAFT),
+            "received": sum(statuses.get(st, 0) for st in RECEIVED), "requested": sum(statuses.get(st, 0) for st in ASKED),
+            "not-held": statuses.get(Status.NOT_HELD, 0), "refused": statuses.get(Status.REFUSED, 0),
+            "withdrawn": statuses.get(Status.WITHDRAWN, 0), "drafted": statuses.get(Status.DRAFT, 0),
         }
         outcome = next((k for k in ("received", "requested", "not-held", "refused", "withdrawn", "drafted") if counts[k]), "not-requested")
         stage2.append(Stage2Row(s, counts, outcome))
@@ -411,6 +408,6 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     return Coverage(
         area=area, today=today, fields=fields, source_rows=source_rows, agency_rows=agency_rows, small_areas=small_areas,
         small_area_names=small_area_names, stage2=stage2, themes=themes, availability=qualitative, releases=releases,
-        sources=by_pk, checklist=checklist, categories={k: dict(v) for k, v in categories.items()},
-        requests=requests, agency_names={a.pk: a.name for a in agencies}, requested_fields=requested_fields, agencies=agencies,
+        sources=by_pk, checklist=checklist,
+        requests=requests, agency_names={a.pk: a.name for a in agencies}, agencies=agencies,
     )

@@ -172,14 +172,14 @@ def categories_differ(coverage: Coverage) -> list[Recommendation]:
 
 
 def no_active_agreement(coverage: Coverage) -> list[Recommendation]:
-    """A provider expected to send data with no agreement that lets it be accepted."""
+    """A provider expected to send data with no agreement in force."""
     if not coverage.governance:
         return []
     return [Recommendation(
         "no-active-agreement", "isp-siro", f"Put a sharing agreement in force for {_plural(len(coverage.governance), 'agency')}",
-        "No returned data can be accepted without an active agreement that covers the fields and the form of the data, "
-        "signed off by the SIRO; these requests will stall at upload until one is in force.",
-        [Evidence(g.agency.name, f"{', '.join(g.expecting)}: {g.decision.summary}") for g in coverage.governance],
+        "No returned data can be accepted without an active agreement that names the agency as a provider, covers the "
+        "fields and the form of the data, and is signed off by the SIRO; these requests will stall at upload until then.",
+        [Evidence(g.agency.name, f"{_plural(g.waiting, 'request')} waiting for data; {g.reason}") for g in coverage.governance],
         len(coverage.governance),
     )]
 
@@ -260,7 +260,7 @@ def checklist_unanswered(coverage: Coverage) -> list[Recommendation]:
 def no_regular_snapshot(coverage: Coverage) -> list[Recommendation]:
     """Agencies that sent data once, with no repeat arranged."""
     received = {"received", "under-query", "completed", "partial"}
-    repeating = {r["agency_id"] for r in coverage.requests if r["recurrence"]}
+    repeating = {r["agency_id"] for r in coverage.requests if r["repeating"]}
     once = sorted({r["agency_id"] for r in coverage.requests if r["status"] in received} - repeating)
     if not once:
         return []

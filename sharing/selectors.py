@@ -4,6 +4,7 @@ agency is party to; coordinators and DPOs see the whole register."""
 import csv
 import datetime
 import io
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -14,7 +15,7 @@ from django.http import Http404
 from catalogue.models import Agency
 from project import roles
 from project.lib.spreadsheet import neutralise
-from sharing.lifecycle import LIVE
+from sharing.lifecycle import IN_FORCE, LIVE
 from sharing.models import AgreementParty, AuditEntry, SharingAgreement, Status
 from sharing.services import CONTENT_FIELDS
 
@@ -129,3 +130,25 @@ class AuditFilter(django_filters.FilterSet):
 
 def audit_entries() -> QuerySet:
     return AuditEntry.objects.select_related("actor", "agreement", "agency")
+
+
+@dataclass(frozen=True)
+class ProviderAgreement:
+    label: str
+    status: str
+    in_force: bool  # active and within its dates on the day asked about
+
+
+def provider_agreements(agency_ids, on: datetime.date) -> dict[int, list[ProviderAgreement]]:
+    """For each agency, the current versions of the agreements naming it as a provider, in one query."""
+    rows = (AgreementParty.objects.filter(agency_id__in=agency_ids, role=AgreementParty.Role.PROVIDER)
+            .exclude(agreement__status=Status.SUPERSEDED)
+            .values_list("agency_id", "agreement__reference", "agreement__version", "agreement__status",
+                         "agreement__start_date", "agreement__end_date")
+            .order_by("agreement__reference"))
+    found: dict[int, list[ProviderAgreement]] = {pk: [] for pk in agency_ids}
+    labels = dict(Status.choices)
+    for agency_id, reference, version, status, start, end in rows:
+        found[agency_id].append(ProviderAgreement(f"{reference} v{version}", labels[status].lower(),
+                                                  status in IN_FORCE and start <= on <= end))
+    return found

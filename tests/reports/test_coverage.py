@@ -140,13 +140,30 @@ def test_release_dates_wrap_round_the_year():
     assert release_dates([], datetime.date(2026, 3, 2)) == (None, None)
 
 
-def test_an_agency_expecting_data_without_an_agreement_in_force_is_listed_with_the_gates_reasons(agency_a, agency_b, make_request, make_agreement):
+def test_an_agency_expecting_data_without_an_agreement_in_force_is_listed_with_its_agreements(
+        agency_a, agency_b, make_request, make_agreement, area):
+    from catalogue.models import OrganisationType
+    from catalogue.services import agency_create
+
     force_status(make_request(agency_a), "sent")
     make_agreement([agency_b])
     force_status(make_request(agency_b), "sent")
+    agency_c = agency_create(name="Agency C Police", area=area, organisation_type=OrganisationType.objects.get(code="police-force"))
+    make_agreement([agency_c], steps=("submit",))
+    force_status(make_request(agency_c), "acknowledged")
+    force_status(make_request(agency_c), "draft")
     governance = {g.agency.name: g for g in build(agency_a.area).governance}
-    assert list(governance) == ["Agency A School"]
-    assert "No sharing agreement names Agency A School" in governance["Agency A School"].decision.summary
+    assert list(governance) == ["Agency A School", "Agency C Police"]
+    assert governance["Agency A School"].reason == "no agreement names it as a provider"
+    assert governance["Agency C Police"].waiting == 1
+    assert governance["Agency C Police"].reason.endswith("is submitted for review")
+
+
+def test_an_active_agreement_outside_its_dates_is_not_in_force(agency_a, make_request, make_agreement):
+    force_status(make_request(agency_a), "sent")
+    make_agreement([agency_a], end_date=datetime.date(2026, 6, 30))
+    [blocked] = build(agency_a.area).governance
+    assert blocked.reason.endswith("is active, outside its dates")
 
 
 def test_category_lists_are_read_from_current_processed_returns_only(agency_a, received, add_return):

@@ -89,7 +89,8 @@ def test_a_provider_expecting_data_without_an_active_agreement_needs_one(agency_
     make_agreement([agency_a], steps=("submit",))
     [found] = run(rules.no_active_agreement, agency_a.area)
     assert found.item == "isp-siro"
-    assert "not active" in found.evidence[0].detail
+    assert found.evidence[0].detail.startswith("1 request waiting for data; ISP-")
+    assert found.evidence[0].detail.endswith("is submitted for review")
 
 
 def test_an_active_agreement_covering_the_request_raises_nothing(agency_a, make_request, make_agreement):
