@@ -213,33 +213,18 @@ def _leaf(area: str, value: str) -> str:
     return f"{area}{NESTED}{value}" if area else value
 
 
-def _master(area: Area, source: Source, row_column: str, threshold: int, rounding: int | None) -> Master | None:
-    observations = observations_of(area, source)
-    rows = list(observations.values(row_column, "period_start", "period_end", "geography_code")
-                .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True))).order_by())
-    if not rows:
-        return None
-    names = _names(row_column, {r[row_column] for r in rows if r[row_column]})
-    nested = any(r["geography_code"] for r in rows)
-    area_names = _names("geography_code", {r["geography_code"] for r in rows if r["geography_code"]}) if nested else {}
+def _label(value: str, lookup: dict) -> str:
+    return lookup.get(value, value) if value else NOT_RECORDED
 
-    def label(value: str, lookup: dict) -> str:
-        return lookup.get(value, value) if value else NOT_RECORDED
 
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    incomplete, column_keys, starts, areas = set(), {}, {}, defaultdict(set)
+def _period_columns(rows: list[dict]) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+    """Sets each row's column (its period as returned) and gives the columns in order with the
+    quarter and financial-year totals over them."""
+    column_keys, starts = {}, {}
     for r in rows:
-        value = label(r[row_column], names)
-        place = label(r["geography_code"], area_names) if nested else ""
-        if nested:
-            areas[place].add(value)
-        key, column = period_bucket(r["period_start"], r["period_end"], "month")
-        column_keys.setdefault(column, (key, column))
-        starts.setdefault(column, r["period_start"])
-        counts[(_leaf(place, value), column)] += r["n"] or 0
-        if r["hidden"]:
-            incomplete.add((_leaf(place, value), column))
-
+        key, r["column"] = period_bucket(r["period_start"], r["period_end"], "month")
+        column_keys.setdefault(r["column"], (key, r["column"]))
+        starts.setdefault(r["column"], r["period_start"])
     leaf_columns = sorted(column_keys, key=lambda c: column_keys[c])
     quarters, years = defaultdict(list), defaultdict(list)
     for column in leaf_columns:
@@ -254,6 +239,56 @@ def _master(area: Area, source: Source, row_column: str, threshold: int, roundin
     # a column as returned cannot also name a total.
     quarters = {q: parts for q, parts in quarters.items() if len(parts) > 1 and q not in column_keys}
     years = {y: parts for y, parts in years.items() if len(parts) > 1 and y not in column_keys}
+    return leaf_columns, quarters, years
+
+
+def _area_names(rows: list[dict]) -> dict[str, str]:
+    return _names("geography_code", {r["geography_code"] for r in rows if r["geography_code"]})
+
+
+def _margin(area: Area, source: Source, threshold: int, rounding: int | None) -> dict[tuple[str, str], bool]:
+    """Which area and period totals are suppressed. Every dimension's table of a source shows
+    these same totals, so they are decided once, here, and each dimension's table follows."""
+    rows = list(observations_of(area, source).values("period_start", "period_end", "geography_code")
+                .annotate(n=Sum("count")).order_by())
+    if not rows:
+        return {}
+    nested = any(r["geography_code"] for r in rows)
+    names = _area_names(rows) if nested else {}
+    leaf_columns, quarters, years = _period_columns(rows)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for r in rows:
+        counts[(_label(r["geography_code"], names) if nested else ALL_AREAS, r["column"])] += r["n"] or 0
+    places = sorted({place for place, _ in counts})
+    frame = pd.DataFrame({c: [counts.get((p, c), 0) for p in places] for c in leaf_columns}, index=places, columns=leaf_columns)
+    table = Table.two_way(frame, col_groups={**quarters, **years} or None, total_label=TOTAL)
+    published = protect(table, Policy(threshold=threshold, rounding=rounding)).published
+    shared = [*places, TOTAL] if nested else [TOTAL]
+    return {(row, column): published[row, column] is None for row in shared for column in table.columns}
+
+
+def _master(area: Area, source: Source, row_column: str, threshold: int, rounding: int | None,
+            margin: dict[tuple[str, str], bool]) -> Master | None:
+    observations = observations_of(area, source)
+    rows = list(observations.values(row_column, "period_start", "period_end", "geography_code")
+                .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True))).order_by())
+    if not rows:
+        return None
+    names = _names(row_column, {r[row_column] for r in rows if r[row_column]})
+    nested = any(r["geography_code"] for r in rows)
+    area_names = _area_names(rows) if nested else {}
+    leaf_columns, quarters, years = _period_columns(rows)
+
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    incomplete, areas = set(), defaultdict(set)
+    for r in rows:
+        value = _label(r[row_column], names)
+        place = _label(r["geography_code"], area_names) if nested else ""
+        if nested:
+            areas[place].add(value)
+        counts[(_leaf(place, value), r["column"])] += r["n"] or 0
+        if r["hidden"]:
+            incomplete.add((_leaf(place, value), r["column"]))
 
     values = sorted({key[0].split(NESTED, 1)[-1] for key in counts}, key=_value_order)
     places = sorted(areas)
@@ -280,23 +315,28 @@ def _master(area: Area, source: Source, row_column: str, threshold: int, roundin
                 incomplete.add((row, column))
     master = Master(None, table.relations, leaf_columns, quarters, years, values, places, incomplete)
     try:
-        master.protected = protect(table, Policy(threshold=threshold, rounding=rounding))
+        master.protected = protect(table, Policy(threshold=threshold, rounding=rounding), fixed=margin)
     except DisclosureRefused as refusal:
         master.refused = str(refusal)
     return master
 
 
+def _cached(key: str, build):
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, timeout=7 * 24 * 3600)
+    return found
+
+
 def _cached_master(area: Area, source: Source, row_column: str, threshold: int, rounding: int | None) -> Master | None:
-    """Protecting a large table takes seconds; the protected master is kept until its returns change."""
+    """Protecting a large table takes seconds; the protected tables are kept until their returns change."""
     live = list(live_returns(area, source).values_list("pk", "status_changed_at", "request__reporting_threshold").order_by("pk"))
     names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
-    fingerprint = hashlib.sha256(repr((source.pk, row_column, threshold, rounding, live, names)).encode()).hexdigest()
-    key = f"indicator-master:v1:{fingerprint}"
-    master = cache.get(key)
-    if master is None:
-        master = _master(area, source, row_column, threshold, rounding)
-        cache.set(key, master, timeout=7 * 24 * 3600)
-    return master
+    fingerprint = hashlib.sha256(repr((source.pk, threshold, rounding, live, names)).encode()).hexdigest()
+    margin = _cached(f"indicator-margin:v1:{fingerprint}", lambda: _margin(area, source, threshold, rounding))
+    return _cached(f"indicator-master:v2:{fingerprint}:{row_column}",
+                   lambda: _master(area, source, row_column, threshold, rounding, margin))
 
 
 def _columns_for(master: Master, choice: str) -> list[str]:

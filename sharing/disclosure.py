@@ -124,11 +124,20 @@ class Protected:
         return pd.DataFrame(cells, index=table.rows, columns=table.columns, dtype=object)
 
 
-def protect(table: Table, policy: Policy) -> Protected:
+def protect(table: Table, policy: Policy, *, fixed: Mapping[Hashable, bool] | None = None) -> Protected:
+    """`fixed` names cells whose fate another published table has already decided (True:
+    suppressed there, False: published there), so that both tables show the same cells alike."""
     values, relations, threshold = table.values, table.relations, policy.threshold
     primary = {cell for cell, value in values.items() if 0 < value < threshold or (value == 0 and policy.suppress_zeros)}
-    chooser = _Chooser(table, threshold)
-    suppressed = set(primary)
+    fixed = dict(fixed or {})
+    unknown = [cell for cell in fixed if cell not in values]
+    if unknown:
+        raise ValueError(f"{_name(unknown[0])} is fixed but is not a cell of the table.")
+    clash = [cell for cell in primary if fixed.get(cell) is False]
+    if clash:
+        raise ValueError(f"{_name(clash[0])} is small enough to suppress here but was published elsewhere: use one threshold.")
+    chooser = _Chooser(table, threshold, keep={cell for cell, hidden in fixed.items() if not hidden})
+    suppressed = primary | {cell for cell, hidden in fixed.items() if hidden}
     # Suppressing another cell only loosens the audit's constraints, so a cell once shown safe stays safe.
     safe: set[Hashable] = set()
     while True:
@@ -186,8 +195,9 @@ def check(
 class _Chooser:
     """Picks complementary suppressions, losing as little published information as possible."""
 
-    def __init__(self, table: Table, threshold: int):
+    def __init__(self, table: Table, threshold: int, keep: set[Hashable] = frozenset()):
         self.values, self.relations, self.threshold = table.values, table.relations, threshold
+        self.keep = keep  # published elsewhere already: never a complement here
         self.order = {cell: i for i, cell in enumerate(table.values)}  # ties broken by table order: deterministic
         self.totals = {relation.total for relation in table.relations}
         self.touching: dict[Hashable, list[Relation]] = {}
@@ -227,7 +237,7 @@ class _Chooser:
             # that brings that sum to the threshold closes the gap in one step.
             need = self.threshold - sum(self.values[part] for part in relation.parts if part in suppressed)
             for cell in relation.cells:
-                if cell in suppressed:
+                if cell in suppressed or cell in self.keep:
                     continue
                 value = self.values[cell]
                 enough = value >= need

@@ -183,8 +183,28 @@ def test_a_protected_table_is_reused_until_its_returns_change(agency_a, received
     source = Source.objects.get(slug=EAL)
     first = build_table(agency_a.area, source, Query(sources=(EAL,)))
     again = build_table(agency_a.area, source, Query(sources=(EAL,), columns="year"))
-    assert len(protected) == 1 and first.value(TOTAL, TOTAL) == again.value(TOTAL, TOTAL) == 44
+    # Two tables protected: the area and period totals, then the nationality groups.
+    assert len(protected) == 2 and first.value(TOTAL, TOTAL) == again.value(TOTAL, TOTAL) == 44
     add_return(request, rows(("EU8", "", Q1, 50), ("EU2", "", Q1, 30)))
     Return.objects.filter(request=request, version=1).update(superseded=True)
     second = build_table(agency_a.area, source, Query(sources=(EAL,)))
-    assert len(protected) == 2 and second.value(TOTAL, TOTAL) == 80
+    assert len(protected) == 4 and second.value(TOTAL, TOTAL) == 80
+
+
+def test_tables_of_one_source_by_different_fields_show_the_same_totals_alike(agency_a, received, add_return):
+    """Nationality by quarter and language by quarter share their quarter totals: a total
+    suppressed in one is suppressed in the other, so neither gives the other's hidden cells away."""
+    add_return(received(agency_a, fields=("nationality", "main-language", "ward", "period")), [
+        {"nationality_group": g, "main_language": lang, "geography_code": w, "period_start": p[0], "period_end": p[1], "count": n}
+        for g, lang, w, p, n in [
+            ("EU8", "pol", "E05000001", Q1, 40), ("EU2", "ron", "E05000001", Q1, 3), ("EU8", "pol", "E05000002", Q2, 6),
+            ("NON-EU", "ara", "E05000002", Q1, 25), ("NON-EU", "tir", "E05000002", Q2, 2), ("EU2", "ron", "E05000001", Q2, 31),
+        ]
+    ])
+    source = Source.objects.get(slug=EAL)
+    for columns in ("quarter", "area"):
+        by_group = build_table(agency_a.area, source, Query(sources=(EAL,), rows="nationality_group", columns=columns))
+        by_language = build_table(agency_a.area, source, Query(sources=(EAL,), rows="main_language", columns=columns))
+        shared = [(TOTAL, c) for c in by_group.columns]
+        assert [by_group.published[cell] for cell in shared] == [by_language.published[cell] for cell in shared]
+        assert published_ok(by_group) and published_ok(by_language)

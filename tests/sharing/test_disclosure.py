@@ -335,3 +335,36 @@ def test_a_two_way_table_is_never_refused(table, policy):
     # Every cell of a two-way table is linked to every other through the totals, and with everything
     # suppressed any cell could be any size; so the search for complements always ends in a safe pattern.
     protect(table, policy)
+
+
+def test_cells_fixed_by_another_table_keep_their_fate():
+    table = one_row(Polish=40, Romanian=3, Syrian=25, Eritrean=30)
+    # Elsewhere Syrian was published and Eritrean suppressed: the complement here must be another cell.
+    result = protect(table, Policy(threshold=10), fixed={"Syrian": False, "Eritrean": True})
+    assert result.published["Syrian"] == 25
+    assert result.published["Eritrean"] is None and "Eritrean" in result.secondary
+    assert result.published["Romanian"] is None
+    check(result.published, table.relations, threshold=10)
+
+
+def test_a_small_cell_published_elsewhere_is_an_error_not_a_leak():
+    with pytest.raises(ValueError, match="use one threshold"):
+        protect(one_row(Polish=40, Romanian=3), Policy(threshold=10), fixed={"Romanian": False})
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(table=tables(), policy=policies)
+def test_a_table_protected_after_its_margin_shows_the_margin_as_the_margin_table_does(table, policy):
+    """The period totals shared by two tables of one source are decided once, by the margin table,
+    and every other table follows: a total is never published in one and suppressed in the other."""
+    leaves = [c for c in table.columns if c != T and not c.startswith("Quarter")]
+    margin = Table.two_way(pd.DataFrame([[table.values[T, c] for c in leaves]], index=["All"], columns=leaves))
+    first = protect(margin, policy)
+    fixed = {(T, c): first.published[T, c] is None for c in leaves + [T]}
+    try:
+        result = protect(table, policy, fixed=fixed)
+    except DisclosureRefused:
+        return
+    for cell, hidden in fixed.items():
+        assert (result.published[cell] is None) == hidden
+    check(result.published, table.relations, threshold=policy.threshold, rounding=policy.rounding)
