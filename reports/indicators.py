@@ -375,7 +375,9 @@ def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
         result.refused = master.refused
         return result
     nested = bool(master.areas)
-    everywhere = (lambda v: _leaf(ALL_AREAS, v)) if nested else (lambda v: v)  # noqa: E731
+
+    def everywhere(value: str) -> str:  # a value's row for all areas together
+        return _leaf(ALL_AREAS, value) if nested else value
 
     # view key -> master key, for rows and for columns.
     if query.columns == "area" or query.rows == "area":
