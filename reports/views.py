@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalogue.selectors import area_for_user
 from project import roles
 from reports import exports
-from reports.coverage import PROVENANCE_LABELS, STATE_LABELS, coverage_build
+from reports.coverage import coverage_build
 from reports.forms import IndicatorForm
 from reports.indicators import available_sources, indicators_build
 from reports.recommendations import ITEMS, recommend
@@ -27,9 +27,7 @@ def _require_reader(user) -> None:
 def coverage(request):
     _require_reader(request.user)
     built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
-    return render(request, "reports/coverage.html", {
-        "coverage": built, "states": STATE_LABELS, "provenances": PROVENANCE_LABELS, "can_record": roles.is_coordinator(request.user),
-    })
+    return render(request, "reports/coverage.html", {"coverage": built, "can_record": roles.is_coordinator(request.user)})
 
 
 def recommendations(request):
@@ -58,19 +56,19 @@ def _indicators(request):
         # Returned data left the database for this person: the DPO can see who looked at what.
         audit_record(user=request.user, action=AuditEntry.Action.DATA_VIEWED, object_type="reports.indicators",
                      object_id=",".join(t.source.slug for t in built.tables)[:40], detail=request.get_full_path()[:500])
-    return area, sources, form, built
+    return sources, form, built
 
 
 def indicators(request):
     _require_reader(request.user)
-    _, sources, form, built = _indicators(request)
+    sources, form, built = _indicators(request)
     return render(request, "reports/indicators.html", {"sources": sources, "form": form, "built": built,
                                                        "query_string": request.GET.urlencode()})
 
 
 def indicators_export(request, fmt: str):
     _require_reader(request.user)
-    _, _, form, built = _indicators(request)
+    _, form, built = _indicators(request)
     if built is None:
         return HttpResponse(f"Choose a source and a layout first: {form.errors.as_text()}", status=400, content_type="text/plain")
     if fmt == "json":
