@@ -107,7 +107,7 @@ def prepare() -> None:
     from django.core.management import call_command
 
     from catalogue.models import Field, GeographyLevel, Source
-    from requests_app.models import DataRequest, Return
+    from requests_app.models import Return
     from requests_app.services import request_create
     from sharing.models import SharingAgreement
 

@@ -126,3 +126,10 @@ def test_coverage_pages_run_the_same_queries_with_more_agencies_and_requests(coo
     with CaptureQueriesContext(connection) as after:
         assert coordinator_client.get(url).status_code == 200
     assert len(after) == len(before)
+
+
+def test_an_agency_contact_cannot_record_a_public_refresh(contact_a_client, area):
+    source = Source.objects.filter(stage="public").first()
+    response = contact_a_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "2026-11-01"})
+    assert response.status_code == 403
+    assert not SourceRefresh.objects.exists()
