@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, F, Max, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q
 
 from catalogue.models import Agency, Area, Field, Source, SourceAvailability, SourceField, SourceRefresh, Theme
-from requests_app.models import ChecklistAnswer, DataRequest, Return, Status
+from requests_app.models import DataRequest, FieldEvidence, Return, Status
 from sharing.selectors import ProviderAgreement, provider_agreements
 
 KEY_FIELDS = ["country-of-birth", "nationality", "immigration-status", "main-language"]
@@ -174,10 +173,20 @@ class Coverage:
         """Column -> agency id -> the categories its current returns use. Read on first use: only
         the recommendations need it, and it decodes a little JSON per return."""
         found = defaultdict(lambda: defaultdict(set))
-        for agency_id, columns in _live_returns(self.area).values_list("request__agency_id", "report__categories").order_by():
+        # Distinct pairs: an agency's returns mostly repeat the same lists, so far fewer rows to decode.
+        for agency_id, columns in (_live_returns(self.area).values_list("request__agency_id", "report__categories")
+                                   .order_by().distinct()):
             for column, values in (columns or {}).items():
                 found[column][agency_id].update(values)
         return {column: dict(by_agency) for column, by_agency in found.items()}
+
+    @cached_property
+    def definitions(self) -> dict[int, tuple[str, ...]]:
+        """Source id -> the terms of its migrant definitions, sorted. Only the recommendations need it."""
+        found = defaultdict(list)
+        for source_id, term in Source.migrant_definitions.through.objects.values_list("source_id", "definition__term"):
+            found[source_id].append(term)
+        return {source_id: tuple(sorted(terms)) for source_id, terms in found.items()}
 
     @cached_property
     def governance(self) -> list[AgencyGovernance]:
@@ -266,17 +275,20 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     fields = list(Field.objects.filter(code__in=MATRIX_FIELDS))
     fields.sort(key=lambda f: MATRIX_FIELDS.index(f.code))
     field_codes = {f.pk: f.code for f in fields}
-    sources = list(
-        Source.objects.select_related("theme")
-        .prefetch_related("geography_levels", "holding_agency_types", "migrant_definitions")
-        .order_by("stage", "appendix", "appendix_row", "title")
-    )
+    # Links read as plain values, not prefetched: prefetching ties each source and its related
+    # objects into reference cycles, which only the garbage collector frees, page after page.
+    sources = list(Source.objects.select_related("theme").order_by("stage", "appendix", "appendix_row", "title"))
+    levels, level_names, held_by_type = defaultdict(set), {}, defaultdict(set)
+    for source_id, code, name in Source.geography_levels.through.objects.values_list(
+            "source_id", "geographylevel__code", "geographylevel__name"):
+        levels[source_id].add(code)
+        level_names[code] = name
+    for source_id, org_type_id in Source.holding_agency_types.through.objects.values_list("source_id", "organisationtype_id"):
+        held_by_type[org_type_id].add(source_id)
     by_pk = {s.pk: s for s in sources}
     availability = {(sf["source_id"], field_codes[sf["field_id"]]): sf["availability"]
                     for sf in SourceField.objects.filter(field_id__in=field_codes).values("source_id", "field_id", "availability")}
 
-    # Read once per source: each access to a related manager builds a new manager object.
-    levels = {s.pk: {g.code for g in s.geography_levels.all()} for s in sources}
     source_rows = [
         Row(s.title, "source", STAGES[s.stage], {f.code: _source_cell(s, f.code, availability, levels[s.pk]) for f in fields},
             slug=s.slug)
@@ -299,33 +311,28 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
         by_agency[r["agency_id"]].append(r)
         by_source[r["source_id"]][r["status"]] = by_source[r["source_id"]].get(r["status"], 0) + r["n"]
 
-    # Only the newest evidence of each kind per agency and field counts, so the database ranks
-    # them and sends one row each instead of every answer ever given.
-    answers = ChecklistAnswer.objects.filter(request__agency__area=area, field_id__in=field_codes)
-
-    def newest(queryset, order: str, *columns: str) -> list[dict]:
-        ranked = queryset.annotate(rank=Window(RowNumber(), partition_by=[F("request__agency_id"), F("field_id")],
-                                               order_by=[F(order).desc(), F("pk").desc()]))
-        # order_by() drops the model's default ordering, which would join and sort by field order.
-        return list(ranked.filter(rank=1).values("request__reference", "request__agency_id", "field_id", *columns).order_by())
-
-    checklist = newest(answers.exclude(collected="unknown").exclude(recorded_as="measured"), "recorded_at",
-                       "collected", "mandatory", "extractable", "completeness", "recorded_as")
-    measured, answered = {}, {}
-    for answer in checklist:
-        answer["reference"] = answer["request__reference"]
-        answer["field"] = field_codes[answer["field_id"]]
-        answered[(answer["request__agency_id"], answer["field"])] = answer
-    for answer in newest(answers.filter(measured_completeness__isnull=False), "measured_at", "measured_completeness"):
-        answer["reference"] = answer["request__reference"]
-        measured[(answer["request__agency_id"], field_codes[answer["field_id"]])] = answer
+    # The newest answer, measurement and processed return per agency and field, kept by the
+    # services that write them (FieldEvidence): one row each instead of every answer ever given.
+    checklist, measured, answered, returned = [], {}, {}, {}
+    for (agency_id, field_id, reference, collected, mandatory, extractable, completeness, recorded_as,
+         measured_reference, share, returned_reference) in FieldEvidence.objects.filter(
+            agency__area=area, field_id__in=field_codes).values_list(
+            "agency_id", "field_id", "answer__request__reference", "answer__collected", "answer__mandatory",
+            "answer__extractable", "answer__completeness", "answer__recorded_as", "measured__request__reference",
+            "measured__measured_completeness", "returned__reference").order_by():
+        key = (agency_id, field_codes[field_id])
+        if reference:
+            answered[key] = {"reference": reference, "request__agency_id": agency_id, "field": key[1], "collected": collected,
+                             "mandatory": mandatory, "extractable": extractable, "completeness": completeness,
+                             "recorded_as": recorded_as}
+            checklist.append(answered[key])
+        if measured_reference:
+            measured[key] = {"reference": measured_reference, "measured_completeness": share}
+        if returned_reference:
+            returned[key] = returned_reference
 
     # What the catalogue says agencies of each type record, from the sources they were asked
     # for, or else from the sources that agencies of their type hold.
-    held_by_type = defaultdict(set)
-    for s in sources:
-        for org_type in s.holding_agency_types.all():
-            held_by_type[org_type.pk].add(s.pk)
     facts_of_source = defaultdict(dict)
     for (source_id, code), found in availability.items():
         facts_of_source[source_id][code] = found
@@ -342,15 +349,6 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
             facts_for[asked] = best
         return facts_for[asked]
 
-    live = _live_returns(area)
-    # A processed return has every column its request asked for: those fields are measured as present.
-    returned = {
-        (agency_id, field_codes[field_id]): reference
-        for agency_id, field_id, reference in DataRequest.fields.through.objects
-        .filter(datarequest__in=live.values("request_id"), field_id__in=field_codes)
-        .values_list("datarequest__agency_id", "field_id").annotate(reference=Max("datarequest__reference")).order_by()
-    }
-
     agency_rows = []
     for a in agencies:
         facts = catalogue_facts(a)
@@ -361,13 +359,8 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
             public_id=a.public_id, requests=sum(r["n"] for r in by_agency[a.pk]),
         ))
 
-    small_areas = {code: [] for code in SMALL_AREA_LEVELS}
-    small_area_names = {}
-    for s in sources:
-        for level in s.geography_levels.all():
-            if level.code in small_areas:
-                small_areas[level.code].append(s)
-                small_area_names[level.code] = level.name
+    small_areas = {code: [s for s in sources if code in levels[s.pk]] for code in SMALL_AREA_LEVELS}
+    small_area_names = {code: level_names[code] for code in SMALL_AREA_LEVELS if code in level_names}
 
     stage2 = []
     for s in sources:

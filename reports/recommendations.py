@@ -204,8 +204,7 @@ def definitions_differ(coverage: Coverage) -> list[Recommendation]:
     sources = [coverage.sources[pk] for pk in used]
     by_definitions = defaultdict(list)
     for source in sources:
-        terms = tuple(sorted(d.term for d in source.migrant_definitions.all()))
-        by_definitions[terms].append(source.title)
+        by_definitions[coverage.definitions.get(source.pk, ())].append(source.title)
     if len(by_definitions) < 2:
         return []
     evidence = [Evidence("; ".join(sorted(titles)), ", ".join(terms) or "no migrant definition (context only)")

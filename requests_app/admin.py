@@ -2,6 +2,7 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
 from requests_app import models
+from requests_app.services import evidence_refresh
 
 
 class EventInline(admin.TabularInline):
@@ -33,6 +34,21 @@ class DataRequestAdmin(GuardedModelAdmin):
     def has_add_permission(self, request):
         # Requests need their object permissions: create them on the Requests page.
         return False
+
+    # Checklist answers edited or deleted here bypass the services, so the coverage evidence
+    # derived from them is rebuilt here too.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        evidence_refresh(agency_ids=[form.instance.agency_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        evidence_refresh(agency_ids=[obj.agency_id])
+
+    def delete_queryset(self, request, queryset):
+        agency_ids = set(queryset.values_list("agency_id", flat=True))
+        super().delete_queryset(request, queryset)
+        evidence_refresh(agency_ids=agency_ids)
 
 
 @admin.register(models.Campaign)

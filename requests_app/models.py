@@ -135,6 +135,8 @@ class DataRequest(models.Model):
             models.Index(fields=["status", "due_date"], name="request_status_due"),
             # Agency portal and campaign pages list an agency's requests by status.
             models.Index(fields=["agency", "status"], name="request_agency_status"),
+            # The coverage report counts requests by agency, source and status from this index alone.
+            models.Index(fields=["agency", "source", "status", "recurrence"], name="request_coverage_counts"),
         ]
 
     def __str__(self):
@@ -228,6 +230,25 @@ class ChecklistAnswer(models.Model):
 
     def __str__(self):
         return f"{self.request.reference} {self.field}: {self.collected}"
+
+
+class FieldEvidence(models.Model):
+    """What is newest known about whether one agency records one field: its newest checklist answer
+    that says yes, partly or no; its newest measured completeness; and a request whose processed
+    return has the field as a column. Derived from the answers and returns by
+    `services.evidence_refresh`, which every write to those calls in the same transaction: the
+    coverage report then reads one row per agency and field instead of ranking every answer given."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    field = models.ForeignKey(Field, on_delete=models.CASCADE, related_name="+")
+    answer = models.ForeignKey(ChecklistAnswer, null=True, on_delete=models.SET_NULL, related_name="+")
+    measured = models.ForeignKey(ChecklistAnswer, null=True, on_delete=models.SET_NULL, related_name="+")
+    returned = models.ForeignKey(DataRequest, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "field"], name="evidence_one_per_agency_field"),
+        ]
 
 
 class Reminder(models.Model):

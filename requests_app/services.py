@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -30,6 +31,7 @@ from requests_app.models import (
     Campaign,
     ChecklistAnswer,
     DataRequest,
+    FieldEvidence,
     Granularity,
     Recurrence,
     Reminder,
@@ -249,7 +251,43 @@ def checklist_record(*, request: DataRequest, user, answers: list[ChecklistInput
             request=request, kind=RequestEvent.Kind.CHECKLIST, actor=user, happened_on=timezone.localdate(),
             note=f"{answer.get_recorded_as_display()}: {', '.join(changed)}.",
         )
+        evidence_refresh(agency_ids=[request.agency_id])
     return len(changed)
+
+
+@transaction.atomic
+def evidence_refresh(*, agency_ids) -> None:
+    """Derives the agencies' FieldEvidence afresh from their checklist answers and current
+    processed returns. Rebuilt rather than patched, so it cannot drift from what it summarises;
+    one agency's evidence is a few dozen rows."""
+    agency_ids = sorted(set(agency_ids))
+    # Two writers refreshing one agency would both delete, then both insert: take turns.
+    list(Agency.objects.select_for_update().filter(pk__in=agency_ids).values_list("pk"))
+    answers = ChecklistAnswer.objects.filter(request__agency_id__in=agency_ids)
+
+    def newest(queryset, order: str) -> dict[tuple[int, int], int]:
+        ranked = queryset.annotate(rank=Window(RowNumber(), partition_by=[F("request__agency_id"), F("field_id")],
+                                               order_by=[F(order).desc(), F("pk").desc()]))
+        return {(agency, field): pk for pk, agency, field in
+                ranked.filter(rank=1).values_list("pk", "request__agency_id", "field_id").order_by()}
+
+    # A "don't know" says nothing about the field, and a measured row's own answer is the measurement.
+    answered = newest(answers.exclude(collected=ChecklistAnswer.Collected.UNKNOWN)
+                      .exclude(recorded_as=ChecklistAnswer.RecordedAs.MEASURED), "recorded_at")
+    measured = newest(answers.filter(measured_completeness__isnull=False), "measured_at")
+    live = Return.objects.filter(status=Return.Status.DONE, superseded=False, request__agency_id__in=agency_ids)
+    # A processed return has every column its request asked for.
+    returned = {
+        (agency, field): request for agency, field, request in DataRequest.fields.through.objects
+        .filter(datarequest__in=live.values("request_id")).values_list("datarequest__agency_id", "field_id")
+        .annotate(request=Max("datarequest_id")).order_by()
+    }
+    FieldEvidence.objects.filter(agency_id__in=agency_ids).delete()
+    FieldEvidence.objects.bulk_create(
+        FieldEvidence(agency_id=agency, field_id=field, answer_id=answered.get((agency, field)),
+                      measured_id=measured.get((agency, field)), returned_id=returned.get((agency, field)))
+        for agency, field in sorted(answered.keys() | measured.keys() | returned.keys())
+    )
 
 
 @transaction.atomic
@@ -416,7 +454,8 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
                         sha256=digest.hexdigest(), agreement=decision.agreement, uploaded_by=user)
         stored.file.save(upload.name, upload, save=False)
         try:
-            previous.update(superseded=True)
+            if previous.update(superseded=True):
+                evidence_refresh(agency_ids=[locked.agency_id])  # the replaced data no longer counts
             stored.full_clean()
             stored.save()
             audit_record(user=user, action=AuditEntry.Action.RETURN_UPLOADED, object_type="requests.return",
@@ -497,7 +536,9 @@ def return_process(*, return_id: int) -> Return:
         Observation.objects.filter(source_return=locked).delete()
         insert_observations(result.observations, locked.pk)
         _record_completeness(locked, result.completeness)
-        return _finish(locked, Return.Status.DONE, report, result)
+        finished = _finish(locked, Return.Status.DONE, report, result)
+        evidence_refresh(agency_ids=[finished.request.agency_id])
+        return finished
 
 
 def _finish(stored: Return, status: str, report: dict, result) -> Return:

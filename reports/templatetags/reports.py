@@ -1,5 +1,7 @@
+import html
+
 from django import template
-from django.utils.html import escape
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from reports.charts import line_chart
@@ -29,21 +31,47 @@ def get_name(mapping, key):
     return mapping.get(key)
 
 
-@register.filter
-def matrix_cells(row) -> SafeString:
-    """A coverage row's cells. Built here rather than in a template loop: a matrix of 300
-    agencies has 2,400 cells, and the template engine would spend most of the page's time on them."""
-    parts = []
-    for cell in row.cells.values():
-        share = "" if cell.completeness is None else f' <span class="cov-pct">{cell.completeness:g}%</span>'
-        parts.append(
-            f'<td class="cov cov-{cell.state}" title="{escape(cell.detail)}"><span class="cov-state">{cell.label}</span>{share}'
-            f'<span class="cov-from cov-from-{cell.provenance or "none"}">{cell.provenance_label}</span></td>'
-        )
-    return mark_safe("".join(parts))
+@register.simple_tag
+def matrix_rows(rows, linked: bool = True) -> SafeString:
+    """A coverage matrix's rows. Built here rather than in a template loop: a matrix of 300
+    agencies has 2,400 cells, and the template engine would spend most of the page's time on them.
+    Escaped with the standard library's html.escape, which escapes the same characters as
+    Django's but without its lazy-string wrapper; the same evidence text recurs, so once each."""
+    escaped = {}
+
+    def esc(text: str) -> str:
+        if text not in escaped:
+            escaped[text] = html.escape(text)
+        return escaped[text]
+
+    # One reverse per matrix, not per row: the rows differ only in the key.
+    agency_url = reverse("requests:agency", args=[_UUID_SLOT])
+    source_url = reverse("catalogue:detail", args=[_SLUG_SLOT])
+    out = []
+    for row in rows:
+        if row.kind == "agency":
+            href = agency_url.replace(_UUID_SLOT, row.public_id)
+            sub = f"{esc(row.group)} · {row.requests} request{'' if row.requests == 1 else 's'}"
+        else:
+            href = source_url.replace(_SLUG_SLOT, row.slug)
+            sub = esc(row.group)
+        name = f'<a href="{esc(href)}">{esc(row.label)}</a>' if linked else esc(row.label)
+        out.append(f'<tr><th scope="row">{name}<div class="muted">{sub}</div></th>')
+        for cell in row.cells.values():
+            share = "" if cell.completeness is None else f' <span class="cov-pct">{cell.completeness:g}%</span>'
+            out.append(
+                f'<td class="cov cov-{cell.state}" title="{esc(cell.detail)}"><span class="cov-state">{cell.label}</span>{share}'
+                f'<span class="cov-from cov-from-{cell.provenance or "none"}">{cell.provenance_label}</span></td>'
+            )
+        out.append("</tr>")
+    return mark_safe("".join(out))
+
+
+_UUID_SLOT = "00000000-0000-0000-0000-000000000000"
+_SLUG_SLOT = "slug-slot"
 
 
 @register.filter
 def evidence_list(evidence) -> SafeString:
     """A recommendation's evidence as list items; joined here because a rule can cite hundreds."""
-    return mark_safe("".join(f"<li><strong>{escape(e.subject)}</strong>: {escape(e.detail)}</li>" for e in evidence))
+    return mark_safe("".join(f"<li><strong>{html.escape(e.subject)}</strong>: {html.escape(e.detail)}</li>" for e in evidence))

@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from requests_app.models import Observation, Return
+from requests_app.services import evidence_refresh
 from tests.requests_app.conftest import force_status
 
 Q1 = (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
@@ -12,7 +13,8 @@ Q2 = (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
 @pytest.fixture
 def add_return(make_agreement):
     """A processed return with the given observations, stored directly (the ingest has its own
-    tests): each row is a dict of Observation fields; `count=None` means the agency suppressed it."""
+    tests, and refreshes the evidence as processing does): each row is a dict of Observation
+    fields; `count=None` means the agency suppressed it."""
     agreements = {}
 
     def add(request, rows, *, status=Return.Status.DONE, superseded=False, categories=None) -> Return:
@@ -28,6 +30,7 @@ def add_return(make_agreement):
             Observation(source_return=stored, **{"period_start": Q1[0], "period_end": Q1[1], **row, "suppressed": row.get("count") is None})
             for row in rows
         )
+        evidence_refresh(agency_ids=[request.agency_id])
         return stored
     return add
 

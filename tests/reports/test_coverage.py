@@ -20,17 +20,21 @@ from reports.coverage import (
     release_dates,
 )
 from requests_app.models import ChecklistAnswer
+from requests_app.services import evidence_refresh
 from tests.requests_app.conftest import force_status
 
 TODAY = datetime.date(2026, 11, 21)
 
 
 def answer(request, code, collected, *, completeness=None, mandatory="unknown", extractable="unknown", measured=None, recorded_as="agency"):
-    return ChecklistAnswer.objects.create(
+    """Stored directly, then the evidence refreshed as the checklist service does."""
+    stored = ChecklistAnswer.objects.create(
         request=request, field=Field.objects.get(code=code), collected=collected, completeness=completeness, mandatory=mandatory,
         extractable=extractable, measured_completeness=measured, measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC) if measured is not None else None,
         recorded_as=recorded_as,
     )
+    evidence_refresh(agency_ids=[request.agency_id])
+    return stored
 
 
 def build(area):
@@ -52,6 +56,7 @@ def test_an_agencys_cells_prefer_a_measured_return_to_a_checklist_answer_to_a_ca
     answer(request, "nationality", "yes", completeness=90)
     ChecklistAnswer.objects.filter(request=request, field__code="nationality").update(
         measured_completeness=42.5, measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC))
+    evidence_refresh(agency_ids=[request.agency_id])
     answer(request, "main-language", "partly", completeness=60)
     row = row_for(build(agency_a.area), "Agency A School")
 
