@@ -246,7 +246,7 @@ def _area_names(rows: list[dict]) -> dict[str, str]:
     return _names("geography_code", {r["geography_code"] for r in rows if r["geography_code"]})
 
 
-def _margin(area: Area, source: Source, threshold: int, rounding: int | None) -> dict[tuple[str, str], bool]:
+def _margin(area: Area, source: Source, policy: Policy) -> dict[tuple[str, str], bool]:
     """Which area and period totals are suppressed. Every dimension's table of a source shows
     these same totals, so they are decided once, here, and each dimension's table follows."""
     rows = list(observations_of(area, source).values("period_start", "period_end", "geography_code")
@@ -262,13 +262,13 @@ def _margin(area: Area, source: Source, threshold: int, rounding: int | None) ->
     places = sorted({place for place, _ in counts})
     frame = pd.DataFrame({c: [counts.get((p, c), 0) for p in places] for c in leaf_columns}, index=places, columns=leaf_columns)
     table = Table.two_way(frame, col_groups={**quarters, **years} or None, total_label=TOTAL)
-    published = protect(table, Policy(threshold=threshold, rounding=rounding)).published
+    published = protect(table, policy).published
     shared = [*places, TOTAL] if nested else [TOTAL]
     return {(row, column): published[row, column] is None for row in shared for column in table.columns}
 
 
-def _master(area: Area, source: Source, row_column: str, threshold: int, rounding: int | None,
-            margin: dict[tuple[str, str], bool]) -> Master | None:
+def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table] | None:
+    """The master of one dimension, not yet protected, and its table of counts."""
     observations = observations_of(area, source)
     rows = list(observations.values(row_column, "period_start", "period_end", "geography_code")
                 .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True))).order_by())
@@ -313,12 +313,96 @@ def _master(area: Area, source: Source, row_column: str, threshold: int, roundin
         for row in {r, TOTAL, *members[r]}:
             for column in {c, TOTAL, *column_members[c]}:
                 incomplete.add((row, column))
-    master = Master(None, table.relations, leaf_columns, quarters, years, values, places, incomplete)
+    return Master(None, table.relations, leaf_columns, quarters, years, values, places, incomplete), table
+
+
+def _group_sums(area: Area, source: Source, groups: Master, nationalities: Master) -> list[Relation]:
+    """Each nationality group's count is the sum of its nationalities' counts, area by area and
+    period by period; which nationalities make up a group is public, so a reader has these sums too.
+    Membership can change with the date (the EU8 joined in 2004), so it is read from the returns,
+    period by period; a nationality not returned in a period is in the group it is in elsewhere."""
+    rows = list(observations_of(area, source).values("nationality", "nationality_group", "period_start", "period_end")
+                .annotate(n=Count("pk")).order_by())
+    nationality_names = _names("nationality", {r["nationality"] for r in rows if r["nationality"]})
+    group_names = _names("nationality_group", {r["nationality_group"] for r in rows if r["nationality_group"]})
+    in_period, anywhere = defaultdict(lambda: defaultdict(set)), defaultdict(set)
+    for r in rows:
+        column = period_bucket(r["period_start"], r["period_end"], "month")[1]
+        nationality, group = _label(r["nationality"], nationality_names), _label(r["nationality_group"], group_names)
+        in_period[column][nationality].add(group)
+        anywhere[nationality].add(group)
+    sums = []
+    for column in groups.leaf_columns:
+        returned = in_period[column]
+        # A nationality returned in two groups in one period (a period across an accession date)
+        # leaves neither group a sum of whole nationalities.
+        split = {group for found in returned.values() if len(found) > 1 for group in found}
+        parts = defaultdict(list)
+        for nationality in nationalities.values:
+            found = returned.get(nationality) or anywhere[nationality]
+            if len(found) == 1 and not found & split:
+                parts[next(iter(found))].append(nationality)
+        for group, members in parts.items():
+            if group in groups.values:
+                sums += [Relation((_leaf(place, group), column), tuple((_leaf(place, n), column) for n in members))
+                         for place in groups.areas or [""]]
+    return sums
+
+
+def _protect_together(masters: dict[str, tuple[Master, Table]], margin: dict, policy: Policy, sums: list[Relation]) -> None:
+    """Protects the masters as one table, so that no cell can be narrowed by reading them together.
+
+    They share the area and period totals (the margin), which keep their keys; every other cell is
+    keyed by its dimension's label as well, since the same row label can mean different counts in
+    two dimensions. `sums` relate the nationality groups' cells to the nationalities' cells."""
+    def key(code: str, cell: tuple[str, str]) -> tuple:
+        return cell if cell in margin else (DIMENSIONS[code][0], *cell)
+
+    values, relations = {}, []
+    for code, (_, table) in masters.items():
+        values |= {key(code, cell): value for cell, value in table.values.items()}
+        relations += [Relation(key(code, r.total), tuple(key(code, p) for p in r.parts)) for r in table.relations]
+    if {"nationality_group", "nationality"} <= masters.keys():
+        relations += [Relation(key("nationality_group", r.total), tuple(key("nationality", p) for p in r.parts)) for r in sums]
     try:
-        master.protected = protect(table, Policy(threshold=threshold, rounding=rounding), fixed=margin)
+        # The margin's relations are in every master: once is enough.
+        together = protect(Table(values, list(dict.fromkeys(relations))), policy, fixed=margin)
     except DisclosureRefused as refusal:
-        master.refused = str(refusal)
-    return master
+        for master, _ in masters.values():
+            master.refused = str(refusal)
+        return
+    for code, (master, table) in masters.items():
+        keys = {cell: key(code, cell) for cell in table.values}
+        master.protected = Protected(
+            published={cell: together.published[k] for cell, k in keys.items()},
+            primary={cell for cell, k in keys.items() if k in together.primary},
+            secondary={cell for cell, k in keys.items() if k in together.secondary},
+            relations=table.relations,
+            policy=policy,
+        )
+
+
+def _masters(area: Area, source: Source, threshold: int, rounding: int | None) -> dict[str, Master]:
+    """Every dimension's master of the source, protected together wherever a reader could combine them."""
+    policy = Policy(threshold=threshold, rounding=rounding)
+    margin = _margin(area, source, policy)
+    built = {code: found for code, (_, column, _) in DIMENSIONS.items()
+             if code != "area" and (found := _master(area, source, column)) is not None}
+    if not built:
+        return {}
+    groups, nationalities = built["nationality_group"][0], built["nationality"][0]
+    sums = _group_sums(area, source, groups, nationalities)
+    # The masters share the margin. A published total is a constant to a reader and links nothing,
+    # but a suppressed one is an unknown common to every master (and so is every total when figures
+    # are rounded: each is only known to within half the base), so then all are protected as one.
+    # Otherwise only the nationality groups and the nationalities are linked, by their sums.
+    if rounding or any(margin.values()):
+        linked = [list(built)]
+    else:
+        linked = [["nationality_group", "nationality"]] + [[code] for code in built if code not in ("nationality_group", "nationality")]
+    for codes in linked:
+        _protect_together({code: built[code] for code in codes}, margin, policy, sums)
+    return {code: master for code, (master, _) in built.items()}
 
 
 def _cached(key: str, build):
@@ -329,14 +413,12 @@ def _cached(key: str, build):
     return found
 
 
-def _cached_master(area: Area, source: Source, row_column: str, threshold: int, rounding: int | None) -> Master | None:
-    """Protecting a large table takes seconds; the protected tables are kept until their returns change."""
+def _cached_masters(area: Area, source: Source, threshold: int, rounding: int | None) -> dict[str, Master]:
+    """Protecting a large table takes minutes; the protected tables are kept until their returns change."""
     live = list(live_returns(area, source).values_list("pk", "status_changed_at", "request__reporting_threshold").order_by("pk"))
     names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
     fingerprint = hashlib.sha256(repr((source.pk, threshold, rounding, live, names)).encode()).hexdigest()
-    margin = _cached(f"indicator-margin:v1:{fingerprint}", lambda: _margin(area, source, threshold, rounding))
-    return _cached(f"indicator-master:v2:{fingerprint}:{row_column}",
-                   lambda: _master(area, source, row_column, threshold, rounding, margin))
+    return _cached(f"indicator-masters:v3:{fingerprint}", lambda: _masters(area, source, threshold, rounding))
 
 
 def _columns_for(master: Master, choice: str) -> list[str]:
@@ -368,7 +450,7 @@ def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
     threshold = meta["threshold"] or settings.TRACKER_REPORTING_THRESHOLD
     result = IndicatorTable(source, query, threshold, rounding=settings.TRACKER_ROUNDING, agencies=meta["agencies"])
     rows_dimension = "nationality_group" if query.rows == "area" else query.rows
-    master = _cached_master(area, source, DIMENSIONS[rows_dimension][1], threshold, settings.TRACKER_ROUNDING)
+    master = _cached_masters(area, source, threshold, settings.TRACKER_ROUNDING).get(rows_dimension)
     if master is None:
         return result
     if master.refused:
@@ -441,3 +523,10 @@ def indicators_build(*, area: Area, query: Query) -> Indicators:
     sources = [s for s in available_sources(area) if s.slug in query.sources]
     tables = [build_table(area, source, query) for source in sources]
     return Indicators(query, tables, comparability_warnings(sources))
+
+
+def indicators_prepare(*, area: Area, source: Source) -> None:
+    """Protects every table of the source, ahead of the first person who asks (the worker's task
+    after a return is processed); pages then cut their views from the cache."""
+    threshold = live_returns(area, source).aggregate(n=Max("request__reporting_threshold"))["n"]
+    _cached_masters(area, source, threshold or settings.TRACKER_REPORTING_THRESHOLD, settings.TRACKER_ROUNDING)

@@ -1,8 +1,9 @@
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from requests_app.models import Return
 from requests_app.services import chasers_send, return_process, returns_requeue_stale
 
 
@@ -20,7 +21,10 @@ def send_request_chasers() -> dict[str, int]:
     retry_backoff=True, retry_jitter=True, soft_time_limit=1800, time_limit=1900,
 )
 def process_return(return_id: int) -> None:
-    return_process(return_id=return_id)
+    stored = return_process(return_id=return_id)
+    if stored.status == Return.Status.DONE:
+        # By name: the reports app builds on this one, not the other way round.
+        current_app.send_task("reports.tasks.protect_indicators", args=[stored.request.agency.area_id, stored.request.source_id])
 
 
 @shared_task(ignore_result=True)

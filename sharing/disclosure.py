@@ -14,16 +14,21 @@ Pure: no Django. Cells are identified by any hashable key; two-way tables use (r
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
-from scipy.sparse import coo_array
+from scipy.sparse import bmat, coo_array
+from scipy.sparse.csgraph import connected_components
 
 # LP optima are floating point: a range of 9.9999999 is a range of 10.
 _TOLERANCE = 1e-6
+# Measured on indicator tables: HiGHS's presolve makes LPs of a few hundred unknowns half as slow
+# again, breaks even at one to two thousand, and makes those of several thousand three times faster.
+_PRESOLVE_ABOVE = 1500
 # The refusal message names this many cells at most, so it stays readable.
 _CELLS_NAMED = 5
 
@@ -114,8 +119,14 @@ class Protected:
     published: dict[Hashable, int | None]
     primary: set[Hashable]
     secondary: set[Hashable]
-    ranges: dict[Hashable, tuple[float, float]]
+    relations: list[Relation]
     policy: Policy
+
+    @cached_property
+    def ranges(self) -> dict[Hashable, tuple[float, float]]:
+        """How far the table's relations let a reader narrow each suppressed cell. Measured only when
+        asked for: it takes two LPs a cell, as long as protecting the table did."""
+        return audit(self.published, self.relations, rounding=self.policy.rounding)
 
     def frame(self, table: Table) -> pd.DataFrame:
         if not table.rows or not table.columns:
@@ -137,13 +148,14 @@ def protect(table: Table, policy: Policy, *, fixed: Mapping[Hashable, bool] | No
     if clash:
         raise ValueError(f"{_name(clash[0])} is small enough to suppress here but was published elsewhere: use one threshold.")
     chooser = _Chooser(table, threshold, keep={cell for cell, hidden in fixed.items() if not hidden})
+    shared = set(fixed)  # the cells this table shows with the others: see _Equations
     suppressed = primary | {cell for cell, hidden in fixed.items() if hidden}
     # Suppressing another cell only loosens the audit's constraints, so a cell once shown safe stays safe.
     safe: set[Hashable] = set()
     while True:
         chooser.add_classic_complements(suppressed)
         published = _publish(values, suppressed, policy.rounding)
-        narrow = _first_narrow(published, relations, policy, safe)
+        narrow = _first_narrow(published, relations, policy, safe, shared)
         if narrow is None:
             break
         cell, low, high, binding = narrow
@@ -156,28 +168,41 @@ def protect(table: Table, policy: Policy, *, fixed: Mapping[Hashable, bool] | No
                 "Publish this table at a coarser level (merge areas or periods) instead."
             )
         suppressed.add(complement)
-    ranges = audit(published, relations, rounding=policy.rounding)
-    check(published, relations, threshold=threshold, rounding=policy.rounding)  # an independent final audit
-    return Protected(published, primary, suppressed - primary, ranges, policy)
+    check(published, relations, threshold=threshold, rounding=policy.rounding, shared=shared)  # an independent final audit
+    return Protected(published, primary, suppressed - primary, relations, policy)
 
 
 def audit(
-    published: dict[Hashable, int | None], relations: list[Relation], *, rounding: int | None = None
+    published: dict[Hashable, int | None],
+    relations: list[Relation],
+    *,
+    rounding: int | None = None,
+    shared: Collection[Hashable] = (),
 ) -> dict[Hashable, tuple[float, float]]:
-    """The range a reader can narrow each suppressed cell to, using every relation and published figure."""
+    """The range a reader can narrow each suppressed cell to, using every relation and published figure.
+
+    `shared` names the cells that tables published side by side (and audited here as one) have in
+    common; it only makes the audit faster, never changes its result.
+    """
     _check_rounding(rounding)
-    equations = _Equations(published, relations, rounding)
+    equations = _Equations(published, relations, rounding, shared)
     return {cell: equations.range(cell) for cell, value in published.items() if value is None}
 
 
 def check(
-    published: dict[Hashable, int | None], relations: list[Relation], *, threshold: int, rounding: int | None = None
+    published: dict[Hashable, int | None],
+    relations: list[Relation],
+    *,
+    threshold: int,
+    rounding: int | None = None,
+    shared: Collection[Hashable] = (),
 ) -> None:
+    """Raises DisclosureRefused when a suppressed cell can be narrowed below the threshold; `shared` as for audit."""
     _check_rounding(rounding)
     _check_threshold(threshold)
     # A fresh system of equations, independent of how the pattern was found. Deciding "at least
     # threshold wide" needs fewer solves than measuring each range exactly, as audit does.
-    equations = _Equations(published, relations, rounding)
+    equations = _Equations(published, relations, rounding, shared)
     narrow = []
     for cell, value in published.items():
         if value is None and (found := equations.narrow_range(cell, threshold)) is not None:
@@ -197,7 +222,10 @@ class _Chooser:
 
     def __init__(self, table: Table, threshold: int, keep: set[Hashable] = frozenset()):
         self.values, self.relations, self.threshold = table.values, table.relations, threshold
-        self.keep = keep  # published elsewhere already: never a complement here
+        # Published elsewhere already: never a complement here. Nor is a cell that a relation ties to
+        # such cells alone: that relation would give it away again.
+        free = [[cell for cell in relation.cells if cell not in keep] for relation in table.relations]
+        self.keep = keep | {cells[0] for cells in free if len(cells) == 1}
         self.order = {cell: i for i, cell in enumerate(table.values)}  # ties broken by table order: deterministic
         self.totals = {relation.total for relation in table.relations}
         self.touching: dict[Hashable, list[Relation]] = {}
@@ -253,7 +281,13 @@ class _Chooser:
 class _Equations:
     """The relations as linear equations in the cells a reader cannot see exactly, built once per pattern."""
 
-    def __init__(self, published: Mapping[Hashable, int | None], relations: list[Relation], rounding: int | None):
+    def __init__(
+        self,
+        published: Mapping[Hashable, int | None],
+        relations: list[Relation],
+        rounding: int | None,
+        shared: Collection[Hashable] = (),
+    ):
         for cell, value in published.items():
             if value is not None:
                 _count(cell, value)
@@ -288,13 +322,30 @@ class _Equations:
                 else:
                     known += sign * published[cell]
             rhs.append(-known)
-        self.matrix = coo_array((signs, (rows, cols)), shape=(len(rhs), len(unknown))).tocsr() if rhs else None
-        self.rhs = np.array(rhs, dtype=float) if rhs else None
+        self.matrix = coo_array((signs, (rows, cols)), shape=(len(rhs), len(unknown))).tocsr()
+        self.rhs = np.array(rhs, dtype=float)
+        # Unknowns that no chain of equations links cannot bound each other, so each solve needs only
+        # the unknowns and equations of its own component: many small LPs are much faster than one large.
+        self.component, self.equation_component = _linked(self.matrix)
+        # Tables published side by side share some cells (say the totals that every field's table of a
+        # source shows). Suppressed, those tie the tables into one large component; but the other
+        # unknowns of each table form a block of their own, which _block_optimum solves apart.
+        self.shared = np.array([cell in shared for cell in unknown], dtype=bool)
+        own = np.flatnonzero(~self.shared)
+        blocks, self.equation_block = _linked(self.matrix[:, own])
+        self.equation_block[np.diff(self.matrix[:, own].indptr) == 0] = -1  # equations among shared unknowns only
+        self.block = np.full(len(unknown), -1)
+        self.block[own] = blocks
+        self.blocks_in: dict[int, set[int]] = {}
+        for i in own:
+            self.blocks_in.setdefault(self.component[i], set()).add(self.block[i])
+        self.parts: dict[tuple, tuple[np.ndarray, np.ndarray, dict]] = {}  # filled as they are solved
+        self.completions: dict[tuple, tuple[np.ndarray, np.ndarray] | None] = {}
         # Every LP solution is a table consistent with what is published: the spread of values seen
         # across solutions is a lower bound on each cell's range, often enough to skip its own solves.
         self.seen_low = np.full(len(unknown), math.inf)
         self.seen_high = np.full(len(unknown), -math.inf)
-        self.feasible = False  # until a solve succeeds
+        self.feasible: set[int] = set()  # components some solve has succeeded on
 
     def range(self, cell: Hashable) -> tuple[float, float]:
         i = self.index[cell]
@@ -331,22 +382,21 @@ class _Equations:
         Also the relations that bind at the optimum (non-zero dual value): relaxing them, by suppressing
         one of their published cells, is what can widen the range.
         """
-        objective = np.zeros(len(self.index))
-        objective[i] = sense
-        # These LPs are small: HiGHS's presolve costs more than it saves.
-        result = linprog(
-            objective, A_eq=self.matrix, b_eq=self.rhs, bounds=self.bounds, method="highs", options={"presolve": False}
-        )
+        component = self.component[i]
+        if self.block[i] >= 0 and len(self.blocks_in[component]) > 1:
+            if (found := self._block_optimum(i, sense)) is not None:
+                self.feasible.add(component)
+                return found
+        unknowns, equations, constraints = self._part("component", component)
+        result = _solve(_objective(unknowns, i, sense), constraints)
         if result.status == 0:
-            self.feasible = True
-            np.minimum(self.seen_low, result.x, out=self.seen_low)
-            np.maximum(self.seen_high, result.x, out=self.seen_high)
-            binding = [self.equations[row] for row in np.flatnonzero(np.abs(result.eqlin.marginals) > _TOLERANCE)]
-            return round(float(sense * result.fun), 9), binding  # rounded so that 6.999999999 reads as 7
-        # HiGHS may only say "unbounded or infeasible"; once some solve has succeeded it is not infeasible,
-        # which is why callers find a cell's minimum (bounded below by 0) before its maximum.
+            self.feasible.add(component)
+            self._see(unknowns, result.x)
+            return _optimum_found(result, sense, [self.equations[row] for row in equations])
+        # HiGHS may only say "unbounded or infeasible"; once some solve of the component has succeeded it is not
+        # infeasible, which is why callers find a cell's minimum (bounded below by 0) before its maximum.
         maybe_unbounded = result.status == 4 and result.message.startswith("The problem is unbounded")
-        if sense < 0 and (result.status == 3 or (maybe_unbounded and self.feasible)):
+        if sense < 0 and (result.status == 3 or (maybe_unbounded and component in self.feasible)):
             return math.inf, []
         # An audit that could not be completed proves nothing, so the table is not safe.
         raise DisclosureRefused(
@@ -354,12 +404,98 @@ class _Equations:
             f"(the solver reported: {result.message})."
         )
 
+    def _block_optimum(self, i: int, sense: float) -> tuple[float, list[Relation]] | None:
+        """Unknown i's optimum over its block and the shared unknowns, leaving out the other blocks'
+        equations. Left out, they can only let it reach further; but if every other block has values
+        that agree with the shared unknowns' values at that optimum, a table consistent with the
+        whole publication reaches it, and it is the optimum. None if not (or if unbounded)."""
+        component, block = self.component[i], self.block[i]
+        unknowns, equations, constraints = self._part("relaxed", block)
+        result = _solve(_objective(unknowns, i, sense), constraints)
+        if result.status != 0:
+            return None
+        shared = self.shared[unknowns]
+        others = self.blocks_in[component] - {block}
+        agreeing = [self._completion(other, unknowns[shared], result.x[shared]) for other in others]
+        if any(completion is None for completion in agreeing):
+            return None
+        for others, values in [(unknowns, result.x), *agreeing]:
+            self._see(others, values)
+        return _optimum_found(result, sense, [self.equations[row] for row in equations])
+
+    def _completion(self, block: int, shared: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The block's unknowns and values for them that agree with the shared unknowns' values, if any."""
+        key = (block, values.round(9).tobytes())  # the same few values recur: each is checked once
+        if key not in self.completions:
+            unknowns, equations, constraints = self._part("block", block)
+            if len(equations):
+                constraints = constraints | {"b_eq": constraints["b_eq"] - self.matrix[equations][:, shared] @ values}
+            result = _solve(np.zeros(len(unknowns)), constraints)
+            self.completions[key] = (unknowns, result.x) if result.status == 0 else None
+        return self.completions[key]
+
+    def _part(self, kind: str, label: int) -> tuple[np.ndarray, np.ndarray, dict]:
+        """Unknowns, equations and LP constraints of a component, of a block, or of a block relaxed
+        as _block_optimum does (with its component's shared unknowns and their own equations)."""
+        if (kind, label) not in self.parts:
+            if kind == "component":
+                unknowns, equations = self.component == label, self.equation_component == label
+            else:
+                unknowns, equations = self.block == label, self.equation_block == label
+            if kind == "relaxed":
+                component = self.component[np.flatnonzero(unknowns)[0]]
+                unknowns = unknowns | (self.shared & (self.component == component))
+                equations = equations | ((self.equation_block < 0) & (self.equation_component == component))
+            unknowns, equations = np.flatnonzero(unknowns), np.flatnonzero(equations)
+            constraints = {"bounds": self.bounds[unknowns]}
+            if len(equations):
+                constraints |= {"A_eq": self.matrix[equations][:, unknowns], "b_eq": self.rhs[equations]}
+            self.parts[kind, label] = unknowns, equations, constraints
+        return self.parts[kind, label]
+
+    def _see(self, unknowns: np.ndarray, values: np.ndarray) -> None:
+        # Only values from a table consistent with the whole publication may widen what has been seen.
+        self.seen_low[unknowns] = np.minimum(self.seen_low[unknowns], values)
+        self.seen_high[unknowns] = np.maximum(self.seen_high[unknowns], values)
+
+
+def _linked(matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Components of the unknowns (columns) and equations (rows), linked where an equation has an unknown."""
+    equations, unknowns = matrix.shape
+    if equations and unknowns:
+        graph = bmat([[None, matrix.T], [matrix, None]], format="csr")
+    else:
+        graph = coo_array((unknowns + equations,) * 2)
+    _, labels = connected_components(graph, directed=False)
+    return labels[:unknowns], labels[unknowns:]
+
+
+def _objective(unknowns: np.ndarray, i: int, sense: float) -> np.ndarray:
+    objective = np.zeros(len(unknowns))
+    objective[np.searchsorted(unknowns, i)] = sense
+    return objective
+
+
+def _solve(objective: np.ndarray, constraints: dict):
+    return linprog(objective, **constraints, method="highs", options={"presolve": len(objective) > _PRESOLVE_ABOVE})
+
+
+def _optimum_found(result, sense: float, equations: list[Relation]) -> tuple[float, list[Relation]]:
+    """The optimum, and the relations that bind at it (non-zero dual value)."""
+    marginals = result.eqlin.marginals if equations else np.zeros(0)
+    binding = [equations[row] for row in np.flatnonzero(np.abs(marginals) > _TOLERANCE)]
+    return round(float(sense * result.fun), 9), binding  # rounded so that 6.999999999 reads as 7
+
 
 def _first_narrow(
-    published: dict[Hashable, int | None], relations: list[Relation], policy: Policy, safe: set[Hashable]
+    published: dict[Hashable, int | None],
+    relations: list[Relation],
+    policy: Policy,
+    safe: set[Hashable],
+    shared: Collection[Hashable],
 ) -> tuple[Hashable, float, float, list[Relation]] | None:
     """The first suppressed cell, in table order, whose range is narrower than the threshold."""
-    equations = _Equations(published, relations, policy.rounding)
+    equations = _Equations(published, relations, policy.rounding, shared)
     for cell, value in published.items():
         if value is not None or cell in safe:
             continue

@@ -368,3 +368,47 @@ def test_a_table_protected_after_its_margin_shows_the_margin_as_the_margin_table
     for cell, hidden in fixed.items():
         assert (result.published[cell] is None) == hidden
     check(result.published, table.relations, threshold=policy.threshold, rounding=policy.rounding)
+
+
+def test_a_cell_tied_to_cells_published_elsewhere_alone_is_no_complement():
+    # Romania is the EU2's only member, and the EU2's count is published in another table: suppressed
+    # here, Romania's count could still be read there, so however many cells around it were
+    # suppressed too, it would not hide Poland's. (Picking it anyway ended in a refusal.)
+    table = Table({"Poland": 3, "Romania": 25, "Other": 40, T: 68, "EU2": 25, "Syria": 30, "Iran": 10},
+                  [Relation(T, ("Poland", "Romania", "Other")), Relation("EU2", ("Romania",)), Relation("Other", ("Syria", "Iran"))])
+
+    result = protect(table, Policy(threshold=10), fixed={"EU2": False})
+
+    assert result.published["Romania"] == 25 and result.published["Poland"] is None
+    check(result.published, table.relations, threshold=10)
+
+
+@st.composite
+def side_by_side(draw):
+    """Two tables of the same counts by different fields, as one: they share their Total row, and
+    some cells of both (shared ones included) are suppressed."""
+    n_a, n_b, n_cols = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    counts = draw(st.lists(COUNTS, min_size=n_a * n_b * n_cols, max_size=n_a * n_b * n_cols))
+    cols = [f"2025-{j + 1:02d}" for j in range(n_cols)]
+    values, relations = {}, []
+    for field, n in (("A", n_a), ("B", n_b)):
+        grid = [[sum(counts[(a * n_b + b) * n_cols + j] for a in range(n_a) for b in range(n_b) if (a if field == "A" else b) == i)
+                 for j in range(n_cols)] for i in range(n)]
+        table = Table.two_way(pd.DataFrame(grid, index=[f"{field}{i}" for i in range(n)], columns=cols))
+
+        def key(cell, field=field):
+            return cell if cell[0] == T else (field, *cell)
+        values |= {key(cell): value for cell, value in table.values.items()}
+        relations += [Relation(key(r.total), tuple(key(p) for p in r.parts)) for r in table.relations]
+    hidden = draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values)))
+    published = {cell: None if hide else value for (cell, value), hide in zip(values.items(), hidden)}
+    return published, list(dict.fromkeys(relations)), [cell for cell in values if cell[0] == T]
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(tables=side_by_side(), rounding=st.sampled_from([None, 5]))
+def test_naming_the_cells_tables_share_changes_no_range_the_audit_finds(tables, rounding):
+    published, relations, shared = tables
+    if rounding:
+        published = {cell: None if value is None else nearest_multiple(value, rounding) for cell, value in published.items()}
+    assert audit(published, relations, rounding=rounding, shared=shared) == audit(published, relations, rounding=rounding)
