@@ -137,7 +137,8 @@ class Protected:
 
 def protect(table: Table, policy: Policy, *, fixed: Mapping[Hashable, bool] | None = None) -> Protected:
     """`fixed` names cells whose fate another published table has already decided (True:
-    suppressed there, False: published there), so that both tables show the same cells alike."""
+    suppressed there, False: published there), so that both tables show the same cells alike.
+    When the table is several tables joined, protected together, those are the cells they share."""
     values, relations, threshold = table.values, table.relations, policy.threshold
     primary = {cell for cell, value in values.items() if 0 < value < threshold or (value == 0 and policy.suppress_zeros)}
     fixed = dict(fixed or {})
@@ -341,6 +342,7 @@ class _Equations:
             self.blocks_in.setdefault(self.component[i], set()).add(self.block[i])
         self.parts: dict[tuple, tuple[np.ndarray, np.ndarray, dict]] = {}  # filled as they are solved
         self.completions: dict[tuple, tuple[np.ndarray, np.ndarray] | None] = {}
+        self.relaxed: dict[tuple[int, float], tuple[float, list[Relation], np.ndarray | None]] = {}
         # Every LP solution is a table consistent with what is published: the spread of values seen
         # across solutions is a lower bound on each cell's range, often enough to skip its own solves.
         self.seen_low = np.full(len(unknown), math.inf)
@@ -361,6 +363,11 @@ class _Equations:
         i = self.index[cell]
         if not self._seen_narrow(i, threshold):
             return None
+        if self._apart(i):
+            # Leaving out the other blocks' equations can only widen a range: narrow without them is narrow.
+            (low, binding_low, _), (high, binding_high, _) = self._relaxed(i, 1.0), self._relaxed(i, -1.0)
+            if _is_narrow(low, high, threshold):
+                return low, high, binding_low + binding_high
         low, binding_low = self._low(i)
         if not self._seen_narrow(i, threshold):
             return None
@@ -383,10 +390,9 @@ class _Equations:
         one of their published cells, is what can widen the range.
         """
         component = self.component[i]
-        if self.block[i] >= 0 and len(self.blocks_in[component]) > 1:
-            if (found := self._block_optimum(i, sense)) is not None:
-                self.feasible.add(component)
-                return found
+        if self._apart(i) and (found := self._block_optimum(i, sense)) is not None:
+            self.feasible.add(component)
+            return found
         unknowns, equations, constraints = self._part("component", component)
         result = _solve(_objective(unknowns, i, sense), constraints)
         if result.status == 0:
@@ -404,24 +410,40 @@ class _Equations:
             f"(the solver reported: {result.message})."
         )
 
-    def _block_optimum(self, i: int, sense: float) -> tuple[float, list[Relation]] | None:
+    def _apart(self, i: int) -> bool:
+        """Whether unknown i is in a block of its own within a component of several (see __init__)."""
+        return self.block[i] >= 0 and len(self.blocks_in[self.component[i]]) > 1
+
+    def _relaxed(self, i: int, sense: float) -> tuple[float, list[Relation], np.ndarray | None]:
         """Unknown i's optimum over its block and the shared unknowns, leaving out the other blocks'
-        equations. Left out, they can only let it reach further; but if every other block has values
-        that agree with the shared unknowns' values at that optimum, a table consistent with the
-        whole publication reaches it, and it is the optimum. None if not (or if unbounded)."""
-        component, block = self.component[i], self.block[i]
-        unknowns, equations, constraints = self._part("relaxed", block)
-        result = _solve(_objective(unknowns, i, sense), constraints)
-        if result.status != 0:
+        equations, the relations binding there, and the LP solution (None if unbounded)."""
+        if (i, sense) not in self.relaxed:
+            unknowns, equations, constraints = self._part("relaxed", self.block[i])
+            result = _solve(_objective(unknowns, i, sense), constraints)
+            if result.status == 0:
+                self.relaxed[i, sense] = (*_optimum_found(result, sense, [self.equations[row] for row in equations]), result.x)
+            elif sense < 0 and result.status in (3, 4):
+                self.relaxed[i, sense] = math.inf, [], None  # unbounded, or so HiGHS may say
+            else:
+                self.relaxed[i, sense] = -sense * math.inf, [], None  # not expected: nothing to conclude from
+        return self.relaxed[i, sense]
+
+    def _block_optimum(self, i: int, sense: float) -> tuple[float, list[Relation]] | None:
+        """The relaxed optimum (see _relaxed) if it is the optimum, else None. The other blocks' equations
+        can only hold it back; but if each other block has values that agree with the shared unknowns'
+        values there, a table consistent with the whole publication reaches it."""
+        value, binding, solution = self._relaxed(i, sense)
+        if solution is None:
             return None
+        unknowns, _, _ = self._part("relaxed", self.block[i])
         shared = self.shared[unknowns]
-        others = self.blocks_in[component] - {block}
-        agreeing = [self._completion(other, unknowns[shared], result.x[shared]) for other in others]
+        others = self.blocks_in[self.component[i]] - {self.block[i]}
+        agreeing = [self._completion(other, unknowns[shared], solution[shared]) for other in others]
         if any(completion is None for completion in agreeing):
             return None
-        for others, values in [(unknowns, result.x), *agreeing]:
+        for others, values in [(unknowns, solution), *agreeing]:
             self._see(others, values)
-        return _optimum_found(result, sense, [self.equations[row] for row in equations])
+        return value, binding
 
     def _completion(self, block: int, shared: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """The block's unknowns and values for them that agree with the shared unknowns' values, if any."""
