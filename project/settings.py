@@ -200,6 +200,9 @@ TRACKER_REPORTING_THRESHOLD = env.int("TRACKER_REPORTING_THRESHOLD", default=10)
 # Published counts are rounded to a multiple of this (e.g. 5), or not at all when 0. One policy for
 # every output: a rounded and an unrounded view of the same counts could be read against each other.
 TRACKER_ROUNDING = env.int("TRACKER_ROUNDING", default=0) or None
+# A source whose tables have more cells than this is protected by the worker, not while someone
+# waits for a page (the disclosure audit's time grows much faster than the cells). See README.
+TRACKER_INDICATORS_INLINE_CELLS = env.int("TRACKER_INDICATORS_INLINE_CELLS", default=1000)
 TRACKER_UPLOAD_MAX_BYTES = env.int("TRACKER_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Agencies get a reminder this many working days before a request is due.
 TRACKER_REMINDER_WORKING_DAYS = env.int("TRACKER_REMINDER_WORKING_DAYS", default=5)

@@ -173,7 +173,7 @@ def indicators_json(built: Indicators) -> dict:
         "warnings": built.warnings,
         "tables": [{
             "source": t.source.slug, "title": f"{t.source.title}: {t.query.label}", "refused": t.refused,
-            "threshold": t.threshold, "rounding": t.rounding, "columns": t.columns,
+            "preparing": t.preparing is not None, "threshold": t.threshold, "rounding": t.rounding, "columns": t.columns,
             "rows": [{"label": r, "subtotal": r in t.group_rows or r == TOTAL, "values": [t.value(r, c) for c in t.columns]}
                      for r in t.rows],
             "suppressed_cells": t.suppressed, "notes": [{"label": label, "text": text} for label, text in table_notes(t)],

@@ -8,18 +8,21 @@ each source alone would let a reader subtract one from the other.
 
 import datetime
 import hashlib
+import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 
 from catalogue.comparability import compare_pair, verdict
 from catalogue.models import Area, AreaCode, Country, Language, NationalityGroup, Source
 from requests_app.models import Observation, Return
-from sharing.disclosure import DisclosureRefused, Policy, Protected, Relation, Table, protect
+from sharing.disclosure import DisclosureRefused, Policy, Progress, Protected, Relation, Table, protect
 
 NOT_RECORDED = "Not recorded"
 TOTAL = "Total"
@@ -78,6 +81,7 @@ class IndicatorTable:
     master_relations: list = field(default_factory=list)
     agencies: int = 0
     refused: str = ""
+    preparing: "Preparation | None" = None  # the worker is still protecting the source's tables
 
     def value(self, row: str, column: str):
         return self.published.get((row, column))
@@ -108,6 +112,10 @@ class Indicators:
     query: Query
     tables: list[IndicatorTable]
     warnings: list[str]
+
+    @property
+    def preparing(self) -> bool:
+        return any(table.preparing for table in self.tables)
 
 
 def available_sources(area: Area) -> list[Source]:
@@ -349,7 +357,8 @@ def _group_sums(area: Area, source: Source, groups: Master, nationalities: Maste
     return sums
 
 
-def _protect_together(masters: dict[str, tuple[Master, Table]], margin: dict, policy: Policy, sums: list[Relation]) -> None:
+def _protect_together(masters: dict[str, tuple[Master, Table]], margin: dict, policy: Policy, sums: list[Relation],
+                      progress: Progress | None = None) -> None:
     """Protects the masters as one table, so that no cell can be narrowed by reading them together.
 
     They share the area and period totals (the margin), which keep their keys; every other cell is
@@ -366,7 +375,7 @@ def _protect_together(masters: dict[str, tuple[Master, Table]], margin: dict, po
         relations += [Relation(key("nationality_group", r.total), tuple(key("nationality", p) for p in r.parts)) for r in sums]
     try:
         # The margin's relations are in every master: once is enough.
-        together = protect(Table(values, list(dict.fromkeys(relations))), policy, fixed=margin)
+        together = protect(Table(values, list(dict.fromkeys(relations))), policy, fixed=margin, progress=progress)
     except DisclosureRefused as refusal:
         for master, _ in masters.values():
             master.refused = str(refusal)
@@ -382,43 +391,93 @@ def _protect_together(masters: dict[str, tuple[Master, Table]], margin: dict, po
         )
 
 
-def _masters(area: Area, source: Source, threshold: int, rounding: int | None) -> dict[str, Master]:
-    """Every dimension's master of the source, protected together wherever a reader could combine them."""
-    policy = Policy(threshold=threshold, rounding=rounding)
-    margin = _margin(area, source, policy)
-    built = {code: found for code, (_, column, _) in DIMENSIONS.items()
-             if code != "area" and (found := _master(area, source, column)) is not None}
+def _read(area: Area, source: Source) -> dict[str, tuple[Master, Table]]:
+    """Every dimension's master of the source, not yet protected, with its table of counts."""
+    return {code: found for code, (_, column, _) in DIMENSIONS.items()
+            if code != "area" and (found := _master(area, source, column)) is not None}
+
+
+def _masters(area: Area, source: Source, policy: Policy, built: dict[str, tuple[Master, Table]],
+             progress: Callable[[int, int, str, int, int], None] | None = None) -> dict[str, Master]:
+    """The masters, protected together wherever a reader could combine them. `progress` is told
+    which part of how many is being protected, then what protect tells (see disclosure.Progress)."""
     if not built:
         return {}
+    margin = _margin(area, source, policy)
     groups, nationalities = built["nationality_group"][0], built["nationality"][0]
     sums = _group_sums(area, source, groups, nationalities)
     # The masters share the margin. A published total is a constant to a reader and links nothing,
     # but a suppressed one is an unknown common to every master (and so is every total when figures
     # are rounded: each is only known to within half the base), so then all are protected as one.
     # Otherwise only the nationality groups and the nationalities are linked, by their sums.
-    if rounding or any(margin.values()):
+    if policy.rounding or any(margin.values()):
         linked = [list(built)]
     else:
         linked = [["nationality_group", "nationality"]] + [[code] for code in built if code not in ("nationality_group", "nationality")]
-    for codes in linked:
-        _protect_together({code: built[code] for code in codes}, margin, policy, sums)
+    for part, codes in enumerate(linked, start=1):
+        told = (lambda *step, part=part: progress(part, len(linked), *step)) if progress else None
+        _protect_together({code: built[code] for code in codes}, margin, policy, sums, told)
     return {code: master for code, (master, _) in built.items()}
 
 
-def _cached(key: str, build):
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found, timeout=7 * 24 * 3600)
-    return found
+@dataclass(frozen=True)
+class Preparation:
+    """A source whose tables the worker is protecting, or has been asked to, and how far it has got."""
+
+    queued_at: datetime.datetime
+    cells: int
+    part: int = 0  # which of the parts protected one after the other; 0 while queued
+    parts: int = 0
+    stage: str = "queued"  # then "choosing" the complements, then "checking" the whole pattern
+    done: int = 0  # suppressed cells shown safe so far, in this part and stage
+    of: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        """Of the current stage; None while there is nothing to count."""
+        return round(100 * self.done / self.of) if self.of else None
 
 
-def _cached_masters(area: Area, source: Source, threshold: int, rounding: int | None) -> dict[str, Master]:
-    """Protecting a large table takes minutes; the protected tables are kept until their returns change."""
+# Protected tables are kept until their returns change (the key says which returns); a week
+# unused, and they are built again.
+_KEPT = 7 * 24 * 3600
+# A queued protection not heard of for this long is taken to be lost (a worker stopped) and is
+# queued again by the next page that asks; a worker's lock lasts as long. Just longer than the
+# task's own time limit (reports.tasks).
+_QUEUED_FOR = 3600
+# Progress is written to the cache at most this often: it is read by people, not machines.
+_PROGRESS_EVERY = 2.0
+
+
+def _keys(area: Area, source: Source, threshold: int, rounding: int | None) -> tuple[str, str, str]:
+    """Cache keys of the protected masters, of the preparation's progress and of the worker's lock."""
     live = list(live_returns(area, source).values_list("pk", "status_changed_at", "request__reporting_threshold").order_by("pk"))
     names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
     fingerprint = hashlib.sha256(repr((source.pk, threshold, rounding, live, names)).encode()).hexdigest()
-    return _cached(f"indicator-masters:v3:{fingerprint}", lambda: _masters(area, source, threshold, rounding))
+    return (f"indicator-masters:v4:{fingerprint}", f"indicator-preparing:v1:{fingerprint}",
+            f"indicator-protecting:v1:{fingerprint}")
+
+
+def _cached_masters(area: Area, source: Source, threshold: int, rounding: int | None) -> dict[str, Master] | Preparation | str:
+    """The protected masters; or, when a source is too large to protect while someone waits, the
+    preparation the worker has been asked for; or why the worker could not protect them."""
+    masters_key, preparing_key, _ = _keys(area, source, threshold, rounding)
+    if (found := cache.get(masters_key)) is not None:
+        return found
+    if (preparing := cache.get(preparing_key)) is not None:
+        return preparing
+    built = _read(area, source)
+    cells = sum(len(table.values) for _, table in built.values())
+    if cells > settings.TRACKER_INDICATORS_INLINE_CELLS:
+        if cache.add(preparing_key, Preparation(queued_at=timezone.now(), cells=cells), timeout=_QUEUED_FOR):
+            from reports.tasks import protect_indicators  # the task module imports this one
+
+            protect_indicators.delay(area.pk, source.pk)
+        # Run eagerly (in tests), the task has finished by now.
+        return cache.get(masters_key) or cache.get(preparing_key) or Preparation(queued_at=timezone.now(), cells=cells)
+    masters = _masters(area, source, Policy(threshold=threshold, rounding=rounding), built)
+    cache.set(masters_key, masters, timeout=_KEPT)
+    return masters
 
 
 def _columns_for(master: Master, choice: str) -> list[str]:
@@ -450,7 +509,16 @@ def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
     threshold = meta["threshold"] or settings.TRACKER_REPORTING_THRESHOLD
     result = IndicatorTable(source, query, threshold, rounding=settings.TRACKER_ROUNDING, agencies=meta["agencies"])
     rows_dimension = "nationality_group" if query.rows == "area" else query.rows
-    master = _cached_masters(area, source, threshold, settings.TRACKER_ROUNDING).get(rows_dimension)
+    masters = _cached_masters(area, source, threshold, settings.TRACKER_ROUNDING)
+    if isinstance(masters, Preparation):
+        result.preparing = masters
+        result.refused = ("These tables are still being protected against disclosure, which takes a few minutes "
+                          "for a source this large. Try again shortly.")
+        return result
+    if isinstance(masters, str):
+        result.refused = masters
+        return result
+    master = masters.get(rows_dimension)
     if master is None:
         return result
     if master.refused:
@@ -525,8 +593,46 @@ def indicators_build(*, area: Area, query: Query) -> Indicators:
     return Indicators(query, tables, comparability_warnings(sources))
 
 
+def _threshold(area: Area, source: Source) -> int:
+    # The strictest threshold among the requests whose data is in the tables applies to all of it.
+    found = live_returns(area, source).aggregate(n=Max("request__reporting_threshold"))["n"]
+    return found or settings.TRACKER_REPORTING_THRESHOLD
+
+
 def indicators_prepare(*, area: Area, source: Source) -> None:
-    """Protects every table of the source, ahead of the first person who asks (the worker's task
-    after a return is processed); pages then cut their views from the cache."""
-    threshold = live_returns(area, source).aggregate(n=Max("request__reporting_threshold"))["n"]
-    _cached_masters(area, source, threshold or settings.TRACKER_REPORTING_THRESHOLD, settings.TRACKER_ROUNDING)
+    """Protects every table of the source, for the worker: ahead of the first person who asks, once
+    a return is processed, or when a page found the source too large to protect while they waited.
+    Pages then cut their views from the cache. Safe to run twice, and twice at once."""
+    threshold, rounding = _threshold(area, source), settings.TRACKER_ROUNDING
+    masters_key, preparing_key, lock_key = _keys(area, source, threshold, rounding)
+    if cache.get(masters_key) is not None or not cache.add(lock_key, True, timeout=_QUEUED_FOR):
+        return  # done already, or another worker is on it
+    try:
+        built = _read(area, source)
+        queued = cache.get(preparing_key) or Preparation(queued_at=timezone.now(), cells=0)
+        queued = replace(queued, cells=sum(len(table.values) for _, table in built.values()))
+        last = 0.0
+
+        def progress(part: int, parts: int, stage: str, done: int, of: int) -> None:
+            nonlocal last
+            if time.monotonic() - last >= _PROGRESS_EVERY:
+                last = time.monotonic()
+                cache.set(preparing_key, replace(queued, part=part, parts=parts, stage=stage, done=done, of=of), timeout=_QUEUED_FOR)
+
+        masters = _masters(area, source, Policy(threshold=threshold, rounding=rounding), built, progress)
+        cache.set(masters_key, masters, timeout=_KEPT)
+        cache.delete(preparing_key)
+    finally:
+        cache.delete(lock_key)
+
+
+def indicators_give_up(*, area: Area, source: Source, minutes: int) -> None:
+    """Records, for a day, that the worker ran out of time protecting the source's tables, so that
+    pages say so instead of waiting for ever; then the next page that asks queues them again."""
+    threshold = _threshold(area, source)
+    masters_key, preparing_key, lock_key = _keys(area, source, threshold, settings.TRACKER_ROUNDING)
+    reason = (f"Protecting this source's tables against disclosure took longer than the {minutes} minutes the "
+              "background worker allows. Ask the agency for a coarser return (fewer categories, quarters rather "
+              "than months, or larger areas), or raise the worker's time limit.")
+    cache.set(masters_key, reason, timeout=24 * 3600)
+    cache.delete_many([preparing_key, lock_key])

@@ -14,7 +14,7 @@ Pure: no Django. Cells are identified by any hashable key; two-way tables use (r
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -31,6 +31,10 @@ _TOLERANCE = 1e-6
 _PRESOLVE_ABOVE = 1500
 # The refusal message names this many cells at most, so it stays readable.
 _CELLS_NAMED = 5
+
+# Told, as the audit goes, its stage ("choosing" complements or the final "checking"), how many
+# suppressed cells it has shown safe so far and how many there are: large tables take minutes.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,9 @@ class Protected:
         return pd.DataFrame(cells, index=table.rows, columns=table.columns, dtype=object)
 
 
-def protect(table: Table, policy: Policy, *, fixed: Mapping[Hashable, bool] | None = None) -> Protected:
+def protect(
+    table: Table, policy: Policy, *, fixed: Mapping[Hashable, bool] | None = None, progress: Progress | None = None
+) -> Protected:
     """`fixed` names cells whose fate another published table has already decided (True:
     suppressed there, False: published there), so that both tables show the same cells alike.
     When the table is several tables joined, protected together, those are the cells they share."""
@@ -156,7 +162,7 @@ def protect(table: Table, policy: Policy, *, fixed: Mapping[Hashable, bool] | No
     while True:
         chooser.add_classic_complements(suppressed)
         published = _publish(values, suppressed, policy.rounding)
-        narrow = _first_narrow(published, relations, policy, safe, shared)
+        narrow = _first_narrow(published, relations, policy, safe, shared, progress)
         if narrow is None:
             break
         cell, low, high, binding = narrow
@@ -169,7 +175,8 @@ def protect(table: Table, policy: Policy, *, fixed: Mapping[Hashable, bool] | No
                 "Publish this table at a coarser level (merge areas or periods) instead."
             )
         suppressed.add(complement)
-    check(published, relations, threshold=threshold, rounding=policy.rounding, shared=shared)  # an independent final audit
+    # An independent final audit.
+    check(published, relations, threshold=threshold, rounding=policy.rounding, shared=shared, progress=progress)
     return Protected(published, primary, suppressed - primary, relations, policy)
 
 
@@ -197,6 +204,7 @@ def check(
     threshold: int,
     rounding: int | None = None,
     shared: Collection[Hashable] = (),
+    progress: Progress | None = None,
 ) -> None:
     """Raises DisclosureRefused when a suppressed cell can be narrowed below the threshold; `shared` as for audit."""
     _check_rounding(rounding)
@@ -204,11 +212,13 @@ def check(
     # A fresh system of equations, independent of how the pattern was found. Deciding "at least
     # threshold wide" needs fewer solves than measuring each range exactly, as audit does.
     equations = _Equations(published, relations, rounding, shared)
-    narrow = []
-    for cell, value in published.items():
-        if value is None and (found := equations.narrow_range(cell, threshold)) is not None:
+    narrow, suppressed = [], [cell for cell, value in published.items() if value is None]
+    for done, cell in enumerate(suppressed):
+        if (found := equations.narrow_range(cell, threshold)) is not None:
             low, high, _ = found
             narrow.append((cell, low, high))
+        if progress:
+            progress("checking", done + 1, len(suppressed))
     if narrow:
         named = "; ".join(_describe(*found) for found in narrow[:_CELLS_NAMED])
         more = f" (and {len(narrow) - _CELLS_NAMED} more)" if len(narrow) > _CELLS_NAMED else ""
@@ -515,9 +525,11 @@ def _first_narrow(
     policy: Policy,
     safe: set[Hashable],
     shared: Collection[Hashable],
+    progress: Progress | None = None,
 ) -> tuple[Hashable, float, float, list[Relation]] | None:
     """The first suppressed cell, in table order, whose range is narrower than the threshold."""
     equations = _Equations(published, relations, policy.rounding, shared)
+    suppressed = sum(value is None for value in published.values())
     for cell, value in published.items():
         if value is not None or cell in safe:
             continue
@@ -525,6 +537,8 @@ def _first_narrow(
         if narrow is not None:
             return (cell, *narrow)
         safe.add(cell)
+        if progress:
+            progress("choosing", len(safe), suppressed)
     return None
 
 

@@ -34,6 +34,16 @@ def plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def private_cache(settings, request):
+    """A fresh, empty cache per test: protected indicator tables cached by one test must not
+    answer another's, nor the developer's ./var/cache. Tests with a real worker process keep the
+    configured cache: it is how they see what the worker did."""
+    if request.node.get_closest_marker("worker"):
+        return
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}}
+
+
+@pytest.fixture(autouse=True)
 def private_media_root(settings, tmp_path):
     """Uploaded files go to a fresh folder per test, never into the developer's ./var."""
     settings.MEDIA_ROOT = tmp_path / "media"

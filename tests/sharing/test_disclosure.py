@@ -412,3 +412,16 @@ def test_naming_the_cells_tables_share_changes_no_range_the_audit_finds(tables, 
     if rounding:
         published = {cell: None if value is None else nearest_multiple(value, rounding) for cell, value in published.items()}
     assert audit(published, relations, rounding=rounding, shared=shared) == audit(published, relations, rounding=rounding)
+
+
+def test_protect_tells_how_far_it_has_got_through_both_stages():
+    table = Table.two_way(pd.DataFrame([[3, 40, 12], [25, 4, 30]], index=["Ward A", "Ward B"], columns=["Poland", "Romania", "Spain"]))
+    told = []
+
+    result = protect(table, Policy(threshold=10), progress=lambda *step: told.append(step))
+
+    suppressed = len(result.primary | result.secondary)
+    assert {stage for stage, _, _ in told} == {"choosing", "checking"}
+    assert all(0 < done <= of for _, done, of in told)
+    # The final check goes through every suppressed cell, and says so last.
+    assert told[-1] == ("checking", suppressed, suppressed)

@@ -4,6 +4,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from catalogue.demo import DEMO_PASSWORD, demo_seed
+from catalogue.models import Area
+from reports.indicators import available_sources, indicators_prepare
 from requests_app.demo import demo_requests, demo_returns
 from sharing.demo import demo_agreements
 from sharing.services import agreements_refresh
@@ -22,6 +24,10 @@ class Command(BaseCommand):
         agreements_refresh(today=timezone.localdate())
         made = demo_requests()
         demo_returns()
+        # As the worker does after each processed return: the demo's indicator pages open at once.
+        for area in Area.objects.all():
+            for source in available_sources(area):
+                indicators_prepare(area=area, source=source)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({made} new requests). Demo logins (password for all: {DEMO_PASSWORD}):"))
         for role, username in users:
             self.stdout.write(f"  {role:<16} {username}")
