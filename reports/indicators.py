@@ -629,10 +629,29 @@ def indicators_prepare(*, area: Area, source: Source) -> None:
 def indicators_give_up(*, area: Area, source: Source, minutes: int) -> None:
     """Records, for a day, that the worker ran out of time protecting the source's tables, so that
     pages say so instead of waiting for ever; then the next page that asks queues them again."""
-    threshold = _threshold(area, source)
-    masters_key, preparing_key, lock_key = _keys(area, source, threshold, settings.TRACKER_ROUNDING)
-    reason = (f"Protecting this source's tables against disclosure took longer than the {minutes} minutes the "
-              "background worker allows. Ask the agency for a coarser return (fewer categories, quarters rather "
-              "than months, or larger areas), or raise the worker's time limit.")
-    cache.set(masters_key, reason, timeout=24 * 3600)
+    _give_up(area, source, 24 * 3600,
+             f"Protecting this source's tables against disclosure took longer than the {minutes} minutes the "
+             "background worker allows. Ask the agency for a coarser return (fewer categories, quarters rather "
+             "than months, or larger areas), or raise the worker's time limit.")
+
+
+# An unexpected failure may be passing (a database restarting), so it is tried again soon; but not
+# at every page's reload, which would fail again at once if it is not.
+_RETRY_FAILED_AFTER = 15 * 60
+
+
+def indicators_failed(*, area: Area, source: Source) -> None:
+    """Records that the worker failed with an unexpected error, so that pages say so instead of
+    showing "waiting" until the queue entry expires; the next page after a quarter of an hour
+    queues the source again."""
+    again = timezone.localtime(timezone.now() + datetime.timedelta(seconds=_RETRY_FAILED_AFTER))
+    _give_up(area, source, _RETRY_FAILED_AFTER,
+             "The background worker could not protect this source's tables: it stopped with an error, which "
+             f"is in its log. It will try again when these tables are next opened after {again:%H:%M}. If it "
+             "fails again, tell the system's administrator.")
+
+
+def _give_up(area: Area, source: Source, seconds: int, reason: str) -> None:
+    masters_key, preparing_key, lock_key = _keys(area, source, _threshold(area, source), settings.TRACKER_ROUNDING)
+    cache.set(masters_key, reason, timeout=seconds)
     cache.delete_many([preparing_key, lock_key])

@@ -2,7 +2,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from catalogue.models import Area, Source
-from reports.indicators import indicators_give_up, indicators_prepare
+from reports.indicators import indicators_failed, indicators_give_up, indicators_prepare
 
 # Below the Redis broker's visibility timeout (an hour), after which it would hand the task to
 # another worker while this one still runs.
@@ -21,3 +21,6 @@ def protect_indicators(area_id: int, source_id: int) -> None:
         indicators_prepare(area=area, source=source)
     except SoftTimeLimitExceeded:
         indicators_give_up(area=area, source=source, minutes=SOFT_LIMIT // 60)
+    except Exception:
+        indicators_failed(area=area, source=source)
+        raise  # for the worker's log

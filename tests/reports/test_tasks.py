@@ -165,6 +165,27 @@ def test_a_worker_out_of_time_leaves_a_reason_instead_of_a_wait(agency_a, large,
     assert "took longer than the 55 minutes" in table.refused
 
 
+def test_a_worker_that_fails_says_so_and_queues_again_after_a_quarter_of_an_hour(agency_a, large, delay, monkeypatch):
+    build_table(agency_a.area, large, QUERY)
+    monkeypatch.setattr(indicators, "protect", mock.Mock(side_effect=RuntimeError("solver crashed")))
+
+    with pytest.raises(RuntimeError):
+        protect_indicators.apply(args=[agency_a.area_id, large.pk], throw=True)
+
+    table = build_table(agency_a.area, large, QUERY)
+    assert table.preparing is None and not table.published
+    assert "stopped with an error" in table.refused
+    assert cache.get(keys(agency_a.area, large)[2]) is None  # the lock went with the failure
+    with mock.patch.object(indicators.cache, "set", wraps=indicators.cache.set) as written:
+        indicators.indicators_failed(area=agency_a.area, source=large)
+    assert written.call_args.kwargs["timeout"] == 15 * 60
+    cache.delete(keys(agency_a.area, large)[0])  # as when the reason expires
+
+    build_table(agency_a.area, large, QUERY)
+
+    assert delay.call_count == 2
+
+
 def test_the_indicators_page_shows_the_progress_and_reloads_itself(coordinator_client, agency_a, large, delay):
     query = {"source": EAL, "rows": "nationality_group", "columns": "quarter"}
     page = coordinator_client.get(reverse("reports:indicators"), query).content.decode()
