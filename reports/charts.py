@@ -50,8 +50,9 @@ def line_chart(table: IndicatorTable) -> SafeString:
         for i, value in enumerate([*values, None]):
             if value is not None:
                 run.append(f"{x(i):.1f},{y(value):.1f}")
+                at_least = "at least " if (label, columns[i]) in table.incomplete else ""
                 parts.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}">'
-                             f'<title>{escape(label)}, {escape(columns[i])}: {value:,}</title></circle>')
+                             f'<title>{escape(label)}, {escape(columns[i])}: {at_least}{value:,}</title></circle>')
             elif run:
                 parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{3 if label == TOTAL else 2}" points="{" ".join(run)}"/>')
                 run = []

@@ -6,6 +6,7 @@ Stage 2 has got; which themes have no local data; which public releases are due.
 sources or requests, and returns plain data that pages, exports and the recommendation rules share.
 """
 
+import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +30,17 @@ COLLECTED, PARTLY, NOT_COLLECTED, UNKNOWN = "collected", "partly", "not-collecte
 STATE_LABELS = {COLLECTED: "Collected", PARTLY: "Partly", NOT_COLLECTED: "Not collected", UNKNOWN: "Unknown"}
 CATALOGUE, CHECKLIST, MEASURED = "catalogue", "checklist", "measured"
 PROVENANCE_LABELS = {CATALOGUE: "catalogue fact", CHECKLIST: "checklist answer", MEASURED: "measured in a return", "": "no evidence"}
+
+# Months between releases of a regularly published source, for public sources whose catalogue
+# entry gives a frequency but no release months: without a calendar, the frequency is the only
+# way to tell that the area's copy has fallen behind. Irregular, one-off, on-request and decennial
+# sources are left out on purpose: no interval says when their next release is owed.
+RELEASE_INTERVALS = {"monthly": 1, "quarterly": 3, "twice-yearly": 6, "annual": 12, "biennial": 24}
+RELEASE_WORDS = {"monthly": "monthly", "quarterly": "quarterly", "twice-yearly": "twice a year", "annual": "yearly",
+                 "biennial": "every two years"}
+# Publishers' dates slip by a few weeks, and taking a release in takes time: a month's grace stops
+# a source being flagged the day its interval runs out.
+RELEASE_GRACE_MONTHS = 1
 
 # get_FOO_display() rebuilds the flat choice list on every call; these pages call it hundreds of times.
 FREQUENCIES = dict(Source.Frequency.choices)
@@ -130,10 +142,17 @@ class ReleaseRow:
     last_release: datetime.date | None  # first day of the latest release month up to today
     next_release: datetime.date | None
     refreshed_on: datetime.date | None
+    # Set only for a source with no release months but a regular frequency: the day before which a
+    # take-in is older than its release interval and the grace.
+    take_in_after: datetime.date | None = None
 
     @property
     def stale(self) -> bool:
-        return self.last_release is not None and (self.refreshed_on is None or self.refreshed_on < self.last_release)
+        if self.last_release is not None:
+            return self.refreshed_on is None or self.refreshed_on < self.last_release
+        if self.take_in_after is not None:
+            return self.refreshed_on is None or self.refreshed_on < self.take_in_after
+        return False
 
 
 @dataclass
@@ -210,6 +229,12 @@ def release_dates(months: list[int], today: datetime.date) -> tuple[datetime.dat
     last = max(d for d in past if d <= today)
     following = [datetime.date(today.year + ahead, m, 1) for ahead in (0, 1) for m in months]
     return last, min(d for d in following if d > today)
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month `months` earlier, or that month's last day when it is shorter."""
+    year, index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return datetime.date(year, index + 1, min(day.day, calendar.monthrange(year, index + 1)[1]))
 
 
 def _source_cell(source: Source, code: str, availability: dict[tuple[int, str], str], levels: set[str]) -> Cell:
@@ -396,7 +421,9 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     for s in sources:
         if s.stage == Source.Stage.PUBLIC:
             last, following = release_dates(s.release_months, today)
-            releases.append(ReleaseRow(s, last, following, refreshed.get(s.pk)))
+            interval = RELEASE_INTERVALS.get(s.frequency) if last is None else None
+            take_in_after = months_before(today, interval + RELEASE_GRACE_MONTHS) if interval else None
+            releases.append(ReleaseRow(s, last, following, refreshed.get(s.pk), take_in_after))
 
     return Coverage(
         area=area, today=today, fields=fields, source_rows=source_rows, agency_rows=agency_rows, small_areas=small_areas,

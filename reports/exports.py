@@ -22,6 +22,7 @@ from reports.indicators import (
     build_table,
     comparability_warnings,
     live_returns,
+    observations_of,
 )
 from reports.recommendations import Recommendation, recommend
 
@@ -94,7 +95,7 @@ def table_notes(table: IndicatorTable) -> list[tuple[str, str]]:
                       "totals, so rows may not add up."))
     if table.incomplete:
         notes.append(("Incomplete cells", "Some agencies suppressed small counts before sending them; cells that include "
-                      "them are lower bounds, marked † on the page."))
+                      "them are lower bounds, marked †."))
     notes.append(("Agencies", f"Data from {table.agencies} agenc{'y' if table.agencies == 1 else 'ies'}, processed returns only."))
     return notes
 
@@ -104,8 +105,13 @@ def _header(table: IndicatorTable) -> list[str]:
             *table.columns]
 
 
+LOWER_BOUND = "†"  # the cell includes counts the agency suppressed: the true count is at least this
+
+
 def _row_values(table: IndicatorTable, row: str) -> list:
-    return [SUPPRESSED if table.value(row, c) is None else table.value(row, c) for c in table.columns]
+    """Suppressed cells as [c], lower bounds with their mark (CSV has no other way to carry it)."""
+    return [SUPPRESSED if (value := table.value(row, c)) is None
+            else f"{value}{LOWER_BOUND}" if (row, c) in table.incomplete else value for c in table.columns]
 
 
 def indicators_csv(built: Indicators) -> str:
@@ -144,7 +150,10 @@ def indicators_xlsx(built: Indicators) -> bytes:
         for cell in sheet[2]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([neutralise(row), *_row_values(table, row)])
+            sheet.append([neutralise(row), *(SUPPRESSED if table.value(row, c) is None else table.value(row, c) for c in table.columns)])
+            for column, cell in zip(table.columns, sheet[sheet.max_row][1:]):
+                if (row, column) in table.incomplete and cell.value != SUPPRESSED:
+                    cell.number_format = f'0"{LOWER_BOUND}"'  # marked, and still a number to sum or chart
             if row in table.group_rows or row == TOTAL:
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold
@@ -174,7 +183,8 @@ def indicators_json(built: Indicators) -> dict:
         "tables": [{
             "source": t.source.slug, "title": f"{t.source.title}: {t.query.label}", "refused": t.refused,
             "preparing": t.preparing is not None, "threshold": t.threshold, "rounding": t.rounding, "columns": t.columns,
-            "rows": [{"label": r, "subtotal": r in t.group_rows or r == TOTAL, "values": [t.value(r, c) for c in t.columns]}
+            "rows": [{"label": r, "subtotal": r in t.group_rows or r == TOTAL, "values": [t.value(r, c) for c in t.columns],
+                      "lower_bounds": [(r, c) in t.incomplete and t.value(r, c) is not None for c in t.columns]}
                      for r in t.rows],
             "suppressed_cells": t.suppressed, "notes": [{"label": label, "text": text} for label, text in table_notes(t)],
         } for t in built.tables],
@@ -187,12 +197,14 @@ KEY_DIMENSIONS = ["nationality_group", "country_of_birth", "main_language", "imm
 
 def key_indicator_query(area: Area, source) -> Query:
     """Nationality group by quarter when the returns have it, else the next key dimension they
-    have (read from the returns' category lists, not from millions of observations)."""
+    have (read from the returns' category lists, not from millions of observations); within each
+    ward or small area when the returns give areas, as needs assessments look at neighbourhoods."""
     present = set()
     for categories in live_returns(area, source).values_list("report__categories", flat=True):
         present |= {column for column, values in (categories or {}).items() if values}
     rows = next((code for code in KEY_DIMENSIONS if DIMENSIONS[code][1] in present), "nationality_group")
-    return Query(sources=(source.slug,), rows=rows, columns="quarter")
+    by_area = observations_of(area, source).exclude(geography_code="").exists()
+    return Query(sources=(source.slug,), rows=rows, columns="quarter", by_area=by_area)
 
 
 def report_context(*, area: Area, today: datetime.date) -> dict:

@@ -17,6 +17,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from catalogue.comparability import compare_pair, verdict
@@ -258,19 +259,24 @@ def _margin(area: Area, source: Source, policy: Policy) -> dict[tuple[str, str],
     """Which area and period totals are suppressed. Every dimension's table of a source shows
     these same totals, so they are decided once, here, and each dimension's table follows."""
     rows = list(observations_of(area, source).values("period_start", "period_end", "geography_code")
-                .annotate(n=Sum("count")).order_by())
+                .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True))).order_by())
     if not rows:
         return {}
     nested = any(r["geography_code"] for r in rows)
     names = _area_names(rows) if nested else {}
     leaf_columns, quarters, years = _period_columns(rows)
     counts: dict[tuple[str, str], int] = defaultdict(int)
+    incomplete = set()
     for r in rows:
-        counts[(_label(r["geography_code"], names) if nested else ALL_AREAS, r["column"])] += r["n"] or 0
+        cell = (_label(r["geography_code"], names) if nested else ALL_AREAS, r["column"])
+        counts[cell] += r["n"] or 0
+        if r["hidden"]:
+            incomplete.add(cell)
     places = sorted({place for place, _ in counts})
     frame = pd.DataFrame({c: [counts.get((p, c), 0) for p in places] for c in leaf_columns}, index=places, columns=leaf_columns)
     table = Table.two_way(frame, col_groups={**quarters, **years} or None, total_label=TOTAL)
-    published = protect(table, policy).published
+    incomplete = _with_totals(incomplete, {}, {**quarters, **years})
+    published = protect(table, policy, hide=_maybe_small(table, incomplete, policy)).published
     shared = [*places, TOTAL] if nested else [TOTAL]
     return {(row, column): published[row, column] is None for row in shared for column in table.columns}
 
@@ -308,20 +314,28 @@ def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table]
         row_groups |= {place: [_leaf(place, v) for v in values] for place in places}
         row_groups |= {_leaf(ALL_AREAS, v): [_leaf(place, v) for place in places] for v in values}
     table = Table.two_way(frame, row_groups=row_groups or None, col_groups={**quarters, **years} or None, total_label=TOTAL)
-    # Totals include the known part of a cell the agency suppressed, so they are lower bounds too.
-    members = defaultdict(set)
-    for group, leaves in row_groups.items():
-        for leaf in leaves:
-            members[leaf].add(group)
-    column_members = defaultdict(set)
-    for group, leaves in {**quarters, **years}.items():
-        for leaf in leaves:
-            column_members[leaf].add(group)
-    for r, c in list(incomplete):
-        for row in {r, TOTAL, *members[r]}:
-            for column in {c, TOTAL, *column_members[c]}:
-                incomplete.add((row, column))
+    incomplete = _with_totals(incomplete, row_groups, {**quarters, **years})
     return Master(None, table.relations, leaf_columns, quarters, years, values, places, incomplete), table
+
+
+def _with_totals(incomplete: set, row_groups: dict, column_groups: dict) -> set:
+    """The cells holding counts an agency suppressed, and every total they add to: all lower bounds."""
+    def groups_of(groups: dict) -> dict:
+        found = defaultdict(set)
+        for group, leaves in groups.items():
+            for leaf in leaves:
+                found[leaf].add(group)
+        return found
+
+    rows_in, columns_in = groups_of(row_groups), groups_of(column_groups)
+    return {(row, column) for r, c in incomplete
+            for row in {r, TOTAL, *rows_in[r]} for column in {c, TOTAL, *columns_in[c]}}
+
+
+def _maybe_small(table: Table, incomplete: set, policy: Policy) -> set:
+    """Cells known only in part whose known part is below the threshold: the whole may be small too
+    (a cell of nothing but an agency's "<5" has a known part of 0), so they are suppressed as small."""
+    return {cell for cell in incomplete if cell in table.values and table.values[cell] < policy.threshold}
 
 
 def _group_sums(area: Area, source: Source, groups: Master, nationalities: Master) -> list[Relation]:
@@ -375,7 +389,8 @@ def _protect_together(masters: dict[str, tuple[Master, Table]], margin: dict, po
         relations += [Relation(key("nationality_group", r.total), tuple(key("nationality", p) for p in r.parts)) for r in sums]
     try:
         # The margin's relations are in every master: once is enough.
-        together = protect(Table(values, list(dict.fromkeys(relations))), policy, fixed=margin, progress=progress)
+        hide = {key(code, cell) for code, (master, table) in masters.items() for cell in _maybe_small(table, master.incomplete, policy)}
+        together = protect(Table(values, list(dict.fromkeys(relations))), policy, fixed=margin, hide=hide, progress=progress)
     except DisclosureRefused as refusal:
         for master, _ in masters.values():
             master.refused = str(refusal)
@@ -503,11 +518,9 @@ def _columns_for(master: Master, choice: str) -> list[str]:
 
 def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
     # From the returns, not the observations: there may be millions of those.
-    meta = live_returns(area, source).aggregate(threshold=Max("request__reporting_threshold"),
-                                                agencies=Count("request__agency", distinct=True))
-    # The strictest threshold among the requests whose data is in the table applies to all of it.
-    threshold = meta["threshold"] or settings.TRACKER_REPORTING_THRESHOLD
-    result = IndicatorTable(source, query, threshold, rounding=settings.TRACKER_ROUNDING, agencies=meta["agencies"])
+    agencies = live_returns(area, source).aggregate(n=Count("request__agency", distinct=True))["n"]
+    threshold = _threshold(area, source)
+    result = IndicatorTable(source, query, threshold, rounding=settings.TRACKER_ROUNDING, agencies=agencies)
     rows_dimension = "nationality_group" if query.rows == "area" else query.rows
     masters = _cached_masters(area, source, threshold, settings.TRACKER_ROUNDING)
     if isinstance(masters, Preparation):
@@ -594,8 +607,10 @@ def indicators_build(*, area: Area, query: Query) -> Indicators:
 
 
 def _threshold(area: Area, source: Source) -> int:
-    # The strictest threshold among the requests whose data is in the tables applies to all of it.
-    found = live_returns(area, source).aggregate(n=Max("request__reporting_threshold"))["n"]
+    # The strictest threshold among the requests and the agreements under which the tables' data
+    # came applies to all of it: one cell can mix several agencies' counts.
+    found = live_returns(area, source).aggregate(
+        n=Max(Greatest("request__reporting_threshold", "agreement__reporting_threshold")))["n"]
     return found or settings.TRACKER_REPORTING_THRESHOLD
 
 

@@ -9,7 +9,19 @@ it in RULES; give it its own test.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from reports.coverage import COLLECTED, KEY_FIELDS, MEASURED, NOT_COLLECTED, PARTLY, UNKNOWN, Coverage
+from reports.coverage import (
+    COLLECTED,
+    KEY_FIELDS,
+    MEASURED,
+    NOT_COLLECTED,
+    PARTLY,
+    RELEASE_GRACE_MONTHS,
+    RELEASE_INTERVALS,
+    RELEASE_WORDS,
+    UNKNOWN,
+    Coverage,
+    ReleaseRow,
+)
 
 # The section 5 checklist, in the project's words. Codes are stable: exports and tests use them.
 ITEMS = {
@@ -184,16 +196,27 @@ def no_active_agreement(coverage: Coverage) -> list[Recommendation]:
     )]
 
 
+def _release_evidence(release: ReleaseRow) -> str:
+    taken = f"last taken in {release.refreshed_on:%d %B %Y}" if release.refreshed_on else "never recorded as taken in"
+    if release.last_release:
+        return f"released {release.last_release:%B %Y}; {taken}"
+    # No release calendar: say which frequency the judgement rests on, and how old the copy is.
+    months = RELEASE_INTERVALS[release.source.frequency] + RELEASE_GRACE_MONTHS
+    return (f"published {RELEASE_WORDS[release.source.frequency]} (no fixed months); {taken}"
+            + (f", more than {months} months ago" if release.refreshed_on else ""))
+
+
 def public_data_not_refreshed(coverage: Coverage) -> list[Recommendation]:
-    """A public source with a release since the area last took it in."""
+    """A public source with a release since the area last took it in, or, for a source with no
+    release months, one whose copy is older than its frequency allows."""
     stale = [r for r in coverage.releases if r.stale]
     if not stale:
         return []
     return [Recommendation(
         "public-data-not-refreshed", "refresh-public", f"Take in the latest release of {_plural(len(stale), 'public source')}",
-        "These sources have published since the area last updated its copy, so reports may describe an out-of-date picture.",
-        [Evidence(r.source.title, f"released {r.last_release:%B %Y}; "
-                  + (f"last taken in {r.refreshed_on:%d %B %Y}" if r.refreshed_on else "never recorded as taken in")) for r in stale],
+        "These sources have published, or on their usual timetable will have published, since the area last updated its "
+        "copy, so reports may describe an out-of-date picture.",
+        [Evidence(r.source.title, _release_evidence(r)) for r in stale],
         len(stale), "sources",
     )]
 

@@ -6,7 +6,8 @@ programme, to recover a suppressed count. So this module suppresses the small ce
 adds complementary suppressions (secondary) until a linear-programming audit shows that every
 suppressed cell could lie anywhere in a range at least as wide as the threshold, and refuses the
 table outright when no pattern achieves that. When figures are also rounded, the audit treats each
-published figure as only known to within half the rounding base.
+published figure as standing for every whole count that rounds to it. Counts are whole numbers, so
+each range the linear programmes find is narrowed inward to whole numbers before it is judged.
 
 Pure: no Django. Cells are identified by any hashable key; two-way tables use (row, column).
 """
@@ -140,17 +141,25 @@ class Protected:
 
 
 def protect(
-    table: Table, policy: Policy, *, fixed: Mapping[Hashable, bool] | None = None, progress: Progress | None = None
+    table: Table,
+    policy: Policy,
+    *,
+    fixed: Mapping[Hashable, bool] | None = None,
+    hide: Collection[Hashable] = (),
+    progress: Progress | None = None,
 ) -> Protected:
     """`fixed` names cells whose fate another published table has already decided (True:
     suppressed there, False: published there), so that both tables show the same cells alike.
-    When the table is several tables joined, protected together, those are the cells they share."""
+    When the table is several tables joined, protected together, those are the cells they share.
+    `hide` names cells to suppress as small whatever their count: say a count known only in part,
+    whose true value may be small."""
     values, relations, threshold = table.values, table.relations, policy.threshold
     primary = {cell for cell, value in values.items() if 0 < value < threshold or (value == 0 and policy.suppress_zeros)}
     fixed = dict(fixed or {})
-    unknown = [cell for cell in fixed if cell not in values]
+    unknown = [cell for cell in [*fixed, *hide] if cell not in values]
+    primary |= set(hide)
     if unknown:
-        raise ValueError(f"{_name(unknown[0])} is fixed but is not a cell of the table.")
+        raise ValueError(f"{_name(unknown[0])} is fixed or hidden but is not a cell of the table.")
     clash = [cell for cell in primary if fixed.get(cell) is False]
     if clash:
         raise ValueError(f"{_name(clash[0])} is small enough to suppress here but was published elsewhere: use one threshold.")
@@ -309,12 +318,12 @@ class _Equations:
         unknown = [cell for cell, value in published.items() if value is None]
         bounds = [(0.0, math.inf)] * len(unknown)
         if rounding:
-            # A rounded figure r only tells the reader the count is within b/2 of r.
+            # A rounded figure r only tells the reader the count is one of those that round to r.
             related = {cell for relation in relations for cell in relation.cells}
             for cell, value in published.items():
                 if value is not None and cell in related:
                     unknown.append(cell)
-                    bounds.append((max(0.0, value - rounding / 2), value + rounding / 2))
+                    bounds.append(_rounded_from(value, rounding))
         self.index = {cell: i for i, cell in enumerate(unknown)}
         self.bounds = np.array(bounds, dtype=float).reshape(-1, 2)
         self.equations: list[Relation] = []  # the relation behind each row of the matrix
@@ -391,7 +400,11 @@ class _Equations:
         return (float(floor), []) if self.seen_low[i] <= floor + _TOLERANCE else self._optimum(i, 1.0)
 
     def _seen_narrow(self, i: int, threshold: int) -> bool:
-        return _is_narrow(self.seen_low[i], self.seen_high[i], threshold)
+        # Seen values need not be whole; only the whole counts between them are ruled in.
+        low, high = self.seen_low[i], self.seen_high[i]
+        if math.isfinite(low) and math.isfinite(high):
+            low, high = math.ceil(low - _TOLERANCE), math.floor(high + _TOLERANCE)
+        return _is_narrow(low, high, threshold)
 
     def _optimum(self, i: int, sense: float) -> tuple[float, list[Relation]]:
         """Minimum (sense 1) or maximum (sense -1) of unknown i over every table consistent with the publication.
@@ -516,7 +529,10 @@ def _optimum_found(result, sense: float, equations: list[Relation]) -> tuple[flo
     """The optimum, and the relations that bind at it (non-zero dual value)."""
     marginals = result.eqlin.marginals if equations else np.zeros(0)
     binding = [equations[row] for row in np.flatnonzero(np.abs(marginals) > _TOLERANCE)]
-    return round(float(sense * result.fun), 9), binding  # rounded so that 6.999999999 reads as 7
+    # Counts are whole numbers: a minimum of 2.4 means at least 3, a maximum of 8.6 at most 8
+    # (the tolerance keeps 6.999999999 a 7).
+    optimum = float(sense * result.fun)
+    return float(math.ceil(optimum - _TOLERANCE) if sense > 0 else math.floor(optimum + _TOLERANCE)), binding
 
 
 def _first_narrow(
@@ -549,6 +565,12 @@ def _publish(values: dict[Hashable, int], suppressed: set[Hashable], rounding: i
 
 def _round(value: int, base: int | None) -> int:
     return value if not base else (value + base // 2) // base * base
+
+
+def _rounded_from(value: int, base: int) -> tuple[float, float]:
+    """The least and greatest whole counts that _round takes to `value`: 8 to 12 for 10, base 5."""
+    low = value - base // 2
+    return float(max(0, low)), float(low + base - 1)
 
 
 def _is_narrow(low: float, high: float, threshold: int) -> bool:

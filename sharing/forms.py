@@ -34,6 +34,8 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The model field's own form field allows 0; the browser should refuse it as the model does.
+        self.fields["reporting_threshold"].widget.attrs["min"] = 1
         if self.instance.pk:
             parties = list(self.instance.parties.all())
             self.initial["providers"] = [p.agency_id for p in parties if p.agency_id and p.role == "provider"]

@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -28,6 +29,11 @@ DATA_FORM_ORDER = [f.value for f in DataForm]
 
 def form_permits(agreed: str, requested: str) -> bool:
     return DATA_FORM_ORDER.index(requested) <= DATA_FORM_ORDER.index(agreed)
+
+
+def default_threshold() -> int:
+    # requests_app has the same default, but sharing may not import it (see the app layering).
+    return settings.TRACKER_REPORTING_THRESHOLD
 
 
 class Status(models.TextChoices):
@@ -97,6 +103,13 @@ class SharingAgreement(models.Model):
     necessity = models.TextField(help_text="Why sharing is necessary, and why less data would not do.")
     data_items = models.ManyToManyField(Field, related_name="agreements", help_text="The fields the agreement covers.")
     data_form = models.CharField(max_length=22, choices=DataForm.choices, default=DataForm.AGGREGATE)
+    reporting_threshold = models.PositiveSmallIntegerField(
+        "Small-numbers threshold", default=default_threshold,
+        # The database refuses 0 as well; the validator gives forms and services a message people can act on.
+        validators=[MinValueValidator(1, "Set the small-numbers threshold to 1 or more: 0 would let every count be published.")],
+        help_text="Counts below this, from data shared under this agreement, are never published. "
+                  "Where a request sets its own threshold, the higher of the two applies.",
+    )
     legal_power = models.TextField(help_text="The power that lets each party share, e.g. Localism Act 2011 s1.")
     article6_basis = models.CharField("UK GDPR Article 6 basis", max_length=8, choices=Article6.choices)
     article9_condition = models.CharField("Article 9 condition", max_length=8, choices=Article9.choices, blank=True)
@@ -126,6 +139,7 @@ class SharingAgreement(models.Model):
             models.UniqueConstraint(fields=["reference", "version"], name="agreement_reference_version_unique"),
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="agreement_dates_ordered"),
             models.CheckConstraint(condition=Q(review_interval_months__gte=1, review_interval_months__lte=60), name="agreement_review_interval"),
+            models.CheckConstraint(condition=Q(reporting_threshold__gte=1), name="agreement_threshold_positive"),
             models.CheckConstraint(condition=Q(status__in=[s.value for s in Status]), name="agreement_status_valid"),
             # Article 9 and Schedule 1 conditions come together or not at all.
             models.CheckConstraint(

@@ -92,8 +92,8 @@ def agreement_timeline(agreement: SharingAgreement) -> QuerySet:
 
 
 REGISTER_COLUMNS = ["reference", "version", "title", "status", "providers", "recipients", "data_items", "data_form",
-                    "article6_basis", "article9_condition", "schedule1_condition", "dpia", "start_date", "end_date",
-                    "next_review_date", "siro", "siro_signed_on"]
+                    "reporting_threshold", "article6_basis", "article9_condition", "schedule1_condition", "dpia", "start_date",
+                    "end_date", "next_review_date", "siro", "siro_signed_on"]
 
 
 def register_csv(agreements) -> str:
@@ -106,7 +106,7 @@ def register_csv(agreements) -> str:
         recipients = [("The council" if p.is_local_authority else p.agency.name) for p in parties if p.role == AgreementParty.Role.RECIPIENT]
         writer.writerow([neutralise(v) for v in [
             a.reference, a.version, a.title, a.get_status_display(), "; ".join(providers), "; ".join(recipients),
-            "; ".join(f.name for f in a.data_items.all()), a.get_data_form_display(), a.get_article6_basis_display(),
+            "; ".join(f.name for f in a.data_items.all()), a.get_data_form_display(), a.reporting_threshold, a.get_article6_basis_display(),
             a.get_article9_condition_display() if a.article9_condition else "", a.get_schedule1_condition_display() if a.schedule1_condition else "",
             a.get_dpia_status_display(), a.start_date, a.end_date, a.next_review_date, a.siro_name, a.siro_signed_on or "",
         ]])

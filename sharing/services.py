@@ -19,7 +19,7 @@ from sharing.models import AgreementEvent, AgreementParty, AuditEntry, SharingAg
 EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED}
 # The fields a coordinator fills in; copied to a new version when an agreement is amended.
 CONTENT_FIELDS = [
-    "title", "controller_relationship", "purpose", "necessity", "data_form", "legal_power", "article6_basis",
+    "title", "controller_relationship", "purpose", "necessity", "data_form", "reporting_threshold", "legal_power", "article6_basis",
     "article9_condition", "schedule1_condition", "dpia_status", "dpia_reference", "security", "retention", "disposal",
     "privacy_notice_url", "start_date", "end_date", "review_interval_months",
 ]

@@ -3,6 +3,7 @@ measured return; which sources reach small areas; Stage 2; themes; releases; gov
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,10 +18,13 @@ from reports.coverage import (
     PARTLY,
     UNKNOWN,
     coverage_build,
+    months_before,
     release_dates,
 )
 from requests_app.models import ChecklistAnswer
 from requests_app.services import evidence_refresh
+from tests.reports.conftest import Q1
+from tests.reports.test_indicators import rows
 from tests.requests_app.conftest import force_status
 
 TODAY = datetime.date(2026, 11, 21)
@@ -84,8 +88,62 @@ def test_a_measured_share_of_nought_means_not_collected_and_full_means_collected
 def test_an_agency_never_asked_gets_what_the_catalogue_says_agencies_of_its_type_record(agency_b):
     row = row_for(build(agency_b.area), "Agency B Trust")
     assert row.requests == 0
-    assert row.cells["nationality"].provenance == CATALOGUE
-    assert all(cell.state in (COLLECTED, PARTLY, NOT_COLLECTED, UNKNOWN) for cell in row.cells.values())
+    # An acute trust holds the acute trust service users source, which carries nationality for some records only.
+    nationality = row.cells["nationality"]
+    assert (nationality.state, nationality.provenance, nationality.completeness) == (PARTLY, CATALOGUE, None)
+    assert nationality.detail == "The catalogue says Acute hospital trust service users carries it for some records or categories only."
+    birth = row.cells["country-of-birth"]
+    assert (birth.state, birth.provenance) == (UNKNOWN, CATALOGUE)
+    assert birth.detail == "The catalogue says Acute hospital trust service users may carry it: check with each agency."
+    # The catalogue says nothing about gender for that source, so neither can the matrix.
+    assert (row.cells["gender"].state, row.cells["gender"].provenance) == (UNKNOWN, "")
+    assert row.cells["gender"].detail == "No request, checklist answer or catalogue fact yet."
+
+
+def test_the_agencies_matrix_on_a_known_fixture_gives_every_cells_state_completeness_and_evidence(
+        agency_a, agency_b, received, make_request, add_return):
+    # Agency A sent a processed return for the school census; processing measured its nationality column.
+    pupils = received(agency_a, fields=("nationality", "main-language", "ward", "period"))
+    add_return(pupils, rows(("EU8", "E05000001", Q1, 40), ("NON-EU", "E05000002", Q1, 61)))
+    answer(pupils, "nationality", "partly", measured=87.5, recorded_as="measured")
+    # Agency B was asked about two sources and has answered the checklist for two key fields only.
+    patients = force_status(make_request(agency_b, source=Source.objects.get(slug="acute-trust-service-users"),
+                                         fields=("nationality", "immigration-status", "age", "period")), "sent")
+    make_request(agency_b, source=Source.objects.get(slug="homelessness-support-service"))
+    answer(patients, "nationality", "yes", completeness=70, mandatory="no")
+    answer(patients, "immigration-status", "no")
+
+    coverage = build(agency_a.area)
+
+    def table(name):
+        return [(code, cell.state, cell.completeness, cell.provenance) for code, cell in row_for(coverage, name).cells.items()]
+
+    assert [(r.label, r.requests) for r in coverage.agency_rows] == [("Agency A School", 1), ("Agency B Trust", 2)]
+    assert table("Agency A School") == [
+        ("country-of-birth", NOT_COLLECTED, None, CATALOGUE),  # the school census does not carry it
+        ("nationality", PARTLY, 87.5, MEASURED),  # measured beats the catalogue's "absent"
+        ("immigration-status", UNKNOWN, None, CATALOGUE),  # "check with each agency"
+        ("main-language", COLLECTED, None, MEASURED),  # a column of the processed return
+        ("age", UNKNOWN, None, ""),
+        ("gender", UNKNOWN, None, ""),
+        ("ward", COLLECTED, None, MEASURED),
+        ("period", COLLECTED, None, MEASURED),
+    ]
+    assert table("Agency B Trust") == [
+        ("country-of-birth", UNKNOWN, None, CATALOGUE),
+        ("nationality", COLLECTED, 70, CHECKLIST),
+        ("immigration-status", NOT_COLLECTED, None, CHECKLIST),
+        ("main-language", UNKNOWN, None, CATALOGUE),
+        ("age", UNKNOWN, None, ""),  # asked for, but nothing returned or answered yet
+        ("gender", UNKNOWN, None, ""),
+        ("ward", UNKNOWN, None, ""),
+        ("period", UNKNOWN, None, ""),
+    ]
+    # Cells with a request behind them name it.
+    assert {code: cell.request for code, cell in row_for(coverage, "Agency A School").cells.items() if cell.request} == {
+        "nationality": pupils.reference, "main-language": pupils.reference, "ward": pupils.reference, "period": pupils.reference}
+    assert {code: cell.request for code, cell in row_for(coverage, "Agency B Trust").cells.items() if cell.request} == {
+        "nationality": patients.reference, "immigration-status": patients.reference}
 
 
 def test_a_dont_know_answer_does_not_hide_the_catalogue_fact(agency_a, make_request):
@@ -138,6 +196,41 @@ def test_a_public_source_released_since_it_was_last_taken_in_is_out_of_date(area
     assert ltim in [r.source for r in build(area).due_releases]
     SourceRefresh.objects.create(area=area, source=ltim, refreshed_on=datetime.date(2026, 11, 10), recorded_by=coordinator)
     assert not next(r for r in build(area).releases if r.source == ltim).stale
+
+
+@pytest.mark.parametrize(("slug", "frequency", "fresh_from"), [
+    ("nino-registrations", "quarterly", datetime.date(2026, 7, 21)),  # three months and a month's grace before TODAY
+    ("population-by-country-of-birth-nationality", "twice-yearly", datetime.date(2026, 4, 21)),
+    ("school-census", "annual", datetime.date(2025, 10, 21)),
+    ("racially-religiously-aggravated-offences", "biennial", datetime.date(2024, 10, 21)),
+])
+def test_a_public_source_without_release_months_is_out_of_date_once_its_frequency_and_a_months_grace_have_passed(
+        area, coordinator, slug, frequency, fresh_from):
+    source = Source.objects.get(slug=slug)
+    assert (source.stage, source.frequency, source.release_months) == ("public", frequency, [])
+
+    def release():
+        return next(r for r in build(area).releases if r.source == source)
+
+    assert release().stale, "never taken in"
+    SourceRefresh.objects.create(area=area, source=source, refreshed_on=fresh_from - datetime.timedelta(days=1), recorded_by=coordinator)
+    assert release().stale
+    SourceRefresh.objects.create(area=area, source=source, refreshed_on=fresh_from, recorded_by=coordinator)
+    assert not release().stale
+    assert (release().last_release, release().next_release) == (None, None)
+
+
+def test_census_irregular_and_one_off_public_sources_are_never_out_of_date_by_their_frequency(area):
+    releases = {r.source.slug: r for r in build(area).releases}
+    for slug in ("census-2011", "index-of-multiple-deprivation", "pupil-nationality-cob-english-proficiency"):
+        assert releases[slug].source.frequency in ("decennial", "irregular", "one-off")
+        assert not releases[slug].stale, slug
+
+
+def test_months_before_keeps_the_day_or_takes_the_last_day_of_a_shorter_month():
+    assert months_before(datetime.date(2026, 11, 21), 4) == datetime.date(2026, 7, 21)
+    assert months_before(datetime.date(2026, 1, 15), 13) == datetime.date(2024, 12, 15)
+    assert months_before(datetime.date(2026, 5, 31), 3) == datetime.date(2026, 2, 28)
 
 
 def test_release_dates_wrap_round_the_year():

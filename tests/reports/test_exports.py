@@ -110,4 +110,31 @@ def test_the_printable_report_has_every_part_of_the_chapter(agency_a, built):
 def test_the_reports_key_indicator_uses_the_first_key_dimension_the_returns_have(agency_a, received, add_return):
     add_return(received(agency_a), [{"main_language": "pol", "count": 40}], categories={"main_language": ["pol"]})
     query = exports.key_indicator_query(agency_a.area, Source.objects.get(slug=EAL))
-    assert (query.rows, query.columns) == ("main_language", "quarter")
+    assert (query.rows, query.columns, query.by_area) == ("main_language", "quarter", False)
+
+
+def test_the_reports_key_indicator_is_shown_within_each_area_when_the_returns_give_areas(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "E05000001", Q1, 40), ("EU2", "E05000002", Q1, 3)))
+    query = exports.key_indicator_query(agency_a.area, Source.objects.get(slug=EAL))
+    assert (query.rows, query.by_area) == ("nationality_group", True)
+
+
+def test_every_file_marks_a_count_that_includes_counts_the_agency_suppressed(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 30), ("NON-EU", "", Q1, 61))
+               + [{"nationality_group": "EU2", "count": None}])
+    built = indicators_build(area=agency_a.area, query=Query(sources=(EAL,)))
+    [table] = built.tables
+    at = table.columns.index("Jan–Mar 2026")
+
+    csv_rows = {line[0]: line[1:] for line in csv.reader(io.StringIO(exports.indicators_csv(built))) if line}
+    assert csv_rows["EU2"][at] == "30†" and csv_rows["EU8"][at] == "40"
+
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.indicators_xlsx(built)))["Table 1"]
+    cells = {line[0].value: line[1:] for line in sheet.iter_rows(min_row=3)}
+    assert cells["EU2"][at].value == 30 and cells["EU2"][at].number_format == '0"†"'
+    assert cells["EU8"][at].number_format == "General"
+
+    [out] = exports.indicators_json(built)["tables"]
+    json_rows = {row["label"]: row for row in out["rows"]}
+    assert json_rows["EU2"]["values"][at] == 30 and json_rows["EU2"]["lower_bounds"][at] is True
+    assert json_rows["EU8"]["lower_bounds"][at] is False

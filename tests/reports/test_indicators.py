@@ -310,3 +310,36 @@ def test_tables_by_nationality_and_by_group_pass_the_audit_with_the_groups_membe
     check(published, relations + group_sums(groups.period_columns), threshold=10)
     # Romania's row and the EU2's are the same counts, so they show alike.
     assert [groups.value("EU2", c) for c in groups.columns] == [nationalities.value("Romania", c) for c in groups.columns]
+
+
+def test_a_cell_holding_only_counts_the_agency_suppressed_is_suppressed_not_published_as_zero(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 30)) + [{"nationality_group": "NON-EU", "count": None}])
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
+    # Its known part is 0, but the agency's "<5" behind it means one to four people.
+    assert ("Non-EU", "Jan–Mar 2026") in table.published
+    assert table.value("Non-EU", "Jan–Mar 2026") is None and table.value("Non-EU", TOTAL) is None
+    # And its row's total no longer gives it away (40 + 30 + 0 = 70).
+    assert [table.value(row, "Jan–Mar 2026") for row in ("EU2", "EU8", TOTAL)].count(None) >= 1
+    assert published_ok(table)
+
+
+def test_a_cell_whose_known_part_is_small_is_suppressed_even_when_counts_were_added_to_it(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 30), ("NON-EU", "", Q1, 12), ("NON-EU", "", Q1, 6))
+               + [{"nationality_group": "NON-EU", "count": None}, {"nationality_group": "EU2", "count": None}])
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
+    # 18 known is safe to show as "at least 18"; and 30 as "at least 30".
+    assert table.value("Non-EU", "Jan–Mar 2026") == 18 and ("Non-EU", "Jan–Mar 2026") in table.incomplete
+    assert table.value("EU2", "Jan–Mar 2026") == 30
+
+
+def test_the_agreements_threshold_applies_when_it_is_stricter_than_the_requests(agency_a, received, add_return):
+    stored = add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 12), ("NON-EU", "", Q1, 61)))
+    source = Source.objects.get(slug=EAL)
+    assert build_table(agency_a.area, source, Query(sources=(EAL,))).value("EU2", "Jan–Mar 2026") == 12
+
+    type(stored.agreement).objects.filter(pk=stored.agreement_id).update(reporting_threshold=15)
+    table = build_table(agency_a.area, source, Query(sources=(EAL,)))
+
+    assert table.threshold == 15
+    assert table.value("EU2", "Jan–Mar 2026") is None
+    assert published_ok(table)

@@ -2,7 +2,7 @@
 
 import datetime
 
-from catalogue.models import Source, SourceAvailability
+from catalogue.models import Source, SourceAvailability, SourceRefresh
 from reports import recommendations as rules
 from reports.coverage import coverage_build
 from tests.reports.test_coverage import answer
@@ -100,11 +100,27 @@ def test_an_active_agreement_covering_the_request_raises_nothing(agency_a, make_
 
 
 def test_public_data_not_taken_in_since_its_release_is_flagged(area):
-    found = run(rules.public_data_not_refreshed, area)
-    assert found and found[0].item == "refresh-public"
-    stale = Source.objects.filter(stage="public").exclude(release_months=[]).count()
-    assert found[0].impact == stale and found[0].unit == "sources"
-    assert "never recorded as taken in" in found[0].evidence[0].detail
+    [found] = run(rules.public_data_not_refreshed, area)
+    assert found.item == "refresh-public"
+    # Nothing has been taken in: every source with release months or a regular frequency is behind.
+    public = Source.objects.filter(stage="public")
+    stale = public.exclude(release_months=[]).count() + public.filter(
+        release_months=[], frequency__in=["monthly", "quarterly", "twice-yearly", "annual", "biennial"]).count()
+    assert found.impact == stale and found.unit == "sources"
+    assert all("never recorded as taken in" in e.detail for e in found.evidence)
+
+
+def test_a_regular_public_source_without_release_months_is_flagged_with_its_frequency_and_last_take_in(area, coordinator):
+    nino, schools, census = (Source.objects.get(slug=slug) for slug in ("nino-registrations", "school-census", "census-2011"))
+    SourceRefresh.objects.create(area=area, source=nino, refreshed_on=datetime.date(2026, 3, 10), recorded_by=coordinator)
+    SourceRefresh.objects.create(area=area, source=schools, refreshed_on=datetime.date(2026, 9, 1), recorded_by=coordinator)
+    [found] = run(rules.public_data_not_refreshed, area)
+    evidence = {e.subject: e.detail for e in found.evidence}
+    assert evidence[nino.title] == "published quarterly (no fixed months); last taken in 10 March 2026, more than 4 months ago"
+    assert schools.title not in evidence  # taken in this year: an annual release is not owed yet
+    assert census.title not in evidence  # a census has no interval to be behind on
+    asylum = Source.objects.get(slug="supported-asylum-seekers")
+    assert evidence[asylum.title] == "published quarterly (no fixed months); never recorded as taken in"
 
 
 def test_local_sources_with_different_migrant_definitions_ask_for_one_definition(agency_a, agency_b, make_request):
@@ -137,11 +153,16 @@ def test_appendix2_sources_nobody_asked_for_are_listed(agency_a, make_request):
 
 def test_agencies_asked_for_data_with_no_answer_on_key_fields_are_asked_for_the_checklist(agency_a, agency_b, make_request):
     make_request(agency_b, source=Source.objects.get(slug="homelessness-support-service"))
-    found = run(rules.checklist_unanswered, agency_a.area)
-    subjects = {e.subject for rec in found for e in rec.evidence}
-    assert "Agency A School" not in subjects  # never asked
-    for rec in found:
-        assert rec.item == "prioritise-gaps"
+    [found] = run(rules.checklist_unanswered, agency_a.area)
+    assert (found.item, found.title, found.impact) == ("prioritise-gaps", "Ask 1 agency to answer the field checklist", 1)
+    # Agency A was never asked, so it is not chased for answers.
+    assert [(e.subject, e.detail) for e in found.evidence] == [("Agency B Trust", "1 request, no answer on the key fields")]
+
+
+def test_an_agency_that_answered_the_checklist_is_not_asked_again(agency_b, make_request):
+    request = make_request(agency_b, source=Source.objects.get(slug="homelessness-support-service"))
+    answer(request, "nationality", "yes")
+    assert run(rules.checklist_unanswered, agency_b.area) == []
 
 
 def test_an_agency_that_sent_data_once_is_asked_for_a_regular_snapshot(agency_a, agency_b, received, make_request):

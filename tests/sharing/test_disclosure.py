@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from sharing.disclosure import (
     DisclosureRefused,
@@ -32,6 +33,40 @@ def suppressing(table: Table, cells) -> dict:
 
 def nearest_multiple(value: int, base: int | None) -> int:
     return value if base is None else base * math.floor(value / base + 0.5)
+
+
+def whole_number_range(published: dict, relations: list[Relation], rounding: int | None, cell) -> tuple[int, float]:
+    """An oracle apart from the module: the least and greatest whole count a reader could give the
+    cell, by integer programming over every cell, knowing each rounded figure only as the counts
+    that round to it."""
+    cells = list(published)
+    index = {c: i for i, c in enumerate(cells)}
+    low, high = [], []
+    for c in cells:
+        value = published[c]
+        if value is None:
+            low.append(0), high.append(10**6)  # no reader can bound it beyond what the sums say
+        elif rounding:
+            candidates = [n for n in range(max(0, value - rounding), value + rounding) if nearest_multiple(n, rounding) == value]
+            low.append(min(candidates)), high.append(max(candidates))
+        else:
+            low.append(value), high.append(value)
+    rows = []
+    for relation in relations:
+        row = [0] * len(cells)
+        row[index[relation.total]] += 1
+        for part in relation.parts:
+            row[index[part]] -= 1
+        rows.append(row)
+    constraints = [LinearConstraint(rows, 0, 0)] if rows else []
+    found = []
+    for sense in (1, -1):
+        objective = [0] * len(cells)
+        objective[index[cell]] = sense
+        result = milp(objective, constraints=constraints, integrality=[1] * len(cells), bounds=Bounds(low, high))
+        assert result.status == 0, result.message
+        found.append(round(sense * result.fun))
+    return found[0], math.inf if found[1] >= 10**5 else found[1]
 
 
 def test_counts_below_the_threshold_are_suppressed():
@@ -119,12 +154,15 @@ def test_rounding_publishes_multiples_of_the_base_and_the_audit_uses_intervals()
     assert [result.published["Ward A", col] for col in ["Poland", "Romania", "Other", T]] == [15, 15, 15, 40]
     assert result.published["Ward B", "Poland"] is None
 
-    # A published 10 means 7.5 to 12.5 and 25 means 22.5 to 27.5, so the gap is 10 to 20.
+    # Rounded half up to 5, a published 10 stands for a count from 8 to 12, and 25 for 23 to 27,
+    # so the gap between them is 11 to 19.
     relations = [Relation(T, ("A", "B"))]
-    assert audit({"A": 10, "B": None, T: 25}, relations, rounding=5) == {"B": (10, 20)}
+    assert audit({"A": 10, "B": None, T: 25}, relations, rounding=5) == {"B": (11, 19)}
     assert audit({"A": 10, "B": None, T: 25}, relations) == {"B": (15, 15)}
-    # Counts are never negative, so a published 0 means 0 to 2.5.
-    assert audit({"A": 0, "B": None, T: 5}, relations, rounding=5) == {"B": (0, 7.5)}
+    # Counts are never negative, so a published 0 means 0 to 2, and a published 5 means 3 to 7.
+    assert audit({"A": 0, "B": None, T: 5}, relations, rounding=5) == {"B": (1, 7)}
+    # Base 10 rounds 5 to 14 to 10.
+    assert audit({"A": 10, "B": None, T: 30}, relations, rounding=10) == {"B": (11, 29)}
 
 
 def test_audit_finds_the_exact_range_of_a_cell_in_a_known_table():
@@ -314,6 +352,28 @@ def test_every_protected_table_hides_its_small_cells_and_survives_an_independent
         assert high - low >= threshold - 1e-6, cell
         # The LP is sound: the truth is one of the tables it considers.
         assert low - 1e-6 <= table.values[cell] <= high + 1e-6, cell
+
+
+@settings(max_examples=100, deadline=None, database=None)  # fewer let the old rounded audit's leak through
+@given(table=tables(), policy=policies)
+def test_no_suppressed_count_of_a_protected_table_can_be_narrowed_in_whole_numbers(table, policy):
+    try:
+        result = protect(table, policy)
+    except DisclosureRefused:
+        return
+
+    for cell, value in result.published.items():
+        if value is None:
+            low, high = whole_number_range(result.published, table.relations, policy.rounding, cell)
+            assert high - low >= policy.threshold, (cell, low, high)
+
+
+def test_the_whole_number_oracle_sees_what_continuous_intervals_miss():
+    # The leak the rounded audit once let through: 10 and 25, rounded to 5, leave only 11 to 19.
+    relations = [Relation(T, ("A", "B"))]
+    assert whole_number_range({"A": 10, "B": None, T: 25}, relations, 5, "B") == (11, 19)
+    with pytest.raises(DisclosureRefused):
+        check({"A": 10, "B": None, T: 25}, relations, threshold=10, rounding=5)
 
 
 @settings(max_examples=25, deadline=None, database=None)

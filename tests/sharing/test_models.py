@@ -18,6 +18,17 @@ def test_an_article_9_condition_needs_a_schedule_1_condition_in_the_database(mak
         SharingAgreement.objects.filter(pk=agreement.pk).update(article9_condition="9(2)(g)")
 
 
+def test_the_database_refuses_a_small_numbers_threshold_of_0(make_agreement, agency_a):
+    agreement = make_agreement([agency_a], steps=())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SharingAgreement.objects.filter(pk=agreement.pk).update(reporting_threshold=0)
+
+
+def test_a_new_agreement_takes_the_configured_small_numbers_threshold(make_agreement, agency_a, settings):
+    settings.TRACKER_REPORTING_THRESHOLD = 7
+    assert make_agreement([agency_a], steps=()).reporting_threshold == 7
+
+
 def test_nothing_is_in_force_without_siro_sign_off_in_the_database(make_agreement, agency_a):
     agreement = make_agreement([agency_a], steps=())
     with pytest.raises(IntegrityError), transaction.atomic():

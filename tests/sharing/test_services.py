@@ -8,7 +8,7 @@ from notifications.models import Notification
 from sharing.lifecycle import EDGES
 from sharing.models import AgreementEvent, AuditEntry, SharingAgreement, Status
 from sharing.selectors import agreement_diff
-from sharing.services import agreement_amend, agreement_transition, agreement_update, agreements_refresh
+from sharing.services import CONTENT_FIELDS, agreement_amend, agreement_transition, agreement_update, agreements_refresh
 from tests.conftest import START
 from tests.sharing.conftest import force_status
 
@@ -95,6 +95,34 @@ def test_an_active_agreement_cannot_be_edited_only_amended(make_agreement, agenc
                              siro_name="Pat Senior", siro_signed_on=START)
     assert SharingAgreement.objects.get(pk=v1.pk).status == Status.SUPERSEDED
     assert SharingAgreement.objects.get(pk=v2.pk).status == Status.ACTIVE
+
+
+def test_a_threshold_below_1_is_refused_with_a_reason(make_agreement, agency_a):
+    with pytest.raises(ValidationError, match="small-numbers threshold to 1 or more"):
+        make_agreement([agency_a], steps=(), reporting_threshold=0)
+    assert not SharingAgreement.objects.exists()
+
+
+def test_a_new_version_keeps_the_small_numbers_threshold(make_agreement, agency_a, coordinator):
+    v1 = make_agreement([agency_a], reporting_threshold=5)
+    v2 = agreement_amend(agreement=v1, user=coordinator)
+    assert SharingAgreement.objects.get(pk=v2.pk).reporting_threshold == 5
+    assert agreement_diff(v2) == []
+
+
+def test_the_threshold_of_an_active_agreement_changes_only_in_a_new_version_and_the_diff_shows_it(
+    make_agreement, agency_a, coordinator
+):
+    v1 = make_agreement([agency_a], reporting_threshold=10)
+    values = {name: getattr(v1, name) for name in CONTENT_FIELDS}
+    items = list(v1.data_items.all())
+    with pytest.raises(ValidationError, match="amend it"):
+        agreement_update(agreement=v1, user=coordinator, data_items=items, providers=[agency_a], **{**values, "reporting_threshold": 20})
+    assert SharingAgreement.objects.get(pk=v1.pk).reporting_threshold == 10
+    v2 = agreement_amend(agreement=v1, user=coordinator)
+    agreement_update(agreement=v2, user=coordinator, data_items=items, providers=[agency_a], **{**values, "reporting_threshold": 20})
+    diff = {label: (old, new) for label, old, new in agreement_diff(SharingAgreement.objects.get(pk=v2.pk))}
+    assert diff == {"Small-numbers threshold": ("10", "20")}
 
 
 def test_the_daily_refresh_expires_and_flags_reviews_and_tells_people_once(make_agreement, agency_a, agency_b, dpo, coordinator):

@@ -7,7 +7,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalogue.models import Field
 from sharing.models import AuditEntry, SharingAgreement, Status
+from sharing.services import agreement_amend
 
 pytestmark = pytest.mark.django_db
 
@@ -94,21 +96,57 @@ def test_the_audit_log_filters_by_agreement_agency_user_and_date(dpo_client, dpo
     assert not dpo_client.get(reverse("sharing:audit") + "?until=2000-01-01").context["page"].object_list
 
 
-def test_creating_an_agreement_in_the_browser_refuses_ethnicity_without_conditions(coordinator_client, agency_a, area):
-    from catalogue.models import Field
-
-    data = {
+def new_agreement_form(agency, field_code: str) -> dict:
+    """What the browser sends for a new agreement with every required answer given."""
+    return {
         "title": "T", "controller_relationship": "separate", "purpose": "P", "necessity": "N", "data_form": "aggregate",
-        "legal_power": "L", "article6_basis": "6(1)(e)", "article9_condition": "", "schedule1_condition": "",
-        "dpia_status": "not-screened", "security": "S", "retention": "R", "disposal": "D", "start_date": "2026-01-01",
-        "end_date": "2027-01-01", "review_interval_months": "12", "providers": [agency_a.pk],
-        "data_items": [Field.objects.get(code="ethnicity").pk],
+        "reporting_threshold": "10", "legal_power": "L", "article6_basis": "6(1)(e)", "article9_condition": "",
+        "schedule1_condition": "", "dpia_status": "not-screened", "security": "S", "retention": "R", "disposal": "D",
+        "start_date": "2026-01-01", "end_date": "2027-01-01", "review_interval_months": "12", "providers": [agency.pk],
+        "data_items": [Field.objects.get(code=field_code).pk],
     }
+
+
+def test_creating_an_agreement_in_the_browser_refuses_ethnicity_without_conditions(coordinator_client, agency_a, area):
+    data = new_agreement_form(agency_a, "ethnicity")
     response = coordinator_client.post(reverse("sharing:new"), data)
     assert response.status_code == 200 and "Ethnicity is special category data" in response.content.decode()
     assert not SharingAgreement.objects.exists()
     data.update(article9_condition="9(2)(g)", schedule1_condition="2-8")
     assert coordinator_client.post(reverse("sharing:new"), data).status_code == 302
+
+
+def test_the_agreement_form_refuses_a_small_numbers_threshold_of_0(coordinator_client, contact_b_client, agency_a, area):
+    data = {**new_agreement_form(agency_a, "nationality"), "reporting_threshold": "0"}
+    response = coordinator_client.post(reverse("sharing:new"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["reporting_threshold"] == [
+        "Set the small-numbers threshold to 1 or more: 0 would let every count be published."
+    ]
+    assert "0 would let every count be published" in response.content.decode()
+    assert contact_b_client.post(reverse("sharing:new"), data).status_code == 403
+    assert not SharingAgreement.objects.exists()
+
+
+def test_the_agreement_page_and_the_register_export_show_the_small_numbers_threshold(
+    coordinator_client, contact_b_client, make_agreement, agency_a
+):
+    agreement = make_agreement([agency_a], reporting_threshold=5)
+    assert "Counts below 5 are never published" in coordinator_client.get(detail(agreement)).content.decode()
+    row = next(csv.DictReader(io.StringIO(coordinator_client.get(reverse("sharing:register-export")).content.decode())))
+    assert row["reporting_threshold"] == "5"
+    assert contact_b_client.get(detail(agreement)).status_code == 404
+
+
+def test_the_page_of_a_new_version_shows_a_change_to_the_threshold(
+    coordinator_client, contact_b_client, coordinator, make_agreement, agency_a
+):
+    v1 = make_agreement([agency_a], reporting_threshold=10)
+    v2 = agreement_amend(agreement=v1, user=coordinator)
+    SharingAgreement.objects.filter(pk=v2.pk).update(reporting_threshold=20)
+    page = coordinator_client.get(detail(v2)).content.decode()
+    assert "<th scope=\"row\">Small-numbers threshold</th><td><del>10</del></td><td><ins>20</ins></td>" in page
+    assert contact_b_client.get(detail(v2)).status_code == 404
 
 
 @pytest.mark.parametrize("url_name", ["sharing:register", "sharing:dpo", "sharing:audit"])

@@ -1,0 +1,48 @@
+"""Trend charts are drawn from the protected table alone: each point is a published count, and a
+suppressed count is a gap, never a point."""
+
+import re
+
+from catalogue.models import Source
+from reports.charts import line_chart, series_for
+from reports.indicators import Query, build_table
+from tests.reports.conftest import Q1, Q2
+from tests.reports.test_indicators import EAL, rows
+
+POINT = re.compile(r"<title>([^<]*), ([^<,]*): (at least )?([\d,]+)</title></circle>")
+
+
+def points(svg: str) -> dict[tuple[str, str], int]:
+    return {(label, column): int(value.replace(",", "")) for label, column, _, value in POINT.findall(svg)}
+
+
+def test_every_point_is_a_published_count_and_suppressed_counts_are_gaps(agency_a, received, add_return):
+    add_return(received(agency_a), rows(
+        ("EU8", "", Q1, 40), ("EU8", "", Q2, 52), ("EU2", "", Q1, 3), ("EU2", "", Q2, 25), ("NON-EU", "", Q1, 61), ("NON-EU", "", Q2, 70),
+    ))
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
+    suppressed = [(r, c) for r in table.rows for c in table.period_columns if table.value(r, c) is None]
+    assert ("EU2", "Jan–Mar 2026") in suppressed
+
+    drawn = points(line_chart(table))
+
+    expected = {(r, c): table.value(r, c) for r, _ in series_for(table) for c in table.period_columns if table.value(r, c) is not None}
+    assert expected and drawn == expected
+    assert not set(suppressed) & set(drawn)
+
+
+def test_a_lower_bound_is_labelled_as_at_least(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("EU8", "", Q2, 52), ("NON-EU", "", Q1, 61), ("NON-EU", "", Q2, 70))
+               + [{"nationality_group": "EU8", "count": None}])
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
+
+    svg = line_chart(table)
+
+    assert "EU8, Jan–Mar 2026: at least 40" in svg
+    assert "EU8, Apr–Jun 2026: 52" in svg
+
+
+def test_a_single_period_draws_no_chart(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("NON-EU", "", Q1, 61)))
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
+    assert line_chart(table) == ""
