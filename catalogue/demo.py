@@ -4,11 +4,14 @@ Demo data never goes in migrations. Later issues extend `demo_seed` with request
 and returns; it stays safe to run twice.
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
-from catalogue.models import Agency, Area, OrganisationType, Source, SourceAvailability
+from catalogue.models import Agency, Area, OrganisationType, Source, SourceAvailability, SourceRefresh
 from catalogue.services import agency_contact_add, agency_create
 from project import roles
 
@@ -83,4 +86,21 @@ def demo_seed() -> list[tuple[str, str]]:
         source = Source.objects.filter(slug=slug).first()
         if source and not SourceAvailability.objects.filter(area=area, source=source).exists():
             SourceAvailability.objects.create(area=area, source=source, available=available, notes=notes, updated_by=coordinator)
+    _take_in_public_sources(area, coordinator)
     return created
+
+
+# Public sources the demo area has never taken in, so the coverage page shows what that looks like.
+NEVER_TAKEN_IN = {"population-by-country-of-birth-nationality", "hesa-international-students"}
+
+
+def _take_in_public_sources(area: Area, coordinator) -> None:
+    """A council that took in its public statistics six weeks ago, once: the sources published
+    since then, and the two it never took in, show as out of date."""
+    if SourceRefresh.objects.filter(area=area).exists():
+        return  # seeded before; and a real coordinator may have recorded more since
+    on = timezone.localdate() - datetime.timedelta(weeks=6)
+    SourceRefresh.objects.bulk_create(
+        SourceRefresh(area=area, source=source, refreshed_on=on, note="Demo: the last round of updates.", recorded_by=coordinator)
+        for source in Source.objects.filter(stage=Source.Stage.PUBLIC).exclude(slug__in=NEVER_TAKEN_IN)
+    )

@@ -55,11 +55,33 @@ class Query:
     rows: str = "nationality_group"
     columns: str = "quarter"
     by_area: bool = False  # rows nested within areas, with a subtotal per area
+    # Filters. Each only leaves out cells of the protected table, which cannot make any other safer
+    # or less safe: a reader of the filtered view knows less than a reader of the whole.
+    since: datetime.date | None = None  # periods starting on or after
+    until: datetime.date | None = None  # periods ending on or before
+    areas: tuple[str, ...] = ()  # GSS codes; empty for every area
 
     @property
     def label(self) -> str:
         text = f"{DIMENSIONS[self.rows][0]} by {COLUMN_CHOICES[self.columns].lower()}"
-        return text + (" within each area" if self.by_area else "")
+        if self.by_area or (self.areas and "area" not in (self.rows, self.columns)):
+            text += f" within {'each area' if not self.areas else _plural_areas(len(self.areas))}"
+        elif self.areas:
+            text += f" ({_plural_areas(len(self.areas))})"
+        if self.since and self.until:
+            text += f", {self.since:%b %Y} to {self.until:%b %Y}"
+        elif self.since or self.until:
+            text += f", {'from' if self.since else 'up to'} {(self.since or self.until):%b %Y}"
+        return text
+
+    @property
+    def nested(self) -> bool:
+        """Rows within areas: asked for, or implied by choosing areas for a table by period."""
+        return self.by_area or (bool(self.areas) and "area" not in (self.rows, self.columns))
+
+
+def _plural_areas(n: int) -> str:
+    return "the chosen area" if n == 1 else f"{n} chosen areas"
 
 
 @dataclass
@@ -129,10 +151,10 @@ def available_sources(area: Area) -> list[Source]:
 def _quarter(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     first = datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     last_month = first.month + 2
-    return first, _month_end(datetime.date(first.year, last_month, 1))
+    return first, month_end(datetime.date(first.year, last_month, 1))
 
 
-def _month_end(day: datetime.date) -> datetime.date:
+def month_end(day: datetime.date) -> datetime.date:
     following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return following - datetime.timedelta(days=1)
 
@@ -144,7 +166,7 @@ def _financial_year(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 def _bucket(start: datetime.date, granularity: str) -> tuple[datetime.date, datetime.date, str]:
     if granularity == "month":
-        first, last = datetime.date(start.year, start.month, 1), _month_end(start)
+        first, last = datetime.date(start.year, start.month, 1), month_end(start)
         return first, last, f"{first:%b %Y}"
     if granularity == "year":
         first, last = _financial_year(start)
@@ -182,6 +204,11 @@ def _names(column: str, codes: set[str]) -> dict[str, str]:
     return {}
 
 
+def area_choices(area: Area) -> list[tuple[str, str]]:
+    """(GSS code, name) of the authority's wards and small areas, to filter indicators by."""
+    return list(AreaCode.objects.filter(area=area).order_by("level__code", "name", "code").values_list("code", "name"))
+
+
 def live_returns(area: Area, source: Source):
     return Return.objects.filter(status=Return.Status.DONE, superseded=False, request__agency__area=area, request__source=source)
 
@@ -212,6 +239,8 @@ class Master:
     areas: list[str]  # area labels, when the data has areas
     incomplete: set
     refused: str = ""
+    spans: dict[str, tuple[datetime.date, datetime.date]] = field(default_factory=dict)  # column -> first and last day
+    area_codes: dict[str, str] = field(default_factory=dict)  # area label -> GSS code
 
 
 def _value_order(value: str) -> tuple[bool, str]:
@@ -234,6 +263,7 @@ def _period_columns(rows: list[dict]) -> tuple[list[str], dict[str, list[str]], 
         key, r["column"] = period_bucket(r["period_start"], r["period_end"], "month")
         column_keys.setdefault(r["column"], (key, r["column"]))
         starts.setdefault(r["column"], r["period_start"])
+        r["span"] = (r["period_start"], r["period_end"])
     leaf_columns = sorted(column_keys, key=lambda c: column_keys[c])
     quarters, years = defaultdict(list), defaultdict(list)
     for column in leaf_columns:
@@ -292,6 +322,7 @@ def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table]
     nested = any(r["geography_code"] for r in rows)
     area_names = _area_names(rows) if nested else {}
     leaf_columns, quarters, years = _period_columns(rows)
+    spans = _spans(rows, {**quarters, **years})
 
     counts: dict[tuple[str, str], int] = defaultdict(int)
     incomplete, areas = set(), defaultdict(set)
@@ -315,7 +346,25 @@ def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table]
         row_groups |= {_leaf(ALL_AREAS, v): [_leaf(place, v) for place in places] for v in values}
     table = Table.two_way(frame, row_groups=row_groups or None, col_groups={**quarters, **years} or None, total_label=TOTAL)
     incomplete = _with_totals(incomplete, row_groups, {**quarters, **years})
-    return Master(None, table.relations, leaf_columns, quarters, years, values, places, incomplete), table
+    area_codes = {_label(r["geography_code"], area_names): r["geography_code"] for r in rows if nested and r["geography_code"]}
+    return Master(None, table.relations, leaf_columns, quarters, years, values, places, incomplete,
+                  spans=spans, area_codes=area_codes), table
+
+
+def _spans(rows: list[dict], groups: dict[str, list[str]]) -> dict[str, tuple[datetime.date, datetime.date]]:
+    """The first and last day each column covers, for filtering by period: its periods as
+    returned, and a quarter or year total the span of its parts."""
+    spans = {}
+    for r in rows:
+        start, end = r["span"]
+        if start is None or end is None:
+            continue
+        low, high = spans.get(r["column"], (start, end))
+        spans[r["column"]] = (min(low, start), max(high, end))
+    for group, parts in groups.items():
+        if all(part in spans for part in parts):
+            spans[group] = (min(spans[p][0] for p in parts), max(spans[p][1] for p in parts))
+    return spans
 
 
 def _with_totals(incomplete: set, row_groups: dict, column_groups: dict) -> set:
@@ -469,7 +518,7 @@ def _keys(area: Area, source: Source, threshold: int, rounding: int | None) -> t
     live = list(live_returns(area, source).values_list("pk", "status_changed_at", "request__reporting_threshold").order_by("pk"))
     names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
     fingerprint = hashlib.sha256(repr((source.pk, threshold, rounding, live, names)).encode()).hexdigest()
-    return (f"indicator-masters:v4:{fingerprint}", f"indicator-preparing:v1:{fingerprint}",
+    return (f"indicator-masters:v5:{fingerprint}", f"indicator-preparing:v1:{fingerprint}",
             f"indicator-protecting:v1:{fingerprint}")
 
 
@@ -542,31 +591,50 @@ def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
     def everywhere(value: str) -> str:  # a value's row for all areas together
         return _leaf(ALL_AREAS, value) if nested else value
 
-    # view key -> master key, for rows and for columns.
-    if query.columns == "area" or query.rows == "area":
-        if not nested:
-            result.refused = "This data has no areas: it was returned for the whole authority. Choose a period instead."
-            return result
-        if query.rows == "area":
-            rows = {place: place for place in master.areas} | {TOTAL: TOTAL}
-            columns = {c: c for c in _columns_for(master, query.columns)}
-            cells = {(r, c): (rows[r], columns[c]) for r in rows for c in columns}
-        else:
-            rows = {v: everywhere(v) for v in master.values} | {TOTAL: TOTAL}
-            columns = {place: place for place in master.areas} | {TOTAL: TOTAL}
-            cells = {(r, c): ((_leaf(c, r) if c != TOTAL and r != TOTAL else rows[r] if c == TOTAL else c), TOTAL)
-                     for r in rows for c in columns}
+    if ("area" in (query.rows, query.columns) or query.areas) and not nested:
+        result.refused = "This data has no areas: it was returned for the whole authority. Choose a period instead."
+        return result
+    if (query.since or query.until) and query.columns == "area":
+        result.refused = "To filter by period, choose periods as the columns."
+        return result
+    # The chosen areas, or all with the authority's totals.
+    places = [place for place in master.areas if not query.areas or master.area_codes.get(place) in query.areas]
+    every_area = not query.areas
+    # View rows and columns -> the master's, and how a view cell maps to the master's cell.
+    if query.rows == "area":
+        rows = {place: place for place in places} | ({TOTAL: TOTAL} if every_area else {})
+        columns = {c: c for c in _columns_for(master, query.columns)}
+
+        def master_cell(r: str, c: str) -> tuple[str, str]:
+            return rows[r], columns[c]
+    elif query.columns == "area":
+        rows = {v: everywhere(v) for v in master.values} | {TOTAL: TOTAL}
+        columns = {place: place for place in places} | ({TOTAL: TOTAL} if every_area else {})
+
+        def master_cell(r: str, c: str) -> tuple[str, str]:
+            return (_leaf(c, r) if c != TOTAL and r != TOTAL else rows[r] if c == TOTAL else c), TOTAL
     else:
-        period_columns = _columns_for(master, query.columns)
-        if query.by_area and nested:
-            ordered = [row for place in master.areas for row in [place, *[_leaf(place, v) for v in master.values]]]
-            rows = {row: row for row in ordered} | {_leaf(ALL_AREAS, v): _leaf(ALL_AREAS, v) for v in master.values}
-            result.group_rows = set(master.areas) | {_leaf(ALL_AREAS, v) for v in master.values}
+        if query.nested and nested:
+            ordered = [row for place in places for row in [place, *[_leaf(place, v) for v in master.values]]]
+            rows = {row: row for row in ordered}
+            result.group_rows = set(places)
+            if every_area:
+                rows |= {_leaf(ALL_AREAS, v): _leaf(ALL_AREAS, v) for v in master.values}
+                result.group_rows |= {_leaf(ALL_AREAS, v) for v in master.values}
         else:
             rows = {v: everywhere(v) for v in master.values}
-        rows[TOTAL] = TOTAL
-        columns = {c: c for c in period_columns}
-        cells = {(r, c): (rows[r], c) for r in rows for c in columns}
+        if every_area:
+            rows[TOTAL] = TOTAL
+        columns = {c: c for c in _columns_for(master, query.columns)}
+
+        def master_cell(r: str, c: str) -> tuple[str, str]:
+            return rows[r], c
+    if query.since or query.until:
+        # A period filter keeps the periods wholly inside it; the all-period total goes.
+        columns = {c: k for c, k in columns.items() if (span := master.spans.get(k))
+                   and (not query.since or span[0] >= query.since) and (not query.until or span[1] <= query.until)}
+    cells = {(r, c): master_cell(r, c) for r in rows for c in columns}
+    if query.columns != "area":
         result.group_columns = (set(master.quarters) | set(master.years)) & set(columns)
         result.period_columns = [c for c in columns if c != TOTAL and (query.columns != "month-quarter" or c not in master.quarters)]
     # Keep only cells that exist (a value may be missing from an area): those are zeros the

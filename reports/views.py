@@ -4,7 +4,7 @@ Agency contacts never reach these pages: they span every agency's data.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from project import roles
 from reports import exports
 from reports.coverage import coverage_build
 from reports.forms import IndicatorForm
-from reports.indicators import available_sources, indicators_build
+from reports.indicators import area_choices, available_sources, indicators_build
 from reports.recommendations import ITEMS, recommend
 from sharing.models import AuditEntry
 from sharing.services import audit_record
@@ -47,28 +47,34 @@ def coverage_export(request, fmt: str):
     return response
 
 
-def _indicators(request):
+def _indicators(request, params):
     area = area_for_user(request.user)
     sources = available_sources(area)
-    form = IndicatorForm(request.GET or None, sources=sources)
+    if params is None and sources:
+        # A first visit shows every source by nationality group and quarter, not an empty page.
+        params = QueryDict(mutable=True)
+        params.setlist("source", [s.slug for s in sources])
+        params.update({"rows": "nationality_group", "columns": "quarter"})
+    form = IndicatorForm(params, sources=sources, areas=area_choices(area))
     built = indicators_build(area=area, query=form.query()) if form.is_valid() else None
     if built and built.tables:
         # Returned data left the database for this person: the DPO can see who looked at what.
         audit_record(user=request.user, action=AuditEntry.Action.DATA_VIEWED, object_type="reports.indicators",
-                     object_id=",".join(t.source.slug for t in built.tables)[:40], detail=request.get_full_path()[:500])
+                     object_id=",".join(t.source.slug for t in built.tables)[:40],
+                     detail=f"{request.path}?{params.urlencode()}"[:500])
     return sources, form, built
 
 
 def indicators(request):
     _require_reader(request.user)
-    sources, form, built = _indicators(request)
+    sources, form, built = _indicators(request, request.GET or None)
     return render(request, "reports/indicators.html", {"sources": sources, "form": form, "built": built,
-                                                       "query_string": request.GET.urlencode()})
+                                                       "query_string": form.data.urlencode() if form.is_bound else ""})
 
 
 def indicators_export(request, fmt: str):
     _require_reader(request.user)
-    _, form, built = _indicators(request)
+    _, form, built = _indicators(request, request.GET)
     if built is None:
         return HttpResponse(f"Choose a source and a layout first: {form.errors.as_text()}", status=400, content_type="text/plain")
     if fmt == "json":

@@ -37,3 +37,22 @@ def test_demo_requests_exist_in_every_state_with_some_overdue_and_a_campaign():
 
     assert DataRequest.objects.filter(status__in=["sent", "acknowledged"], due_date__lt=timezone.localdate()).count() >= 2
     assert DataRequest.objects.filter(campaign__isnull=False).values("agency").distinct().count() == 3
+
+
+def test_the_demo_area_took_in_its_public_sources_once_so_only_some_are_out_of_date():
+    from catalogue.demo import NEVER_TAKEN_IN
+    from catalogue.models import Source, SourceRefresh
+    from django.utils import timezone
+
+    from reports.coverage import coverage_build
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    area = Area.objects.get()
+    public = Source.objects.filter(stage=Source.Stage.PUBLIC)
+    assert NEVER_TAKEN_IN <= set(public.values_list("slug", flat=True))
+    assert SourceRefresh.objects.filter(area=area).count() == public.count() - len(NEVER_TAKEN_IN)
+
+    releases = coverage_build(area=area, today=timezone.localdate()).releases
+    stale = {r.source.slug for r in releases if r.stale}
+    assert NEVER_TAKEN_IN <= stale and len(stale) < len(releases) / 2

@@ -343,3 +343,57 @@ def test_the_agreements_threshold_applies_when_it_is_stricter_than_the_requests(
     assert table.threshold == 15
     assert table.value("EU2", "Jan–Mar 2026") is None
     assert published_ok(table)
+
+
+@pytest.fixture
+def two_wards_two_quarters(agency_a, received, add_return):
+    level = GeographyLevel.objects.get(code="ward")
+    AreaCode.objects.create(area=agency_a.area, code="E05000001", name="Northgate", level=level)
+    AreaCode.objects.create(area=agency_a.area, code="E05000002", name="Riverside", level=level)
+    add_return(received(agency_a), rows(
+        ("EU8", "E05000001", Q1, 40), ("EU8", "E05000001", Q2, 52), ("EU2", "E05000001", Q1, 3), ("EU2", "E05000001", Q2, 25),
+        ("NON-EU", "E05000002", Q1, 61), ("NON-EU", "E05000002", Q2, 70), ("EU8", "E05000002", Q1, 18), ("EU8", "E05000002", Q2, 21),
+    ))
+    return Source.objects.get(slug=EAL)
+
+
+def test_a_period_filter_keeps_only_the_periods_inside_it_cut_from_the_same_protected_table(agency_a, two_wards_two_quarters):
+    whole = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,)))
+    table = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), since=Q2[0], until=Q2[1]))
+
+    assert table.columns == ["Apr–Jun 2026"] and table.period_columns == ["Apr–Jun 2026"]
+    assert {cell: value for cell, value in table.published.items()} == {
+        (row, "Apr–Jun 2026"): whole.value(row, "Apr–Jun 2026") for row in whole.rows}
+    assert table.query.label == "Nationality group by quarter, Apr 2026 to Jun 2026"
+    assert published_ok(table)
+
+
+def test_an_area_filter_shows_the_chosen_wards_within_themselves_without_the_authoritys_totals(agency_a, two_wards_two_quarters):
+    whole = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), by_area=True))
+    table = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), areas=("E05000002",)))
+
+    # Within areas every value gets a row, zeros included.
+    assert table.rows == ["Riverside (E05000002)", "Riverside (E05000002) · EU2", "Riverside (E05000002) · EU8",
+                          "Riverside (E05000002) · Non-EU"]
+    assert all(table.published[cell] == whole.published[cell] for cell in table.published)
+    assert "within the chosen area" in table.query.label
+    assert published_ok(table)
+
+
+def test_an_area_filter_on_areas_as_rows_or_columns_keeps_only_those_areas(agency_a, two_wards_two_quarters):
+    by_rows = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), rows="area", areas=("E05000001",)))
+    by_columns = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), columns="area", areas=("E05000001",)))
+    assert by_rows.rows == ["Northgate (E05000001)"]
+    assert by_columns.columns == ["Northgate (E05000001)"]
+    assert published_ok(by_rows) and published_ok(by_columns)
+
+
+def test_an_area_filter_on_data_without_areas_says_why_nothing_is_shown(agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40)))
+    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,), areas=("E05000001",)))
+    assert "no areas" in table.refused
+
+
+def test_a_period_filter_with_areas_as_columns_says_why_nothing_is_shown(agency_a, two_wards_two_quarters):
+    table = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), columns="area", since=Q1[0]))
+    assert "periods as the columns" in table.refused

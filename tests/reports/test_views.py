@@ -133,3 +133,33 @@ def test_an_agency_contact_cannot_record_a_public_refresh(contact_a_client, area
     response = contact_a_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "2026-11-01"})
     assert response.status_code == 403
     assert not SourceRefresh.objects.exists()
+
+
+def test_the_indicator_filters_reach_the_page_and_every_export(coordinator_client, agency_a, received, add_return):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("NON-EU", "", Q1, 61))
+               + rows(("EU8", "", (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)), 52)))
+    query = {"source": EAL, "rows": "nationality_group", "columns": "quarter", "since": "2026-04", "until": "2026-06"}
+    page = coordinator_client.get(reverse("reports:indicators"), query).content.decode()
+    assert "Apr–Jun 2026" in page and "Jan–Mar 2026" not in page.split("<table")[1]
+    assert coordinator_client.get(reverse("reports:indicators-json"), query).json()["tables"][0]["columns"] == ["Apr–Jun 2026"]
+    assert b"Jan" not in coordinator_client.get(reverse("reports:indicators-csv"), query).content.split(b"Caveats")[0]
+
+
+@pytest.mark.parametrize("extra, field, message", [
+    ({"since": "April 2026"}, "since", "Give the first month as year and month"),
+    ({"since": "2026-06", "until": "2026-04"}, "until", "The last month comes before the first."),
+    ({"columns": "area", "since": "2026-04"}, "columns", "choose periods for the columns"),
+    ({"areas": "E09999999"}, "areas", "is not an area of this authority"),
+])
+def test_the_indicator_filters_explain_what_is_wrong(coordinator_client, data, extra, field, message):
+    response = coordinator_client.get(reverse("reports:indicators"), {"source": EAL, "rows": "nationality_group", "columns": "quarter", **extra})
+    assert message in " ".join(response.context["form"].errors[field])
+    assert response.context["built"] is None
+
+
+def test_a_first_visit_to_the_indicators_page_shows_every_source_by_nationality_group_and_quarter(coordinator_client, data):
+    response = coordinator_client.get(reverse("reports:indicators"))
+    [table] = response.context["built"].tables
+    assert table.source.slug == EAL and table.query.label == "Nationality group by quarter"
+    assert ">[c]<" in response.content.decode()
+    assert f"source={EAL}" in response.context["query_string"]  # the download links carry the same view
