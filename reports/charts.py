@@ -13,11 +13,15 @@ PALETTE = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#5
 
 
 def series_for(table: IndicatorTable, limit: int = 5) -> list[tuple[str, list[int | None]]]:
-    """The total and the largest rows by their published total, each over the period columns."""
+    """The total, or each chosen area's subtotal when the view has no total, and the largest rows
+    (by their published total, or their last period's when a period filter left no total), each
+    over the period columns."""
     columns = table.period_columns
+    size = TOTAL if TOTAL in table.columns else columns[-1] if columns else None
     leaves = [r for r in table.rows if r != TOTAL and r not in table.group_rows]
-    leaves.sort(key=lambda r: -(table.value(r, TOTAL) or 0))
-    return [(row, [table.value(row, c) for c in columns]) for row in [TOTAL, *leaves[:limit]] if row in table.rows]
+    leaves.sort(key=lambda r: -(table.value(r, size) or 0))
+    heads = [TOTAL] if TOTAL in table.rows else [r for r in table.rows if r in table.group_rows][:limit]
+    return [(row, [table.value(row, c) for c in columns]) for row in [*heads, *leaves[:limit]]]
 
 
 def line_chart(table: IndicatorTable) -> SafeString:
@@ -25,6 +29,7 @@ def line_chart(table: IndicatorTable) -> SafeString:
     if len(columns) < 2:
         return mark_safe("")
     series = series_for(table)
+    heads = [row for row, _ in series if row == TOTAL or row in table.group_rows]
     peak = max([v for _, values in series for v in values if v is not None] or [1]) or 1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -54,7 +59,7 @@ def line_chart(table: IndicatorTable) -> SafeString:
                 parts.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}">'
                              f'<title>{escape(label)}, {escape(columns[i])}: {at_least}{value:,}</title></circle>')
             elif run:
-                parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{3 if label == TOTAL else 2}" points="{" ".join(run)}"/>')
+                parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{3 if n < len(heads) else 2}" points="{" ".join(run)}"/>')
                 run = []
         legend_y = TOP + 18 * n + 8
         parts.append(f'<rect x="{WIDTH - RIGHT + 14}" y="{legend_y - 8}" width="14" height="4" fill="{colour}"/>'

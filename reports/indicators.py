@@ -75,6 +75,11 @@ class Query:
         return text
 
     @property
+    def heading(self) -> str:
+        """The label to follow a source's title: "…: nationality group by quarter, Apr 2026 to Jun 2026"."""
+        return self.label[0].lower() + self.label[1:]
+
+    @property
     def nested(self) -> bool:
         """Rows within areas: asked for, or implied by choosing areas for a table by period."""
         return self.by_area or (bool(self.areas) and "area" not in (self.rows, self.columns))

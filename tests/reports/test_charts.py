@@ -7,7 +7,7 @@ from catalogue.models import Source
 from reports.charts import line_chart, series_for
 from reports.indicators import Query, build_table
 from tests.reports.conftest import Q1, Q2
-from tests.reports.test_indicators import EAL, rows
+from tests.reports.test_indicators import EAL, rows, two_wards_two_quarters  # noqa: F401 (a fixture)
 
 POINT = re.compile(r"<title>([^<]*), ([^<,]*): (at least )?([\d,]+)</title></circle>")
 
@@ -46,3 +46,12 @@ def test_a_single_period_draws_no_chart(agency_a, received, add_return):
     add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("NON-EU", "", Q1, 61)))
     table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
     assert line_chart(table) == ""
+
+
+def test_a_view_of_chosen_areas_charts_each_areas_subtotal_in_place_of_the_total(agency_a, two_wards_two_quarters):
+    table = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), areas=("E05000001", "E05000002")))
+
+    labels = [label for label, _ in series_for(table)]
+
+    assert labels[:2] == ["Northgate (E05000001)", "Riverside (E05000002)"]
+    assert points(line_chart(table))["Riverside (E05000002)", "Apr–Jun 2026"] == table.value("Riverside (E05000002)", "Apr–Jun 2026")
