@@ -1,6 +1,8 @@
 """Trend charts as inline SVG, drawn from a protected table only: a suppressed count is a gap in the
 line, never a guess. No chart library: the page must work on closed council networks and print."""
 
+import re
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -8,6 +10,7 @@ from reports.indicators import TOTAL, IndicatorTable
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 84, 190, 16, 64
+GSS_CODE = re.compile(r" \([EWSN]\d{8}\)")
 # Colour-blind safe (Okabe–Ito), darkest first for the total.
 PALETTE = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
@@ -18,10 +21,17 @@ def series_for(table: IndicatorTable, limit: int = 5) -> list[tuple[str, list[in
     over the period columns."""
     columns = table.period_columns
     size = TOTAL if TOTAL in table.columns else columns[-1] if columns else None
-    leaves = [r for r in table.rows if r != TOTAL and r not in table.group_rows]
+    # A row suppressed in every period would be a legend entry without a line.
+    leaves = [r for r in table.rows if r != TOTAL and r not in table.group_rows
+              and any(table.value(r, c) is not None for c in columns)]
     leaves.sort(key=lambda r: -(table.value(r, size) or 0))
     heads = [TOTAL] if TOTAL in table.rows else [r for r in table.rows if r in table.group_rows][:limit]
     return [(row, [table.value(row, c) for c in columns]) for row in [*heads, *leaves[:limit]]]
+
+
+def _short(label: str) -> str:
+    # The legend has room for about 26 characters: an area's GSS code is the first thing to go.
+    return GSS_CODE.sub("", label)[:26]
 
 
 def line_chart(table: IndicatorTable) -> SafeString:
@@ -63,6 +73,6 @@ def line_chart(table: IndicatorTable) -> SafeString:
                 run = []
         legend_y = TOP + 18 * n + 8
         parts.append(f'<rect x="{WIDTH - RIGHT + 14}" y="{legend_y - 8}" width="14" height="4" fill="{colour}"/>'
-                     f'<text x="{WIDTH - RIGHT + 34}" y="{legend_y}">{escape(label[:26])}</text>')
+                     f'<text x="{WIDTH - RIGHT + 34}" y="{legend_y}">{escape(_short(label))}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

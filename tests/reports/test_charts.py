@@ -55,3 +55,17 @@ def test_a_view_of_chosen_areas_charts_each_areas_subtotal_in_place_of_the_total
 
     assert labels[:2] == ["Northgate (E05000001)", "Riverside (E05000002)"]
     assert points(line_chart(table))["Riverside (E05000002)", "Apr–Jun 2026"] == table.value("Riverside (E05000002)", "Apr–Jun 2026")
+
+
+def test_the_legend_drops_an_areas_code_to_leave_room_for_its_name(agency_a, two_wards_two_quarters):
+    table = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), areas=("E05000001", "E05000002")))
+    svg = line_chart(table)
+    assert ">Riverside</text>" in svg and "(E05000002)</text>" not in svg
+    assert "<title>Riverside (E05000002), Apr–Jun 2026: 91</title>" in svg
+
+
+def test_a_row_suppressed_in_every_period_gets_no_line_and_no_legend(agency_a, two_wards_two_quarters):
+    table = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), areas=("E05000001", "E05000002")))
+    hidden = [r for r in table.rows if all(table.value(r, c) is None for c in table.period_columns)]
+    assert hidden
+    assert not set(hidden) & {label for label, _ in series_for(table)}
