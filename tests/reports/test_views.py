@@ -1,16 +1,18 @@
 """Reports are for the coordinator and the DPO: agency contacts and strangers never reach them."""
 
 import datetime
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import OrganisationType, Source, SourceRefresh
+from catalogue.models import AreaCode, GeographyLevel, OrganisationType, Source, SourceRefresh
 from catalogue.services import agency_create
+from sharing.disclosure import check
 from sharing.models import AuditEntry
-from tests.reports.conftest import Q1
+from tests.reports.conftest import Q1, Q2
 from tests.reports.test_coverage import answer
 from tests.reports.test_indicators import EAL, rows
 from tests.requests_app.conftest import force_status
@@ -163,3 +165,64 @@ def test_a_first_visit_to_the_indicators_page_shows_every_source_by_nationality_
     assert table.source.slug == EAL and table.query.label == "Nationality group by quarter"
     assert ">[c]<" in response.content.decode()
     assert f"source={EAL}" in response.context["query_string"]  # the download links carry the same view
+
+
+class _Tables(HTMLParser):
+    """The body rows of every table of numbers on a page, as lists of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.row, self.cell, self.depth = [], None, None, 0
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag == "table" and "numbers" in classes:
+            self.tables.append([])
+        elif tag == "tbody" and self.tables:
+            self.depth = 1
+        elif tag == "tr" and self.depth:
+            self.row = []
+        elif tag == "td" and self.row is not None:
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self.cell is not None:
+            self.row.append(self.cell.strip())
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.tables[-1].append(self.row)
+            self.row = None
+        elif tag == "tbody":
+            self.depth = 0
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def read_back(html: str) -> list[list[list[int | None]]]:
+    parser = _Tables()
+    parser.feed(html)
+    # [c] is a suppressed cell; † marks a lower bound, which the relations hold for all the same.
+    return [[[None if text == "[c]" else int(text.rstrip("†").replace(",", "")) for text in row] for row in table]
+            for table in parser.tables]
+
+
+@pytest.mark.parametrize("page", ["reports:indicators", "reports:report"])
+def test_the_html_tables_read_back_cannot_narrow_any_suppressed_cell(coordinator_client, agency_a, received, add_return, page):
+    level = GeographyLevel.objects.get(code="ward")
+    AreaCode.objects.create(area=agency_a.area, code="E05000001", name="Northgate", level=level)
+    add_return(received(agency_a), rows(
+        ("EU8", "E05000001", Q1, 40), ("EU2", "E05000001", Q1, 3), ("NON-EU", "E05000002", Q1, 61), ("EU8", "E05000002", Q1, 18),
+        ("EU2", "E05000002", Q2, 25), ("NON-EU", "E05000002", Q2, 7), ("EU8", "E05000001", Q2, 52),
+    ) + [{"nationality_group": "NON-EU", "geography_code": "E05000001", "count": None}])
+    response = coordinator_client.get(reverse(page), {"source": EAL, "rows": "nationality_group", "columns": "quarter", "by_area": "on"})
+    tables = response.context["built"].tables if page == "reports:indicators" else response.context["indicators"]
+    [html_table] = read_back(response.content.decode())
+    [table] = tables
+
+    published = {(row, column): value for row, line in zip(table.rows, html_table) for column, value in zip(table.columns, line)}
+
+    assert published == table.published and None in published.values()
+    check(published, table.relations, threshold=table.threshold)
+    assert not [v for v in published.values() if v is not None and 0 < v < table.threshold]
