@@ -23,6 +23,7 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = SharingAgreement
         fields = CONTENT_FIELDS
+        labels = {"dpia_reference": "DPIA reference"}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
