@@ -1,11 +1,27 @@
 from django.contrib import admin
+from django.db.models import URLField
 
 from sharing import models
+from sharing.services import CONTENT_FIELDS, EDITABLE
+
+
+def _settled(agreement) -> bool:
+    """Submitted, in force or ended: its terms change only in a new version, which the DPO reviews."""
+    return agreement is not None and agreement.status not in EDITABLE
 
 
 class PartyInline(admin.TabularInline):
     model = models.AgreementParty
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _settled(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _settled(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _settled(obj) and super().has_delete_permission(request, obj)
 
 
 class EventInline(admin.TabularInline):
@@ -28,9 +44,18 @@ class SharingAgreementAdmin(admin.ModelAdmin):
     readonly_fields = ["reference", "version", "previous_version", "status", "lock_version", "public_id"]
     filter_horizontal = ["data_items"]
     inlines = [PartyInline, EventInline]
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}  # as the agreement form does
 
     def has_add_permission(self, request):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Editing a settled agreement here would skip the review workflow and the version history.
+        fields = list(self.readonly_fields)
+        if _settled(obj):
+            fields += [name for name in [*CONTENT_FIELDS, "area", "data_items", "siro_name", "siro_signed_on", "next_review_date",
+                                         "created_by"] if name not in fields]
+        return fields
 
 
 @admin.register(models.AuditEntry)
