@@ -7,7 +7,7 @@ from catalogue.models import Source
 from reports.charts import line_chart, series_for
 from reports.indicators import Query, build_table
 from tests.reports.conftest import Q1, Q2
-from tests.reports.test_indicators import EAL, rows, two_wards_two_quarters  # noqa: F401 (a fixture)
+from tests.reports.test_indicators import EAL, rows
 
 POINT = re.compile(r"<title>([^<]*), ([^<,]*): (at least )?([\d,]+)</title></circle>")
 

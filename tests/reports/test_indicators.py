@@ -345,18 +345,6 @@ def test_the_agreements_threshold_applies_when_it_is_stricter_than_the_requests(
     assert published_ok(table)
 
 
-@pytest.fixture
-def two_wards_two_quarters(agency_a, received, add_return):
-    level = GeographyLevel.objects.get(code="ward")
-    AreaCode.objects.create(area=agency_a.area, code="E05000001", name="Northgate", level=level)
-    AreaCode.objects.create(area=agency_a.area, code="E05000002", name="Riverside", level=level)
-    add_return(received(agency_a), rows(
-        ("EU8", "E05000001", Q1, 40), ("EU8", "E05000001", Q2, 52), ("EU2", "E05000001", Q1, 3), ("EU2", "E05000001", Q2, 25),
-        ("NON-EU", "E05000002", Q1, 61), ("NON-EU", "E05000002", Q2, 70), ("EU8", "E05000002", Q1, 18), ("EU8", "E05000002", Q2, 21),
-    ))
-    return Source.objects.get(slug=EAL)
-
-
 def test_a_period_filter_keeps_only_the_periods_inside_it_cut_from_the_same_protected_table(agency_a, two_wards_two_quarters):
     whole = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,)))
     table = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), since=Q2[0], until=Q2[1]))
