@@ -85,6 +85,8 @@ def test_the_indicators_page_suppresses_small_cells_shows_caveats_and_logs_the_v
     response = dpo_client.get(reverse("reports:indicators"), {"source": EAL, "rows": "nationality_group", "columns": "quarter"})
     page = response.content.decode()
     assert ">[c]<" in page and ">4<" not in page
+    # How many cells are small is never said: with the ranges a reader can work out, it could single them out.
+    assert "cells suppressed to protect counts below 10" in page and "to protect them" not in page
     assert "Read with care" in page and "Small numbers" in page
     entry = AuditEntry.objects.get(action=AuditEntry.Action.DATA_VIEWED)
     assert entry.actor == dpo and EAL in entry.object_id
