@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install clean
+.PHONY: run test setup install clean format
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,14 @@ run: setup
 # Tests keep their database, broker queue and cache apart from a running `make run`.
 test: export TRACKER_VAR_DIR ?= $(CURDIR)/var/test
 test: install
+	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/ruff check --quiet .
 	$(PY) -m pytest
+
+# Formats the tree and applies the linter's safe fixes; `make test` fails on anything left.
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 clean:
 	rm -rf var staticfiles .pytest_cache
