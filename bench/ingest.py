@@ -23,12 +23,58 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-NATIONALITIES = ["Polish", "Romanian", "Lithuanian", "Syrian", "Eritrean", "Sudanese", "Iraqi", "Iranian", "Afghan",
-                 "Pakistani", "Indian", "Bangladeshi", "Chinese", "Nigerian", "Filipino", "Ukrainian", "Latvian", "Slovak",
-                 "Czech", "Hungarian", "Bulgarian", "Italian", "Spanish", "Portuguese", "French", "German", "Irish",
-                 "British", "Albanian", "Kosovan", "Turkish", "Somali", "Ethiopian", "Egyptian", "Libyan", "Yemeni",
-                 "Vietnamese", "Thai", "Malaysian", "Brazilian", "Colombian", "Venezuelan", "American", "Canadian",
-                 "Australian", "Zimbabwean", "South African", "Ghanaian", "Kenyan", "Not recorded"]
+NATIONALITIES = [
+    "Polish",
+    "Romanian",
+    "Lithuanian",
+    "Syrian",
+    "Eritrean",
+    "Sudanese",
+    "Iraqi",
+    "Iranian",
+    "Afghan",
+    "Pakistani",
+    "Indian",
+    "Bangladeshi",
+    "Chinese",
+    "Nigerian",
+    "Filipino",
+    "Ukrainian",
+    "Latvian",
+    "Slovak",
+    "Czech",
+    "Hungarian",
+    "Bulgarian",
+    "Italian",
+    "Spanish",
+    "Portuguese",
+    "French",
+    "German",
+    "Irish",
+    "British",
+    "Albanian",
+    "Kosovan",
+    "Turkish",
+    "Somali",
+    "Ethiopian",
+    "Egyptian",
+    "Libyan",
+    "Yemeni",
+    "Vietnamese",
+    "Thai",
+    "Malaysian",
+    "Brazilian",
+    "Colombian",
+    "Venezuelan",
+    "American",
+    "Canadian",
+    "Australian",
+    "Zimbabwean",
+    "South African",
+    "Ghanaian",
+    "Kenyan",
+    "Not recorded",
+]
 AGES = ["0-4", "5-10", "11-15", "16-17", "18-24", "25-34", "35-49", "50-64", "65+", "Unknown"]
 GENDERS = ["F", "M"]
 HEADER = "Period,Ward or small area,Nationality,Age or age band,Gender,Count\n"
@@ -41,7 +87,9 @@ def generate(path: Path, rows: int) -> None:
     rng = random.Random(2026)
     with path.open("w") as out:
         out.write(HEADER)
-        for i, (area, period, nat, age, sex) in enumerate(itertools.product(areas, periods, NATIONALITIES, AGES, GENDERS)):
+        for i, (area, period, nat, age, sex) in enumerate(
+            itertools.product(areas, periods, NATIONALITIES, AGES, GENDERS)
+        ):
             if i == rows:
                 break
             out.write(f"{period},{area},{nat},{age},{sex},{rng.randint(0, 400)}\n")
@@ -65,12 +113,23 @@ def floor(path: str, queue) -> None:
     started = time.perf_counter()
     frame = pd.read_csv(path)
     # The fastest load of the same rows into the same table: no cleaning, no checks.
-    rows = pd.DataFrame({
-        "period_start": pd.Timestamp("2024-01-01"), "period_end": pd.Timestamp("2024-03-31"),
-        "geography_code": frame.iloc[:, 1], "country_of_birth": "", "nationality": frame.iloc[:, 2].str[:16],
-        "nationality_group": "", "immigration_status": "", "main_language": "", "age_band": frame.iloc[:, 3],
-        "gender": frame.iloc[:, 4], "other": "{}", "count": frame.iloc[:, 5], "suppressed": False,
-    })
+    rows = pd.DataFrame(
+        {
+            "period_start": pd.Timestamp("2024-01-01"),
+            "period_end": pd.Timestamp("2024-03-31"),
+            "geography_code": frame.iloc[:, 1],
+            "country_of_birth": "",
+            "nationality": frame.iloc[:, 2].str[:16],
+            "nationality_group": "",
+            "immigration_status": "",
+            "main_language": "",
+            "age_band": frame.iloc[:, 3],
+            "gender": frame.iloc[:, 4],
+            "other": "{}",
+            "count": frame.iloc[:, 5],
+            "suppressed": False,
+        }
+    )
     with transaction.atomic():
         insert_observations(rows, Return.objects.get(original_name="bench-floor").pk)
         elapsed = time.perf_counter() - started
@@ -95,8 +154,13 @@ def pipeline(path: str, queue) -> None:
         stored_rows = insert_observations(result.observations, stored.pk)
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)
-    queue.put((elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-               {"valid": result.valid, "rows": stored_rows, "errors": result.counts}))
+    queue.put(
+        (
+            elapsed,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            {"valid": result.valid, "rows": stored_rows, "errors": result.counts},
+        )
+    )
 
 
 def prepare() -> None:
@@ -117,17 +181,32 @@ def prepare() -> None:
     from django.contrib.auth import get_user_model
 
     request = request_create(
-        agency=SharingAgreement.objects.get(status="active", title__startswith="Schools").parties.filter(agency__isnull=False).first().agency,
-        source=Source.objects.get(slug="school-census-eal-pupils"), title="Benchmark", purpose="Benchmark",
+        agency=SharingAgreement.objects.get(status="active", title__startswith="Schools")
+        .parties.filter(agency__isnull=False)
+        .first()
+        .agency,
+        source=Source.objects.get(slug="school-census-eal-pupils"),
+        title="Benchmark",
+        purpose="Benchmark",
         fields=list(Field.objects.filter(code__in=["period", "ward", "nationality", "age", "gender"])),
-        geography_level=GeographyLevel.objects.get(code="msoa"), period_start=__import__("datetime").date(2024, 1, 1),
-        period_end=__import__("datetime").date(2025, 12, 31), coordinator=get_user_model().objects.get(username="coordinator"),
+        geography_level=GeographyLevel.objects.get(code="msoa"),
+        period_start=__import__("datetime").date(2024, 1, 1),
+        period_end=__import__("datetime").date(2025, 12, 31),
+        coordinator=get_user_model().objects.get(username="coordinator"),
     )
     agreement = SharingAgreement.objects.filter(status="active").first()
     for version, name in enumerate(["bench-floor", "bench-pipeline"], start=1):
-        Return.objects.create(request=request, version=version, file="bench", original_name=name, size=0,
-                              sha256=hashlib.sha256(name.encode()).hexdigest(), agreement=agreement,
-                              uploaded_by=request.coordinator, status="storing")
+        Return.objects.create(
+            request=request,
+            version=version,
+            file="bench",
+            original_name=name,
+            size=0,
+            sha256=hashlib.sha256(name.encode()).hexdigest(),
+            agreement=agreement,
+            uploaded_by=request.coordinator,
+            status="storing",
+        )
 
 
 def run_child(target, *args):
@@ -154,8 +233,12 @@ def main() -> None:
         floor_s, floor_rss, vendor = run_child(floor, str(path))
         pipe_s, pipe_rss, outcome = run_child(pipeline, str(path))
     print(f"database: {vendor}")
-    print(f"floor    (read_csv + bulk load): {floor_s:6.2f} s  {args.rows / floor_s:>10,.0f} rows/s  peak {floor_rss / 1024:6.0f} MB")
-    print(f"pipeline (read, map, validate, harmonise, store): {pipe_s:6.2f} s  {args.rows / pipe_s:>10,.0f} rows/s  peak {pipe_rss / 1024:6.0f} MB")
+    print(
+        f"floor    (read_csv + bulk load): {floor_s:6.2f} s  {args.rows / floor_s:>10,.0f} rows/s  peak {floor_rss / 1024:6.0f} MB"
+    )
+    print(
+        f"pipeline (read, map, validate, harmonise, store): {pipe_s:6.2f} s  {args.rows / pipe_s:>10,.0f} rows/s  peak {pipe_rss / 1024:6.0f} MB"
+    )
     print(f"ratio pipeline / floor: {pipe_s / floor_s:.2f} (target <= 2.0); peak memory target < 1024 MB")
     print(f"pipeline outcome: {outcome}")
 

@@ -37,7 +37,15 @@ def make_source(number: int, wards: int, nationalities: int, months: int):
     """A processed return of synthetic counts for a source of its own; returns (area, source)."""
     from django.contrib.auth import get_user_model
 
-    from catalogue.models import Area, Country, GeographyLevel, Language, NationalityGroupMember, OrganisationType, Source
+    from catalogue.models import (
+        Area,
+        Country,
+        GeographyLevel,
+        Language,
+        NationalityGroupMember,
+        OrganisationType,
+        Source,
+    )
     from catalogue.services import agency_create
     from requests_app.models import DataRequest, Observation, Return
     from sharing.models import SharingAgreement
@@ -49,21 +57,58 @@ def make_source(number: int, wards: int, nationalities: int, months: int):
     agency = agency_create(name=f"Agency {number}", organisation_type=OrganisationType.objects.first(), area=area)
     start = datetime.date(2025, 4, 1)
     request = DataRequest.objects.create(
-        reference=f"REQ-B-{number}", title="Bench", agency=agency, source=source, purpose="Bench",
-        geography_level=GeographyLevel.objects.get(code="ward"), period_start=start, period_end=start + datetime.timedelta(days=364),
-        response_working_days=20, coordinator=user, status="received", sent_on=start,
-        due_date=start + datetime.timedelta(days=28), long_overdue_date=start + datetime.timedelta(days=56))
+        reference=f"REQ-B-{number}",
+        title="Bench",
+        agency=agency,
+        source=source,
+        purpose="Bench",
+        geography_level=GeographyLevel.objects.get(code="ward"),
+        period_start=start,
+        period_end=start + datetime.timedelta(days=364),
+        response_working_days=20,
+        coordinator=user,
+        status="received",
+        sent_on=start,
+        due_date=start + datetime.timedelta(days=28),
+        long_overdue_date=start + datetime.timedelta(days=56),
+    )
     agreement = SharingAgreement.objects.create(
-        area=area, reference=f"ISP-B-{number}", title="Bench", purpose="Bench", start_date=start,
-        end_date=start + datetime.timedelta(days=700), next_review_date=start + datetime.timedelta(days=365), status="active",
-        data_form="aggregate", article6_basis="6(1)(e)", necessity="Bench", legal_power="Bench", security="Bench",
-        retention="Bench", disposal="Bench", siro_name="Pat", siro_signed_on=start, created_by=user)
-    stored = Return.objects.create(request=request, version=1, file="returns/bench.csv", original_name="bench.csv", size=1,
-                                   sha256="0" * 64, agreement=agreement, uploaded_by=user, status="done")
+        area=area,
+        reference=f"ISP-B-{number}",
+        title="Bench",
+        purpose="Bench",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=700),
+        next_review_date=start + datetime.timedelta(days=365),
+        status="active",
+        data_form="aggregate",
+        article6_basis="6(1)(e)",
+        necessity="Bench",
+        legal_power="Bench",
+        security="Bench",
+        retention="Bench",
+        disposal="Bench",
+        siro_name="Pat",
+        siro_signed_on=start,
+        created_by=user,
+    )
+    stored = Return.objects.create(
+        request=request,
+        version=1,
+        file="returns/bench.csv",
+        original_name="bench.csv",
+        size=1,
+        sha256="0" * 64,
+        agreement=agreement,
+        uploaded_by=user,
+        status="done",
+    )
     member = dict(NationalityGroupMember.objects.values_list("country__code", "group__code"))
     countries = sorted(Country.objects.filter(kind="iso").values_list("code", flat=True))
-    chosen = sorted(rng.sample([c for c in countries if c in member], nationalities // 3)
-                    + rng.sample([c for c in countries if c not in member], nationalities - nationalities // 3))
+    chosen = sorted(
+        rng.sample([c for c in countries if c in member], nationalities // 3)
+        + rng.sample([c for c in countries if c not in member], nationalities - nationalities // 3)
+    )
     languages = list(Language.objects.order_by("code").values_list("code", flat=True)[:25])
     observations = []
     for w in range(wards):
@@ -73,12 +118,22 @@ def make_source(number: int, wards: int, nationalities: int, months: int):
                 following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
                 count = rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 11, 14, 20, 30])
                 if count:
-                    observations.append(Observation(
-                        source_return=stored, period_start=first, period_end=following - datetime.timedelta(days=1),
-                        geography_code=f"E05{number:03d}{w:03d}", nationality=nationality,
-                        nationality_group=member.get(nationality, "NON-EU"), country_of_birth=rng.choice(chosen),
-                        main_language=rng.choice(languages), immigration_status=rng.choice("ABCD"),
-                        age_band=rng.choice(["0-17", "18-24", "25-44", "45-64", "65+"]), gender=rng.choice("FM"), count=count))
+                    observations.append(
+                        Observation(
+                            source_return=stored,
+                            period_start=first,
+                            period_end=following - datetime.timedelta(days=1),
+                            geography_code=f"E05{number:03d}{w:03d}",
+                            nationality=nationality,
+                            nationality_group=member.get(nationality, "NON-EU"),
+                            country_of_birth=rng.choice(chosen),
+                            main_language=rng.choice(languages),
+                            immigration_status=rng.choice("ABCD"),
+                            age_band=rng.choice(["0-17", "18-24", "25-44", "45-64", "65+"]),
+                            gender=rng.choice("FM"),
+                            count=count,
+                        )
+                    )
     Observation.objects.bulk_create(observations)
     return area, source
 
@@ -123,14 +178,19 @@ def measure(number: int, size: tuple[int, int, int]) -> None:
 
     def together():
         masters = indicators._masters(area, source, policy, indicators._read(area, source))
-        return sum(sum(value is None for value in m.protected.published.values()) for m in masters.values() if m.protected)
+        return sum(
+            sum(value is None for value in m.protected.published.values()) for m in masters.values() if m.protected
+        )
 
     (built, alone_suppressed), alone_s, alone_lps = counted(alone)
     together_suppressed, together_s, together_lps = counted(together)
     cells = sum(len(table.values) for _, table in built.values())
     label = "{} x {} x {}".format(*size)
-    print(f"{label:<14}{cells:>7}{alone_suppressed:>9}{alone_s:>9.1f}{alone_lps:>8}"
-          f"{together_suppressed:>9}{together_s:>9.1f}{together_lps:>8}{together_s / alone_s:>9.1f}", flush=True)
+    print(
+        f"{label:<14}{cells:>7}{alone_suppressed:>9}{alone_s:>9.1f}{alone_lps:>8}"
+        f"{together_suppressed:>9}{together_s:>9.1f}{together_lps:>8}{together_s / alone_s:>9.1f}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -150,7 +210,9 @@ def main() -> None:
         try:
             call_command("load_catalogue", stdout=open(os.devnull, "w"))
             print("wards x nationalities x months; tables of all seven fields; threshold 10")
-            print(f"{'size':<14}{'cells':>7}{'alone':>9}{'s':>9}{'LPs':>8}{'together':>9}{'s':>9}{'LPs':>8}{'ratio':>9}")
+            print(
+                f"{'size':<14}{'cells':>7}{'alone':>9}{'s':>9}{'LPs':>8}{'together':>9}{'s':>9}{'LPs':>8}{'ratio':>9}"
+            )
             print(f"{'':<14}{'':>7}{'hidden':>9}{'':>9}{'':>8}{'hidden':>9}")
             for number, size in enumerate([*SIZES, *([LARGE] if args.large else [])], start=1):
                 measure(number, size)

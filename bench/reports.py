@@ -48,23 +48,49 @@ def populate() -> None:
     ward = GeographyLevel.objects.get(code="ward")
     fields = list(Field.objects.filter(kind__in=["key", "breakdown"]))
     for i in range(SOURCES - Source.objects.count()):
-        source = Source.objects.create(slug=f"bench-{i}", title=f"Bench source {i}", stage="local", theme=theme, summary="Bench.",
-                                       frequency="annual", access_route="request-local-agency", measure="service-activity")
+        source = Source.objects.create(
+            slug=f"bench-{i}",
+            title=f"Bench source {i}",
+            stage="local",
+            theme=theme,
+            summary="Bench.",
+            frequency="annual",
+            access_route="request-local-agency",
+            measure="service-activity",
+        )
         source.geography_levels.add(ward)
-        SourceField.objects.bulk_create(SourceField(source=source, field=f, availability=rng.choice(["carried", "partial", "check"]))
-                                        for f in fields[:6])
+        SourceField.objects.bulk_create(
+            SourceField(source=source, field=f, availability=rng.choice(["carried", "partial", "check"]))
+            for f in fields[:6]
+        )
     local = list(Source.objects.filter(stage="local"))
     kinds = list(OrganisationType.objects.all())
-    agencies = [agency_create(name=f"Agency {i:03d}", organisation_type=rng.choice(kinds), area=area) for i in range(AGENCIES)]
+    agencies = [
+        agency_create(name=f"Agency {i:03d}", organisation_type=rng.choice(kinds), area=area) for i in range(AGENCIES)
+    ]
 
     start = datetime.date(2026, 1, 1)
     for i, agency in enumerate(agencies[: AGENCIES // 2]):
         agreement = SharingAgreement.objects.create(
-            area=area, reference=f"ISP-B-{i:04d}", title="Bench", purpose="Bench", start_date=start,
-            end_date=start + datetime.timedelta(days=700), next_review_date=start + datetime.timedelta(days=365),
-            status="active" if i % 3 else "in-review", data_form="aggregate", article6_basis="6(1)(e)", necessity="Bench",
-            legal_power="Bench", security="Bench", retention="Bench", disposal="Bench", siro_name="Pat", siro_signed_on=start,
-            created_by=coordinator)
+            area=area,
+            reference=f"ISP-B-{i:04d}",
+            title="Bench",
+            purpose="Bench",
+            start_date=start,
+            end_date=start + datetime.timedelta(days=700),
+            next_review_date=start + datetime.timedelta(days=365),
+            status="active" if i % 3 else "in-review",
+            data_form="aggregate",
+            article6_basis="6(1)(e)",
+            necessity="Bench",
+            legal_power="Bench",
+            security="Bench",
+            retention="Bench",
+            disposal="Bench",
+            siro_name="Pat",
+            siro_signed_on=start,
+            created_by=coordinator,
+        )
         agreement.data_items.set(fields)
         AgreementParty.objects.create(agreement=agreement, agency=agency, role=AgreementParty.Role.PROVIDER)
 
@@ -73,31 +99,69 @@ def populate() -> None:
     for i in range(REQUESTS):
         status = rng.choice(statuses)
         sent = None if status in ("draft", "withdrawn") else start
-        requests.append(DataRequest(
-            reference=f"REQ-2026-{i + 1:05d}", title=f"Bench request {i}", agency=rng.choice(agencies), source=rng.choice(local),
-            purpose="Bench", geography_level=ward, period_start=start, period_end=start + datetime.timedelta(days=364),
-            response_working_days=20, coordinator=coordinator, status=status, sent_on=sent,
-            due_date=sent and sent + datetime.timedelta(days=28), long_overdue_date=sent and sent + datetime.timedelta(days=56),
-            recurrence=rng.choice(["", "", "quarterly"])))
+        requests.append(
+            DataRequest(
+                reference=f"REQ-2026-{i + 1:05d}",
+                title=f"Bench request {i}",
+                agency=rng.choice(agencies),
+                source=rng.choice(local),
+                purpose="Bench",
+                geography_level=ward,
+                period_start=start,
+                period_end=start + datetime.timedelta(days=364),
+                response_working_days=20,
+                coordinator=coordinator,
+                status=status,
+                sent_on=sent,
+                due_date=sent and sent + datetime.timedelta(days=28),
+                long_overdue_date=sent and sent + datetime.timedelta(days=56),
+                recurrence=rng.choice(["", "", "quarterly"]),
+            )
+        )
     requests = DataRequest.objects.bulk_create(requests)
     through = DataRequest.fields.through
-    through.objects.bulk_create(through(datarequest_id=r.pk, field_id=f.pk) for r in requests for f in rng.sample(fields, 4))
+    through.objects.bulk_create(
+        through(datarequest_id=r.pk, field_id=f.pk) for r in requests for f in rng.sample(fields, 4)
+    )
     answers = []
     for r in requests:
         for f in rng.sample(fields[:4], 3):
-            answers.append(ChecklistAnswer(
-                request=r, field=f, collected=rng.choice(["yes", "partly", "no", "unknown"]), mandatory=rng.choice(["yes", "no", "unknown"]),
-                extractable=rng.choice(["yes", "no", "unknown"]), completeness=rng.randint(0, 100), recorded_as="agency",
-                measured_completeness=rng.randint(0, 100) if rng.random() < 0.3 else None,
-                measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC)))
+            answers.append(
+                ChecklistAnswer(
+                    request=r,
+                    field=f,
+                    collected=rng.choice(["yes", "partly", "no", "unknown"]),
+                    mandatory=rng.choice(["yes", "no", "unknown"]),
+                    extractable=rng.choice(["yes", "no", "unknown"]),
+                    completeness=rng.randint(0, 100),
+                    recorded_as="agency",
+                    measured_completeness=rng.randint(0, 100) if rng.random() < 0.3 else None,
+                    measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
+                )
+            )
     ChecklistAnswer.objects.bulk_create(answers, batch_size=2000)
     agreement = SharingAgreement.objects.first()
     received = [r for r in requests if r.status in ("received", "completed", "partial")]
     Return.objects.bulk_create(
-        Return(request=r, version=1, file="returns/bench.csv", original_name="bench.csv", size=1, sha256="0" * 64,
-               agreement=agreement, uploaded_by=coordinator, status="done",
-               report={"categories": {"age_band": rng.choice([["0-15", "16-64", "65+"], ["0-17", "18+"]]), "gender": ["F", "M"]}})
-        for r in received)
+        Return(
+            request=r,
+            version=1,
+            file="returns/bench.csv",
+            original_name="bench.csv",
+            size=1,
+            sha256="0" * 64,
+            agreement=agreement,
+            uploaded_by=coordinator,
+            status="done",
+            report={
+                "categories": {
+                    "age_band": rng.choice([["0-15", "16-64", "65+"], ["0-17", "18+"]]),
+                    "gender": ["F", "M"],
+                }
+            },
+        )
+        for r in received
+    )
     # Rows stored in bulk bypass the services, which keep each agency's evidence: derive it once here.
     evidence_refresh(agency_ids=[a.pk for a in agencies])
 
@@ -128,6 +192,7 @@ def wsgi_get(application, cookie: str):
         body = b"".join(application(environ, lambda line, headers, exc_info=None: status.append(line)))
         assert status[0].startswith("200"), (url, status[0])
         return body
+
     return get
 
 
@@ -151,14 +216,19 @@ def main() -> None:
 
         settings.ALLOWED_HOSTS = ["*"]
         # Production serves hashed names from collectstatic's manifest; the bench does not build it.
-        settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
             call_command("load_catalogue", stdout=open(os.devnull, "w"))
             began = time.perf_counter()
             populate()
-            print(f"Populated {AGENCIES} agencies, {SOURCES} sources, {REQUESTS} requests in {time.perf_counter() - began:.1f} s "
-                  f"({connection.vendor}).")
+            print(
+                f"Populated {AGENCIES} agencies, {SOURCES} sources, {REQUESTS} requests in {time.perf_counter() - began:.1f} s "
+                f"({connection.vendor})."
+            )
             if connection.vendor == "postgresql":
                 # A live server's autovacuum analyses tables this size within a minute of loading them.
                 with connection.cursor() as cursor:
@@ -170,14 +240,20 @@ def main() -> None:
             gc.freeze()
             client = Client()  # only to sign in: the pages are fetched through the WSGI application
             client.force_login(get_user_model().objects.get(username="bench-coordinator"))
-            get = wsgi_get(application, f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+            get = wsgi_get(
+                application, f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+            )
             baseline, base_queries = measure(get, "/", args.runs)
             print(f"{'page':<26}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}{'queries':>9}")
-            print(f"{'home (baseline)':<26}{statistics.median(baseline):>10.1f}{p95(baseline):>10.1f}{1:>12.2f}{base_queries:>9}")
+            print(
+                f"{'home (baseline)':<26}{statistics.median(baseline):>10.1f}{p95(baseline):>10.1f}{1:>12.2f}{base_queries:>9}"
+            )
             for label, url in (("coverage", "/reports/coverage/"), ("recommendations", "/reports/recommendations/")):
                 times, queries = measure(get, url, args.runs)
-                print(f"{label:<26}{statistics.median(times):>10.1f}{p95(times):>10.1f}"
-                      f"{statistics.median(times) / statistics.median(baseline):>12.2f}{queries:>9}")
+                print(
+                    f"{label:<26}{statistics.median(times):>10.1f}{p95(times):>10.1f}"
+                    f"{statistics.median(times) / statistics.median(baseline):>12.2f}{queries:>9}"
+                )
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
 

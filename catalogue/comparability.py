@@ -33,57 +33,85 @@ def _finest_level(source: Source):
 def compare_pair(a: Source, b: Source) -> list[Finding]:
     findings = []
     if a.measure != b.measure:
-        findings.append(Finding(
-            "not-comparable",
-            f"{a.get_measure_display().split(' (')[0].lower()} against {b.get_measure_display().split(' (')[0].lower()}",
-            f"{a.title} measures {a.get_measure_display().lower()}; {b.title} measures "
-            f"{b.get_measure_display().lower()}. Do not add them together or read one as a check on the other.",
-        ))
+        findings.append(
+            Finding(
+                "not-comparable",
+                f"{a.get_measure_display().split(' (')[0].lower()} against {b.get_measure_display().split(' (')[0].lower()}",
+                f"{a.title} measures {a.get_measure_display().lower()}; {b.title} measures "
+                f"{b.get_measure_display().lower()}. Do not add them together or read one as a check on the other.",
+            )
+        )
     defs_a, defs_b = _definitions(a), _definitions(b)
     shared = sorted(set(defs_a) & set(defs_b))
     if not defs_a or not defs_b:
-        findings.append(Finding("caution", "context only", "At least one of them defines no migrant group, so it gives context only."))
+        findings.append(
+            Finding(
+                "caution", "context only", "At least one of them defines no migrant group, so it gives context only."
+            )
+        )
     elif not shared:
-        findings.append(Finding(
-            "not-comparable",
-            "different migrant definitions",
-            f"They define migrants differently: {', '.join(defs_a.values())} against {', '.join(defs_b.values())}.",
-        ))
+        findings.append(
+            Finding(
+                "not-comparable",
+                "different migrant definitions",
+                f"They define migrants differently: {', '.join(defs_a.values())} against {', '.join(defs_b.values())}.",
+            )
+        )
     elif set(defs_a) != set(defs_b):
-        findings.append(Finding(
-            "caution",
-            "definitions only partly shared",
-            f"Both use {', '.join(defs_a[c] for c in shared)}, but not only that: compare on the shared definition only.",
-        ))
+        findings.append(
+            Finding(
+                "caution",
+                "definitions only partly shared",
+                f"Both use {', '.join(defs_a[c] for c in shared)}, but not only that: compare on the shared definition only.",
+            )
+        )
     else:
-        findings.append(Finding("comparable", "same definition", f"Both use the same definition: {', '.join(defs_a[c] for c in shared)}."))
+        findings.append(
+            Finding(
+                "comparable",
+                "same definition",
+                f"Both use the same definition: {', '.join(defs_a[c] for c in shared)}.",
+            )
+        )
     if (a.stage == Source.Stage.PUBLIC) != (b.stage == Source.Stage.PUBLIC):
-        findings.append(Finding(
-            "caution",
-            "service users against population",
-            "One counts the whole population or a national register; the other counts the people one agency "
-            "serves, where migrants may be under-represented.",
-        ))
+        findings.append(
+            Finding(
+                "caution",
+                "service users against population",
+                "One counts the whole population or a national register; the other counts the people one agency "
+                "serves, where migrants may be under-represented.",
+            )
+        )
     levels_a = {g.code: g for g in a.geography_levels.all()}
     levels_b = {g.code: g for g in b.geography_levels.all()}
     common = [levels_a[c] for c in set(levels_a) & set(levels_b)]
     if common:
         finest = max(common, key=lambda g: g.order)
-        findings.append(Finding("comparable", f"both at {finest.name.lower()}", f"Both reach {finest.name.lower()} level; compare at that level or above."))
+        findings.append(
+            Finding(
+                "comparable",
+                f"both at {finest.name.lower()}",
+                f"Both reach {finest.name.lower()} level; compare at that level or above.",
+            )
+        )
     else:
-        findings.append(Finding(
-            "not-comparable",
-            "no shared geography",
-            f"They share no geography: {a.title} is at {', '.join(g.name for g in levels_a.values()).lower()}, "
-            f"{b.title} at {', '.join(g.name for g in levels_b.values()).lower()}.",
-        ))
+        findings.append(
+            Finding(
+                "not-comparable",
+                "no shared geography",
+                f"They share no geography: {a.title} is at {', '.join(g.name for g in levels_a.values()).lower()}, "
+                f"{b.title} at {', '.join(g.name for g in levels_b.values()).lower()}.",
+            )
+        )
     if a.frequency != b.frequency:
-        findings.append(Finding(
-            "caution",
-            "different release cycles",
-            f"They are refreshed on different cycles ({a.get_frequency_display().lower()} against "
-            f"{b.get_frequency_display().lower()}): line up the reference periods before comparing.",
-        ))
+        findings.append(
+            Finding(
+                "caution",
+                "different release cycles",
+                f"They are refreshed on different cycles ({a.get_frequency_display().lower()} against "
+                f"{b.get_frequency_display().lower()}): line up the reference periods before comparing.",
+            )
+        )
     return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
 
 
@@ -102,7 +130,9 @@ def related_by_verdict(source: Source, others) -> list[tuple[str, list[tuple[Sou
     for other in others:
         findings = compare_pair(source, other)
         groups[verdict(findings)].append((other, findings))
-    return [(severity, groups[severity]) for severity in ("comparable", "caution", "not-comparable") if groups[severity]]
+    return [
+        (severity, groups[severity]) for severity in ("comparable", "caution", "not-comparable") if groups[severity]
+    ]
 
 
 def compare_all(sources: list[Source]) -> list[tuple[Source, Source, str, list[Finding]]]:

@@ -42,9 +42,23 @@ USERS = [
     (roles.AGENCY_CONTACT, "trust", "Tariq", "Trust", ["Teesmouth NHS Foundation Trust"]),
 ]
 
-CATALOGUE_MODELS = ["source", "sourcefield", "definition", "field", "organisationtype", "theme", "geographylevel",
-                    "country", "countryalias", "nationalitygroup", "nationalitygroupmember", "language", "gssprefix",
-                    "agency", "area"]
+CATALOGUE_MODELS = [
+    "source",
+    "sourcefield",
+    "definition",
+    "field",
+    "organisationtype",
+    "theme",
+    "geographylevel",
+    "country",
+    "countryalias",
+    "nationalitygroup",
+    "nationalitygroupmember",
+    "language",
+    "gssprefix",
+    "agency",
+    "area",
+]
 
 
 @transaction.atomic
@@ -80,12 +94,18 @@ def demo_seed() -> list[tuple[str, str]]:
 
     coordinator = User.objects.get(username="coordinator")
     for slug, available, notes in [
-        ("joint-strategic-needs-assessment", "yes", "Refreshed every three years; the demography chapter is the starting point."),
+        (
+            "joint-strategic-needs-assessment",
+            "yes",
+            "Refreshed every three years; the demography chapter is the starting point.",
+        ),
         ("neighbourhood-policing-survey", "no", "The force stopped running it locally."),
     ]:
         source = Source.objects.filter(slug=slug).first()
         if source and not SourceAvailability.objects.filter(area=area, source=source).exists():
-            SourceAvailability.objects.create(area=area, source=source, available=available, notes=notes, updated_by=coordinator)
+            SourceAvailability.objects.create(
+                area=area, source=source, available=available, notes=notes, updated_by=coordinator
+            )
     _take_in_public_sources(area, coordinator)
     return created
 
@@ -101,6 +121,8 @@ def _take_in_public_sources(area: Area, coordinator) -> None:
         return  # seeded before; and a real coordinator may have recorded more since
     on = timezone.localdate() - datetime.timedelta(weeks=6)
     SourceRefresh.objects.bulk_create(
-        SourceRefresh(area=area, source=source, refreshed_on=on, note="Demo: the last round of updates.", recorded_by=coordinator)
+        SourceRefresh(
+            area=area, source=source, refreshed_on=on, note="Demo: the last round of updates.", recorded_by=coordinator
+        )
         for source in Source.objects.filter(stage=Source.Stage.PUBLIC).exclude(slug__in=NEVER_TAKEN_IN)
     )

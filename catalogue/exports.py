@@ -40,10 +40,29 @@ JSON_CONTEXT = {
 }
 
 CSV_COLUMNS = [
-    "identifier", "title", "stage", "toolkit_reference", "theme", "publisher", "holding_agency_types",
-    "description", "frequency", "release_timing", "access_route", "landing_page", "links", "geography_levels",
-    "measure", "migrant_definitions", "fields_carried", "fields_partial", "fields_to_check", "fields_absent",
-    "caveats", "comparability", "relevance_condition",
+    "identifier",
+    "title",
+    "stage",
+    "toolkit_reference",
+    "theme",
+    "publisher",
+    "holding_agency_types",
+    "description",
+    "frequency",
+    "release_timing",
+    "access_route",
+    "landing_page",
+    "links",
+    "geography_levels",
+    "measure",
+    "migrant_definitions",
+    "fields_carried",
+    "fields_partial",
+    "fields_to_check",
+    "fields_absent",
+    "caveats",
+    "comparability",
+    "relevance_condition",
 ]
 
 
@@ -99,13 +118,29 @@ def catalogue_csv(sources) -> str:
     writer.writerow(CSV_COLUMNS)
     for s in sources:
         row = [
-            s.slug, s.title, s.stage, s.toolkit_reference, s.theme.name, s.publisher,
-            "; ".join(t.name for t in s.holding_agency_types.all()), s.summary, s.get_frequency_display(),
-            s.release_timing, s.get_access_route_display(), s.landing_page,
-            " ".join(link["url"] for link in s.links), "; ".join(g.name for g in s.geography_levels.all()),
-            s.get_measure_display(), "; ".join(d.term for d in s.migrant_definitions.all()),
-            "; ".join(_fields(s, "carried")), "; ".join(_fields(s, "partial")), "; ".join(_fields(s, "check")),
-            "; ".join(_fields(s, "absent")), " | ".join(s.caveat_list), s.comparability, s.relevance_condition,
+            s.slug,
+            s.title,
+            s.stage,
+            s.toolkit_reference,
+            s.theme.name,
+            s.publisher,
+            "; ".join(t.name for t in s.holding_agency_types.all()),
+            s.summary,
+            s.get_frequency_display(),
+            s.release_timing,
+            s.get_access_route_display(),
+            s.landing_page,
+            " ".join(link["url"] for link in s.links),
+            "; ".join(g.name for g in s.geography_levels.all()),
+            s.get_measure_display(),
+            "; ".join(d.term for d in s.migrant_definitions.all()),
+            "; ".join(_fields(s, "carried")),
+            "; ".join(_fields(s, "partial")),
+            "; ".join(_fields(s, "check")),
+            "; ".join(_fields(s, "absent")),
+            " | ".join(s.caveat_list),
+            s.comparability,
+            s.relevance_condition,
         ]
         writer.writerow([neutralise(v) for v in row])
     return out.getvalue()

@@ -16,14 +16,19 @@ class SourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     stage = django_filters.MultipleChoiceFilter(choices=Source.Stage.choices, widget=forms.CheckboxSelectMultiple)
     theme = django_filters.ModelMultipleChoiceFilter(
-        field_name="theme__code", to_field_name="code", queryset=Theme.objects.all(), widget=forms.CheckboxSelectMultiple
+        field_name="theme__code",
+        to_field_name="code",
+        queryset=Theme.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
     )
     frequency = django_filters.MultipleChoiceFilter(
         choices=Source.Frequency.choices, widget=forms.CheckboxSelectMultiple
     )
     measure = django_filters.MultipleChoiceFilter(choices=Source.Measure.choices, widget=forms.CheckboxSelectMultiple)
     geography = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="code", queryset=GeographyLevel.objects.all(), method="filter_geography",
+        to_field_name="code",
+        queryset=GeographyLevel.objects.all(),
+        method="filter_geography",
         widget=forms.CheckboxSelectMultiple,
     )
     field = django_filters.ModelMultipleChoiceFilter(
@@ -67,7 +72,9 @@ class SourceFilter(django_filters.FilterSet):
     def filter_field(self, queryset, name, fields):
         for field in fields:
             queryset = queryset.filter(
-                Exists(SourceField.objects.filter(source=OuterRef("pk"), field=field, availability__in=SourceField.HELD))
+                Exists(
+                    SourceField.objects.filter(source=OuterRef("pk"), field=field, availability__in=SourceField.HELD)
+                )
             )
         return queryset
 

@@ -33,8 +33,14 @@ class CompareForm(forms.Form):
 
 
 class RefreshForm(forms.Form):
-    refreshed_on = forms.DateField(label="Taken in on", widget=forms.DateInput(attrs={"type": "date"}),
-                                   error_messages={"required": "Give the date the release was taken in.",
-                                                   "invalid": "Give the date as day, month and year."})
-    note = forms.CharField(label="Which release", required=False, max_length=300,
-                           help_text="For example 'mid-2025 estimates'.")
+    refreshed_on = forms.DateField(
+        label="Taken in on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Give the date the release was taken in.",
+            "invalid": "Give the date as day, month and year.",
+        },
+    )
+    note = forms.CharField(
+        label="Which release", required=False, max_length=300, help_text="For example 'mid-2025 estimates'."
+    )

@@ -127,10 +127,16 @@ def _pick(row: dict, *names: str, **defaults) -> dict:
 
 def load_vocabulary(report: LoadReport, data_dir: Path) -> dict:
     themes = upsert(
-        Theme, "code", [_pick(r, "code", "name", "description", "order") for r in read_yaml("themes.yaml", data_dir)], report
+        Theme,
+        "code",
+        [_pick(r, "code", "name", "description", "order") for r in read_yaml("themes.yaml", data_dir)],
+        report,
     )
     levels = upsert(
-        GeographyLevel, "code", [_pick(r, "code", "name", "order") for r in read_yaml("geography_levels.yaml", data_dir)], report
+        GeographyLevel,
+        "code",
+        [_pick(r, "code", "name", "order") for r in read_yaml("geography_levels.yaml", data_dir)],
+        report,
     )
     fields = upsert(
         Field,
@@ -231,7 +237,9 @@ def _current_relations(source: Source) -> dict:
         "holding_agency_types": sorted(t.code for t in source.holding_agency_types.all()),
         "geography_levels": sorted(g.code for g in source.geography_levels.all()),
         "migrant_definitions": sorted(d.code for d in source.migrant_definitions.all()),
-        "fields": {sf.field.code: sf.availability for sf in sorted(source.source_fields.all(), key=lambda sf: sf.field.code)},
+        "fields": {
+            sf.field.code: sf.availability for sf in sorted(source.source_fields.all(), key=lambda sf: sf.field.code)
+        },
     }
 
 
@@ -299,7 +307,16 @@ def load_countries(report: LoadReport, data_dir: Path) -> None:
         }
         for c in pycountry.countries
     ]
-    rows.append({"code": "XK", "alpha3": "XKX", "numeric": "", "name": "Kosovo", "official_name": "Republic of Kosovo", "kind": Country.Kind.USER_ASSIGNED})
+    rows.append(
+        {
+            "code": "XK",
+            "alpha3": "XKX",
+            "numeric": "",
+            "name": "Kosovo",
+            "official_name": "Republic of Kosovo",
+            "kind": Country.Kind.USER_ASSIGNED,
+        }
+    )
     rows += [
         {"code": code, "alpha3": "", "numeric": "", "name": name, "official_name": "", "kind": Country.Kind.SPECIAL}
         for code, (name, _) in SPECIAL_COUNTRIES.items()
@@ -390,5 +407,12 @@ def load_gss_prefixes(report: LoadReport, data_dir: Path) -> None:
         level = r.get("level")
         if level and level not in levels:
             raise CatalogueDataError(f"gss_prefixes.yaml: {r['prefix']}: unknown level {level!r}")
-        rows.append({"prefix": r["prefix"], "name": r["name"], "level_id": levels[level].pk if level else None, "nation": r["nation"]})
+        rows.append(
+            {
+                "prefix": r["prefix"],
+                "name": r["name"],
+                "level_id": levels[level].pk if level else None,
+                "nation": r["nation"],
+            }
+        )
     upsert(GssPrefix, "prefix", rows, report)

@@ -92,7 +92,8 @@ class OrganisationType(models.Model):
         ordering = ["group", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(response_working_days__gte=1, response_working_days__lte=120), name="orgtype_response_days_range"
+                condition=Q(response_working_days__gte=1, response_working_days__lte=120),
+                name="orgtype_response_days_range",
             ),
         ]
 
@@ -320,7 +321,9 @@ class Agency(models.Model):
     # requests are granted to the group, so adding or removing a contact is one membership change.
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency", editable=False)
     response_working_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Working days this agency has to reply; blank for its organisation type's default."
+        null=True,
+        blank=True,
+        help_text="Working days this agency has to reply; blank for its organisation type's default.",
     )
 
     class Meta:
@@ -461,7 +464,9 @@ class NationalityGroupMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "country", "valid_from"], name="groupmember_unique"),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
                 name="groupmember_dates_ordered",
             ),
         ]

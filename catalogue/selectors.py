@@ -78,26 +78,52 @@ def source_facets(data: QueryDict) -> list[Facet]:
 
     qs = _base(data, "theme", all_of=False)
     counts = dict(qs.order_by().values_list("theme__code").annotate(n=Count("id")))
-    facets.insert(1, Facet("theme", "Theme", options("theme", Theme.objects.order_by("order").values_list("code", "name"), counts), False))
+    facets.insert(
+        1,
+        Facet(
+            "theme",
+            "Theme",
+            options("theme", Theme.objects.order_by("order").values_list("code", "name"), counts),
+            False,
+        ),
+    )
 
     results = source_filter(data).qs
     levels = GeographyLevel.objects.annotate(n=Count("sources", filter=Q(sources__in=results))).order_by("order")
     facets.append(
-        Facet("geography", "Geography level reached", options(
-            "geography", [(g.code, g.name) for g in levels], {g.code: g.n for g in levels}), all_of=True)
+        Facet(
+            "geography",
+            "Geography level reached",
+            options("geography", [(g.code, g.name) for g in levels], {g.code: g.n for g in levels}),
+            all_of=True,
+        )
     )
     fields = Field.objects.annotate(
-        n=Count("source_fields", filter=Q(source_fields__source__in=results, source_fields__availability__in=SourceField.HELD))
+        n=Count(
+            "source_fields",
+            filter=Q(source_fields__source__in=results, source_fields__availability__in=SourceField.HELD),
+        )
     ).order_by("order")
     facets.append(
-        Facet("field", "Fields carried", options("field", [(f.code, f.name) for f in fields], {f.code: f.n for f in fields}), True)
+        Facet(
+            "field",
+            "Fields carried",
+            options("field", [(f.code, f.name) for f in fields], {f.code: f.n for f in fields}),
+            True,
+        )
     )
-    definitions = Definition.objects.filter(kind=Definition.Kind.MIGRANT).annotate(
-        n=Count("sources", filter=Q(sources__in=results))
-    ).order_by("term")
+    definitions = (
+        Definition.objects.filter(kind=Definition.Kind.MIGRANT)
+        .annotate(n=Count("sources", filter=Q(sources__in=results)))
+        .order_by("term")
+    )
     facets.append(
-        Facet("definition", "Migrant definition", options(
-            "definition", [(d.code, d.term) for d in definitions], {d.code: d.n for d in definitions}), True)
+        Facet(
+            "definition",
+            "Migrant definition",
+            options("definition", [(d.code, d.term) for d in definitions], {d.code: d.n for d in definitions}),
+            True,
+        )
     )
     return facets
 
@@ -109,7 +135,11 @@ def source_get(slug: str) -> Source:
 def sources_sharing_key_fields(source: Source) -> QuerySet:
     """Other sources that hold at least one of this source's key fields: the ones a coordinator
     would be tempted to compare it with."""
-    keys = [sf.field_id for sf in source.source_fields.all() if sf.field.kind == Field.Kind.KEY and sf.availability in SourceField.HELD]
+    keys = [
+        sf.field_id
+        for sf in source.source_fields.all()
+        if sf.field.kind == Field.Kind.KEY and sf.availability in SourceField.HELD
+    ]
     shared = SourceField.objects.filter(field_id__in=keys, availability__in=SourceField.HELD).values("source_id")
     return sources_with_details(Source.objects.filter(pk__in=shared).exclude(pk=source.pk).order_by("stage", "title"))
 

@@ -10,7 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue import loading
-from catalogue.models import Agency, Area, AreaCode, GeographyLevel, OrganisationType, Source, SourceAvailability, SourceRefresh
+from catalogue.models import (
+    Agency,
+    Area,
+    AreaCode,
+    GeographyLevel,
+    OrganisationType,
+    Source,
+    SourceAvailability,
+    SourceRefresh,
+)
 from project import roles
 
 
@@ -56,7 +65,9 @@ def availability_record(*, area: Area, answers: list[AvailabilityAnswer], user: 
     return changed
 
 
-def source_refresh_record(*, area: Area, source: Source, user: AbstractBaseUser, on: datetime.date, note: str = "") -> SourceRefresh:
+def source_refresh_record(
+    *, area: Area, source: Source, user: AbstractBaseUser, on: datetime.date, note: str = ""
+) -> SourceRefresh:
     """Records that the area took in a public source's latest release on a day."""
     if source.stage != Source.Stage.PUBLIC:
         raise ValidationError(f"{source} is not a public source: its data comes through data requests.")
@@ -69,9 +80,13 @@ def source_refresh_record(*, area: Area, source: Source, user: AbstractBaseUser,
 
 
 @transaction.atomic
-def agency_create(*, name: str, organisation_type: OrganisationType, area: Area, response_working_days: int | None = None) -> Agency:
+def agency_create(
+    *, name: str, organisation_type: OrganisationType, area: Area, response_working_days: int | None = None
+) -> Agency:
     """Creates an agency with the group that holds its contacts and their object permissions."""
-    agency = Agency(name=name, organisation_type=organisation_type, area=area, response_working_days=response_working_days)
+    agency = Agency(
+        name=name, organisation_type=organisation_type, area=area, response_working_days=response_working_days
+    )
     agency.group = Group.objects.create(name=f"agency:{agency.public_id}")
     agency.full_clean()
     agency.save()
@@ -111,8 +126,12 @@ def area_lookup_load(*, area: Area, rows: list[dict]) -> dict[str, int]:
             if match and row[column].strip():
                 code = row[column].strip().upper()
                 name_column = column.strip()[:-2] + "NM"
-                found[code] = AreaCode(area=area, code=code, name=(row.get(name_column) or "").strip(),
-                                       level=levels[LOOKUP_LEVELS[match.group(1).upper()]])
+                found[code] = AreaCode(
+                    area=area,
+                    code=code,
+                    name=(row.get(name_column) or "").strip(),
+                    level=levels[LOOKUP_LEVELS[match.group(1).upper()]],
+                )
     if not found:
         raise ValidationError(f"No row of the lookup belongs to {area.name} ({area.gss_code}).")
     for code in found.values():

@@ -27,13 +27,17 @@ def source_list(request):
     page = Paginator(selectors.sources_with_details(results), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "catalogue/source_list.html", {
-        "filterset": filterset,
-        "facets": selectors.source_facets(request.GET),
-        "page": page,
-        "query": query.urlencode(),
-        "has_filters": any(k != "page" for k in request.GET),
-    })
+    return render(
+        request,
+        "catalogue/source_list.html",
+        {
+            "filterset": filterset,
+            "facets": selectors.source_facets(request.GET),
+            "page": page,
+            "query": query.urlencode(),
+            "has_filters": any(k != "page" for k in request.GET),
+        },
+    )
 
 
 def source_detail(request, slug):
@@ -97,9 +101,16 @@ def availability_checklist(request):
     if request.method == "POST":
         messages.error(request, "Some answers could not be saved; see the rows marked below.")
     answered = sum(1 for _, answer in rows if answer and answer.available != "unknown")
-    return render(request, "catalogue/availability.html", {
-        "area": area, "rows": list(zip(rows, forms)), "editable": editable, "answered": answered,
-    })
+    return render(
+        request,
+        "catalogue/availability.html",
+        {
+            "area": area,
+            "rows": list(zip(rows, forms)),
+            "editable": editable,
+            "answered": answered,
+        },
+    )
 
 
 @require_http_methods(["POST"])
@@ -111,12 +122,19 @@ def source_refreshed(request, slug):
     form = RefreshForm(request.POST)
     if form.is_valid():
         try:
-            source_refresh_record(area=selectors.area_for_user(request.user), source=source, user=request.user,
-                                  on=form.cleaned_data["refreshed_on"], note=form.cleaned_data["note"])
+            source_refresh_record(
+                area=selectors.area_for_user(request.user),
+                source=source,
+                user=request.user,
+                on=form.cleaned_data["refreshed_on"],
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, f"Recorded: {source.title} taken in on {form.cleaned_data['refreshed_on']:%d %B %Y}.")
+            messages.success(
+                request, f"Recorded: {source.title} taken in on {form.cleaned_data['refreshed_on']:%d %B %Y}."
+            )
     else:
         messages.error(request, form_error_text(form))
     return redirect(f"{reverse('reports:coverage')}#releases")

@@ -29,13 +29,17 @@ def home(request):
     stages = dict(Source.objects.order_by().values_list("stage").annotate(n=Count("id")))
     today = timezone.localdate()
     visible = requests_for(request.user)
-    return render(request, "home.html", {
-        "stages": [(value, label, stages.get(value, 0)) for value, label in Source.Stage.choices],
-        "worker": worker_status(),
-        "open_requests": visible.filter(status__in=[s.value for s in OPEN]).count(),
-        "overdue_requests": overdue_count(visible, today),
-        "review_queue": dpo_workspace(today)["queue"].count() if roles.is_dpo(request.user) else 0,
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "stages": [(value, label, stages.get(value, 0)) for value, label in Source.Stage.choices],
+            "worker": worker_status(),
+            "open_requests": visible.filter(status__in=[s.value for s in OPEN]).count(),
+            "overdue_requests": overdue_count(visible, today),
+            "review_queue": dpo_workspace(today)["queue"].count() if roles.is_dpo(request.user) else 0,
+        },
+    )
 
 
 @login_not_required

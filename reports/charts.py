@@ -22,8 +22,11 @@ def series_for(table: IndicatorTable, limit: int = 5) -> list[tuple[str, list[in
     columns = table.period_columns
     size = TOTAL if TOTAL in table.columns else columns[-1] if columns else None
     # A row suppressed in every period would be a legend entry without a line.
-    leaves = [r for r in table.rows if r != TOTAL and r not in table.group_rows
-              and any(table.value(r, c) is not None for c in columns)]
+    leaves = [
+        r
+        for r in table.rows
+        if r != TOTAL and r not in table.group_rows and any(table.value(r, c) is not None for c in columns)
+    ]
     leaves.sort(key=lambda r: -(table.value(r, size) or 0))
     heads = [TOTAL] if TOTAL in table.rows else [r for r in table.rows if r in table.group_rows][:limit]
     return [(row, [table.value(row, c) for c in columns]) for row in [*heads, *leaves[:limit]]]
@@ -49,16 +52,22 @@ def line_chart(table: IndicatorTable) -> SafeString:
     def y(v: int) -> float:
         return TOP + plot_h * (1 - v / peak)
 
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-{id(table)}">',
-             f'<title id="chart-{id(table)}">{escape(table.source.title)}: {escape(table.query.label)}. '
-             'Gaps are suppressed counts.</title>']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-{id(table)}">',
+        f'<title id="chart-{id(table)}">{escape(table.source.title)}: {escape(table.query.label)}. '
+        "Gaps are suppressed counts.</title>",
+    ]
     for step in range(5):
         value = peak * step / 4
-        parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" class="grid"/>'
-                     f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:,.0f}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" class="grid"/>'
+            f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:,.0f}</text>'
+        )
     for i, column in enumerate(columns):
-        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="end" '
-                     f'transform="rotate(-30 {x(i):.1f} {HEIGHT - BOTTOM + 16})">{escape(column)}</text>')
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="end" '
+            f'transform="rotate(-30 {x(i):.1f} {HEIGHT - BOTTOM + 16})">{escape(column)}</text>'
+        )
     for n, (label, values) in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
         run: list[str] = []
@@ -66,13 +75,19 @@ def line_chart(table: IndicatorTable) -> SafeString:
             if value is not None:
                 run.append(f"{x(i):.1f},{y(value):.1f}")
                 at_least = "at least " if (label, columns[i]) in table.incomplete else ""
-                parts.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}">'
-                             f'<title>{escape(label)}, {escape(columns[i])}: {at_least}{value:,}</title></circle>')
+                parts.append(
+                    f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}">'
+                    f"<title>{escape(label)}, {escape(columns[i])}: {at_least}{value:,}</title></circle>"
+                )
             elif run:
-                parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{3 if n < len(heads) else 2}" points="{" ".join(run)}"/>')
+                parts.append(
+                    f'<polyline fill="none" stroke="{colour}" stroke-width="{3 if n < len(heads) else 2}" points="{" ".join(run)}"/>'
+                )
                 run = []
         legend_y = TOP + 18 * n + 8
-        parts.append(f'<rect x="{WIDTH - RIGHT + 14}" y="{legend_y - 8}" width="14" height="4" fill="{colour}"/>'
-                     f'<text x="{WIDTH - RIGHT + 34}" y="{legend_y}">{escape(_short(label))}</text>')
+        parts.append(
+            f'<rect x="{WIDTH - RIGHT + 14}" y="{legend_y - 8}" width="14" height="4" fill="{colour}"/>'
+            f'<text x="{WIDTH - RIGHT + 34}" y="{legend_y}">{escape(_short(label))}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))

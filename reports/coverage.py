@@ -29,15 +29,25 @@ WARD_OR_FINER = {"ward", "electoral-district", "msoa", "lsoa", "postcode-sector"
 COLLECTED, PARTLY, NOT_COLLECTED, UNKNOWN = "collected", "partly", "not-collected", "unknown"
 STATE_LABELS = {COLLECTED: "Collected", PARTLY: "Partly", NOT_COLLECTED: "Not collected", UNKNOWN: "Unknown"}
 CATALOGUE, CHECKLIST, MEASURED = "catalogue", "checklist", "measured"
-PROVENANCE_LABELS = {CATALOGUE: "catalogue fact", CHECKLIST: "checklist answer", MEASURED: "measured in a return", "": "no evidence"}
+PROVENANCE_LABELS = {
+    CATALOGUE: "catalogue fact",
+    CHECKLIST: "checklist answer",
+    MEASURED: "measured in a return",
+    "": "no evidence",
+}
 
 # Months between releases of a regularly published source, for public sources whose catalogue
 # entry gives a frequency but no release months: without a calendar, the frequency is the only
 # way to tell that the area's copy has fallen behind. Irregular, one-off, on-request and decennial
 # sources are left out on purpose: no interval says when their next release is owed.
 RELEASE_INTERVALS = {"monthly": 1, "quarterly": 3, "twice-yearly": 6, "annual": 12, "biennial": 24}
-RELEASE_WORDS = {"monthly": "monthly", "quarterly": "quarterly", "twice-yearly": "twice a year", "annual": "yearly",
-                 "biennial": "every two years"}
+RELEASE_WORDS = {
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "twice-yearly": "twice a year",
+    "annual": "yearly",
+    "biennial": "every two years",
+}
 # Publishers' dates slip by a few weeks, and taking a release in takes time: a month's grace stops
 # a source being flagged the day its interval runs out.
 RELEASE_GRACE_MONTHS = 1
@@ -48,8 +58,10 @@ STAGES = dict(Source.Stage.choices)
 # Keyed by plain strings: enum members hash slowly, and these lookups run thousands of times a page.
 FROM_AVAILABILITY = {"carried": COLLECTED, "partial": PARTLY, "check": UNKNOWN, "absent": NOT_COLLECTED}
 AVAILABILITY_WORDS = {
-    "carried": "carries it", "partial": "carries it for some records or categories only",
-    "check": "may carry it: check with each agency", "absent": "does not carry it",
+    "carried": "carries it",
+    "partial": "carries it for some records or categories only",
+    "check": "may carry it: check with each agency",
+    "absent": "does not carry it",
 }
 FROM_ANSWER = {"yes": COLLECTED, "partly": PARTLY, "no": NOT_COLLECTED, "unknown": UNKNOWN}
 # Which catalogue availability wins when several requested sources speak for one agency.
@@ -102,8 +114,13 @@ class Row:
 
 
 OUTCOME_LABELS = {
-    "received": "Data received", "requested": "Requested, waiting", "not-held": "Not held", "refused": "Refused",
-    "withdrawn": "Withdrawn", "drafted": "Drafted, not sent", "not-requested": "Not requested",
+    "received": "Data received",
+    "requested": "Requested, waiting",
+    "not-held": "Not held",
+    "refused": "Refused",
+    "withdrawn": "Withdrawn",
+    "drafted": "Drafted, not sent",
+    "not-requested": "Not requested",
 }
 
 
@@ -165,7 +182,10 @@ class AgencyGovernance:
     def reason(self) -> str:
         if not self.agreements:
             return "no agreement names it as a provider"
-        return "; ".join(f"{a.label} is {a.status}" + ("" if a.status != "active" else ", outside its dates") for a in self.agreements)
+        return "; ".join(
+            f"{a.label} is {a.status}" + ("" if a.status != "active" else ", outside its dates")
+            for a in self.agreements
+        )
 
 
 @dataclass
@@ -193,8 +213,9 @@ class Coverage:
         the recommendations need it, and it decodes a little JSON per return."""
         found = defaultdict(lambda: defaultdict(set))
         # Distinct pairs: an agency's returns mostly repeat the same lists, so far fewer rows to decode.
-        for agency_id, columns in (_live_returns(self.area).values_list("request__agency_id", "report__categories")
-                                   .order_by().distinct()):
+        for agency_id, columns in (
+            _live_returns(self.area).values_list("request__agency_id", "report__categories").order_by().distinct()
+        ):
             for column, values in (columns or {}).items():
                 found[column][agency_id].update(values)
         return {column: dict(by_agency) for column, by_agency in found.items()}
@@ -218,8 +239,11 @@ class Coverage:
 
     @property
     def due_releases(self) -> list[ReleaseRow]:
-        return [r for r in self.releases if r.last_release and r.last_release.year == self.today.year
-                and r.last_release.month == self.today.month]
+        return [
+            r
+            for r in self.releases
+            if r.last_release and r.last_release.year == self.today.year and r.last_release.month == self.today.month
+        ]
 
 
 def release_dates(months: list[int], today: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
@@ -245,7 +269,9 @@ def _source_cell(source: Source, code: str, availability: dict[tuple[int, str], 
     if code == "ward":
         reached = levels & WARD_OR_FINER
         state = COLLECTED if reached else NOT_COLLECTED
-        return Cell(state, CATALOGUE, detail=f"Published at {', '.join(sorted(reached)) or 'no level below local authority'}.")
+        return Cell(
+            state, CATALOGUE, detail=f"Published at {', '.join(sorted(reached)) or 'no level below local authority'}."
+        )
     if code == "period":
         return Cell(COLLECTED, CATALOGUE, detail=f"Released {FREQUENCIES[source.frequency].lower()}.")
     if source.stage == Source.Stage.PUBLIC:
@@ -253,20 +279,32 @@ def _source_cell(source: Source, code: str, availability: dict[tuple[int, str], 
     return Cell(UNKNOWN, "", detail="The catalogue does not say; ask the agencies that hold it.")
 
 
-def _agency_cell(code: str, measured: dict | None, answered: dict | None, catalogue: tuple[str, Source] | None,
-                 returned: str | None = None) -> Cell:
+def _agency_cell(
+    code: str,
+    measured: dict | None,
+    answered: dict | None,
+    catalogue: tuple[str, Source] | None,
+    returned: str | None = None,
+) -> Cell:
     if measured:
         share = float(measured["measured_completeness"])
         state = COLLECTED if share >= 95 else PARTLY if share > 0 else NOT_COLLECTED
-        return Cell(state, MEASURED, share, f"{share:g}% of rows had a value in the latest return for {measured['reference']}.",
-                    measured["reference"])
+        return Cell(
+            state,
+            MEASURED,
+            share,
+            f"{share:g}% of rows had a value in the latest return for {measured['reference']}.",
+            measured["reference"],
+        )
     if returned:
         # A processed return always has every requested column; its completeness is measured
         # for the key fields only.
         return Cell(COLLECTED, MEASURED, detail=f"A column of the processed return for {returned}.", request=returned)
     if answered:
         estimate = answered["completeness"]
-        words = {"agency": "the agency", "coordinator": "the coordinator", "measured": "the agency"}[answered["recorded_as"]]
+        words = {"agency": "the agency", "coordinator": "the coordinator", "measured": "the agency"}[
+            answered["recorded_as"]
+        ]
         detail = f"Answered by {words} for {answered['reference']}"
         if estimate is not None:
             detail += f", about {estimate}% complete"
@@ -275,7 +313,11 @@ def _agency_cell(code: str, measured: dict | None, answered: dict | None, catalo
         return Cell(FROM_ANSWER[answered["collected"]], CHECKLIST, estimate, detail + ".", answered["reference"])
     if catalogue:
         availability, source = catalogue
-        return Cell(FROM_AVAILABILITY[availability], CATALOGUE, detail=f"The catalogue says {source.title} {AVAILABILITY_WORDS[availability]}.")
+        return Cell(
+            FROM_AVAILABILITY[availability],
+            CATALOGUE,
+            detail=f"The catalogue says {source.title} {AVAILABILITY_WORDS[availability]}.",
+        )
     return Cell(UNKNOWN, "", detail="No request, checklist answer or catalogue fact yet.")
 
 
@@ -292,8 +334,11 @@ def _without_agreement(agencies: list[AgencyInfo], requests: list[dict], on: dat
         if r["status"] in EXPECTING_DATA:
             waiting[r["agency_id"]] += r["n"]
     agreements = provider_agreements(sorted(waiting), on)
-    return [AgencyGovernance(agency, waiting[agency.pk], agreements[agency.pk]) for agency in agencies
-            if agency.pk in waiting and not any(a.in_force for a in agreements[agency.pk])]
+    return [
+        AgencyGovernance(agency, waiting[agency.pk], agreements[agency.pk])
+        for agency in agencies
+        if agency.pk in waiting and not any(a.in_force for a in agreements[agency.pk])
+    ]
 
 
 def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
@@ -305,31 +350,46 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     sources = list(Source.objects.select_related("theme").order_by("stage", "appendix", "appendix_row", "title"))
     levels, level_names, held_by_type = defaultdict(set), {}, defaultdict(set)
     for source_id, code, name in Source.geography_levels.through.objects.values_list(
-            "source_id", "geographylevel__code", "geographylevel__name"):
+        "source_id", "geographylevel__code", "geographylevel__name"
+    ):
         levels[source_id].add(code)
         level_names[code] = name
-    for source_id, org_type_id in Source.holding_agency_types.through.objects.values_list("source_id", "organisationtype_id"):
+    for source_id, org_type_id in Source.holding_agency_types.through.objects.values_list(
+        "source_id", "organisationtype_id"
+    ):
         held_by_type[org_type_id].add(source_id)
     by_pk = {s.pk: s for s in sources}
-    availability = {(sf["source_id"], field_codes[sf["field_id"]]): sf["availability"]
-                    for sf in SourceField.objects.filter(field_id__in=field_codes).values("source_id", "field_id", "availability")}
+    availability = {
+        (sf["source_id"], field_codes[sf["field_id"]]): sf["availability"]
+        for sf in SourceField.objects.filter(field_id__in=field_codes).values("source_id", "field_id", "availability")
+    }
 
     source_rows = [
-        Row(s.title, "source", STAGES[s.stage], {f.code: _source_cell(s, f.code, availability, levels[s.pk]) for f in fields},
-            slug=s.slug)
-        for s in sources if s.stage in (Source.Stage.PUBLIC, Source.Stage.LOCAL)
+        Row(
+            s.title,
+            "source",
+            STAGES[s.stage],
+            {f.code: _source_cell(s, f.code, availability, levels[s.pk]) for f in fields},
+            slug=s.slug,
+        )
+        for s in sources
+        if s.stage in (Source.Stage.PUBLIC, Source.Stage.LOCAL)
     ]
 
-    agencies = [AgencyInfo(pk, name, str(public_id), type_id, type_name) for pk, name, public_id, type_id, type_name in
-                Agency.objects.filter(area=area).values_list("pk", "name", "public_id", "organisation_type_id",
-                                                             "organisation_type__name").order_by("name")]
+    agencies = [
+        AgencyInfo(pk, name, str(public_id), type_id, type_name)
+        for pk, name, public_id, type_id, type_name in Agency.objects.filter(area=area)
+        .values_list("pk", "name", "public_id", "organisation_type_id", "organisation_type__name")
+        .order_by("name")
+    ]
     # Requests counted by agency, source and status in the database: the coverage needs counts,
     # not thousands of rows (the gate's per-request detail is read only when governance is).
     requests = [
         {"agency_id": agency_id, "source_id": source_id, "status": status, "n": n, "repeating": repeating}
-        for agency_id, source_id, status, n, repeating in
-        DataRequest.objects.filter(agency__area=area).values_list("agency_id", "source_id", "status")
-        .annotate(n=Count("pk"), repeating=Count("pk", filter=~Q(recurrence=""))).order_by()
+        for agency_id, source_id, status, n, repeating in DataRequest.objects.filter(agency__area=area)
+        .values_list("agency_id", "source_id", "status")
+        .annotate(n=Count("pk"), repeating=Count("pk", filter=~Q(recurrence="")))
+        .order_by()
     ]
     by_agency, by_source = defaultdict(list), defaultdict(dict)  # source -> status -> number of requests
     for r in requests:
@@ -339,17 +399,47 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     # The newest answer, measurement and processed return per agency and field, kept by the
     # services that write them (FieldEvidence): one row each instead of every answer ever given.
     checklist, measured, answered, returned = [], {}, {}, {}
-    for (agency_id, field_id, reference, collected, mandatory, extractable, completeness, recorded_as,
-         measured_reference, share, returned_reference) in FieldEvidence.objects.filter(
-            agency__area=area, field_id__in=field_codes).values_list(
-            "agency_id", "field_id", "answer__request__reference", "answer__collected", "answer__mandatory",
-            "answer__extractable", "answer__completeness", "answer__recorded_as", "measured__request__reference",
-            "measured__measured_completeness", "returned__reference").order_by():
+    for (
+        agency_id,
+        field_id,
+        reference,
+        collected,
+        mandatory,
+        extractable,
+        completeness,
+        recorded_as,
+        measured_reference,
+        share,
+        returned_reference,
+    ) in (
+        FieldEvidence.objects.filter(agency__area=area, field_id__in=field_codes)
+        .values_list(
+            "agency_id",
+            "field_id",
+            "answer__request__reference",
+            "answer__collected",
+            "answer__mandatory",
+            "answer__extractable",
+            "answer__completeness",
+            "answer__recorded_as",
+            "measured__request__reference",
+            "measured__measured_completeness",
+            "returned__reference",
+        )
+        .order_by()
+    ):
         key = (agency_id, field_codes[field_id])
         if reference:
-            answered[key] = {"reference": reference, "request__agency_id": agency_id, "field": key[1], "collected": collected,
-                             "mandatory": mandatory, "extractable": extractable, "completeness": completeness,
-                             "recorded_as": recorded_as}
+            answered[key] = {
+                "reference": reference,
+                "request__agency_id": agency_id,
+                "field": key[1],
+                "collected": collected,
+                "mandatory": mandatory,
+                "extractable": extractable,
+                "completeness": completeness,
+                "recorded_as": recorded_as,
+            }
             checklist.append(answered[key])
         if measured_reference:
             measured[key] = {"reference": measured_reference, "measured_completeness": share}
@@ -364,7 +454,9 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     facts_for = {}  # agencies asked for the same sources share one answer
 
     def catalogue_facts(agency: AgencyInfo) -> dict[str, tuple[str, Source]]:
-        asked = frozenset(r["source_id"] for r in by_agency[agency.pk]) or frozenset(held_by_type[agency.organisation_type_id])
+        asked = frozenset(r["source_id"] for r in by_agency[agency.pk]) or frozenset(
+            held_by_type[agency.organisation_type_id]
+        )
         if asked not in facts_for:
             best = {}
             for source_id in sorted(asked):
@@ -377,12 +469,25 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     agency_rows = []
     for a in agencies:
         facts = catalogue_facts(a)
-        agency_rows.append(Row(
-            a.name, "agency", a.organisation_type_name,
-            {f.code: _agency_cell(f.code, measured.get((a.pk, f.code)), answered.get((a.pk, f.code)), facts.get(f.code),
-                                  returned.get((a.pk, f.code))) for f in fields},
-            public_id=a.public_id, requests=sum(r["n"] for r in by_agency[a.pk]),
-        ))
+        agency_rows.append(
+            Row(
+                a.name,
+                "agency",
+                a.organisation_type_name,
+                {
+                    f.code: _agency_cell(
+                        f.code,
+                        measured.get((a.pk, f.code)),
+                        answered.get((a.pk, f.code)),
+                        facts.get(f.code),
+                        returned.get((a.pk, f.code)),
+                    )
+                    for f in fields
+                },
+                public_id=a.public_id,
+                requests=sum(r["n"] for r in by_agency[a.pk]),
+            )
+        )
 
     small_areas = {code: [s for s in sources if code in levels[s.pk]] for code in SMALL_AREA_LEVELS}
     small_area_names = {code: level_names[code] for code in SMALL_AREA_LEVELS if code in level_names}
@@ -393,22 +498,33 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
             continue
         statuses = by_source[s.pk]
         counts = {
-            "received": sum(statuses.get(st, 0) for st in RECEIVED), "requested": sum(statuses.get(st, 0) for st in ASKED),
-            "not-held": statuses.get(Status.NOT_HELD, 0), "refused": statuses.get(Status.REFUSED, 0),
-            "withdrawn": statuses.get(Status.WITHDRAWN, 0), "drafted": statuses.get(Status.DRAFT, 0),
+            "received": sum(statuses.get(st, 0) for st in RECEIVED),
+            "requested": sum(statuses.get(st, 0) for st in ASKED),
+            "not-held": statuses.get(Status.NOT_HELD, 0),
+            "refused": statuses.get(Status.REFUSED, 0),
+            "withdrawn": statuses.get(Status.WITHDRAWN, 0),
+            "drafted": statuses.get(Status.DRAFT, 0),
         }
-        outcome = next((k for k in ("received", "requested", "not-held", "refused", "withdrawn", "drafted") if counts[k]), "not-requested")
+        outcome = next(
+            (k for k in ("received", "requested", "not-held", "refused", "withdrawn", "drafted") if counts[k]),
+            "not-requested",
+        )
         stage2.append(Stage2Row(s, counts, outcome))
 
     themes = []
     local = [s for s in sources if s.stage == Source.Stage.LOCAL]
     for theme in Theme.objects.order_by("order", "name"):
         in_theme = [s.pk for s in local if s.theme_id == theme.pk]
-        themes.append(ThemeRow(
-            theme, len(in_theme),
-            requested=sum(any(st not in (Status.DRAFT, Status.WITHDRAWN) for st in by_source[pk]) for pk in in_theme),
-            received=sum(any(st in RECEIVED for st in by_source[pk]) for pk in in_theme),
-        ))
+        themes.append(
+            ThemeRow(
+                theme,
+                len(in_theme),
+                requested=sum(
+                    any(st not in (Status.DRAFT, Status.WITHDRAWN) for st in by_source[pk]) for pk in in_theme
+                ),
+                received=sum(any(st in RECEIVED for st in by_source[pk]) for pk in in_theme),
+            )
+        )
 
     answers = {a.source_id: a for a in SourceAvailability.objects.filter(area=area).select_related("updated_by")}
     qualitative = [(s, answers.get(s.pk)) for s in sources if s.stage == Source.Stage.QUALITATIVE]
@@ -416,7 +532,9 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
 
     refreshed = {}
     for refresh in SourceRefresh.objects.filter(area=area).values("source_id", "refreshed_on"):
-        refreshed[refresh["source_id"]] = max(refresh["refreshed_on"], refreshed.get(refresh["source_id"], refresh["refreshed_on"]))
+        refreshed[refresh["source_id"]] = max(
+            refresh["refreshed_on"], refreshed.get(refresh["source_id"], refresh["refreshed_on"])
+        )
     releases = []
     for s in sources:
         if s.stage == Source.Stage.PUBLIC:
@@ -426,8 +544,20 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
             releases.append(ReleaseRow(s, last, following, refreshed.get(s.pk), take_in_after))
 
     return Coverage(
-        area=area, today=today, fields=fields, source_rows=source_rows, agency_rows=agency_rows, small_areas=small_areas,
-        small_area_names=small_area_names, stage2=stage2, themes=themes, availability=qualitative, releases=releases,
-        sources=by_pk, checklist=checklist,
-        requests=requests, agency_names={a.pk: a.name for a in agencies}, agencies=agencies,
+        area=area,
+        today=today,
+        fields=fields,
+        source_rows=source_rows,
+        agency_rows=agency_rows,
+        small_areas=small_areas,
+        small_area_names=small_area_names,
+        stage2=stage2,
+        themes=themes,
+        availability=qualitative,
+        releases=releases,
+        sources=by_pk,
+        checklist=checklist,
+        requests=requests,
+        agency_names={a.pk: a.name for a in agencies},
+        agencies=agencies,
     )

@@ -30,32 +30,74 @@ SUPPRESSED = "[c]"  # the ONS marker for a confidential (suppressed) cell
 
 
 def _cell_dict(cell) -> dict:
-    return {"state": cell.state, "completeness": cell.completeness, "provenance": cell.provenance, "detail": cell.detail,
-            "request": cell.request}
+    return {
+        "state": cell.state,
+        "completeness": cell.completeness,
+        "provenance": cell.provenance,
+        "detail": cell.detail,
+        "request": cell.request,
+    }
 
 
 def _recommendation_dict(rank: int, rec: Recommendation) -> dict:
-    return {"rank": rank, "rule": rec.rule, "checklist_item": rec.item, "checklist_text": rec.item_text, "title": rec.title,
-            "why": rec.why, "impact": rec.impact, "impact_unit": rec.unit,
-            "evidence": [{"subject": e.subject, "detail": e.detail} for e in rec.evidence]}
+    return {
+        "rank": rank,
+        "rule": rec.rule,
+        "checklist_item": rec.item,
+        "checklist_text": rec.item_text,
+        "title": rec.title,
+        "why": rec.why,
+        "impact": rec.impact,
+        "impact_unit": rec.unit,
+        "evidence": [{"subject": e.subject, "detail": e.detail} for e in rec.evidence],
+    }
 
 
 def coverage_json(coverage: Coverage, recommendations: list[Recommendation]) -> dict:
     return {
-        "area": coverage.area.name, "generated_on": coverage.today.isoformat(),
+        "area": coverage.area.name,
+        "generated_on": coverage.today.isoformat(),
         "fields": [{"code": f.code, "name": f.name} for f in coverage.fields],
-        "sources": [{"name": r.label, "slug": r.slug, "stage": r.group, "cells": {k: _cell_dict(c) for k, c in r.cells.items()}}
-                    for r in coverage.source_rows],
-        "agencies": [{"name": r.label, "type": r.group, "requests": r.requests, "cells": {k: _cell_dict(c) for k, c in r.cells.items()}}
-                     for r in coverage.agency_rows],
+        "sources": [
+            {"name": r.label, "slug": r.slug, "stage": r.group, "cells": {k: _cell_dict(c) for k, c in r.cells.items()}}
+            for r in coverage.source_rows
+        ],
+        "agencies": [
+            {
+                "name": r.label,
+                "type": r.group,
+                "requests": r.requests,
+                "cells": {k: _cell_dict(c) for k, c in r.cells.items()},
+            }
+            for r in coverage.agency_rows
+        ],
         "small_areas": {level: [s.slug for s in sources] for level, sources in coverage.small_areas.items()},
-        "stage2": [{"source": row.source.slug, "outcome": row.outcome, "counts": row.counts} for row in coverage.stage2],
-        "themes": [{"theme": t.theme.name, "local_sources": t.local_sources, "requested": t.requested, "received": t.received,
-                    "gap": t.gap} for t in coverage.themes],
-        "appendix3": [{"source": s.slug, "available": a.available if a else "unknown"} for s, a in coverage.availability],
-        "releases": [{"source": r.source.slug, "last_release": r.last_release and r.last_release.isoformat(),
-                      "next_release": r.next_release and r.next_release.isoformat(),
-                      "refreshed_on": r.refreshed_on and r.refreshed_on.isoformat(), "stale": r.stale} for r in coverage.releases],
+        "stage2": [
+            {"source": row.source.slug, "outcome": row.outcome, "counts": row.counts} for row in coverage.stage2
+        ],
+        "themes": [
+            {
+                "theme": t.theme.name,
+                "local_sources": t.local_sources,
+                "requested": t.requested,
+                "received": t.received,
+                "gap": t.gap,
+            }
+            for t in coverage.themes
+        ],
+        "appendix3": [
+            {"source": s.slug, "available": a.available if a else "unknown"} for s, a in coverage.availability
+        ],
+        "releases": [
+            {
+                "source": r.source.slug,
+                "last_release": r.last_release and r.last_release.isoformat(),
+                "next_release": r.next_release and r.next_release.isoformat(),
+                "refreshed_on": r.refreshed_on and r.refreshed_on.isoformat(),
+                "stale": r.stale,
+            }
+            for r in coverage.releases
+        ],
         "recommendations": [_recommendation_dict(rank, rec) for rank, rec in enumerate(recommendations, 1)],
     }
 
@@ -67,13 +109,38 @@ def coverage_csv(coverage: Coverage, recommendations: list[Recommendation]) -> s
     writer.writerow(["section", "subject", "kind", "field", "state", "completeness_pct", "evidence", "detail"])
     for row in [*coverage.source_rows, *coverage.agency_rows]:
         for code, cell in row.cells.items():
-            writer.writerow([neutralise(v) for v in (
-                "coverage", row.label, f"{row.kind}: {row.group}", names[code], cell.label,
-                "" if cell.completeness is None else f"{cell.completeness:g}", cell.provenance_label, cell.detail)])
+            writer.writerow(
+                [
+                    neutralise(v)
+                    for v in (
+                        "coverage",
+                        row.label,
+                        f"{row.kind}: {row.group}",
+                        names[code],
+                        cell.label,
+                        "" if cell.completeness is None else f"{cell.completeness:g}",
+                        cell.provenance_label,
+                        cell.detail,
+                    )
+                ]
+            )
     for rank, rec in enumerate(recommendations, 1):
         evidence = "; ".join(f"{e.subject}: {e.detail}" for e in rec.evidence)
-        writer.writerow([neutralise(v) for v in (
-            "recommendation", rec.title, rec.rule, rec.item_text, f"rank {rank}", f"{rec.impact_text}", evidence, rec.why)])
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in (
+                    "recommendation",
+                    rec.title,
+                    rec.rule,
+                    rec.item_text,
+                    f"rank {rank}",
+                    f"{rec.impact_text}",
+                    evidence,
+                    rec.why,
+                )
+            ]
+        )
     return out.getvalue()
 
 
@@ -88,21 +155,45 @@ def table_notes(table: IndicatorTable) -> list[tuple[str, str]]:
     notes += [("Caveat", caveat) for caveat in source.caveat_list]
     if source.comparability:
         notes.append(("Comparability", source.comparability))
-    notes.append(("Small numbers", f"Counts from 1 to {table.threshold - 1} are suppressed ({SUPPRESSED}), and so are as many other "
-                  "cells as it takes to stop them being worked out from the totals. Zeros are shown."))
+    notes.append(
+        (
+            "Small numbers",
+            f"Counts from 1 to {table.threshold - 1} are suppressed ({SUPPRESSED}), and so are as many other "
+            "cells as it takes to stop them being worked out from the totals. Zeros are shown.",
+        )
+    )
     if table.rounding:
-        notes.append(("Rounding", f"Counts are rounded to the nearest {table.rounding}; totals are rounded from the true "
-                      "totals, so rows may not add up."))
+        notes.append(
+            (
+                "Rounding",
+                f"Counts are rounded to the nearest {table.rounding}; totals are rounded from the true "
+                "totals, so rows may not add up.",
+            )
+        )
     if table.incomplete:
-        notes.append(("Incomplete cells", "Some agencies suppressed small counts before sending them; cells that include "
-                      "them are lower bounds, marked †."))
-    notes.append(("Agencies", f"Data from {table.agencies} agenc{'y' if table.agencies == 1 else 'ies'}, processed returns only."))
+        notes.append(
+            (
+                "Incomplete cells",
+                "Some agencies suppressed small counts before sending them; cells that include "
+                "them are lower bounds, marked †.",
+            )
+        )
+    notes.append(
+        (
+            "Agencies",
+            f"Data from {table.agencies} agenc{'y' if table.agencies == 1 else 'ies'}, processed returns only.",
+        )
+    )
     return notes
 
 
 def _header(table: IndicatorTable) -> list[str]:
-    return [DIMENSIONS[table.query.rows][0] if not table.query.by_area else f"Area · {DIMENSIONS[table.query.rows][0].lower()}",
-            *table.columns]
+    return [
+        DIMENSIONS[table.query.rows][0]
+        if not table.query.by_area
+        else f"Area · {DIMENSIONS[table.query.rows][0].lower()}",
+        *table.columns,
+    ]
 
 
 LOWER_BOUND = "†"  # the cell includes counts the agency suppressed: the true count is at least this
@@ -110,8 +201,14 @@ LOWER_BOUND = "†"  # the cell includes counts the agency suppressed: the true 
 
 def _row_values(table: IndicatorTable, row: str) -> list:
     """Suppressed cells as [c], lower bounds with their mark (CSV has no other way to carry it)."""
-    return [SUPPRESSED if (value := table.value(row, c)) is None
-            else f"{value}{LOWER_BOUND}" if (row, c) in table.incomplete else value for c in table.columns]
+    return [
+        SUPPRESSED
+        if (value := table.value(row, c)) is None
+        else f"{value}{LOWER_BOUND}"
+        if (row, c) in table.incomplete
+        else value
+        for c in table.columns
+    ]
 
 
 def indicators_csv(built: Indicators) -> str:
@@ -150,7 +247,12 @@ def indicators_xlsx(built: Indicators) -> bytes:
         for cell in sheet[2]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([neutralise(row), *(SUPPRESSED if table.value(row, c) is None else table.value(row, c) for c in table.columns)])
+            sheet.append(
+                [
+                    neutralise(row),
+                    *(SUPPRESSED if table.value(row, c) is None else table.value(row, c) for c in table.columns),
+                ]
+            )
             for column, cell in zip(table.columns, sheet[sheet.max_row][1:]):
                 if (row, column) in table.incomplete and cell.value != SUPPRESSED:
                     cell.number_format = f'0"{LOWER_BOUND}"'  # marked, and still a number to sum or chart
@@ -180,14 +282,29 @@ def indicators_xlsx(built: Indicators) -> bytes:
 def indicators_json(built: Indicators) -> dict:
     return {
         "warnings": built.warnings,
-        "tables": [{
-            "source": t.source.slug, "title": f"{t.source.title}: {t.query.label}", "refused": t.refused,
-            "preparing": t.preparing is not None, "threshold": t.threshold, "rounding": t.rounding, "columns": t.columns,
-            "rows": [{"label": r, "subtotal": r in t.group_rows or r == TOTAL, "values": [t.value(r, c) for c in t.columns],
-                      "lower_bounds": [(r, c) in t.incomplete and t.value(r, c) is not None for c in t.columns]}
-                     for r in t.rows],
-            "suppressed_cells": t.suppressed, "notes": [{"label": label, "text": text} for label, text in table_notes(t)],
-        } for t in built.tables],
+        "tables": [
+            {
+                "source": t.source.slug,
+                "title": f"{t.source.title}: {t.query.label}",
+                "refused": t.refused,
+                "preparing": t.preparing is not None,
+                "threshold": t.threshold,
+                "rounding": t.rounding,
+                "columns": t.columns,
+                "rows": [
+                    {
+                        "label": r,
+                        "subtotal": r in t.group_rows or r == TOTAL,
+                        "values": [t.value(r, c) for c in t.columns],
+                        "lower_bounds": [(r, c) in t.incomplete and t.value(r, c) is not None for c in t.columns],
+                    }
+                    for r in t.rows
+                ],
+                "suppressed_cells": t.suppressed,
+                "notes": [{"label": label, "text": text} for label, text in table_notes(t)],
+            }
+            for t in built.tables
+        ],
     }
 
 
@@ -211,7 +328,9 @@ def report_context(*, area: Area, today: datetime.date) -> dict:
     coverage = coverage_build(area=area, today=today)
     indicators = [build_table(area, source, key_indicator_query(area, source)) for source in available_sources(area)]
     return {
-        "coverage": coverage, "recommendations": recommend(coverage), "indicators": indicators,
+        "coverage": coverage,
+        "recommendations": recommend(coverage),
+        "indicators": indicators,
         "warnings": comparability_warnings([t.source for t in indicators]),
         "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],
     }

@@ -12,22 +12,44 @@ class MonthInput(forms.DateInput):
 
 class IndicatorForm(forms.Form):
     source = forms.MultipleChoiceField(
-        label="Sources", widget=forms.CheckboxSelectMultiple,
+        label="Sources",
+        widget=forms.CheckboxSelectMultiple,
         help_text="Each source gets its own table: sources are never added together.",
-        error_messages={"required": "Choose at least one source.", "invalid_choice": "%(value)s has no processed returns to show."},
+        error_messages={
+            "required": "Choose at least one source.",
+            "invalid_choice": "%(value)s has no processed returns to show.",
+        },
     )
-    rows = forms.ChoiceField(label="Rows", choices=[(code, label) for code, (label, _, _) in DIMENSIONS.items()], initial="nationality_group")
+    rows = forms.ChoiceField(
+        label="Rows", choices=[(code, label) for code, (label, _, _) in DIMENSIONS.items()], initial="nationality_group"
+    )
     columns = forms.ChoiceField(label="Columns", choices=list(COLUMN_CHOICES.items()), initial="quarter")
-    by_area = forms.BooleanField(label="Within each area (ward or small area), with a subtotal per area", required=False)
-    since = forms.DateField(label="From", required=False, widget=MonthInput, input_formats=["%Y-%m"],
-                            help_text="The first month to show, e.g. 2025-04.",
-                            error_messages={"invalid": "Give the first month as year and month, e.g. 2025-04."})
-    until = forms.DateField(label="To", required=False, widget=MonthInput, input_formats=["%Y-%m"],
-                            help_text="The last month to show.",
-                            error_messages={"invalid": "Give the last month as year and month, e.g. 2026-03."})
-    areas = forms.MultipleChoiceField(label="Only these areas", required=False, widget=forms.SelectMultiple(attrs={"size": 5}),
-                                      help_text="Leave empty for every area and the authority's totals.",
-                                      error_messages={"invalid_choice": "%(value)s is not an area of this authority."})
+    by_area = forms.BooleanField(
+        label="Within each area (ward or small area), with a subtotal per area", required=False
+    )
+    since = forms.DateField(
+        label="From",
+        required=False,
+        widget=MonthInput,
+        input_formats=["%Y-%m"],
+        help_text="The first month to show, e.g. 2025-04.",
+        error_messages={"invalid": "Give the first month as year and month, e.g. 2025-04."},
+    )
+    until = forms.DateField(
+        label="To",
+        required=False,
+        widget=MonthInput,
+        input_formats=["%Y-%m"],
+        help_text="The last month to show.",
+        error_messages={"invalid": "Give the last month as year and month, e.g. 2026-03."},
+    )
+    areas = forms.MultipleChoiceField(
+        label="Only these areas",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text="Leave empty for every area and the authority's totals.",
+        error_messages={"invalid_choice": "%(value)s is not an area of this authority."},
+    )
 
     def __init__(self, *args, sources, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,5 +70,12 @@ class IndicatorForm(forms.Form):
     def query(self) -> Query:
         data = self.cleaned_data
         until: datetime.date | None = data["until"] and month_end(data["until"])  # the whole of the last month
-        return Query(sources=tuple(data["source"]), rows=data["rows"], columns=data["columns"], by_area=data["by_area"],
-                     since=data["since"], until=until, areas=tuple(data["areas"]))
+        return Query(
+            sources=tuple(data["source"]),
+            rows=data["rows"],
+            columns=data["columns"],
+            by_area=data["by_area"],
+            since=data["since"],
+            until=until,
+            areas=tuple(data["areas"]),
+        )

@@ -118,9 +118,14 @@ class IndicatorTable:
     def grid(self) -> list[tuple[str, bool, list[tuple[int | None, bool]]]]:
         """Rows for a template: label (a nested row without its area's name), whether it is a
         subtotal, and (value, incomplete) per column."""
-        return [(r.split(NESTED, 1)[1] if NESTED in r and r.split(NESTED, 1)[0] in self.group_rows else r,
-                 r in self.group_rows or r == TOTAL,
-                 [(self.published.get((r, c)), (r, c) in self.incomplete) for c in self.columns]) for r in self.rows]
+        return [
+            (
+                r.split(NESTED, 1)[1] if NESTED in r and r.split(NESTED, 1)[0] in self.group_rows else r,
+                r in self.group_rows or r == TOTAL,
+                [(self.published.get((r, c)), (r, c) in self.incomplete) for c in self.columns],
+            )
+            for r in self.rows
+        ]
 
     @property
     def cells(self) -> int:
@@ -149,8 +154,12 @@ class Indicators:
 def available_sources(area: Area) -> list[Source]:
     """Sources with at least one processed, current return for the area."""
     live = Return.objects.filter(status=Return.Status.DONE, superseded=False, request__agency__area=area)
-    return list(Source.objects.filter(pk__in=live.values("request__source_id")).prefetch_related(
-        "migrant_definitions", "geography_levels").select_related("theme").order_by("title"))
+    return list(
+        Source.objects.filter(pk__in=live.values("request__source_id"))
+        .prefetch_related("migrant_definitions", "geography_levels")
+        .select_related("theme")
+        .order_by("title")
+    )
 
 
 def _quarter(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -180,7 +189,9 @@ def _bucket(start: datetime.date, granularity: str) -> tuple[datetime.date, date
     return first, last, f"{first:%b}–{last:%b %Y}"
 
 
-def period_bucket(start: datetime.date | None, end: datetime.date | None, granularity: str) -> tuple[datetime.date, str]:
+def period_bucket(
+    start: datetime.date | None, end: datetime.date | None, granularity: str
+) -> tuple[datetime.date, str]:
     """The column an observation's period falls in: (sort key, label). A period longer than the
     bucket goes in the coarser bucket it fills exactly, or keeps its own label rather than being
     split by guesswork."""
@@ -205,7 +216,11 @@ def _names(column: str, codes: set[str]) -> dict[str, str]:
     if column == "main_language":
         return dict(Language.objects.filter(code__in=codes).values_list("code", "name"))
     if column == "geography_code":
-        return {code: f"{name} ({code})" for code, name in AreaCode.objects.filter(code__in=codes).values_list("code", "name") if name}
+        return {
+            code: f"{name} ({code})"
+            for code, name in AreaCode.objects.filter(code__in=codes).values_list("code", "name")
+            if name
+        }
     return {}
 
 
@@ -215,13 +230,17 @@ def area_choices(area: Area) -> list[tuple[str, str]]:
 
 
 def live_returns(area: Area, source: Source):
-    return Return.objects.filter(status=Return.Status.DONE, superseded=False, request__agency__area=area, request__source=source)
+    return Return.objects.filter(
+        status=Return.Status.DONE, superseded=False, request__agency__area=area, request__source=source
+    )
 
 
 def observations_of(area: Area, source: Source):
     return Observation.objects.filter(
-        source_return__status=Return.Status.DONE, source_return__superseded=False,
-        source_return__request__agency__area=area, source_return__request__source=source,
+        source_return__status=Return.Status.DONE,
+        source_return__superseded=False,
+        source_return__request__agency__area=area,
+        source_return__request__source=source,
     )
 
 
@@ -293,8 +312,12 @@ def _area_names(rows: list[dict]) -> dict[str, str]:
 def _margin(area: Area, source: Source, policy: Policy) -> dict[tuple[str, str], bool]:
     """Which area and period totals are suppressed. Every dimension's table of a source shows
     these same totals, so they are decided once, here, and each dimension's table follows."""
-    rows = list(observations_of(area, source).values("period_start", "period_end", "geography_code")
-                .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True))).order_by())
+    rows = list(
+        observations_of(area, source)
+        .values("period_start", "period_end", "geography_code")
+        .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True)))
+        .order_by()
+    )
     if not rows:
         return {}
     nested = any(r["geography_code"] for r in rows)
@@ -308,7 +331,9 @@ def _margin(area: Area, source: Source, policy: Policy) -> dict[tuple[str, str],
         if r["hidden"]:
             incomplete.add(cell)
     places = sorted({place for place, _ in counts})
-    frame = pd.DataFrame({c: [counts.get((p, c), 0) for p in places] for c in leaf_columns}, index=places, columns=leaf_columns)
+    frame = pd.DataFrame(
+        {c: [counts.get((p, c), 0) for p in places] for c in leaf_columns}, index=places, columns=leaf_columns
+    )
     table = Table.two_way(frame, col_groups={**quarters, **years} or None, total_label=TOTAL)
     incomplete = _with_totals(incomplete, {}, {**quarters, **years})
     published = protect(table, policy, hide=_maybe_small(table, incomplete, policy)).published
@@ -319,8 +344,11 @@ def _margin(area: Area, source: Source, policy: Policy) -> dict[tuple[str, str],
 def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table] | None:
     """The master of one dimension, not yet protected, and its table of counts."""
     observations = observations_of(area, source)
-    rows = list(observations.values(row_column, "period_start", "period_end", "geography_code")
-                .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True))).order_by())
+    rows = list(
+        observations.values(row_column, "period_start", "period_end", "geography_code")
+        .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True)))
+        .order_by()
+    )
     if not rows:
         return None
     names = _names(row_column, {r[row_column] for r in rows if r[row_column]})
@@ -344,16 +372,32 @@ def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table]
     places = sorted(areas)
     # Within areas every value gets a row, zeros included, so each area's rows line up.
     leaf_rows = [_leaf(place, v) for place in places for v in values] if nested else values
-    frame = pd.DataFrame({c: [counts.get((r, c), 0) for r in leaf_rows] for c in leaf_columns}, index=leaf_rows, columns=leaf_columns)
+    frame = pd.DataFrame(
+        {c: [counts.get((r, c), 0) for r in leaf_rows] for c in leaf_columns}, index=leaf_rows, columns=leaf_columns
+    )
     row_groups = {}
     if nested:
         row_groups |= {place: [_leaf(place, v) for v in values] for place in places}
         row_groups |= {_leaf(ALL_AREAS, v): [_leaf(place, v) for place in places] for v in values}
-    table = Table.two_way(frame, row_groups=row_groups or None, col_groups={**quarters, **years} or None, total_label=TOTAL)
+    table = Table.two_way(
+        frame, row_groups=row_groups or None, col_groups={**quarters, **years} or None, total_label=TOTAL
+    )
     incomplete = _with_totals(incomplete, row_groups, {**quarters, **years})
-    area_codes = {_label(r["geography_code"], area_names): r["geography_code"] for r in rows if nested and r["geography_code"]}
-    return Master(None, table.relations, leaf_columns, quarters, years, values, places, incomplete,
-                  spans=spans, area_codes=area_codes), table
+    area_codes = {
+        _label(r["geography_code"], area_names): r["geography_code"] for r in rows if nested and r["geography_code"]
+    }
+    return Master(
+        None,
+        table.relations,
+        leaf_columns,
+        quarters,
+        years,
+        values,
+        places,
+        incomplete,
+        spans=spans,
+        area_codes=area_codes,
+    ), table
 
 
 def _spans(rows: list[dict], groups: dict[str, list[str]]) -> dict[str, tuple[datetime.date, datetime.date]]:
@@ -374,6 +418,7 @@ def _spans(rows: list[dict], groups: dict[str, list[str]]) -> dict[str, tuple[da
 
 def _with_totals(incomplete: set, row_groups: dict, column_groups: dict) -> set:
     """The cells holding counts an agency suppressed, and every total they add to: all lower bounds."""
+
     def groups_of(groups: dict) -> dict:
         found = defaultdict(set)
         for group, leaves in groups.items():
@@ -382,8 +427,9 @@ def _with_totals(incomplete: set, row_groups: dict, column_groups: dict) -> set:
         return found
 
     rows_in, columns_in = groups_of(row_groups), groups_of(column_groups)
-    return {(row, column) for r, c in incomplete
-            for row in {r, TOTAL, *rows_in[r]} for column in {c, TOTAL, *columns_in[c]}}
+    return {
+        (row, column) for r, c in incomplete for row in {r, TOTAL, *rows_in[r]} for column in {c, TOTAL, *columns_in[c]}
+    }
 
 
 def _maybe_small(table: Table, incomplete: set, policy: Policy) -> set:
@@ -397,8 +443,12 @@ def _group_sums(area: Area, source: Source, groups: Master, nationalities: Maste
     period by period; which nationalities make up a group is public, so a reader has these sums too.
     Membership can change with the date (the EU8 joined in 2004), so it is read from the returns,
     period by period; a nationality not returned in a period is in the group it is in elsewhere."""
-    rows = list(observations_of(area, source).values("nationality", "nationality_group", "period_start", "period_end")
-                .annotate(n=Count("pk")).order_by())
+    rows = list(
+        observations_of(area, source)
+        .values("nationality", "nationality_group", "period_start", "period_end")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     nationality_names = _names("nationality", {r["nationality"] for r in rows if r["nationality"]})
     group_names = _names("nationality_group", {r["nationality_group"] for r in rows if r["nationality_group"]})
     in_period, anywhere = defaultdict(lambda: defaultdict(set)), defaultdict(set)
@@ -420,18 +470,26 @@ def _group_sums(area: Area, source: Source, groups: Master, nationalities: Maste
                 parts[next(iter(found))].append(nationality)
         for group, members in parts.items():
             if group in groups.values:
-                sums += [Relation((_leaf(place, group), column), tuple((_leaf(place, n), column) for n in members))
-                         for place in groups.areas or [""]]
+                sums += [
+                    Relation((_leaf(place, group), column), tuple((_leaf(place, n), column) for n in members))
+                    for place in groups.areas or [""]
+                ]
     return sums
 
 
-def _protect_together(masters: dict[str, tuple[Master, Table]], margin: dict, policy: Policy, sums: list[Relation],
-                      progress: Progress | None = None) -> None:
+def _protect_together(
+    masters: dict[str, tuple[Master, Table]],
+    margin: dict,
+    policy: Policy,
+    sums: list[Relation],
+    progress: Progress | None = None,
+) -> None:
     """Protects the masters as one table, so that no cell can be narrowed by reading them together.
 
     They share the area and period totals (the margin), which keep their keys; every other cell is
     keyed by its dimension's label as well, since the same row label can mean different counts in
     two dimensions. `sums` relate the nationality groups' cells to the nationalities' cells."""
+
     def key(code: str, cell: tuple[str, str]) -> tuple:
         return cell if cell in margin else (DIMENSIONS[code][0], *cell)
 
@@ -440,11 +498,19 @@ def _protect_together(masters: dict[str, tuple[Master, Table]], margin: dict, po
         values |= {key(code, cell): value for cell, value in table.values.items()}
         relations += [Relation(key(code, r.total), tuple(key(code, p) for p in r.parts)) for r in table.relations]
     if {"nationality_group", "nationality"} <= masters.keys():
-        relations += [Relation(key("nationality_group", r.total), tuple(key("nationality", p) for p in r.parts)) for r in sums]
+        relations += [
+            Relation(key("nationality_group", r.total), tuple(key("nationality", p) for p in r.parts)) for r in sums
+        ]
     try:
         # The margin's relations are in every master: once is enough.
-        hide = {key(code, cell) for code, (master, table) in masters.items() for cell in _maybe_small(table, master.incomplete, policy)}
-        together = protect(Table(values, list(dict.fromkeys(relations))), policy, fixed=margin, hide=hide, progress=progress)
+        hide = {
+            key(code, cell)
+            for code, (master, table) in masters.items()
+            for cell in _maybe_small(table, master.incomplete, policy)
+        }
+        together = protect(
+            Table(values, list(dict.fromkeys(relations))), policy, fixed=margin, hide=hide, progress=progress
+        )
     except DisclosureRefused as refusal:
         for master, _ in masters.values():
             master.refused = str(refusal)
@@ -462,12 +528,20 @@ def _protect_together(masters: dict[str, tuple[Master, Table]], margin: dict, po
 
 def _read(area: Area, source: Source) -> dict[str, tuple[Master, Table]]:
     """Every dimension's master of the source, not yet protected, with its table of counts."""
-    return {code: found for code, (_, column, _) in DIMENSIONS.items()
-            if code != "area" and (found := _master(area, source, column)) is not None}
+    return {
+        code: found
+        for code, (_, column, _) in DIMENSIONS.items()
+        if code != "area" and (found := _master(area, source, column)) is not None
+    }
 
 
-def _masters(area: Area, source: Source, policy: Policy, built: dict[str, tuple[Master, Table]],
-             progress: Callable[[int, int, str, int, int], None] | None = None) -> dict[str, Master]:
+def _masters(
+    area: Area,
+    source: Source,
+    policy: Policy,
+    built: dict[str, tuple[Master, Table]],
+    progress: Callable[[int, int, str, int, int], None] | None = None,
+) -> dict[str, Master]:
     """The masters, protected together wherever a reader could combine them. `progress` is told
     which part of how many is being protected, then what protect tells (see disclosure.Progress)."""
     if not built:
@@ -482,7 +556,9 @@ def _masters(area: Area, source: Source, policy: Policy, built: dict[str, tuple[
     if policy.rounding or any(margin.values()):
         linked = [list(built)]
     else:
-        linked = [["nationality_group", "nationality"]] + [[code] for code in built if code not in ("nationality_group", "nationality")]
+        linked = [["nationality_group", "nationality"]] + [
+            [code] for code in built if code not in ("nationality_group", "nationality")
+        ]
     for part, codes in enumerate(linked, start=1):
         told = (lambda *step, part=part: progress(part, len(linked), *step)) if progress else None
         _protect_together({code: built[code] for code in codes}, margin, policy, sums, told)
@@ -520,14 +596,21 @@ _PROGRESS_EVERY = 2.0
 
 def _keys(area: Area, source: Source, threshold: int, rounding: int | None) -> tuple[str, str, str]:
     """Cache keys of the protected masters, of the preparation's progress and of the worker's lock."""
-    live = list(live_returns(area, source).values_list("pk", "status_changed_at", "request__reporting_threshold").order_by("pk"))
+    live = list(
+        live_returns(area, source).values_list("pk", "status_changed_at", "request__reporting_threshold").order_by("pk")
+    )
     names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
     fingerprint = hashlib.sha256(repr((source.pk, threshold, rounding, live, names)).encode()).hexdigest()
-    return (f"indicator-masters:v5:{fingerprint}", f"indicator-preparing:v1:{fingerprint}",
-            f"indicator-protecting:v1:{fingerprint}")
+    return (
+        f"indicator-masters:v5:{fingerprint}",
+        f"indicator-preparing:v1:{fingerprint}",
+        f"indicator-protecting:v1:{fingerprint}",
+    )
 
 
-def _cached_masters(area: Area, source: Source, threshold: int, rounding: int | None) -> dict[str, Master] | Preparation | str:
+def _cached_masters(
+    area: Area, source: Source, threshold: int, rounding: int | None
+) -> dict[str, Master] | Preparation | str:
     """The protected masters; or, when a source is too large to protect while someone waits, the
     preparation the worker has been asked for; or why the worker could not protect them."""
     masters_key, preparing_key, _ = _keys(area, source, threshold, rounding)
@@ -579,8 +662,10 @@ def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
     masters = _cached_masters(area, source, threshold, settings.TRACKER_ROUNDING)
     if isinstance(masters, Preparation):
         result.preparing = masters
-        result.refused = ("These tables are still being protected against disclosure, which takes a few minutes "
-                          "for a source this large. Try again shortly.")
+        result.refused = (
+            "These tables are still being protected against disclosure, which takes a few minutes "
+            "for a source this large. Try again shortly."
+        )
         return result
     if isinstance(masters, str):
         result.refused = masters
@@ -634,14 +719,22 @@ def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
 
         def master_cell(r: str, c: str) -> tuple[str, str]:
             return rows[r], c
+
     if query.since or query.until:
         # A period filter keeps the periods wholly inside it; the all-period total goes.
-        columns = {c: k for c, k in columns.items() if (span := master.spans.get(k))
-                   and (not query.since or span[0] >= query.since) and (not query.until or span[1] <= query.until)}
+        columns = {
+            c: k
+            for c, k in columns.items()
+            if (span := master.spans.get(k))
+            and (not query.since or span[0] >= query.since)
+            and (not query.until or span[1] <= query.until)
+        }
     cells = {(r, c): master_cell(r, c) for r in rows for c in columns}
     if query.columns != "area":
         result.group_columns = (set(master.quarters) | set(master.years)) & set(columns)
-        result.period_columns = [c for c in columns if c != TOTAL and (query.columns != "month-quarter" or c not in master.quarters)]
+        result.period_columns = [
+            c for c in columns if c != TOTAL and (query.columns != "month-quarter" or c not in master.quarters)
+        ]
     # Keep only cells that exist (a value may be missing from an area): those are zeros the
     # master never had, so the view shows no row for them.
     cells = {view: key for view, key in cells.items() if key in master.protected.published}
@@ -654,8 +747,11 @@ def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
     result.incomplete = {view for view, key in cells.items() if key in master.incomplete}
     # The sums a reader of this view can check: the master's relations among the cells it shows.
     shown = {key: view for view, key in cells.items()}
-    result.relations = [Relation(shown[rel.total], tuple(shown[p] for p in rel.parts))
-                        for rel in master.relations if all(cell in shown for cell in rel.cells)]
+    result.relations = [
+        Relation(shown[rel.total], tuple(shown[p] for p in rel.parts))
+        for rel in master.relations
+        if all(cell in shown for cell in rel.cells)
+    ]
     result.master_published, result.master_relations = published, master.relations
     return result
 
@@ -664,7 +760,7 @@ def comparability_warnings(sources: list[Source]) -> list[str]:
     """Why the sources on one page must not be added together or read as a check on each other."""
     out = []
     for i, a in enumerate(sources):
-        for b in sources[i + 1:]:
+        for b in sources[i + 1 :]:
             findings = compare_pair(a, b)
             if verdict(findings) == "comparable":
                 continue
@@ -683,7 +779,8 @@ def _threshold(area: Area, source: Source) -> int:
     # The strictest threshold among the requests and the agreements under which the tables' data
     # came applies to all of it: one cell can mix several agencies' counts.
     found = live_returns(area, source).aggregate(
-        n=Max(Greatest("request__reporting_threshold", "agreement__reporting_threshold")))["n"]
+        n=Max(Greatest("request__reporting_threshold", "agreement__reporting_threshold"))
+    )["n"]
     return found or settings.TRACKER_REPORTING_THRESHOLD
 
 
@@ -705,7 +802,11 @@ def indicators_prepare(*, area: Area, source: Source) -> None:
             nonlocal last
             if time.monotonic() - last >= _PROGRESS_EVERY:
                 last = time.monotonic()
-                cache.set(preparing_key, replace(queued, part=part, parts=parts, stage=stage, done=done, of=of), timeout=_QUEUED_FOR)
+                cache.set(
+                    preparing_key,
+                    replace(queued, part=part, parts=parts, stage=stage, done=done, of=of),
+                    timeout=_QUEUED_FOR,
+                )
 
         masters = _masters(area, source, Policy(threshold=threshold, rounding=rounding), built, progress)
         cache.set(masters_key, masters, timeout=_KEPT)
@@ -717,10 +818,14 @@ def indicators_prepare(*, area: Area, source: Source) -> None:
 def indicators_give_up(*, area: Area, source: Source, minutes: int) -> None:
     """Records, for a day, that the worker ran out of time protecting the source's tables, so that
     pages say so instead of waiting for ever; then the next page that asks queues them again."""
-    _give_up(area, source, 24 * 3600,
-             f"Protecting this source's tables against disclosure took longer than the {minutes} minutes the "
-             "background worker allows. Ask the agency for a coarser return (fewer categories, quarters rather "
-             "than months, or larger areas), or raise the worker's time limit.")
+    _give_up(
+        area,
+        source,
+        24 * 3600,
+        f"Protecting this source's tables against disclosure took longer than the {minutes} minutes the "
+        "background worker allows. Ask the agency for a coarser return (fewer categories, quarters rather "
+        "than months, or larger areas), or raise the worker's time limit.",
+    )
 
 
 # An unexpected failure may be passing (a database restarting), so it is tried again soon; but not
@@ -733,10 +838,14 @@ def indicators_failed(*, area: Area, source: Source) -> None:
     showing "waiting" until the queue entry expires; the next page after a quarter of an hour
     queues the source again."""
     again = timezone.localtime(timezone.now() + datetime.timedelta(seconds=_RETRY_FAILED_AFTER))
-    _give_up(area, source, _RETRY_FAILED_AFTER,
-             "The background worker could not protect this source's tables: it stopped with an error, which "
-             f"is in its log. It will try again when these tables are next opened after {again:%H:%M}. If it "
-             "fails again, tell the system's administrator.")
+    _give_up(
+        area,
+        source,
+        _RETRY_FAILED_AFTER,
+        "The background worker could not protect this source's tables: it stopped with an error, which "
+        f"is in its log. It will try again when these tables are next opened after {again:%H:%M}. If it "
+        "fails again, tell the system's administrator.",
+    )
 
 
 def _give_up(area: Area, source: Source, seconds: int, reason: str) -> None:

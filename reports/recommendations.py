@@ -86,15 +86,23 @@ def key_field_not_collected(coverage: Coverage) -> list[Recommendation]:
     names = coverage.field_names
     out = []
     for code in KEY_FIELDS:
-        lacking = [(row.label, row.cells[code]) for row in coverage.agency_rows
-                   if row.requests and row.cells[code].state == NOT_COLLECTED and row.cells[code].provenance]
+        lacking = [
+            (row.label, row.cells[code])
+            for row in coverage.agency_rows
+            if row.requests and row.cells[code].state == NOT_COLLECTED and row.cells[code].provenance
+        ]
         if lacking:
-            out.append(Recommendation(
-                "key-field-not-collected", "fields", f"Start recording {names[code].lower()} in {_plural(len(lacking), 'agency')}",
-                f"Without {names[code].lower()}, these agencies' data cannot say who among their service users is a migrant "
-                "or where they come from, and the area cannot combine their figures with other sources.",
-                [Evidence(agency, f"{cell.provenance_label}: {cell.detail}") for agency, cell in lacking], len(lacking),
-            ))
+            out.append(
+                Recommendation(
+                    "key-field-not-collected",
+                    "fields",
+                    f"Start recording {names[code].lower()} in {_plural(len(lacking), 'agency')}",
+                    f"Without {names[code].lower()}, these agencies' data cannot say who among their service users is a migrant "
+                    "or where they come from, and the area cannot combine their figures with other sources.",
+                    [Evidence(agency, f"{cell.provenance_label}: {cell.detail}") for agency, cell in lacking],
+                    len(lacking),
+                )
+            )
     return out
 
 
@@ -103,17 +111,31 @@ def low_completeness(coverage: Coverage) -> list[Recommendation]:
     names = coverage.field_names
     out = []
     for code in KEY_FIELDS:
-        weak = [(row.label, row.cells[code]) for row in coverage.agency_rows
-                if row.cells[code].state in (COLLECTED, PARTLY) and row.cells[code].completeness is not None
-                and row.cells[code].completeness < LOW_COMPLETENESS]
+        weak = [
+            (row.label, row.cells[code])
+            for row in coverage.agency_rows
+            if row.cells[code].state in (COLLECTED, PARTLY)
+            and row.cells[code].completeness is not None
+            and row.cells[code].completeness < LOW_COMPLETENESS
+        ]
         if weak:
-            out.append(Recommendation(
-                "low-completeness", "standards", f"Raise the completeness of {names[code].lower()} above {LOW_COMPLETENESS}%",
-                f"When most records leave {names[code].lower()} blank, counts by it describe the people who answered, "
-                "not the population served; agreeing how it is captured and checked at the point of entry fixes this.",
-                [Evidence(agency, f"{cell.completeness:g}% complete ({'measured in a return' if cell.provenance == MEASURED else 'estimated by the agency'})")
-                 for agency, cell in sorted(weak, key=lambda pair: pair[1].completeness)], len(weak),
-            ))
+            out.append(
+                Recommendation(
+                    "low-completeness",
+                    "standards",
+                    f"Raise the completeness of {names[code].lower()} above {LOW_COMPLETENESS}%",
+                    f"When most records leave {names[code].lower()} blank, counts by it describe the people who answered, "
+                    "not the population served; agreeing how it is captured and checked at the point of entry fixes this.",
+                    [
+                        Evidence(
+                            agency,
+                            f"{cell.completeness:g}% complete ({'measured in a return' if cell.provenance == MEASURED else 'estimated by the agency'})",
+                        )
+                        for agency, cell in sorted(weak, key=lambda pair: pair[1].completeness)
+                    ],
+                    len(weak),
+                )
+            )
     return out
 
 
@@ -126,13 +148,23 @@ def not_mandatory(coverage: Coverage) -> list[Recommendation]:
     if not optional:
         return []
     names, labels = coverage.field_names, coverage.agency_names
-    evidence = [Evidence(labels[pk], "optional: " + ", ".join(names[c].lower() for c in sorted(set(codes), key=KEY_FIELDS.index)))
-                for pk, codes in optional.items()]
-    return [Recommendation(
-        "not-mandatory", "mandate", f"Make the migration fields mandatory in {_plural(len(evidence), 'agency')}",
-        "Optional fields are filled in unevenly, so their completeness drifts from one period to the next; a "
-        "mandate from senior leaders makes collection routine.", sorted(evidence, key=lambda e: e.subject), len(evidence),
-    )]
+    evidence = [
+        Evidence(
+            labels[pk], "optional: " + ", ".join(names[c].lower() for c in sorted(set(codes), key=KEY_FIELDS.index))
+        )
+        for pk, codes in optional.items()
+    ]
+    return [
+        Recommendation(
+            "not-mandatory",
+            "mandate",
+            f"Make the migration fields mandatory in {_plural(len(evidence), 'agency')}",
+            "Optional fields are filled in unevenly, so their completeness drifts from one period to the next; a "
+            "mandate from senior leaders makes collection routine.",
+            sorted(evidence, key=lambda e: e.subject),
+            len(evidence),
+        )
+    ]
 
 
 def not_extractable(coverage: Coverage) -> list[Recommendation]:
@@ -144,17 +176,31 @@ def not_extractable(coverage: Coverage) -> list[Recommendation]:
     if not stuck:
         return []
     names, labels = coverage.field_names, coverage.agency_names
-    evidence = [Evidence(labels[pk], "recorded but not extractable: " + ", ".join(names[c].lower() for c in sorted(codes, key=KEY_FIELDS.index)))
-                for pk, codes in stuck.items()]
-    return [Recommendation(
-        "not-extractable", "standards", f"Make recorded migration fields reportable in {_plural(len(evidence), 'agency')}",
-        "A field held only in free text or in a part of the system that reports cannot reach is as good as missing "
-        "for the area's analysis; agreeing coded fields and standard extracts makes it usable.",
-        sorted(evidence, key=lambda e: e.subject), len(evidence),
-    )]
+    evidence = [
+        Evidence(
+            labels[pk],
+            "recorded but not extractable: " + ", ".join(names[c].lower() for c in sorted(codes, key=KEY_FIELDS.index)),
+        )
+        for pk, codes in stuck.items()
+    ]
+    return [
+        Recommendation(
+            "not-extractable",
+            "standards",
+            f"Make recorded migration fields reportable in {_plural(len(evidence), 'agency')}",
+            "A field held only in free text or in a part of the system that reports cannot reach is as good as missing "
+            "for the area's analysis; agreeing coded fields and standard extracts makes it usable.",
+            sorted(evidence, key=lambda e: e.subject),
+            len(evidence),
+        )
+    ]
 
 
-CATEGORY_COLUMNS = {"age_band": "age bands", "immigration_status": "immigration status categories", "gender": "gender categories"}
+CATEGORY_COLUMNS = {
+    "age_band": "age bands",
+    "immigration_status": "immigration status categories",
+    "gender": "gender categories",
+}
 
 
 def categories_differ(coverage: Coverage) -> list[Recommendation]:
@@ -164,22 +210,34 @@ def categories_differ(coverage: Coverage) -> list[Recommendation]:
     for column, words in CATEGORY_COLUMNS.items():
         used = coverage.categories.get(column, {})
         if len({frozenset(v) for v in used.values()}) > 1:
-            out.append(Recommendation(
-                "categories-differ", "categories", f"Agree common {words} across {_plural(len(used), 'agency')}",
-                f"The agencies' returns use different {words}, so their counts cannot be added or compared cell by cell.",
-                [Evidence(labels[pk], ", ".join(sorted(values))) for pk, values in sorted(used.items(), key=lambda i: labels[i[0]])],
-                len(used),
-            ))
+            out.append(
+                Recommendation(
+                    "categories-differ",
+                    "categories",
+                    f"Agree common {words} across {_plural(len(used), 'agency')}",
+                    f"The agencies' returns use different {words}, so their counts cannot be added or compared cell by cell.",
+                    [
+                        Evidence(labels[pk], ", ".join(sorted(values)))
+                        for pk, values in sorted(used.items(), key=lambda i: labels[i[0]])
+                    ],
+                    len(used),
+                )
+            )
     nationality = coverage.categories.get("nationality", {})
     groups_only = [pk for pk in coverage.categories.get("nationality_group", {}) if pk not in nationality]
     if nationality and groups_only:
         involved = sorted(set(nationality) | set(groups_only), key=lambda pk: labels[pk])
-        out.append(Recommendation(
-            "categories-differ", "categories", "Report nationality by country in every agency",
-            "Some agencies send nationality by country and others only by broad group, so the detailed figures stop "
-            "at the coarsest grouping any agency uses.",
-            [Evidence(labels[pk], "by country" if pk in nationality else "by group only") for pk in involved], len(groups_only),
-        ))
+        out.append(
+            Recommendation(
+                "categories-differ",
+                "categories",
+                "Report nationality by country in every agency",
+                "Some agencies send nationality by country and others only by broad group, so the detailed figures stop "
+                "at the coarsest grouping any agency uses.",
+                [Evidence(labels[pk], "by country" if pk in nationality else "by group only") for pk in involved],
+                len(groups_only),
+            )
+        )
     return out
 
 
@@ -187,13 +245,20 @@ def no_active_agreement(coverage: Coverage) -> list[Recommendation]:
     """A provider expected to send data with no agreement in force."""
     if not coverage.governance:
         return []
-    return [Recommendation(
-        "no-active-agreement", "isp-siro", f"Put a sharing agreement in force for {_plural(len(coverage.governance), 'agency')}",
-        "No returned data can be accepted without an active agreement that names the agency as a provider, covers the "
-        "fields and the form of the data, and is signed off by the SIRO; these requests will stall at upload until then.",
-        [Evidence(g.agency.name, f"{_plural(g.waiting, 'request')} waiting for data; {g.reason}") for g in coverage.governance],
-        len(coverage.governance),
-    )]
+    return [
+        Recommendation(
+            "no-active-agreement",
+            "isp-siro",
+            f"Put a sharing agreement in force for {_plural(len(coverage.governance), 'agency')}",
+            "No returned data can be accepted without an active agreement that names the agency as a provider, covers the "
+            "fields and the form of the data, and is signed off by the SIRO; these requests will stall at upload until then.",
+            [
+                Evidence(g.agency.name, f"{_plural(g.waiting, 'request')} waiting for data; {g.reason}")
+                for g in coverage.governance
+            ],
+            len(coverage.governance),
+        )
+    ]
 
 
 def _release_evidence(release: ReleaseRow) -> str:
@@ -202,8 +267,9 @@ def _release_evidence(release: ReleaseRow) -> str:
         return f"released {release.last_release:%B %Y}; {taken}"
     # No release calendar: say which frequency the judgement rests on, and how old the copy is.
     months = RELEASE_INTERVALS[release.source.frequency] + RELEASE_GRACE_MONTHS
-    return (f"published {RELEASE_WORDS[release.source.frequency]} (no fixed months); {taken}"
-            + (f", more than {months} months ago" if release.refreshed_on else ""))
+    return f"published {RELEASE_WORDS[release.source.frequency]} (no fixed months); {taken}" + (
+        f", more than {months} months ago" if release.refreshed_on else ""
+    )
 
 
 def public_data_not_refreshed(coverage: Coverage) -> list[Recommendation]:
@@ -212,13 +278,18 @@ def public_data_not_refreshed(coverage: Coverage) -> list[Recommendation]:
     stale = [r for r in coverage.releases if r.stale]
     if not stale:
         return []
-    return [Recommendation(
-        "public-data-not-refreshed", "refresh-public", f"Take in the latest release of {_plural(len(stale), 'public source')}",
-        "These sources have published, or on their usual timetable will have published, since the area last updated its "
-        "copy, so reports may describe an out-of-date picture.",
-        [Evidence(r.source.title, _release_evidence(r)) for r in stale],
-        len(stale), "sources",
-    )]
+    return [
+        Recommendation(
+            "public-data-not-refreshed",
+            "refresh-public",
+            f"Take in the latest release of {_plural(len(stale), 'public source')}",
+            "These sources have published, or on their usual timetable will have published, since the area last updated its "
+            "copy, so reports may describe an out-of-date picture.",
+            [Evidence(r.source.title, _release_evidence(r)) for r in stale],
+            len(stale),
+            "sources",
+        )
+    ]
 
 
 def definitions_differ(coverage: Coverage) -> list[Recommendation]:
@@ -230,14 +301,22 @@ def definitions_differ(coverage: Coverage) -> list[Recommendation]:
         by_definitions[coverage.definitions.get(source.pk, ())].append(source.title)
     if len(by_definitions) < 2:
         return []
-    evidence = [Evidence("; ".join(sorted(titles)), ", ".join(terms) or "no migrant definition (context only)")
-                for terms, titles in sorted(by_definitions.items())]
-    return [Recommendation(
-        "definitions-differ", "definitions", f"Choose one migrant definition for the {_plural(len(sources), 'local source')} in use",
-        "The sources requested count migrants in different ways (by birth, by nationality, by status), so their figures "
-        "describe different groups; choose the definition that suits local decisions and ask for it everywhere.",
-        evidence, len(sources), "sources",
-    )]
+    evidence = [
+        Evidence("; ".join(sorted(titles)), ", ".join(terms) or "no migrant definition (context only)")
+        for terms, titles in sorted(by_definitions.items())
+    ]
+    return [
+        Recommendation(
+            "definitions-differ",
+            "definitions",
+            f"Choose one migrant definition for the {_plural(len(sources), 'local source')} in use",
+            "The sources requested count migrants in different ways (by birth, by nationality, by status), so their figures "
+            "describe different groups; choose the definition that suits local decisions and ask for it everywhere.",
+            evidence,
+            len(sources),
+            "sources",
+        )
+    ]
 
 
 def theme_gaps(coverage: Coverage) -> list[Recommendation]:
@@ -245,12 +324,20 @@ def theme_gaps(coverage: Coverage) -> list[Recommendation]:
     gaps = [t for t in coverage.themes if t.gap and t.local_sources]
     if not gaps:
         return []
-    return [Recommendation(
-        "theme-gaps", "prioritise-gaps", f"Decide whether to close the local data gap in {_plural(len(gaps), 'theme')}",
-        "For these themes the area relies on public statistics alone, which lag and rarely reach small areas.",
-        [Evidence(t.theme.name, f"{t.gap} ({_plural(t.local_sources, 'local source')} in the catalogue)") for t in gaps],
-        len(gaps), "themes",
-    )]
+    return [
+        Recommendation(
+            "theme-gaps",
+            "prioritise-gaps",
+            f"Decide whether to close the local data gap in {_plural(len(gaps), 'theme')}",
+            "For these themes the area relies on public statistics alone, which lag and rarely reach small areas.",
+            [
+                Evidence(t.theme.name, f"{t.gap} ({_plural(t.local_sources, 'local source')} in the catalogue)")
+                for t in gaps
+            ],
+            len(gaps),
+            "themes",
+        )
+    ]
 
 
 def stage2_not_started(coverage: Coverage) -> list[Recommendation]:
@@ -258,25 +345,42 @@ def stage2_not_started(coverage: Coverage) -> list[Recommendation]:
     untouched = [row.source for row in coverage.stage2 if row.outcome == "not-requested"]
     if not untouched:
         return []
-    return [Recommendation(
-        "stage2-not-started", "prioritise-gaps", f"Decide which of the {_plural(len(untouched), 'unrequested local source')} to ask for",
-        "Stage 2 of the toolkit looks at each local statistical source in turn; these have not been requested from any agency.",
-        [Evidence(s.title, s.publisher or s.theme.name) for s in untouched], len(untouched), "sources",
-    )]
+    return [
+        Recommendation(
+            "stage2-not-started",
+            "prioritise-gaps",
+            f"Decide which of the {_plural(len(untouched), 'unrequested local source')} to ask for",
+            "Stage 2 of the toolkit looks at each local statistical source in turn; these have not been requested from any agency.",
+            [Evidence(s.title, s.publisher or s.theme.name) for s in untouched],
+            len(untouched),
+            "sources",
+        )
+    ]
 
 
 def checklist_unanswered(coverage: Coverage) -> list[Recommendation]:
     """Agencies asked for data whose key fields are still a mystery."""
-    unknown = [row for row in coverage.agency_rows
-               if row.requests and all(row.cells[c].state == UNKNOWN or row.cells[c].provenance == "" for c in KEY_FIELDS)]
+    unknown = [
+        row
+        for row in coverage.agency_rows
+        if row.requests and all(row.cells[c].state == UNKNOWN or row.cells[c].provenance == "" for c in KEY_FIELDS)
+    ]
     if not unknown:
         return []
-    return [Recommendation(
-        "checklist-unanswered", "prioritise-gaps", f"Ask {_plural(len(unknown), 'agency')} to answer the field checklist",
-        "Nobody yet knows whether these agencies record country of birth, nationality, immigration status or main "
-        "language, so their gaps cannot be weighed against others.",
-        [Evidence(row.label, f"{_plural(row.requests, 'request')}, no answer on the key fields") for row in unknown], len(unknown),
-    )]
+    return [
+        Recommendation(
+            "checklist-unanswered",
+            "prioritise-gaps",
+            f"Ask {_plural(len(unknown), 'agency')} to answer the field checklist",
+            "Nobody yet knows whether these agencies record country of birth, nationality, immigration status or main "
+            "language, so their gaps cannot be weighed against others.",
+            [
+                Evidence(row.label, f"{_plural(row.requests, 'request')}, no answer on the key fields")
+                for row in unknown
+            ],
+            len(unknown),
+        )
+    ]
 
 
 def no_regular_snapshot(coverage: Coverage) -> list[Recommendation]:
@@ -287,12 +391,20 @@ def no_regular_snapshot(coverage: Coverage) -> list[Recommendation]:
     if not once:
         return []
     labels = coverage.agency_names
-    return [Recommendation(
-        "no-regular-snapshot", "central-snapshots", f"Arrange a regular snapshot from {_plural(len(once), 'agency')}",
-        "A single return shows one moment; migration changes quickly, so a quarterly or yearly repeat to the council "
-        "shows the trend.",
-        [Evidence(labels[pk], "data received once; no repeating request") for pk in sorted(once, key=lambda pk: labels[pk])], len(once),
-    )]
+    return [
+        Recommendation(
+            "no-regular-snapshot",
+            "central-snapshots",
+            f"Arrange a regular snapshot from {_plural(len(once), 'agency')}",
+            "A single return shows one moment; migration changes quickly, so a quarterly or yearly repeat to the council "
+            "shows the trend.",
+            [
+                Evidence(labels[pk], "data received once; no repeating request")
+                for pk in sorted(once, key=lambda pk: labels[pk])
+            ],
+            len(once),
+        )
+    ]
 
 
 def local_sources_unchecked(coverage: Coverage) -> list[Recommendation]:
@@ -300,12 +412,18 @@ def local_sources_unchecked(coverage: Coverage) -> list[Recommendation]:
     unchecked = [s for s, answer in coverage.availability if answer is None or answer.available == "unknown"]
     if not unchecked:
         return []
-    return [Recommendation(
-        "local-sources-unchecked", "register", f"Find out whether {_plural(len(unchecked), 'local or qualitative source')} exist here",
-        "Surveys, consultations and local research often hold migration evidence that no statistical return has; "
-        "keeping one record of them shows what is already known.",
-        [Evidence(s.title, "availability not yet checked") for s in unchecked], len(unchecked), "sources",
-    )]
+    return [
+        Recommendation(
+            "local-sources-unchecked",
+            "register",
+            f"Find out whether {_plural(len(unchecked), 'local or qualitative source')} exist here",
+            "Surveys, consultations and local research often hold migration evidence that no statistical return has; "
+            "keeping one record of them shows what is already known.",
+            [Evidence(s.title, "availability not yet checked") for s in unchecked],
+            len(unchecked),
+            "sources",
+        )
+    ]
 
 
 RULES = [

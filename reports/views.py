@@ -21,19 +21,27 @@ from sharing.services import audit_record
 
 def _require_reader(user) -> None:
     if not (roles.is_coordinator(user) or roles.is_dpo(user)):
-        raise PermissionDenied("Coverage and indicator reports cover every agency's data; they are for the coordinator and the DPO.")
+        raise PermissionDenied(
+            "Coverage and indicator reports cover every agency's data; they are for the coordinator and the DPO."
+        )
 
 
 def coverage(request):
     _require_reader(request.user)
     built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
-    return render(request, "reports/coverage.html", {"coverage": built, "can_record": roles.is_coordinator(request.user)})
+    return render(
+        request, "reports/coverage.html", {"coverage": built, "can_record": roles.is_coordinator(request.user)}
+    )
 
 
 def recommendations(request):
     _require_reader(request.user)
     built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
-    return render(request, "reports/recommendations.html", {"coverage": built, "recommendations": recommend(built), "items": ITEMS})
+    return render(
+        request,
+        "reports/recommendations.html",
+        {"coverage": built, "recommendations": recommend(built), "items": ITEMS},
+    )
 
 
 def coverage_export(request, fmt: str):
@@ -59,30 +67,46 @@ def _indicators(request, params):
     built = indicators_build(area=area, query=form.query()) if form.is_valid() else None
     if built and built.tables:
         # Returned data left the database for this person: the DPO can see who looked at what.
-        audit_record(user=request.user, action=AuditEntry.Action.DATA_VIEWED, object_type="reports.indicators",
-                     object_id=",".join(t.source.slug for t in built.tables)[:40],
-                     detail=f"{request.path}?{params.urlencode()}"[:500])
+        audit_record(
+            user=request.user,
+            action=AuditEntry.Action.DATA_VIEWED,
+            object_type="reports.indicators",
+            object_id=",".join(t.source.slug for t in built.tables)[:40],
+            detail=f"{request.path}?{params.urlencode()}"[:500],
+        )
     return sources, form, built
 
 
 def indicators(request):
     _require_reader(request.user)
     sources, form, built = _indicators(request, request.GET or None)
-    return render(request, "reports/indicators.html", {"sources": sources, "form": form, "built": built,
-                                                       "query_string": form.data.urlencode() if form.is_bound else ""})
+    return render(
+        request,
+        "reports/indicators.html",
+        {
+            "sources": sources,
+            "form": form,
+            "built": built,
+            "query_string": form.data.urlencode() if form.is_bound else "",
+        },
+    )
 
 
 def indicators_export(request, fmt: str):
     _require_reader(request.user)
     _, form, built = _indicators(request, request.GET)
     if built is None:
-        return HttpResponse(f"Choose a source and a layout first: {form.errors.as_text()}", status=400, content_type="text/plain")
+        return HttpResponse(
+            f"Choose a source and a layout first: {form.errors.as_text()}", status=400, content_type="text/plain"
+        )
     if fmt == "json":
         return JsonResponse(exports.indicators_json(built), json_dumps_params={"indent": 2})
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
-        response = HttpResponse(exports.indicators_xlsx(built),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            exports.indicators_xlsx(built),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="indicators-{stamp}.xlsx"'
         return response
     response = HttpResponse(exports.indicators_csv(built), content_type="text/csv; charset=utf-8")
@@ -95,6 +119,11 @@ def report(request):
     _require_reader(request.user)
     context = exports.report_context(area=area_for_user(request.user), today=timezone.localdate())
     if context["indicators"]:
-        audit_record(user=request.user, action=AuditEntry.Action.DATA_VIEWED, object_type="reports.report",
-                     object_id="jsna-chapter", detail="Printable report with key indicators.")
+        audit_record(
+            user=request.user,
+            action=AuditEntry.Action.DATA_VIEWED,
+            object_type="reports.report",
+            object_id="jsna-chapter",
+            detail="Printable report with key indicators.",
+        )
     return render(request, "reports/report.html", context)

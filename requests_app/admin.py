@@ -9,7 +9,17 @@ class EventInline(admin.TabularInline):
     model = models.RequestEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["kind", "action", "from_status", "to_status", "actor", "note", "attachment", "happened_on", "created_at"]
+    readonly_fields = [
+        "kind",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "note",
+        "attachment",
+        "happened_on",
+        "created_at",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -27,7 +37,16 @@ class DataRequestAdmin(GuardedModelAdmin):
     list_display = ["reference", "title", "agency", "status", "sent_on", "due_date", "coordinator"]
     list_filter = ["status", "granularity", "agency__organisation_type"]
     search_fields = ["reference", "title", "agency__name"]
-    readonly_fields = ["reference", "public_id", "status", "version", "sent_on", "received_on", "due_date", "long_overdue_date"]
+    readonly_fields = [
+        "reference",
+        "public_id",
+        "status",
+        "version",
+        "sent_on",
+        "received_on",
+        "due_date",
+        "long_overdue_date",
+    ]
     filter_horizontal = ["fields"]
     inlines = [ChecklistInline, EventInline]
 

@@ -118,8 +118,11 @@ def _write_data(ws, spec: TemplateSpec, ranges: dict[str, tuple[CodeList, str]])
             dv.errorTitle = "Not a count"
             dv.error = "Enter a whole number, 0 or more."
             dv.promptTitle = "Count"
-            dv.prompt = _clip(f"Whole number, 0 or more. Enter the real count even if it is below {spec.threshold}: "
-                              "the council suppresses small numbers before anything is published.", MAX_PROMPT)
+            dv.prompt = _clip(
+                f"Whole number, 0 or more. Enter the real count even if it is below {spec.threshold}: "
+                "the council suppresses small numbers before anything is published.",
+                MAX_PROMPT,
+            )
             dv.showInputMessage = True
         else:
             continue
@@ -136,13 +139,23 @@ def _write_instructions(ws, spec: TemplateSpec) -> None:
         (f"Agency: {spec.agency}", None),
         ("", None),
         *[(line, None) for line in spec.instructions],
-        (f"Enter every count as the real number, even when it is below {spec.threshold}. Do not write "
-         f"'<{spec.threshold}', '*' or leave it blank: the council suppresses small numbers before anything "
-         "is published.", BOLD),
+        (
+            f"Enter every count as the real number, even when it is below {spec.threshold}. Do not write "
+            f"'<{spec.threshold}', '*' or leave it blank: the council suppresses small numbers before anything "
+            "is published.",
+            BOLD,
+        ),
         ("", None),
         (f"Columns on the '{DATA_SHEET}' sheet:", BOLD),
-        *[(f"{c.header}: {c.note or 'see the allowed codes'}" if c.field_code else
-           f"{c.header}: {c.note or 'the count, a whole number'}", None) for c in spec.columns],
+        *[
+            (
+                f"{c.header}: {c.note or 'see the allowed codes'}"
+                if c.field_code
+                else f"{c.header}: {c.note or 'the count, a whole number'}",
+                None,
+            )
+            for c in spec.columns
+        ],
     ]
     for row, (text, font) in enumerate(lines, start=1):
         cell = ws.cell(row, 1, neutralise(text))

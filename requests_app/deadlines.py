@@ -16,23 +16,35 @@ import holidays
 _ONE_DAY = timedelta(days=1)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Our own names rather than calendar.month_name, which follows the server's locale.
-_MONTHS = ("January", "February", "March", "April", "May", "June",
-           "July", "August", "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
 class Pause:
-    start: date          # the day clarification was requested (the clock stops at the end of this day)
-    end: date | None     # the day the clarification was answered (clock restarts the next day); None = still paused
+    start: date  # the day clarification was requested (the clock stops at the end of this day)
+    end: date | None  # the day the clarification was answered (clock restarts the next day); None = still paused
 
 
 @dataclass(frozen=True)
 class Deadline:
-    due: date                 # the last day for a reply
-    long_overdue: date        # after this day the request is "long overdue" (twice the period)
+    due: date  # the last day for a reply
+    long_overdue: date  # after this day the request is "long overdue" (twice the period)
     paused_working_days: int  # working days that did not count because the clock was paused
     still_paused: bool
-    explanation: list[str]    # plain-English lines, shown on the request page
+    explanation: list[str]  # plain-English lines, shown on the request page
 
 
 @lru_cache(maxsize=None)
@@ -94,8 +106,9 @@ def _merge(pauses: list[Pause], sent_on: date, today: date) -> list[tuple[date, 
     return merged
 
 
-def compute_deadline(*, sent_on: date, working_days: int, pauses: list[Pause], today: date,
-                     allowance_note: str = "") -> Deadline:
+def compute_deadline(
+    *, sent_on: date, working_days: int, pauses: list[Pause], today: date, allowance_note: str = ""
+) -> Deadline:
     if working_days < 1:
         raise ValueError("working_days must be at least 1")
     spans = _merge(pauses, sent_on, today)
@@ -120,11 +133,15 @@ def compute_deadline(*, sent_on: date, working_days: int, pauses: list[Pause], t
     ]
     for start, end, is_open, days in paused:
         if is_open:
-            explanation.append(f"The clock has been stopped since {_short_date(start)} while the agency's "
-                               "question is open; the due date will move when it is answered.")
+            explanation.append(
+                f"The clock has been stopped since {_short_date(start)} while the agency's "
+                "question is open; the due date will move when it is answered."
+            )
         else:
-            explanation.append(f"The clock stopped for {_plural(days, 'working day')} while the agency's "
-                               f"question was open ({_span(start, end)}).")
+            explanation.append(
+                f"The clock stopped for {_plural(days, 'working day')} while the agency's "
+                f"question was open ({_span(start, end)})."
+            )
     explanation.append(f"Due by the end of {_long_date(due)}. Long overdue after {_long_date(long_overdue)}.")
 
     return Deadline(

@@ -16,7 +16,14 @@ from catalogue.services import area_lookup_load
 from requests_app import deadlines
 from requests_app.services import request_transition
 from requests_app.models import DataRequest, Return
-from requests_app.services import ChecklistInput, campaign_create, checklist_record, request_create, return_process, return_upload
+from requests_app.services import (
+    ChecklistInput,
+    campaign_create,
+    checklist_record,
+    request_create,
+    return_process,
+    return_upload,
+)
 
 KEY = ["country-of-birth", "nationality", "immigration-status", "main-language"]
 
@@ -30,40 +37,117 @@ def _working_days_ago(n: int) -> datetime.date:
 
 # (agency, source slug, title, fields, level, steps: [(action, working days ago, note, by)])
 DEMO = [
-    ("Teesmouth Homes", "housing-register-applicants", "Housing register applicants by nationality, 2025/26",
-     KEY[:2] + ["household-type", "period"], "local-authority", []),
-    ("Teesmouth NHS Foundation Trust", "acute-trust-service-users", "A&E and maternity patients by nationality and main language",
-     ["nationality", "main-language", "service-type", "period"], "postcode-district",
-     [("send", 28, "", "coordinator")]),
-    ("Tees Valley Mental Health Trust", "mental-health-trust-referrals", "Referrals by nationality, main language and service",
-     ["nationality", "main-language", "service-type", "gender"], "local-authority",
-     [("send", 50, "", "coordinator"), ("acknowledge", 48, "", "coordinator")]),
-    ("Teesmouth Police", "hate-crime-local", "Hate crime victims by nationality and ward",
-     ["nationality", "country-of-birth", "ward", "age", "gender"], "ward",
-     [("send", 12, "", "coordinator"), ("ask_clarification", 6, "Do you want victims only, or offenders too?", "coordinator")]),
-    ("Open Door Refugee Support", "vcs-migrant-support-organisations", "Service users by country of birth and immigration status",
-     KEY + ["gender", "period"], "local-authority",
-     [("send", 25, "", "coordinator"), ("acknowledge", 20, "", "coordinator"), ("mark_received", 3, "Sent by email as agreed.", "coordinator")]),
-    ("Council Children's Social Care", "childrens-social-care", "Children in need by nationality and immigration status",
-     ["nationality", "immigration-status", "ward", "age"], "ward",
-     [("send", 30, "", "coordinator"), ("mark_received", 10, "", "coordinator"),
-      ("raise_query", 8, "Ward codes are 2019 boundaries; please use the current wards.", "coordinator")]),
-    ("Council Democratic Services", "electoral-register-non-uk-electors", "Non-UK electors by nationality and ward, 2026",
-     ["nationality", "ward"], "ward",
-     [("send", 60, "", "coordinator"), ("acknowledge", 58, "", "coordinator"), ("mark_received", 45, "", "coordinator"), ("complete", 40, "", "coordinator")]),
-    ("Linthorpe Medical Practice", "gp-registrations-local", "New registrations by main language",
-     ["main-language", "age", "gender", "period"], "gp-practice",
-     [("send", 40, "", "coordinator"), ("mark_received", 20, "", "coordinator"),
-      ("complete_partially", 15, "Main language recorded for about half of patients only.", "coordinator")]),
-    ("Central Medical Group", "gp-registrations-local", "New registrations by country of birth",
-     ["country-of-birth", "period"], "gp-practice",
-     [("send", 35, "", "coordinator"), ("not_held", 30, "Our system has no country of birth field.", "coordinator")]),
-    ("Teesmouth Homes", "homelessness-support-service", "Homelessness applications by nationality",
-     ["nationality", "immigration-status", "period"], "local-authority",
-     [("send", 45, "", "coordinator"), ("refuse", 40, "No information sharing agreement covers this yet.", "coordinator")]),
-    ("Tees Valley Mental Health Trust", "mental-health-trust-referrals", "Older people's services by language (duplicate)",
-     ["main-language"], "local-authority",
-     [("send", 20, "", "coordinator"), ("withdraw", 19, "Sent twice by mistake.", "coordinator")]),
+    (
+        "Teesmouth Homes",
+        "housing-register-applicants",
+        "Housing register applicants by nationality, 2025/26",
+        KEY[:2] + ["household-type", "period"],
+        "local-authority",
+        [],
+    ),
+    (
+        "Teesmouth NHS Foundation Trust",
+        "acute-trust-service-users",
+        "A&E and maternity patients by nationality and main language",
+        ["nationality", "main-language", "service-type", "period"],
+        "postcode-district",
+        [("send", 28, "", "coordinator")],
+    ),
+    (
+        "Tees Valley Mental Health Trust",
+        "mental-health-trust-referrals",
+        "Referrals by nationality, main language and service",
+        ["nationality", "main-language", "service-type", "gender"],
+        "local-authority",
+        [("send", 50, "", "coordinator"), ("acknowledge", 48, "", "coordinator")],
+    ),
+    (
+        "Teesmouth Police",
+        "hate-crime-local",
+        "Hate crime victims by nationality and ward",
+        ["nationality", "country-of-birth", "ward", "age", "gender"],
+        "ward",
+        [
+            ("send", 12, "", "coordinator"),
+            ("ask_clarification", 6, "Do you want victims only, or offenders too?", "coordinator"),
+        ],
+    ),
+    (
+        "Open Door Refugee Support",
+        "vcs-migrant-support-organisations",
+        "Service users by country of birth and immigration status",
+        KEY + ["gender", "period"],
+        "local-authority",
+        [
+            ("send", 25, "", "coordinator"),
+            ("acknowledge", 20, "", "coordinator"),
+            ("mark_received", 3, "Sent by email as agreed.", "coordinator"),
+        ],
+    ),
+    (
+        "Council Children's Social Care",
+        "childrens-social-care",
+        "Children in need by nationality and immigration status",
+        ["nationality", "immigration-status", "ward", "age"],
+        "ward",
+        [
+            ("send", 30, "", "coordinator"),
+            ("mark_received", 10, "", "coordinator"),
+            ("raise_query", 8, "Ward codes are 2019 boundaries; please use the current wards.", "coordinator"),
+        ],
+    ),
+    (
+        "Council Democratic Services",
+        "electoral-register-non-uk-electors",
+        "Non-UK electors by nationality and ward, 2026",
+        ["nationality", "ward"],
+        "ward",
+        [
+            ("send", 60, "", "coordinator"),
+            ("acknowledge", 58, "", "coordinator"),
+            ("mark_received", 45, "", "coordinator"),
+            ("complete", 40, "", "coordinator"),
+        ],
+    ),
+    (
+        "Linthorpe Medical Practice",
+        "gp-registrations-local",
+        "New registrations by main language",
+        ["main-language", "age", "gender", "period"],
+        "gp-practice",
+        [
+            ("send", 40, "", "coordinator"),
+            ("mark_received", 20, "", "coordinator"),
+            ("complete_partially", 15, "Main language recorded for about half of patients only.", "coordinator"),
+        ],
+    ),
+    (
+        "Central Medical Group",
+        "gp-registrations-local",
+        "New registrations by country of birth",
+        ["country-of-birth", "period"],
+        "gp-practice",
+        [("send", 35, "", "coordinator"), ("not_held", 30, "Our system has no country of birth field.", "coordinator")],
+    ),
+    (
+        "Teesmouth Homes",
+        "homelessness-support-service",
+        "Homelessness applications by nationality",
+        ["nationality", "immigration-status", "period"],
+        "local-authority",
+        [
+            ("send", 45, "", "coordinator"),
+            ("refuse", 40, "No information sharing agreement covers this yet.", "coordinator"),
+        ],
+    ),
+    (
+        "Tees Valley Mental Health Trust",
+        "mental-health-trust-referrals",
+        "Older people's services by language (duplicate)",
+        ["main-language"],
+        "local-authority",
+        [("send", 20, "", "coordinator"), ("withdraw", 19, "Sent twice by mistake.", "coordinator")],
+    ),
 ]
 
 
@@ -79,10 +163,15 @@ def demo_requests() -> int:
     made = 0
     for agency, slug, title, codes, level, steps in DEMO:
         request = request_create(
-            agency=agencies[agency], source=Source.objects.get(slug=slug), title=title,
+            agency=agencies[agency],
+            source=Source.objects.get(slug=slug),
+            title=title,
             purpose="To understand recent international migration in Teesmouth for the needs assessment.",
-            fields=[fields[c] for c in codes], geography_level=levels[level],
-            period_start=datetime.date(2025, 4, 1), period_end=datetime.date(2026, 3, 31), coordinator=coordinator,
+            fields=[fields[c] for c in codes],
+            geography_level=levels[level],
+            period_start=datetime.date(2025, 4, 1),
+            period_end=datetime.date(2026, 3, 31),
+            coordinator=coordinator,
         )
         made += 1
         for action, ago, note, _ in steps:
@@ -91,11 +180,15 @@ def demo_requests() -> int:
     campaign = campaign_create(
         name="EAL pupils by nationality and ward, 2025/26 (all schools)",
         agencies=[agencies[n] for n in ("Northgate Academy", "Riverside Primary School", "St Hilda's Primary School")],
-        coordinator=coordinator, send=False, source=Source.objects.get(slug="school-census-eal-pupils"),
+        coordinator=coordinator,
+        send=False,
+        source=Source.objects.get(slug="school-census-eal-pupils"),
         title="EAL pupils by nationality, main language and ward, 2025/26",
         purpose="To plan support for international new arrivals across the borough's schools.",
         fields=[fields[c] for c in ("nationality", "main-language", "english-proficiency", "ward", "period")],
-        geography_level=levels["ward"], period_start=datetime.date(2025, 9, 1), period_end=datetime.date(2026, 7, 31),
+        geography_level=levels["ward"],
+        period_start=datetime.date(2025, 9, 1),
+        period_end=datetime.date(2026, 7, 31),
         granularity="quarter",
     )
     for request in campaign.requests.order_by("pk"):
@@ -103,23 +196,49 @@ def demo_requests() -> int:
         made += 1
     northgate = campaign.requests.get(agency__name="Northgate Academy")
     request_transition(request=northgate, action="acknowledge", user=school_contact, on=_working_days_ago(40))
-    checklist_record(request=northgate, user=school_contact, answers=[
-        ChecklistInput(fields["nationality"], "partly", "no", "yes", 70, "Asked at admission; often left blank."),
-        ChecklistInput(fields["main-language"], "yes", "yes", "yes", 98, "First language is part of the census return."),
-    ])
+    checklist_record(
+        request=northgate,
+        user=school_contact,
+        answers=[
+            ChecklistInput(fields["nationality"], "partly", "no", "yes", 70, "Asked at admission; often left blank."),
+            ChecklistInput(
+                fields["main-language"], "yes", "yes", "yes", 98, "First language is part of the census return."
+            ),
+        ],
+    )
     return made
 
 
 # Made-up wards for the demo area, loaded as if from an ONS ward lookup so tables show names.
-WARDS = [("E05999901", "Northgate"), ("E05999902", "Riverside"), ("E05999903", "Old Harbour"), ("E05999904", "Linthorpe")]
+WARDS = [
+    ("E05999901", "Northgate"),
+    ("E05999902", "Riverside"),
+    ("E05999903", "Old Harbour"),
+    ("E05999904", "Linthorpe"),
+]
 # (nationality, main language) of the pupils in the demo returns; a few very small groups on purpose.
-PUPILS = [("Polish", "Polish"), ("Romanian", "Romanian"), ("Lithuanian", "Lithuanian"), ("Syrian", "Arabic"),
-          ("Eritrean", "Tigrinya"), ("Afghan", "Pashto"), ("Ukrainian", "Ukrainian"), ("Indian", "Punjabi"),
-          ("Pakistani", "Urdu"), ("Nigerian", "Yoruba")]
+PUPILS = [
+    ("Polish", "Polish"),
+    ("Romanian", "Romanian"),
+    ("Lithuanian", "Lithuanian"),
+    ("Syrian", "Arabic"),
+    ("Eritrean", "Tigrinya"),
+    ("Afghan", "Pashto"),
+    ("Ukrainian", "Ukrainian"),
+    ("Indian", "Punjabi"),
+    ("Pakistani", "Urdu"),
+    ("Nigerian", "Yoruba"),
+]
 QUARTERS = ["2025 Q4", "2026 Q1", "2026 Q2"]
-CLIENTS = [("Eritrea", "Eritrean", "Tigrinya"), ("Syria", "Syrian", "Arabic"), ("Afghanistan", "Afghan", "Pashto"),
-           ("Iran", "Iranian", "Persian"), ("Sudan", "Sudanese", "Arabic"), ("Ukraine", "Ukrainian", "Ukrainian"),
-           ("Albania", "Albanian", "Albanian")]
+CLIENTS = [
+    ("Eritrea", "Eritrean", "Tigrinya"),
+    ("Syria", "Syrian", "Arabic"),
+    ("Afghanistan", "Afghan", "Pashto"),
+    ("Iran", "Iranian", "Persian"),
+    ("Sudan", "Sudanese", "Arabic"),
+    ("Ukraine", "Ukrainian", "Ukrainian"),
+    ("Albania", "Albanian", "Albanian"),
+]
 STATUSES = ["Asylum seeker", "Refugee", "No recourse to public funds"]
 
 
@@ -148,7 +267,17 @@ def _support_rows(rng: random.Random) -> list[list]:
         for status in STATUSES:
             for gender in ("Female", "Male"):
                 for quarter in QUARTERS:
-                    rows.append([country, nationality, status, language, gender, quarter, rng.choice([0, 1, 2, 3, 5, 7, 11, 14, 22])])
+                    rows.append(
+                        [
+                            country,
+                            nationality,
+                            status,
+                            language,
+                            gender,
+                            quarter,
+                            rng.choice([0, 1, 2, 3, 5, 7, 11, 14, 22]),
+                        ]
+                    )
     return rows
 
 
@@ -158,21 +287,47 @@ def demo_returns() -> int:
     area = Area.objects.get(slug=AREA["slug"])
     if Return.objects.filter(request__agency__area=area).exists():
         return 0
-    area_lookup_load(area=area, rows=[{"LAD24CD": area.gss_code, "WD24CD": code, "WD24NM": name} for code, name in WARDS])
+    area_lookup_load(
+        area=area, rows=[{"LAD24CD": area.gss_code, "WD24CD": code, "WD24NM": name} for code, name in WARDS]
+    )
     User = get_user_model()
     coordinator, school = User.objects.get(username="coordinator"), User.objects.get(username="school")
     rng = random.Random(2026)
     school_header = ["Ward code", "Nationality", "Main language", "Proficiency in English", "Period", "Count"]
     uploads = [
-        ("Northgate Academy", "school-census-eal-pupils", school, "northgate-eal-2025-26.csv", _csv(school_header, _school_rows(rng, 0.2))),
-        ("Riverside Primary School", "school-census-eal-pupils", coordinator, "riverside-eal.csv", _csv(school_header, _school_rows(rng, 0.6))),
-        ("Open Door Refugee Support", "vcs-migrant-support-organisations", coordinator, "open-door-clients.csv",
-         _csv(["Country of birth", "Nationality", "Immigration status", "Main language", "Gender", "Period", "Count"], _support_rows(rng))),
+        (
+            "Northgate Academy",
+            "school-census-eal-pupils",
+            school,
+            "northgate-eal-2025-26.csv",
+            _csv(school_header, _school_rows(rng, 0.2)),
+        ),
+        (
+            "Riverside Primary School",
+            "school-census-eal-pupils",
+            coordinator,
+            "riverside-eal.csv",
+            _csv(school_header, _school_rows(rng, 0.6)),
+        ),
+        (
+            "Open Door Refugee Support",
+            "vcs-migrant-support-organisations",
+            coordinator,
+            "open-door-clients.csv",
+            _csv(
+                ["Country of birth", "Nationality", "Immigration status", "Main language", "Gender", "Period", "Count"],
+                _support_rows(rng),
+            ),
+        ),
     ]
     made = 0
     for agency, slug, user, name, data in uploads:
-        request = DataRequest.objects.filter(agency__name=agency, agency__area=area, source__slug=slug).order_by("pk").first()
-        stored = return_upload(request=request, user=user, upload=SimpleUploadedFile(name, data, content_type="text/csv"))
+        request = (
+            DataRequest.objects.filter(agency__name=agency, agency__area=area, source__slug=slug).order_by("pk").first()
+        )
+        stored = return_upload(
+            request=request, user=user, upload=SimpleUploadedFile(name, data, content_type="text/csv")
+        )
         return_process(return_id=stored.pk)
         made += 1
     return made

@@ -18,9 +18,15 @@ class RequestFilter(django_filters.FilterSet):
         method="filter_due",
         empty_label="Any time",
     )
-    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("name"), field_name="agency", to_field_name="public_id")
-    source = django_filters.ModelChoiceFilter(queryset=Source.objects.order_by("title"), field_name="source", to_field_name="slug")
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), field_name="campaign", to_field_name="public_id")
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.order_by("name"), field_name="agency", to_field_name="public_id"
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.order_by("title"), field_name="source", to_field_name="slug"
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        queryset=Campaign.objects.all(), field_name="campaign", to_field_name="public_id"
+    )
 
     class Meta:
         model = DataRequest
@@ -35,7 +41,10 @@ class RequestFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         for term in value.split():
             queryset = queryset.filter(
-                Q(title__icontains=term) | Q(reference__icontains=term) | Q(agency__name__icontains=term) | Q(source__title__icontains=term)
+                Q(title__icontains=term)
+                | Q(reference__icontains=term)
+                | Q(agency__name__icontains=term)
+                | Q(source__title__icontains=term)
             )
         return queryset
 
@@ -47,4 +56,3 @@ class RequestFilter(django_filters.FilterSet):
         if value == "long-overdue":
             return waiting.filter(long_overdue_date__lt=today)
         return waiting.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=7))
-

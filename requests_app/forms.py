@@ -11,14 +11,19 @@ from requests_app.models import ChecklistAnswer, Granularity, Recurrence
 class RequestFieldsMixin(forms.Form):
     """What to ask for: shared by a single request and a campaign."""
 
-    title = forms.CharField(max_length=200, help_text="Short and specific, e.g. 'Pupils with EAL by nationality and ward, 2025/26'.")
+    title = forms.CharField(
+        max_length=200, help_text="Short and specific, e.g. 'Pupils with EAL by nationality and ward, 2025/26'."
+    )
     source = forms.ModelChoiceField(
         queryset=Source.objects.filter(stage=Source.Stage.LOCAL).order_by("title"),
         help_text="The local source in the catalogue this request is for.",
     )
-    purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="The agency sees this: what the data is for.")
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="The agency sees this: what the data is for."
+    )
     fields = forms.ModelMultipleChoiceField(
-        queryset=Field.objects.order_by("order"), widget=forms.CheckboxSelectMultiple,
+        queryset=Field.objects.order_by("order"),
+        widget=forms.CheckboxSelectMultiple,
         help_text="The columns of the template. Key fields first; add the breakdowns you need.",
     )
     geography_level = forms.ModelChoiceField(queryset=GeographyLevel.objects.order_by("order"), initial=None)
@@ -26,19 +31,28 @@ class RequestFieldsMixin(forms.Form):
     period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     granularity = forms.ChoiceField(choices=Granularity.choices, initial=Granularity.QUARTER)
     data_form = forms.ChoiceField(
-        choices=DataForm.choices, initial=DataForm.AGGREGATE, label="Form of the data",
+        choices=DataForm.choices,
+        initial=DataForm.AGGREGATE,
+        label="Form of the data",
         help_text="Aggregate counts are enough for this work. Small numbers are still sent: the tracker suppresses them before anything is published.",
     )
     agreement = forms.ModelChoiceField(
-        queryset=SharingAgreement.objects.exclude(status__in=["superseded", "rejected", "terminated", "expired"]).order_by("reference", "-version"),
-        required=False, help_text="Leave blank to use whichever active agreement covers the agency.",
+        queryset=SharingAgreement.objects.exclude(
+            status__in=["superseded", "rejected", "terminated", "expired"]
+        ).order_by("reference", "-version"),
+        required=False,
+        help_text="Leave blank to use whichever active agreement covers the agency.",
     )
     reporting_threshold = forms.IntegerField(
-        min_value=1, max_value=100, initial=settings.TRACKER_REPORTING_THRESHOLD,
+        min_value=1,
+        max_value=100,
+        initial=settings.TRACKER_REPORTING_THRESHOLD,
         help_text="Counts below this are never published.",
     )
     response_working_days = forms.IntegerField(
-        min_value=1, max_value=120, required=False,
+        min_value=1,
+        max_value=120,
+        required=False,
         help_text="Leave blank for the agency type's default (20 working days; 30 for schools and voluntary groups).",
     )
     recurrence = forms.ChoiceField(choices=Recurrence.choices, required=False)
@@ -50,8 +64,20 @@ class RequestFieldsMixin(forms.Form):
         return data
 
     def request_values(self) -> dict:
-        keys = ["title", "source", "purpose", "geography_level", "period_start", "period_end", "granularity",
-                "data_form", "agreement", "reporting_threshold", "response_working_days", "recurrence"]
+        keys = [
+            "title",
+            "source",
+            "purpose",
+            "geography_level",
+            "period_start",
+            "period_end",
+            "granularity",
+            "data_form",
+            "agreement",
+            "reporting_threshold",
+            "response_working_days",
+            "recurrence",
+        ]
         values = {k: self.cleaned_data[k] for k in keys}
         values["fields"] = list(self.cleaned_data["fields"])
         values["recurrence"] = values["recurrence"] or ""
@@ -67,7 +93,8 @@ class CampaignForm(RequestFieldsMixin):
     name = forms.CharField(max_length=200, help_text="e.g. 'EAL pupils, all secondary schools, 2025/26'.")
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.select_related("organisation_type").order_by("organisation_type__name", "name"),
-        widget=forms.CheckboxSelectMultiple, help_text="Every ticked agency gets its own copy of the request.",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every ticked agency gets its own copy of the request.",
     )
     send_now = forms.BooleanField(required=False, initial=True, label="Send to every agency now")
     field_order = ["name", "agencies", "title", "source"]
@@ -100,28 +127,37 @@ class ChecklistForm(forms.Form):
     collected = forms.ChoiceField(choices=ChecklistAnswer.Collected.choices, label="Recorded?")
     mandatory = forms.ChoiceField(choices=ChecklistAnswer.YesNo.choices, label="Mandatory in your system?")
     extractable = forms.ChoiceField(choices=ChecklistAnswer.YesNo.choices, label="Can be extracted electronically?")
-    completeness = forms.IntegerField(min_value=0, max_value=100, required=False, label="Completeness %",
-                                      help_text="Roughly what share of records have a value.")
+    completeness = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        label="Completeness %",
+        help_text="Roughly what share of records have a value.",
+    )
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1}))
 
 
 class AgencyContactForm(forms.Form):
     user = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), label="Add a contact",
+        queryset=get_user_model().objects.none(),
+        label="Add a contact",
         help_text="People with the Agency contact role. Create accounts in the admin site.",
     )
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (
-            get_user_model().objects.filter(groups__name=roles.AGENCY_CONTACT, is_active=True)
-            .exclude(groups=agency.group).order_by("last_name", "username")
+            get_user_model()
+            .objects.filter(groups__name=roles.AGENCY_CONTACT, is_active=True)
+            .exclude(groups=agency.group)
+            .order_by("last_name", "username")
         )
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Completed file", help_text="CSV, Excel (.xlsx) or OpenDocument (.ods), up to the size limit. Counts only.",
+        label="Completed file",
+        help_text="CSV, Excel (.xlsx) or OpenDocument (.ods), up to the size limit. Counts only.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.ods"}),
     )
 
@@ -130,5 +166,7 @@ class UploadForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx", ".ods")):
             raise forms.ValidationError("Upload a CSV, Excel (.xlsx) or OpenDocument (.ods) file.")
         if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit.")
+            raise forms.ValidationError(
+                f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit."
+            )
         return upload

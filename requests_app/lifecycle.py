@@ -42,42 +42,97 @@ class Edge:
 
 
 EDGES: dict[str, Edge] = {
-    "send": Edge("Send to the agency", frozenset({Status.DRAFT}), Status.SENT, frozenset({C}), notify="agency", style="primary"),
-    "acknowledge": Edge("Acknowledge", frozenset({Status.SENT}), Status.ACKNOWLEDGED, frozenset({A, C}), notify="coordinator", style="primary"),
+    "send": Edge(
+        "Send to the agency", frozenset({Status.DRAFT}), Status.SENT, frozenset({C}), notify="agency", style="primary"
+    ),
+    "acknowledge": Edge(
+        "Acknowledge",
+        frozenset({Status.SENT}),
+        Status.ACKNOWLEDGED,
+        frozenset({A, C}),
+        notify="coordinator",
+        style="primary",
+    ),
     "ask_clarification": Edge(
-        "Ask a question (pauses the clock)", frozenset({Status.SENT, Status.ACKNOWLEDGED}), Status.CLARIFICATION,
-        frozenset({A, C}), note_prompt="What needs clarifying?", notify="coordinator",
+        "Ask a question (pauses the clock)",
+        frozenset({Status.SENT, Status.ACKNOWLEDGED}),
+        Status.CLARIFICATION,
+        frozenset({A, C}),
+        note_prompt="What needs clarifying?",
+        notify="coordinator",
     ),
     "answer_clarification": Edge(
-        "Answer the question (restarts the clock)", frozenset({Status.CLARIFICATION}), Status.ACKNOWLEDGED,
-        frozenset({C}), note_prompt="Your answer to the agency", notify="agency", style="primary",
+        "Answer the question (restarts the clock)",
+        frozenset({Status.CLARIFICATION}),
+        Status.ACKNOWLEDGED,
+        frozenset({C}),
+        note_prompt="Your answer to the agency",
+        notify="agency",
+        style="primary",
     ),
     "mark_received": Edge(
-        "Mark data as sent", frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.UNDER_QUERY}), Status.RECEIVED,
-        frozenset({A, C}), notify="coordinator", style="primary",
+        "Mark data as sent",
+        frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.UNDER_QUERY}),
+        Status.RECEIVED,
+        frozenset({A, C}),
+        notify="coordinator",
+        style="primary",
     ),
     "raise_query": Edge(
-        "Raise a query about the data", frozenset({Status.RECEIVED}), Status.UNDER_QUERY, frozenset({C}),
-        note_prompt="What is wrong with the data?", notify="agency",
+        "Raise a query about the data",
+        frozenset({Status.RECEIVED}),
+        Status.UNDER_QUERY,
+        frozenset({C}),
+        note_prompt="What is wrong with the data?",
+        notify="agency",
     ),
-    "complete": Edge("Complete", frozenset({Status.RECEIVED, Status.UNDER_QUERY}), Status.COMPLETED, frozenset({C}), notify="agency", style="primary"),
+    "complete": Edge(
+        "Complete",
+        frozenset({Status.RECEIVED, Status.UNDER_QUERY}),
+        Status.COMPLETED,
+        frozenset({C}),
+        notify="agency",
+        style="primary",
+    ),
     "complete_partially": Edge(
-        "Complete with gaps", frozenset({Status.RECEIVED, Status.UNDER_QUERY}), Status.PARTIALLY_COMPLETED, frozenset({C}),
-        note_prompt="What is missing?", notify="agency",
+        "Complete with gaps",
+        frozenset({Status.RECEIVED, Status.UNDER_QUERY}),
+        Status.PARTIALLY_COMPLETED,
+        frozenset({C}),
+        note_prompt="What is missing?",
+        notify="agency",
     ),
     "not_held": Edge(
-        "We do not hold this data", frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION}), Status.NOT_HELD,
-        frozenset({A, C}), note_prompt="Which fields are not recorded, and why?", notify="coordinator",
+        "We do not hold this data",
+        frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION}),
+        Status.NOT_HELD,
+        frozenset({A, C}),
+        note_prompt="Which fields are not recorded, and why?",
+        notify="coordinator",
     ),
     "refuse": Edge(
-        "Refuse", frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION}), Status.REFUSED,
-        frozenset({A, C}), note_prompt="Why can the data not be shared?", notify="coordinator", style="danger",
+        "Refuse",
+        frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION}),
+        Status.REFUSED,
+        frozenset({A, C}),
+        note_prompt="Why can the data not be shared?",
+        notify="coordinator",
+        style="danger",
     ),
     "withdraw": Edge(
-        "Withdraw", frozenset({Status.DRAFT, Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION, Status.RECEIVED, Status.UNDER_QUERY}),
-        Status.WITHDRAWN, frozenset({C}), note_prompt="Why is it withdrawn?", notify="agency", style="danger",
+        "Withdraw",
+        frozenset(
+            {Status.DRAFT, Status.SENT, Status.ACKNOWLEDGED, Status.CLARIFICATION, Status.RECEIVED, Status.UNDER_QUERY}
+        ),
+        Status.WITHDRAWN,
+        frozenset({C}),
+        note_prompt="Why is it withdrawn?",
+        notify="agency",
+        style="danger",
     ),
-    "reopen": Edge("Reopen", frozenset(FINISHED), _reopen_target, frozenset({C}), note_prompt="Why reopen it?", notify="agency"),
+    "reopen": Edge(
+        "Reopen", frozenset(FINISHED), _reopen_target, frozenset({C}), note_prompt="Why reopen it?", notify="agency"
+    ),
 }
 
 
@@ -100,11 +155,18 @@ def deadline_for(request: DataRequest, today: date | None = None) -> deadlines.D
         return None
     note = f"({request.agency.organisation_type.name}: {request.agency.allowed_working_days()} by default)"
     return deadlines.compute_deadline(
-        sent_on=request.sent_on, working_days=request.response_working_days, pauses=pauses(request),
-        today=today or timezone.localdate(), allowance_note=note,
+        sent_on=request.sent_on,
+        working_days=request.response_working_days,
+        pauses=pauses(request),
+        today=today or timezone.localdate(),
+        allowance_note=note,
     )
 
 
 def allowed_actions(user, request: DataRequest) -> list[tuple[str, Edge]]:
     checker = ActionChecker(user)
-    return [(name, edge) for name, edge in EDGES.items() if request.status in edge.sources and checker.may(request, edge.roles)]
+    return [
+        (name, edge)
+        for name, edge in EDGES.items()
+        if request.status in edge.sources and checker.may(request, edge.roles)
+    ]

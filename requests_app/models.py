@@ -80,11 +80,17 @@ class DataRequest(models.Model):
     period_end = models.DateField()
     granularity = models.CharField(max_length=8, choices=Granularity.choices, default=Granularity.QUARTER)
     data_form = models.CharField(
-        max_length=22, choices=DataForm.choices, default=DataForm.AGGREGATE,
+        max_length=22,
+        choices=DataForm.choices,
+        default=DataForm.AGGREGATE,
         help_text="What the agency sends. Aggregate counts include small numbers: the tracker suppresses them before publishing.",
     )
     agreement = models.ForeignKey(
-        SharingAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="requests",
+        SharingAgreement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
         help_text="The sharing agreement that covers this request; blank to use whichever active agreement does.",
     )
     reporting_threshold = models.PositiveSmallIntegerField(
@@ -93,11 +99,22 @@ class DataRequest(models.Model):
     response_working_days = models.PositiveSmallIntegerField(help_text="Working days the agency has to reply.")
     recurrence = models.CharField(max_length=10, choices=Recurrence.choices, blank=True, default=Recurrence.NONE)
     previous = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next", help_text="The request this one repeats."
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next",
+        help_text="The request this one repeats.",
     )
-    coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coordinated_requests")
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coordinated_requests"
+    )
     agency_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_requests",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
         help_text="The named person at the agency; every contact of the agency can see and answer it.",
     )
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT, editable=False)
@@ -114,10 +131,13 @@ class DataRequest(models.Model):
         ordering = ["due_date", "reference"]
         permissions = [("respond_datarequest", "Can answer a data request for the agency")]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="request_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="request_period_ordered"
+            ),
             models.CheckConstraint(condition=Q(reporting_threshold__gte=1), name="request_threshold_positive"),
             models.CheckConstraint(
-                condition=Q(response_working_days__gte=1, response_working_days__lte=120), name="request_response_days_range"
+                condition=Q(response_working_days__gte=1, response_working_days__lte=120),
+                name="request_response_days_range",
             ),
             models.CheckConstraint(condition=Q(status__in=[s.value for s in Status]), name="request_status_valid"),
             # A request has a due date exactly when it has been sent.
@@ -127,7 +147,8 @@ class DataRequest(models.Model):
                 name="request_due_date_iff_sent",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(status="withdrawn") | Q(sent_on__isnull=False), name="request_sent_unless_draft"
+                condition=Q(status="draft") | Q(status="withdrawn") | Q(sent_on__isnull=False),
+                name="request_sent_unless_draft",
             ),
         ]
         indexes = [
@@ -168,7 +189,11 @@ class RequestEvent(models.Model):
     from_status = models.CharField(max_length=14, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=14, choices=Status.choices, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Blank for the system (periodic tasks).",
     )
     note = models.TextField(blank=True)
@@ -209,23 +234,34 @@ class ChecklistAnswer(models.Model):
     collected = models.CharField(max_length=8, choices=Collected.choices, default=Collected.UNKNOWN)
     mandatory = models.CharField(max_length=8, choices=YesNo.choices, default=YesNo.UNKNOWN)
     extractable = models.CharField(max_length=8, choices=YesNo.choices, default=YesNo.UNKNOWN)
-    completeness = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Estimated % of records with a value.")
+    completeness = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Estimated % of records with a value."
+    )
     notes = models.TextField(blank=True)
     measured_completeness = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Share of rows with a known value (%) in the latest processed return: measured, not estimated.",
     )
     measured_at = models.DateTimeField(null=True, blank=True)
     recorded_as = models.CharField(max_length=12, choices=RecordedAs.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["field__order"]
         constraints = [
             models.UniqueConstraint(fields=["request", "field"], name="checklist_one_per_field"),
-            models.CheckConstraint(condition=Q(completeness__isnull=True) | Q(completeness__lte=100), name="checklist_completeness_pct"),
-            models.CheckConstraint(condition=Q(collected__in=["yes", "partly", "no", "unknown"]), name="checklist_collected_valid"),
+            models.CheckConstraint(
+                condition=Q(completeness__isnull=True) | Q(completeness__lte=100), name="checklist_completeness_pct"
+            ),
+            models.CheckConstraint(
+                condition=Q(collected__in=["yes", "partly", "no", "unknown"]), name="checklist_collected_valid"
+            ),
         ]
 
     def __str__(self):
@@ -309,11 +345,17 @@ class Return(models.Model):
     original_name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    agreement = models.ForeignKey(SharingAgreement, on_delete=models.PROTECT, related_name="returns",
-                                  help_text="The agreement that allowed the upload on the day.")
+    agreement = models.ForeignKey(
+        SharingAgreement,
+        on_delete=models.PROTECT,
+        related_name="returns",
+        help_text="The agreement that allowed the upload on the day.",
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    superseded = models.BooleanField(default=False, help_text="A newer upload replaced this one; its data no longer counts.")
+    superseded = models.BooleanField(
+        default=False, help_text="A newer upload replaced this one; its data no longer counts."
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     report = models.JSONField(default=dict, blank=True)
     rows_read = models.PositiveIntegerField(null=True, blank=True)
@@ -328,8 +370,10 @@ class Return(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "version"], name="return_version_unique"),
             models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="return_sha256_hex"),
-            models.CheckConstraint(condition=Q(status__in=["queued", "reading", "validating", "storing", "done", "failed", "quarantined"]),
-                                   name="return_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "reading", "validating", "storing", "done", "failed", "quarantined"]),
+                name="return_status_valid",
+            ),
         ]
 
     def __str__(self):
@@ -371,5 +415,7 @@ class Observation(models.Model):
         ]
         indexes = [
             # Indicator tables: counts by period and area for the live returns.
-            models.Index(fields=["source_return", "period_start", "geography_code"], name="observation_return_period_geo"),
+            models.Index(
+                fields=["source_return", "period_start", "geography_code"], name="observation_return_period_geo"
+            ),
         ]

@@ -15,7 +15,18 @@ from project import roles
 from project.lib.spreadsheet import neutralise
 from requests_app.collection_template import CodeList, TemplateColumn, TemplateSpec
 from requests_app.ingest.problems import LABELS as PROBLEM_LABELS
-from requests_app.models import AWAITING_AGENCY, FINISHED, OPEN, Campaign, ChecklistAnswer, DataRequest, Reminder, RequestEvent, Return, Status
+from requests_app.models import (
+    AWAITING_AGENCY,
+    FINISHED,
+    OPEN,
+    Campaign,
+    ChecklistAnswer,
+    DataRequest,
+    Reminder,
+    RequestEvent,
+    Return,
+    Status,
+)
 from requests_app.permissions import VIEW
 from sharing.gate import GateDecision, candidates_for, decide
 from sharing.models import SharingAgreement
@@ -54,7 +65,15 @@ def request_get(user, public_id) -> DataRequest:
     try:
         return (
             requests_for(user)
-            .select_related("agency__organisation_type", "agency__group", "source", "geography_level", "coordinator", "agency_contact", "campaign")
+            .select_related(
+                "agency__organisation_type",
+                "agency__group",
+                "source",
+                "geography_level",
+                "coordinator",
+                "agency_contact",
+                "campaign",
+            )
             .get(public_id=public_id)
         )
     except (DataRequest.DoesNotExist, ValueError):
@@ -139,8 +158,19 @@ def agency_contact_get(agency: Agency, user_id):
         raise Http404("That person is not a contact of this agency.") from None
 
 
-REQUEST_CSV_COLUMNS = ["reference", "title", "agency", "agency_type", "source", "status", "sent_on", "due_date",
-                       "long_overdue_after", "campaign", "coordinator"]
+REQUEST_CSV_COLUMNS = [
+    "reference",
+    "title",
+    "agency",
+    "agency_type",
+    "source",
+    "status",
+    "sent_on",
+    "due_date",
+    "long_overdue_after",
+    "campaign",
+    "coordinator",
+]
 
 
 def requests_csv(queryset: QuerySet) -> str:
@@ -148,22 +178,52 @@ def requests_csv(queryset: QuerySet) -> str:
     writer = csv.writer(out)
     writer.writerow(REQUEST_CSV_COLUMNS)
     for r in queryset:
-        writer.writerow([neutralise(v) for v in [
-            r.reference, r.title, r.agency.name, r.agency.organisation_type.name, r.source.title, r.get_status_display(),
-            r.sent_on or "", r.due_date or "", r.long_overdue_date or "", r.campaign.name if r.campaign else "",
-            r.coordinator.get_full_name() or r.coordinator.username,
-        ]])
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in [
+                    r.reference,
+                    r.title,
+                    r.agency.name,
+                    r.agency.organisation_type.name,
+                    r.source.title,
+                    r.get_status_display(),
+                    r.sent_on or "",
+                    r.due_date or "",
+                    r.long_overdue_date or "",
+                    r.campaign.name if r.campaign else "",
+                    r.coordinator.get_full_name() or r.coordinator.username,
+                ]
+            ]
+        )
     return out.getvalue()
 
 
 # --- The data-collection template ------------------------------------------------------------
 
-AGE_BANDS = [("0-4", "0 to 4"), ("5-10", "5 to 10"), ("11-15", "11 to 15"), ("16-17", "16 to 17"), ("18-24", "18 to 24"),
-             ("25-34", "25 to 34"), ("35-49", "35 to 49"), ("50-64", "50 to 64"), ("65+", "65 and over"), ("Unknown", "Age not recorded")]
+AGE_BANDS = [
+    ("0-4", "0 to 4"),
+    ("5-10", "5 to 10"),
+    ("11-15", "11 to 15"),
+    ("16-17", "16 to 17"),
+    ("18-24", "18 to 24"),
+    ("25-34", "25 to 34"),
+    ("35-49", "35 to 49"),
+    ("50-64", "50 to 64"),
+    ("65+", "65 and over"),
+    ("Unknown", "Age not recorded"),
+]
 GENDERS = [("F", "Female"), ("M", "Male"), ("X", "Another gender"), ("U", "Not recorded")]
-MIGRANT_TYPES = [("asylum-seeker", "Asylum seeker"), ("refugee", "Refugee (leave to remain)"), ("economic", "Economic migrant / worker"),
-                 ("student", "International student"), ("family", "Family member"), ("nrpf", "No recourse to public funds"),
-                 ("other", "Other"), ("unknown", "Not recorded")]
+MIGRANT_TYPES = [
+    ("asylum-seeker", "Asylum seeker"),
+    ("refugee", "Refugee (leave to remain)"),
+    ("economic", "Economic migrant / worker"),
+    ("student", "International student"),
+    ("family", "Family member"),
+    ("nrpf", "No recourse to public funds"),
+    ("other", "Other"),
+    ("unknown", "Not recorded"),
+]
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not recorded")]
 
 
@@ -195,10 +255,17 @@ def _code_list(field: Field, request: DataRequest) -> CodeList | None:
         return CodeList(field.name, "Periods", _periods(request))
     if code in ("country-of-birth", "nationality"):
         countries = Country.objects.order_by("kind", "name").values_list("code", "name")
-        return CodeList(field.name, "Countries (ISO 3166 codes; names and nationality words are also accepted)", list(countries), closed=False)
+        return CodeList(
+            field.name,
+            "Countries (ISO 3166 codes; names and nationality words are also accepted)",
+            list(countries),
+            closed=False,
+        )
     if code == "main-language":
         languages = Language.objects.exclude(alpha2="").order_by("name").values_list("code", "name")
-        return CodeList(field.name, "Languages (ISO 639-3 codes; names are also accepted)", list(languages), closed=False)
+        return CodeList(
+            field.name, "Languages (ISO 639-3 codes; names are also accepted)", list(languages), closed=False
+        )
     if code == "ward":
         level: GeographyLevel = request.geography_level
         known = list(AreaCode.objects.filter(area=request.agency.area, level=level).values_list("code", "name"))
@@ -206,7 +273,9 @@ def _code_list(field: Field, request: DataRequest) -> CodeList | None:
             return CodeList(field.name, f"{level.name} codes in {request.agency.area.name}", known)
         prefixes = GssPrefix.objects.filter(level=level).values_list("prefix", "name")
         examples = [(f"{p}xxxxxx", f"{name}: 9-character GSS code") for p, name in prefixes]
-        return CodeList(field.name, f"{level.name} codes", examples or [("", f"Name of the {level.name.lower()}")], closed=False)
+        return CodeList(
+            field.name, f"{level.name} codes", examples or [("", f"Name of the {level.name.lower()}")], closed=False
+        )
     return None
 
 
@@ -222,13 +291,19 @@ def template_spec(request: DataRequest) -> TemplateSpec:
         f"Geography: {request.geography_level.name}.",
         "One row per combination of the columns, with the number of people in the Count column.",
         "Do not send names, dates of birth, NHS numbers, pupil numbers or full postcodes: counts only."
-        if request.aggregate_only else "Send the data in the agreed form.",
+        if request.aggregate_only
+        else "Send the data in the agreed form.",
         "Leave a category out rather than writing 0 only if it does not exist at all; write 0 when there were none.",
         "Upload the completed file on the request page in the tracker.",
     ]
     return TemplateSpec(
-        title=request.title, reference=request.reference, agency=request.agency.name, columns=columns,
-        code_lists=code_lists, instructions=instructions, threshold=request.reporting_threshold,
+        title=request.title,
+        reference=request.reference,
+        agency=request.agency.name,
+        columns=columns,
+        code_lists=code_lists,
+        instructions=instructions,
+        threshold=request.reporting_threshold,
     )
 
 
@@ -251,11 +326,21 @@ def governance_for(requests, on: datetime.date) -> dict[int, GateDecision]:
     Requests must come with their fields prefetched."""
     requests = list(requests)
     candidates = candidates_for({r.agency_id for r in requests})
-    linked = {a.pk: a for a in SharingAgreement.objects.filter(pk__in={r.agreement_id for r in requests if r.agreement_id})
-              .prefetch_related("parties", "data_items")}
+    linked = {
+        a.pk: a
+        for a in SharingAgreement.objects.filter(
+            pk__in={r.agreement_id for r in requests if r.agreement_id}
+        ).prefetch_related("parties", "data_items")
+    }
     return {
-        r.pk: decide(agency=r.agency, fields=list(r.fields.all()), data_form=r.data_form, on=on,
-                     candidates=candidates[r.agency_id], agreement=linked.get(r.agreement_id))
+        r.pk: decide(
+            agency=r.agency,
+            fields=list(r.fields.all()),
+            data_form=r.data_form,
+            on=on,
+            candidates=candidates[r.agency_id],
+            agreement=linked.get(r.agreement_id),
+        )
         for r in requests
     }
 
@@ -264,7 +349,9 @@ def blocked_requests(user, on: datetime.date) -> list[tuple[DataRequest, GateDec
     """Open requests whose data could not be accepted today, for the coordinator and the DPO."""
     if not (roles.is_coordinator(user) or roles.is_dpo(user)):
         return []
-    open_requests = with_list_details(requests_for(user).filter(status__in=[s.value for s in OPEN]), on).prefetch_related("fields")
+    open_requests = with_list_details(
+        requests_for(user).filter(status__in=[s.value for s in OPEN]), on
+    ).prefetch_related("fields")
     decisions = governance_for(open_requests, on)
     return [(r, decisions[r.pk]) for r in open_requests if not decisions[r.pk].allowed]
 
@@ -280,7 +367,6 @@ def return_get(request: DataRequest, public_id) -> Return:
         raise Http404("No such file.") from None
 
 
-
 def require_return_reader(user, stored: Return) -> None:
     """A quarantined file may hold personal data: only the DPO and the coordinator open it."""
     if stored.status == Return.Status.QUARANTINED and not (roles.is_dpo(user) or roles.is_coordinator(user)):
@@ -292,17 +378,25 @@ SHOWN_PER_TYPE = 20
 
 def report_summary(report: dict) -> dict:
     """The report as the page shows it: errors first, the first 20 of each type, counts of the rest."""
+
     def grouped(problems):
         groups: dict[str, list] = {}
         for problem in problems:
             groups.setdefault(problem["type"], []).append(problem)
         counts = report.get("problem_counts", {})
-        return [(PROBLEM_LABELS.get(kind, kind), items[:SHOWN_PER_TYPE], counts.get(kind, len(items)) - min(len(items), SHOWN_PER_TYPE))
-                for kind, items in groups.items()]
+        return [
+            (
+                PROBLEM_LABELS.get(kind, kind),
+                items[:SHOWN_PER_TYPE],
+                counts.get(kind, len(items)) - min(len(items), SHOWN_PER_TYPE),
+            )
+            for kind, items in groups.items()
+        ]
 
     names = dict(Field.objects.filter(code__in=report.get("completeness", {})).values_list("code", "name"))
     return {
-        "errors": grouped(report.get("errors", [])), "warnings": grouped(report.get("warnings", [])),
+        "errors": grouped(report.get("errors", [])),
+        "warnings": grouped(report.get("warnings", [])),
         "completeness": [(names.get(code, code), share) for code, share in report.get("completeness", {}).items()],
     }
 

@@ -16,7 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from catalogue.models import Agency, AreaCode, CountryAlias, Field, GeographyLevel, GssPrefix, Language, NationalityGroupMember, Source
+from catalogue.models import (
+    Agency,
+    AreaCode,
+    CountryAlias,
+    Field,
+    GeographyLevel,
+    GssPrefix,
+    Language,
+    NationalityGroupMember,
+    Source,
+)
 from catalogue.loading import normalise_alias
 from notifications.services import notify
 from project import roles
@@ -76,10 +86,22 @@ def request_create(
     if agency_contact is not None and not agency.contacts.filter(pk=agency_contact.pk).exists():
         raise ValidationError(f"{agency_contact} is not a contact of {agency}.")
     request = DataRequest(
-        agency=agency, source=source, title=title, purpose=purpose, geography_level=geography_level,
-        period_start=period_start, period_end=period_end, granularity=granularity, data_form=data_form, agreement=agreement,
-        response_working_days=response_working_days or agency.allowed_working_days(), recurrence=recurrence,
-        coordinator=coordinator, agency_contact=agency_contact, campaign=campaign, previous=previous,
+        agency=agency,
+        source=source,
+        title=title,
+        purpose=purpose,
+        geography_level=geography_level,
+        period_start=period_start,
+        period_end=period_end,
+        granularity=granularity,
+        data_form=data_form,
+        agreement=agreement,
+        response_working_days=response_working_days or agency.allowed_working_days(),
+        recurrence=recurrence,
+        coordinator=coordinator,
+        agency_contact=agency_contact,
+        campaign=campaign,
+        previous=previous,
     )
     # A placeholder until the primary key gives the reference: unique, fits the column, never shown.
     request.reference = f"new-{request.public_id.hex[:16]}"
@@ -93,8 +115,12 @@ def request_create(
     assign_perm(VIEW, agency.group, request)
     assign_perm(RESPOND, agency.group, request)
     RequestEvent.objects.create(
-        request=request, kind=RequestEvent.Kind.CREATED, actor=coordinator, to_status=Status.DRAFT,
-        happened_on=timezone.localdate(), note=f"Created{' for campaign ' + campaign.name if campaign else ''}.",
+        request=request,
+        kind=RequestEvent.Kind.CREATED,
+        actor=coordinator,
+        to_status=Status.DRAFT,
+        happened_on=timezone.localdate(),
+        note=f"Created{' for campaign ' + campaign.name if campaign else ''}.",
     )
     return request
 
@@ -105,7 +131,13 @@ class StaleRequest(ValidationError):
 
 @transaction.atomic
 def request_transition(
-    *, request: DataRequest, action: str, user, note: str = "", expected_version: int | None = None, on: date | None = None
+    *,
+    request: DataRequest,
+    action: str,
+    user,
+    note: str = "",
+    expected_version: int | None = None,
+    on: date | None = None,
 ) -> DataRequest:
     """Moves the request along one edge, records who, when and why, and tells the other side.
 
@@ -119,7 +151,9 @@ def request_transition(
     if expected_version is not None and locked.version != expected_version:
         raise StaleRequest("Someone changed this request after you opened the page. Reload it and try again.")
     if locked.status not in edge.sources:
-        raise ValidationError(f"A request that is {locked.get_status_display().lower()} cannot take the action '{edge.label}'.")
+        raise ValidationError(
+            f"A request that is {locked.get_status_display().lower()} cannot take the action '{edge.label}'."
+        )
     if user is not None and not ActionChecker(user).may(locked, edge.roles):
         raise PermissionDenied(f"Your role cannot take the action '{edge.label}' on this request.")
     if edge.note_prompt and not note.strip():
@@ -136,8 +170,14 @@ def request_transition(
     if locked.status == Status.DRAFT:
         locked.sent_on = None
     RequestEvent.objects.create(
-        request=locked, kind=RequestEvent.Kind.TRANSITION, action=action, from_status=before, to_status=locked.status,
-        actor=user, note=note.strip(), happened_on=today,
+        request=locked,
+        kind=RequestEvent.Kind.TRANSITION,
+        action=action,
+        from_status=before,
+        to_status=locked.status,
+        actor=user,
+        note=note.strip(),
+        happened_on=today,
     )
     request_refresh_deadline(locked, today=today)
     locked.full_clean()
@@ -173,12 +213,24 @@ def request_repeat(request: DataRequest) -> DataRequest | None:
         return None
     step = relativedelta(months=3) if request.recurrence == Recurrence.QUARTERLY else relativedelta(years=1)
     return request_create(
-        agency=request.agency, source=request.source, title=request.title, purpose=request.purpose,
-        fields=list(request.fields.all()), geography_level=request.geography_level,
-        period_start=request.period_start + step, period_end=request.period_end + step, granularity=request.granularity,
-        data_form=request.data_form, agreement=request.agreement, reporting_threshold=request.reporting_threshold,
-        response_working_days=request.response_working_days, recurrence=request.recurrence,
-        coordinator=request.coordinator, agency_contact=request.agency_contact, campaign=None, previous=request,
+        agency=request.agency,
+        source=request.source,
+        title=request.title,
+        purpose=request.purpose,
+        fields=list(request.fields.all()),
+        geography_level=request.geography_level,
+        period_start=request.period_start + step,
+        period_end=request.period_end + step,
+        granularity=request.granularity,
+        data_form=request.data_form,
+        agreement=request.agreement,
+        reporting_threshold=request.reporting_threshold,
+        response_working_days=request.response_working_days,
+        recurrence=request.recurrence,
+        coordinator=request.coordinator,
+        agency_contact=request.agency_contact,
+        campaign=None,
+        previous=request,
     )
 
 
@@ -196,7 +248,11 @@ def request_message_post(*, request: DataRequest, user, body: str, attachment=No
     if not body.strip() and attachment is None:
         raise ValidationError("Write a message or attach a file.")
     event = RequestEvent(
-        request=request, kind=RequestEvent.Kind.MESSAGE, actor=user, note=body.strip(), happened_on=timezone.localdate(),
+        request=request,
+        kind=RequestEvent.Kind.MESSAGE,
+        actor=user,
+        note=body.strip(),
+        happened_on=timezone.localdate(),
         attachment_name=attachment.name[:200] if attachment else "",
     )
     if attachment is not None:
@@ -204,7 +260,8 @@ def request_message_post(*, request: DataRequest, user, body: str, attachment=No
     event.save()
     recipients = [request.coordinator] if not checker.is_coordinator else list(request.agency.contacts.all())
     notify(
-        users=[u for u in recipients if u.pk != user.pk], subject=f"{request.reference}: new message",
+        users=[u for u in recipients if u.pk != user.pk],
+        subject=f"{request.reference}: new message",
         body=f"{user.get_full_name() or user.username} wrote about '{request.title}':\n\n{body.strip()}",
         url=request_url(request),
     )
@@ -228,15 +285,20 @@ def checklist_record(*, request: DataRequest, user, answers: list[ChecklistInput
     checker = _require_participant(user, request)
     requested = set(request.fields.values_list("pk", flat=True))
     stored = {a.field_id: a for a in ChecklistAnswer.objects.select_for_update().filter(request=request)}
-    recorded_as = ChecklistAnswer.RecordedAs.COORDINATOR if checker.is_coordinator else ChecklistAnswer.RecordedAs.AGENCY
+    recorded_as = (
+        ChecklistAnswer.RecordedAs.COORDINATOR if checker.is_coordinator else ChecklistAnswer.RecordedAs.AGENCY
+    )
     changed = []
     for given in answers:
         if given.field.pk not in requested:
             raise ValidationError(f"{given.field} was not requested.")
         answer = stored.get(given.field.pk) or ChecklistAnswer(request=request, field=given.field)
         values = {
-            "collected": given.collected, "mandatory": given.mandatory, "extractable": given.extractable,
-            "completeness": given.completeness, "notes": given.notes.strip(),
+            "collected": given.collected,
+            "mandatory": given.mandatory,
+            "extractable": given.extractable,
+            "completeness": given.completeness,
+            "notes": given.notes.strip(),
         }
         if answer.pk and all(getattr(answer, k) == v for k, v in values.items()):
             continue
@@ -248,7 +310,10 @@ def checklist_record(*, request: DataRequest, user, answers: list[ChecklistInput
         changed.append(given.field.name)
     if changed:
         RequestEvent.objects.create(
-            request=request, kind=RequestEvent.Kind.CHECKLIST, actor=user, happened_on=timezone.localdate(),
+            request=request,
+            kind=RequestEvent.Kind.CHECKLIST,
+            actor=user,
+            happened_on=timezone.localdate(),
             note=f"{answer.get_recorded_as_display()}: {', '.join(changed)}.",
         )
         evidence_refresh(agency_ids=[request.agency_id])
@@ -266,26 +331,48 @@ def evidence_refresh(*, agency_ids) -> None:
     answers = ChecklistAnswer.objects.filter(request__agency_id__in=agency_ids)
 
     def newest(queryset, order: str) -> dict[tuple[int, int], int]:
-        ranked = queryset.annotate(rank=Window(RowNumber(), partition_by=[F("request__agency_id"), F("field_id")],
-                                               order_by=[F(order).desc(), F("pk").desc()]))
-        return {(agency, field): pk for pk, agency, field in
-                ranked.filter(rank=1).values_list("pk", "request__agency_id", "field_id").order_by()}
+        ranked = queryset.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("request__agency_id"), F("field_id")],
+                order_by=[F(order).desc(), F("pk").desc()],
+            )
+        )
+        return {
+            (agency, field): pk
+            for pk, agency, field in ranked.filter(rank=1)
+            .values_list("pk", "request__agency_id", "field_id")
+            .order_by()
+        }
 
     # A "don't know" says nothing about the field, and a measured row's own answer is the measurement.
-    answered = newest(answers.exclude(collected=ChecklistAnswer.Collected.UNKNOWN)
-                      .exclude(recorded_as=ChecklistAnswer.RecordedAs.MEASURED), "recorded_at")
+    answered = newest(
+        answers.exclude(collected=ChecklistAnswer.Collected.UNKNOWN).exclude(
+            recorded_as=ChecklistAnswer.RecordedAs.MEASURED
+        ),
+        "recorded_at",
+    )
     measured = newest(answers.filter(measured_completeness__isnull=False), "measured_at")
     live = Return.objects.filter(status=Return.Status.DONE, superseded=False, request__agency_id__in=agency_ids)
     # A processed return has every column its request asked for.
     returned = {
-        (agency, field): request for agency, field, request in DataRequest.fields.through.objects
-        .filter(datarequest__in=live.values("request_id")).values_list("datarequest__agency_id", "field_id")
-        .annotate(request=Max("datarequest_id")).order_by()
+        (agency, field): request
+        for agency, field, request in DataRequest.fields.through.objects.filter(
+            datarequest__in=live.values("request_id")
+        )
+        .values_list("datarequest__agency_id", "field_id")
+        .annotate(request=Max("datarequest_id"))
+        .order_by()
     }
     FieldEvidence.objects.filter(agency_id__in=agency_ids).delete()
     FieldEvidence.objects.bulk_create(
-        FieldEvidence(agency_id=agency, field_id=field, answer_id=answered.get((agency, field)),
-                      measured_id=measured.get((agency, field)), returned_id=returned.get((agency, field)))
+        FieldEvidence(
+            agency_id=agency,
+            field_id=field,
+            answer_id=answered.get((agency, field)),
+            measured_id=measured.get((agency, field)),
+            returned_id=returned.get((agency, field)),
+        )
         for agency, field in sorted(answered.keys() | measured.keys() | returned.keys())
     )
 
@@ -297,27 +384,41 @@ def agency_contact_remove(*, agency: Agency, user: AbstractBaseUser, by: Abstrac
     agency.group.user_set.remove(user)
     successor = agency.contacts.filter(is_active=True).order_by("pk").first()
     moved = 0
-    for request in DataRequest.objects.select_for_update().filter(agency=agency, agency_contact=user).exclude(status__in=FINISHED):
+    for request in (
+        DataRequest.objects.select_for_update().filter(agency=agency, agency_contact=user).exclude(status__in=FINISHED)
+    ):
         request.agency_contact = successor
         request.version += 1
         request.save(update_fields=["agency_contact", "version", "updated_at"])
         RequestEvent.objects.create(
-            request=request, kind=RequestEvent.Kind.REASSIGNED, actor=by, happened_on=timezone.localdate(),
+            request=request,
+            kind=RequestEvent.Kind.REASSIGNED,
+            actor=by,
+            happened_on=timezone.localdate(),
             note=f"{user.get_full_name() or user.username} left {agency}; "
-            + (f"passed to {successor.get_full_name() or successor.username}." if successor else "no other contact yet."),
+            + (
+                f"passed to {successor.get_full_name() or successor.username}."
+                if successor
+                else "no other contact yet."
+            ),
         )
         moved += 1
     if successor and moved:
-        notify(users=[successor], subject=f"{moved} request(s) from {agency} passed to you",
-               body=f"{user.get_full_name() or user.username} has left; their open requests are now yours.",
-               url=reverse("requests:list"))
+        notify(
+            users=[successor],
+            subject=f"{moved} request(s) from {agency} passed to you",
+            body=f"{user.get_full_name() or user.username} has left; their open requests are now yours.",
+            url=reverse("requests:list"),
+        )
     return moved
 
 
 # --- Chasers -------------------------------------------------------------------------------
 
 
-def _send_reminder(request: DataRequest, kind: str, key_date: date, *, to_agency: bool, to_coordinator: bool, text: str) -> bool:
+def _send_reminder(
+    request: DataRequest, kind: str, key_date: date, *, to_agency: bool, to_coordinator: bool, text: str
+) -> bool:
     """Sends one reminder unless it went out before; the unique row is the proof it was sent."""
     try:
         with transaction.atomic():
@@ -331,7 +432,12 @@ def _send_reminder(request: DataRequest, kind: str, key_date: date, *, to_agency
         users.append(request.coordinator)
     subject = f"{request.reference}: {Reminder.Kind(kind).label.lower()}"
     notify(users=users, subject=subject, body=text, url=request_url(request))
-    RequestEvent.objects.create(request=request, kind=RequestEvent.Kind.CHASER, happened_on=key_date if kind == "chase" else timezone.localdate(), note=f"{Reminder.Kind(kind).label}.")
+    RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.CHASER,
+        happened_on=key_date if kind == "chase" else timezone.localdate(),
+        note=f"{Reminder.Kind(kind).label}.",
+    )
     return True
 
 
@@ -393,7 +499,9 @@ def campaign_chase_overdue(*, campaign: Campaign, user, today: date) -> int:
     if not roles.is_coordinator(user):
         raise PermissionDenied("Only coordinators chase agencies.")
     chased = 0
-    for request in campaign.requests.filter(status__in=AWAITING_AGENCY, due_date__lt=today).select_related("agency__group", "coordinator"):
+    for request in campaign.requests.filter(status__in=AWAITING_AGENCY, due_date__lt=today).select_related(
+        "agency__group", "coordinator"
+    ):
         text = (
             f"{user.get_full_name() or user.username} is chasing '{request.title}', which was due on "
             f"{request.due_date:%d %B %Y}. Please reply, or tell us if something is in the way."
@@ -413,8 +521,13 @@ class UploadRefused(ValidationError):
 
 
 def governance_decision(request: DataRequest, *, on: date):
-    return gate_check(agency=request.agency, fields=list(request.fields.all()), data_form=request.data_form, on=on,
-                      agreement=request.agreement)
+    return gate_check(
+        agency=request.agency,
+        fields=list(request.fields.all()),
+        data_form=request.data_form,
+        on=on,
+        agreement=request.agreement,
+    )
 
 
 def return_upload(*, request: DataRequest, user, upload, on: date | None = None) -> Return:
@@ -428,13 +541,22 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
     if request.status not in UPLOADABLE:
         raise ValidationError(f"A request that is {request.get_status_display().lower()} does not take uploads.")
     if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:
-        raise ValidationError(f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit.")
+        raise ValidationError(
+            f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit."
+        )
     today = on or timezone.localdate()
     decision = governance_decision(request, on=today)
     if not decision.allowed:
         with transaction.atomic():
-            audit_record(user=user, action=AuditEntry.Action.UPLOAD_REFUSED, object_type="requests.datarequest",
-                         object_id=request.pk, agreement=decision.agreement, agency=request.agency, detail=decision.summary)
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.UPLOAD_REFUSED,
+                object_type="requests.datarequest",
+                object_id=request.pk,
+                agreement=decision.agreement,
+                agency=request.agency,
+                detail=decision.summary,
+            )
             notify(
                 users=[request.coordinator, *people_with_role(roles.DPO)],
                 subject=f"{request.reference}: upload blocked by governance",
@@ -450,19 +572,37 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
         locked = DataRequest.objects.select_for_update().get(pk=request.pk)
         previous = locked.returns.filter(superseded=False)
         version = (locked.returns.aggregate(n=Max("version"))["n"] or 0) + 1
-        stored = Return(request=locked, version=version, original_name=upload.name[:255], size=upload.size,
-                        sha256=digest.hexdigest(), agreement=decision.agreement, uploaded_by=user)
+        stored = Return(
+            request=locked,
+            version=version,
+            original_name=upload.name[:255],
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            agreement=decision.agreement,
+            uploaded_by=user,
+        )
         stored.file.save(upload.name, upload, save=False)
         try:
             if previous.update(superseded=True):
                 evidence_refresh(agency_ids=[locked.agency_id])  # the replaced data no longer counts
             stored.full_clean()
             stored.save()
-            audit_record(user=user, action=AuditEntry.Action.RETURN_UPLOADED, object_type="requests.return",
-                         object_id=stored.pk, agreement=decision.agreement, agency=locked.agency,
-                         detail=f"{stored.original_name}, {stored.size} bytes, sha256 {stored.sha256}")
-            RequestEvent.objects.create(request=locked, kind=RequestEvent.Kind.MESSAGE, actor=user, happened_on=today,
-                                        note=f"Uploaded {stored.original_name} (version {version}).")
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.RETURN_UPLOADED,
+                object_type="requests.return",
+                object_id=stored.pk,
+                agreement=decision.agreement,
+                agency=locked.agency,
+                detail=f"{stored.original_name}, {stored.size} bytes, sha256 {stored.sha256}",
+            )
+            RequestEvent.objects.create(
+                request=locked,
+                kind=RequestEvent.Kind.MESSAGE,
+                actor=user,
+                happened_on=today,
+                note=f"Uploaded {stored.original_name} (version {version}).",
+            )
             if locked.status in lifecycle.EDGES["mark_received"].sources:
                 request_transition(request=locked, action="mark_received", user=user, on=today)
             # Sent by name: the task module imports this one.
@@ -476,8 +616,15 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
 
 def return_opened(*, stored: Return, user) -> None:
     """Every download of a returned file is in the audit log."""
-    audit_record(user=user, action=AuditEntry.Action.RETURN_DOWNLOAD, object_type="requests.return", object_id=stored.pk,
-                 agreement=stored.agreement, agency=stored.request.agency, detail=stored.original_name)
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.RETURN_DOWNLOAD,
+        object_type="requests.return",
+        object_id=stored.pk,
+        agreement=stored.agreement,
+        agency=stored.request.agency,
+        detail=stored.original_name,
+    )
 
 
 # --- Processing returns ------------------------------------------------------------------------
@@ -488,8 +635,10 @@ def ingest_context(request: DataRequest | None) -> validate.Context:
     (the command line) no field is required and any geography level is accepted."""
     aliases = {f.code: [f.name, *f.aliases] for f in Field.objects.all()}
     country_aliases = dict(CountryAlias.objects.values_list("key", "country__code"))
-    members = [(m.group.code, m.country.code, m.valid_from, m.valid_to)
-               for m in NationalityGroupMember.objects.select_related("group", "country")]
+    members = [
+        (m.group.code, m.country.code, m.valid_from, m.valid_to)
+        for m in NationalityGroupMember.objects.select_related("group", "country")
+    ]
     languages = {}
     for code, alpha2, name in Language.objects.values_list("code", "alpha2", "name"):
         for word in (code, alpha2, name):
@@ -497,13 +646,30 @@ def ingest_context(request: DataRequest | None) -> validate.Context:
                 languages.setdefault(normalise_alias(word), code)
     levels = dict(GssPrefix.objects.filter(level__isnull=False).values_list("prefix", "level__code"))
     # Codes are checked against the area only when its lookup has been loaded (load_area_lookup).
-    area_codes = frozenset(AreaCode.objects.filter(area=request.agency.area).values_list("code", flat=True)) if request else frozenset()
-    reference = codes.Reference(country_aliases=country_aliases, group_members=members, residual_group="NON-EU",
-                                language_aliases=languages, gss_levels=levels, area_codes=area_codes or None)
+    area_codes = (
+        frozenset(AreaCode.objects.filter(area=request.agency.area).values_list("code", flat=True))
+        if request
+        else frozenset()
+    )
+    reference = codes.Reference(
+        country_aliases=country_aliases,
+        group_members=members,
+        residual_group="NON-EU",
+        language_aliases=languages,
+        gss_levels=levels,
+        area_codes=area_codes or None,
+    )
     if request is None:
-        return validate.Context(requested=[], aliases=aliases, geography_level="", aggregate_only=True, reference=reference)
-    return validate.Context(requested=list(request.fields.values_list("code", flat=True)), aliases=aliases,
-                            geography_level=request.geography_level.code, aggregate_only=request.aggregate_only, reference=reference)
+        return validate.Context(
+            requested=[], aliases=aliases, geography_level="", aggregate_only=True, reference=reference
+        )
+    return validate.Context(
+        requested=list(request.fields.values_list("code", flat=True)),
+        aliases=aliases,
+        geography_level=request.geography_level.code,
+        aggregate_only=request.aggregate_only,
+        reference=reference,
+    )
 
 
 def _set_status(stored: Return, status: str) -> None:
@@ -513,8 +679,11 @@ def _set_status(stored: Return, status: str) -> None:
 def return_process(*, return_id: int) -> Return:
     """Reads, validates and stores one return. Safe to run twice and after a crash: a finished
     return is left alone, and the observations are written in one transaction with the status."""
-    claimed = Return.objects.filter(pk=return_id).exclude(status__in=Return.FINAL).update(
-        status=Return.Status.READING, attempts=F("attempts") + 1, status_changed_at=timezone.now())
+    claimed = (
+        Return.objects.filter(pk=return_id)
+        .exclude(status__in=Return.FINAL)
+        .update(status=Return.Status.READING, attempts=F("attempts") + 1, status_changed_at=timezone.now())
+    )
     stored = Return.objects.select_related("request__agency", "request__coordinator", "uploaded_by").get(pk=return_id)
     if not claimed:
         return stored
@@ -543,8 +712,14 @@ def return_process(*, return_id: int) -> Return:
 
 def _finish(stored: Return, status: str, report: dict, result) -> Return:
     Return.objects.filter(pk=stored.pk).update(
-        status=status, status_changed_at=timezone.now(), report=report, rows_read=result.rows_read, observation_count=len(result.observations) if status == Return.Status.DONE else 0,
-        total=result.total if status == Return.Status.DONE else None, processed_at=timezone.now())
+        status=status,
+        status_changed_at=timezone.now(),
+        report=report,
+        rows_read=result.rows_read,
+        observation_count=len(result.observations) if status == Return.Status.DONE else 0,
+        total=result.total if status == Return.Status.DONE else None,
+        processed_at=timezone.now(),
+    )
     stored.refresh_from_db()
     request = stored.request
     if status == Return.Status.DONE:
@@ -552,25 +727,45 @@ def _finish(stored: Return, status: str, report: dict, result) -> Return:
         body = f"{stored.observation_count} counts stored from {stored.original_name} (total {stored.total})."
     else:
         subject = f"{request.reference}: {stored.original_name} needs fixing"
-        body = "The file could not be accepted. The validation report lists each problem, where it is and how to fix it."
+        body = (
+            "The file could not be accepted. The validation report lists each problem, where it is and how to fix it."
+        )
     notify(users=[stored.uploaded_by, request.coordinator], subject=subject, body=body, url=request_url(request))
     return stored
 
 
 def _finish_quarantined(stored: Return, report: dict) -> Return:
     with transaction.atomic():
-        Return.objects.filter(pk=stored.pk).update(status=Return.Status.QUARANTINED, report=report,
-                                                   status_changed_at=timezone.now(), processed_at=timezone.now())
+        Return.objects.filter(pk=stored.pk).update(
+            status=Return.Status.QUARANTINED,
+            report=report,
+            status_changed_at=timezone.now(),
+            processed_at=timezone.now(),
+        )
         stored.refresh_from_db()
         request = stored.request
-        audit_record(user=None, action=AuditEntry.Action.RETURN_UPLOADED, object_type="requests.return", object_id=stored.pk,
-                     agreement=stored.agreement, agency=request.agency, detail="Quarantined: looks like record-level personal data.")
+        audit_record(
+            user=None,
+            action=AuditEntry.Action.RETURN_UPLOADED,
+            object_type="requests.return",
+            object_id=stored.pk,
+            agreement=stored.agreement,
+            agency=request.agency,
+            detail="Quarantined: looks like record-level personal data.",
+        )
         reason = report["errors"][-1]["message"] if report["errors"] else "It looks like personal data."
-        notify(users=list(people_with_role(roles.DPO)) + [request.coordinator],
-               subject=f"{request.reference}: a return was quarantined as possible personal data",
-               body=f"{stored.original_name} from {request.agency} was not ingested. {reason}", url=request_url(request))
-        notify(users=[stored.uploaded_by], subject=f"{request.reference}: your file was not accepted",
-               body=reason, url=request_url(request))
+        notify(
+            users=list(people_with_role(roles.DPO)) + [request.coordinator],
+            subject=f"{request.reference}: a return was quarantined as possible personal data",
+            body=f"{stored.original_name} from {request.agency} was not ingested. {reason}",
+            url=request_url(request),
+        )
+        notify(
+            users=[stored.uploaded_by],
+            subject=f"{request.reference}: your file was not accepted",
+            body=reason,
+            url=request_url(request),
+        )
     return stored
 
 
@@ -583,9 +778,12 @@ def _record_completeness(stored: Return, completeness: dict[str, float]) -> None
             continue
         percent = round(share * 100, 2)
         answer, created = ChecklistAnswer.objects.get_or_create(
-            request=stored.request, field=fields[code],
-            defaults={"recorded_as": ChecklistAnswer.RecordedAs.MEASURED,
-                      "collected": "yes" if share >= 0.95 else "partly" if share > 0 else "no"},
+            request=stored.request,
+            field=fields[code],
+            defaults={
+                "recorded_as": ChecklistAnswer.RecordedAs.MEASURED,
+                "collected": "yes" if share >= 0.95 else "partly" if share > 0 else "no",
+            },
         )
         answer.measured_completeness, answer.measured_at = percent, now
         answer.save(update_fields=["measured_completeness", "measured_at", "recorded_at"])
@@ -599,8 +797,11 @@ def returns_requeue_stale(*, now) -> int:
     """Sends again the returns whose task was lost (a worker killed on a broker without
     acknowledgements, such as the embedded filesystem queue). Processing is idempotent, so a
     task that was merely slow and is sent twice does no harm."""
-    stale = list(Return.objects.exclude(status__in=Return.FINAL).filter(status_changed_at__lt=now - STALE_AFTER)
-                 .values_list("pk", flat=True))
+    stale = list(
+        Return.objects.exclude(status__in=Return.FINAL)
+        .filter(status_changed_at__lt=now - STALE_AFTER)
+        .values_list("pk", flat=True)
+    )
     for pk in stale:
         Return.objects.filter(pk=pk).update(status_changed_at=now)
         current_app.send_task("requests_app.tasks.process_return", args=[pk])

@@ -9,8 +9,17 @@ from django.db import connection
 from requests_app.models import Observation
 
 TABLE = Observation._meta.db_table
-TEXT_COLUMNS = ["geography_code", "country_of_birth", "nationality", "nationality_group", "immigration_status",
-                "main_language", "age_band", "gender", "other"]
+TEXT_COLUMNS = [
+    "geography_code",
+    "country_of_birth",
+    "nationality",
+    "nationality_group",
+    "immigration_status",
+    "main_language",
+    "age_band",
+    "gender",
+    "other",
+]
 COLUMNS = ["source_return_id", "period_start", "period_end", *TEXT_COLUMNS, "count", "suppressed"]
 
 
@@ -41,12 +50,14 @@ def _copy(rows: pd.DataFrame) -> None:
     # CSV COPY: an unquoted empty field is NULL (dates, counts); FORCE_NOT_NULL keeps text as ''.
     buffer = io.StringIO()
     rows.assign(suppressed=rows["suppressed"].map({True: "t", False: "f"})).to_csv(buffer, header=False, index=False)
-    sql = (f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))")
+    sql = (
+        f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))"
+    )
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
             view = buffer.getvalue()
             for start in range(0, len(view), 1 << 20):
-                copy.write(view[start:start + (1 << 20)])
+                copy.write(view[start : start + (1 << 20)])
 
 
 def _executemany(rows: pd.DataFrame) -> None:
@@ -54,5 +65,7 @@ def _executemany(rows: pd.DataFrame) -> None:
     values = rows.astype(object).where(rows.notna(), None)
     with connection.cursor() as cursor:
         # The raw sqlite3 cursor: Django's wrapper would rewrite every row's placeholders.
-        cursor.cursor.executemany(f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({placeholders})",
-                                  values.itertuples(index=False, name=None))
+        cursor.cursor.executemany(
+            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({placeholders})",
+            values.itertuples(index=False, name=None),
+        )

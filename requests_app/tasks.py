@@ -17,14 +17,22 @@ def send_request_chasers() -> dict[str, int]:
 # retried, it gets a report. Late acks and reject-on-worker-lost (settings) redeliver a task
 # whose worker was killed; the service's claim and transaction make that safe.
 @shared_task(
-    ignore_result=True, acks_late=True, autoretry_for=(OperationalError, InterfaceError), max_retries=5,
-    retry_backoff=True, retry_jitter=True, soft_time_limit=1800, time_limit=1900,
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=5,
+    retry_backoff=True,
+    retry_jitter=True,
+    soft_time_limit=1800,
+    time_limit=1900,
 )
 def process_return(return_id: int) -> None:
     stored = return_process(return_id=return_id)
     if stored.status == Return.Status.DONE:
         # By name: the reports app builds on this one, not the other way round.
-        current_app.send_task("reports.tasks.protect_indicators", args=[stored.request.agency.area_id, stored.request.source_id])
+        current_app.send_task(
+            "reports.tasks.protect_indicators", args=[stored.request.agency.area_id, stored.request.source_id]
+        )
 
 
 @shared_task(ignore_result=True)

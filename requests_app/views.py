@@ -13,7 +13,15 @@ from requests_app import selectors
 from requests_app.collection_template import build_csv, build_xlsx, csv_filename, xlsx_filename
 from requests_app.filters import RequestFilter
 from catalogue.services import agency_contact_add
-from requests_app.forms import AgencyContactForm, CampaignForm, ChecklistForm, MessageForm, RequestForm, TransitionForm, UploadForm
+from requests_app.forms import (
+    AgencyContactForm,
+    CampaignForm,
+    ChecklistForm,
+    MessageForm,
+    RequestForm,
+    TransitionForm,
+    UploadForm,
+)
 from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
 from requests_app.models import Status
 from requests_app.permissions import ActionChecker
@@ -50,19 +58,28 @@ def _filtered(request) -> tuple:
 def request_list(request):
     visible, filterset = _filtered(request)
     today = timezone.localdate()
-    page = Paginator(selectors.with_list_details(filterset.qs).prefetch_related("fields"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_list_details(filterset.qs).prefetch_related("fields"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     governance = selectors.governance_for(page.object_list, today)
     for row in page.object_list:
         row.governance = governance[row.pk]
     counts = selectors.status_counts(visible)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "requests_app/request_list.html", {
-        "filterset": filterset, "page": page, "query": query.urlencode(), "today": today,
-        "status_counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
-        "overdue": selectors.overdue_count(visible, today),
-        "campaigns": selectors.campaigns_for(request.user)[:5],
-    })
+    return render(
+        request,
+        "requests_app/request_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "today": today,
+            "status_counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+            "overdue": selectors.overdue_count(visible, today),
+            "campaigns": selectors.campaigns_for(request.user)[:5],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,7 +88,9 @@ def request_new(request):
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = request_create(agency=form.cleaned_data["agency"], coordinator=request.user, **form.request_values())
+            created = request_create(
+                agency=form.cleaned_data["agency"], coordinator=request.user, **form.request_values()
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -84,21 +103,26 @@ def request_detail(request, public_id):
     data_request = selectors.request_get(request.user, public_id)
     checker = ActionChecker(request.user)
     today = timezone.localdate()
-    return render(request, "requests_app/request_detail.html", {
-        "governance": governance_decision(data_request, on=today),
-        "returns": selectors.returns_of(data_request),
-        "upload_form": UploadForm(),
-        "can_upload": (checker.is_coordinator or checker.is_agency_member(data_request)) and data_request.status in UPLOADABLE,
-        "req": data_request,
-        "deadline": deadline_for(data_request),
-        "actions": allowed_actions(request.user, data_request),
-        "checklist": selectors.checklist_rows(data_request),
-        "timeline": selectors.request_timeline(data_request),
-        "can_take_part": checker.is_coordinator or checker.is_agency_member(data_request),
-        "message_form": MessageForm(),
-        "requested_fields": list(data_request.fields.order_by("order")),
-        "today": today,
-    })
+    return render(
+        request,
+        "requests_app/request_detail.html",
+        {
+            "governance": governance_decision(data_request, on=today),
+            "returns": selectors.returns_of(data_request),
+            "upload_form": UploadForm(),
+            "can_upload": (checker.is_coordinator or checker.is_agency_member(data_request))
+            and data_request.status in UPLOADABLE,
+            "req": data_request,
+            "deadline": deadline_for(data_request),
+            "actions": allowed_actions(request.user, data_request),
+            "checklist": selectors.checklist_rows(data_request),
+            "timeline": selectors.request_timeline(data_request),
+            "can_take_part": checker.is_coordinator or checker.is_agency_member(data_request),
+            "message_form": MessageForm(),
+            "requested_fields": list(data_request.fields.order_by("order")),
+            "today": today,
+        },
+    )
 
 
 @require_POST
@@ -111,13 +135,19 @@ def request_transition_view(request, public_id):
     action = form.cleaned_data["action"]
     try:
         changed = request_transition(
-            request=data_request, action=action, user=request.user,
-            note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"],
+            request=data_request,
+            action=action,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, f"Done: {EDGES[action].label.split(' (')[0]}. The request is now {changed.get_status_display().lower()}.")
+        messages.success(
+            request,
+            f"Done: {EDGES[action].label.split(' (')[0]}. The request is now {changed.get_status_display().lower()}.",
+        )
     return redirect("requests:detail", public_id)
 
 
@@ -127,8 +157,12 @@ def request_message(request, public_id):
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            request_message_post(request=data_request, user=request.user, body=form.cleaned_data["body"],
-                                 attachment=form.cleaned_data["attachment"])
+            request_message_post(
+                request=data_request,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                attachment=form.cleaned_data["attachment"],
+            )
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
@@ -154,8 +188,11 @@ def request_checklist(request, public_id):
         raise PermissionDenied("You cannot change this checklist.")
     forms = [
         ChecklistForm(
-            request.POST if request.method == "POST" else None, prefix=field.code,
-            initial={k: getattr(answer, k) for k in ("collected", "mandatory", "extractable", "completeness", "notes")} if answer else None,
+            request.POST if request.method == "POST" else None,
+            prefix=field.code,
+            initial={k: getattr(answer, k) for k in ("collected", "mandatory", "extractable", "completeness", "notes")}
+            if answer
+            else None,
         )
         for field, answer in rows
     ]
@@ -170,14 +207,20 @@ def request_checklist(request, public_id):
             return redirect("requests:detail", public_id)
     elif request.method == "POST":
         messages.error(request, "Some answers need fixing; see the rows marked below.")
-    return render(request, "requests_app/checklist.html", {"req": data_request, "rows": list(zip(rows, forms)), "editable": editable})
+    return render(
+        request,
+        "requests_app/checklist.html",
+        {"req": data_request, "rows": list(zip(rows, forms)), "editable": editable},
+    )
 
 
 def request_template(request, public_id, fmt):
     data_request = selectors.request_get(request.user, public_id)
     spec = selectors.template_spec(data_request)
     if fmt == "xlsx":
-        response = HttpResponse(build_xlsx(spec), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            build_xlsx(spec), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         name = xlsx_filename(spec)
     else:
         response = HttpResponse(build_csv(spec), content_type="text/csv; charset=utf-8")
@@ -198,14 +241,19 @@ def campaign_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             campaign = campaign_create(
-                name=form.cleaned_data["name"], agencies=list(form.cleaned_data["agencies"]), coordinator=request.user,
-                send=form.cleaned_data["send_now"], **form.request_values(),
+                name=form.cleaned_data["name"],
+                agencies=list(form.cleaned_data["agencies"]),
+                coordinator=request.user,
+                send=form.cleaned_data["send_now"],
+                **form.request_values(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             verb = "sent to" if form.cleaned_data["send_now"] else "drafted for"
-            messages.success(request, f"Campaign created: {len(form.cleaned_data['agencies'])} requests {verb} the agencies.")
+            messages.success(
+                request, f"Campaign created: {len(form.cleaned_data['agencies'])} requests {verb} the agencies."
+            )
             return redirect("requests:campaign", campaign.public_id)
     return render(request, "requests_app/campaign_form.html", {"form": form})
 
@@ -214,11 +262,17 @@ def campaign_detail(request, public_id):
     campaign = selectors.campaign_get(request.user, public_id)
     today = timezone.localdate()
     filterset = RequestFilter(request.GET, queryset=campaign.requests.all())
-    return render(request, "requests_app/campaign_detail.html", {
-        "campaign": campaign, "filterset": filterset, "today": today,
-        "rows": selectors.with_list_details(filterset.qs, today),
-        "rollup": selectors.campaign_rollup(campaign, today),
-    })
+    return render(
+        request,
+        "requests_app/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "filterset": filterset,
+            "today": today,
+            "rows": selectors.with_list_details(filterset.qs, today),
+            "rollup": selectors.campaign_rollup(campaign, today),
+        },
+    )
 
 
 @require_POST
@@ -235,7 +289,9 @@ def campaign_chase(request, public_id):
 def request_export(request):
     """The filtered list as CSV, from the same permission-scoped selector as the page."""
     _, filterset = _filtered(request)
-    response = HttpResponse(selectors.requests_csv(selectors.with_list_details(filterset.qs)), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        selectors.requests_csv(selectors.with_list_details(filterset.qs)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="requests-{timezone.localdate().isoformat()}.csv"'
     return response
 
@@ -254,7 +310,10 @@ def agency_detail(request, public_id):
         if "remove" in request.POST:
             leaver = selectors.agency_contact_get(agency, request.POST["remove"])
             moved = agency_contact_remove(agency=agency, user=leaver, by=request.user)
-            messages.success(request, f"{leaver.get_full_name() or leaver.username} removed; {moved} open request{'s' if moved != 1 else ''} passed on.")
+            messages.success(
+                request,
+                f"{leaver.get_full_name() or leaver.username} removed; {moved} open request{'s' if moved != 1 else ''} passed on.",
+            )
             return redirect("requests:agency", public_id)
         if form.is_valid():
             try:
@@ -264,10 +323,17 @@ def agency_detail(request, public_id):
             else:
                 messages.success(request, f"{form.cleaned_data['user']} can now see and answer {agency}'s requests.")
                 return redirect("requests:agency", public_id)
-    return render(request, "requests_app/agency_detail.html", {
-        "agency": agency, "form": form, "contacts": agency.contacts.order_by("last_name", "username"),
-        "requests": selectors.with_list_details(agency.requests.all()), "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "requests_app/agency_detail.html",
+        {
+            "agency": agency,
+            "form": form,
+            "contacts": agency.contacts.order_by("last_name", "username"),
+            "requests": selectors.with_list_details(agency.requests.all()),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_POST
@@ -282,7 +348,9 @@ def request_upload(request, public_id):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, f"{stored.original_name} was received (version {stored.version}) and is being checked.")
+        messages.success(
+            request, f"{stored.original_name} was received (version {stored.version}) and is being checked."
+        )
         return redirect("requests:return-report", public_id, stored.public_id)
     return redirect("requests:detail", public_id)
 
@@ -299,16 +367,26 @@ def blocked_list(request):
     if not (roles.is_coordinator(request.user) or roles.is_dpo(request.user)):
         raise PermissionDenied("Only the coordinator and the DPO see governance blocks.")
     today = timezone.localdate()
-    return render(request, "requests_app/blocked_list.html", {"rows": selectors.blocked_requests(request.user, today), "today": today})
+    return render(
+        request,
+        "requests_app/blocked_list.html",
+        {"rows": selectors.blocked_requests(request.user, today), "today": today},
+    )
 
 
 def return_report(request, public_id, return_id):
     data_request = selectors.request_get(request.user, public_id)
     stored = selectors.return_get(data_request, return_id)
     selectors.require_return_reader(request.user, stored)
-    return render(request, "requests_app/return_report.html", {
-        "req": data_request, "ret": stored, "summary": selectors.report_summary(stored.report),
-    })
+    return render(
+        request,
+        "requests_app/return_report.html",
+        {
+            "req": data_request,
+            "ret": stored,
+            "summary": selectors.report_summary(stored.report),
+        },
+    )
 
 
 def return_status(request, public_id, return_id):

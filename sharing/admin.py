@@ -53,8 +53,19 @@ class SharingAgreementAdmin(admin.ModelAdmin):
         # Editing a settled agreement here would skip the review workflow and the version history.
         fields = list(self.readonly_fields)
         if _settled(obj):
-            fields += [name for name in [*CONTENT_FIELDS, "area", "data_items", "siro_name", "siro_signed_on", "next_review_date",
-                                         "created_by"] if name not in fields]
+            fields += [
+                name
+                for name in [
+                    *CONTENT_FIELDS,
+                    "area",
+                    "data_items",
+                    "siro_name",
+                    "siro_signed_on",
+                    "next_review_date",
+                    "created_by",
+                ]
+                if name not in fields
+            ]
         return fields
 
 

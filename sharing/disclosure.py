@@ -92,15 +92,23 @@ class Table:
         col_members = {col: [col] for col in leaf_cols} | col_groups | {total_label: leaf_cols}
         grid = counts.to_numpy(dtype=object)
         leaf = {
-            (row, col): _count((row, col), grid[i, j]) for i, row in enumerate(leaf_rows) for j, col in enumerate(leaf_cols)
+            (row, col): _count((row, col), grid[i, j])
+            for i, row in enumerate(leaf_rows)
+            for j, col in enumerate(leaf_cols)
         }
         rows, columns = list(row_members), list(col_members)
         values = {
-            (row, col): sum(leaf[r, c] for r in row_members[row] for c in col_members[col]) for row in rows for col in columns
+            (row, col): sum(leaf[r, c] for r in row_members[row] for c in col_members[col])
+            for row in rows
+            for col in columns
         }
         sum_rows, sum_cols = [*row_groups, total_label], [*col_groups, total_label]
-        relations = [Relation((row, col), tuple((row, c) for c in col_members[col])) for row in rows for col in sum_cols]
-        relations += [Relation((row, col), tuple((r, col) for r in row_members[row])) for col in columns for row in sum_rows]
+        relations = [
+            Relation((row, col), tuple((row, c) for c in col_members[col])) for row in rows for col in sum_cols
+        ]
+        relations += [
+            Relation((row, col), tuple((r, col) for r in row_members[row])) for col in columns for row in sum_rows
+        ]
         return cls(values, relations, rows, columns)
 
 
@@ -154,7 +162,9 @@ def protect(
     `hide` names cells to suppress as small whatever their count: say a count known only in part,
     whose true value may be small."""
     values, relations, threshold = table.values, table.relations, policy.threshold
-    primary = {cell for cell, value in values.items() if 0 < value < threshold or (value == 0 and policy.suppress_zeros)}
+    primary = {
+        cell for cell, value in values.items() if 0 < value < threshold or (value == 0 and policy.suppress_zeros)
+    }
     fixed = dict(fixed or {})
     unknown = [cell for cell in [*fixed, *hide] if cell not in values]
     primary |= set(hide)
@@ -162,7 +172,9 @@ def protect(
         raise ValueError(f"{_name(unknown[0])} is fixed or hidden but is not a cell of the table.")
     clash = [cell for cell in primary if fixed.get(cell) is False]
     if clash:
-        raise ValueError(f"{_name(clash[0])} is small enough to suppress here but was published elsewhere: use one threshold.")
+        raise ValueError(
+            f"{_name(clash[0])} is small enough to suppress here but was published elsewhere: use one threshold."
+        )
     chooser = _Chooser(table, threshold, keep={cell for cell, hidden in fixed.items() if not hidden})
     shared = set(fixed)  # the cells this table shows with the others: see _Equations
     suppressed = primary | {cell for cell, hidden in fixed.items() if hidden}
@@ -265,9 +277,7 @@ class _Chooser:
                         suppressed.add(complement)
                         changed = True
 
-    def complement_near(
-        self, narrow: Hashable, binding: list[Relation], suppressed: set[Hashable]
-    ) -> Hashable | None:
+    def complement_near(self, narrow: Hashable, binding: list[Relation], suppressed: set[Hashable]) -> Hashable | None:
         # The relations the solver reports as pinning the narrow cell down come first: they need not
         # contain it (a neighbour may be pinned instead), and other relations containing it may be slack.
         # Then any relation containing it, then any reaching a suppressed cell, since a bound can come
@@ -292,7 +302,14 @@ class _Chooser:
                 # A cell whose other relations have no suppression yet would need a complement of its own there.
                 opens = sum(not suppressed.intersection(other.cells) for other in self.touching[cell])
                 # Totals are the most useful figures to readers, so last resort; zeros add no uncertainty to a sum.
-                key = (cell in self.totals, value == 0, opens, not enough, value if enough else -value, self.order[cell])
+                key = (
+                    cell in self.totals,
+                    value == 0,
+                    opens,
+                    not enough,
+                    value if enough else -value,
+                    self.order[cell],
+                )
                 if best is None or key < best[0]:
                     best = (key, cell)
         return None if best is None else best[1]
@@ -444,7 +461,10 @@ class _Equations:
             unknowns, equations, constraints = self._part("relaxed", self.block[i])
             result = _solve(_objective(unknowns, i, sense), constraints)
             if result.status == 0:
-                self.relaxed[i, sense] = (*_optimum_found(result, sense, [self.equations[row] for row in equations]), result.x)
+                self.relaxed[i, sense] = (
+                    *_optimum_found(result, sense, [self.equations[row] for row in equations]),
+                    result.x,
+                )
             elif sense < 0 and result.status in (3, 4):
                 self.relaxed[i, sense] = math.inf, [], None  # unbounded, or so HiGHS may say
             else:
@@ -558,7 +578,9 @@ def _first_narrow(
     return None
 
 
-def _publish(values: dict[Hashable, int], suppressed: set[Hashable], rounding: int | None) -> dict[Hashable, int | None]:
+def _publish(
+    values: dict[Hashable, int], suppressed: set[Hashable], rounding: int | None
+) -> dict[Hashable, int | None]:
     # Each figure is rounded from its true value, so rounded parts need not add to the rounded total.
     return {cell: None if cell in suppressed else _round(value, rounding) for cell, value in values.items()}
 

@@ -7,16 +7,21 @@ from sharing.services import CONTENT_FIELDS
 
 class AgreementForm(forms.ModelForm):
     providers = forms.ModelMultipleChoiceField(
-        queryset=Agency.objects.select_related("organisation_type").order_by("name"), widget=forms.CheckboxSelectMultiple,
+        queryset=Agency.objects.select_related("organisation_type").order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
         help_text="Agencies that share data under this agreement. The council is always a recipient.",
     )
     recipients = forms.ModelMultipleChoiceField(
-        queryset=Agency.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Other organisations that receive the data, if any.",
     )
     privacy_notice_url = forms.URLField(required=False, assume_scheme="https", label="Privacy notice link")
     data_items = forms.ModelMultipleChoiceField(
-        queryset=Field.objects.order_by("order"), widget=forms.CheckboxSelectMultiple, label="Data items covered",
+        queryset=Field.objects.order_by("order"),
+        widget=forms.CheckboxSelectMultiple,
+        label="Data items covered",
         help_text="Special category fields (ethnicity, health) need an Article 9 and a Schedule 1 condition.",
     )
 
@@ -45,8 +50,11 @@ class AgreementForm(forms.ModelForm):
 
     def service_values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
-        values.update(providers=list(self.cleaned_data["providers"]), recipients=list(self.cleaned_data["recipients"]),
-                      data_items=list(self.cleaned_data["data_items"]))
+        values.update(
+            providers=list(self.cleaned_data["providers"]),
+            recipients=list(self.cleaned_data["recipients"]),
+            data_items=list(self.cleaned_data["data_items"]),
+        )
         return values
 
 
@@ -55,7 +63,9 @@ class AgreementActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     siro_name = forms.CharField(required=False, max_length=120, label="SIRO's name")
-    siro_signed_on = forms.DateField(required=False, label="Date signed", widget=forms.DateInput(attrs={"type": "date"}))
+    siro_signed_on = forms.DateField(
+        required=False, label="Date signed", widget=forms.DateInput(attrs={"type": "date"})
+    )
     signed_document = forms.FileField(required=False, label="Signed agreement (PDF)")
 
     def clean_signed_document(self):

@@ -60,8 +60,10 @@ def candidates_for(agency_ids) -> dict[int, list[SharingAgreement]]:
         SharingAgreement.objects.filter(parties__agency_id__in=agency_ids)
         .exclude(status=Status.SUPERSEDED)
         # The gate reads a field's id and name only; the rest (aliases are JSON) costs a decode each.
-        .prefetch_related(Prefetch("parties", queryset=AgreementParty.objects.all()),
-                          Prefetch("data_items", queryset=Field.objects.only("id", "name", "order")))
+        .prefetch_related(
+            Prefetch("parties", queryset=AgreementParty.objects.all()),
+            Prefetch("data_items", queryset=Field.objects.only("id", "name", "order")),
+        )
         .distinct()
     )
     by_agency: dict[int, list[SharingAgreement]] = {pk: [] for pk in agency_ids}
@@ -72,22 +74,42 @@ def candidates_for(agency_ids) -> dict[int, list[SharingAgreement]]:
     return by_agency
 
 
-def decide(*, agency: Agency, fields: list[Field], data_form: str, on: date, candidates: list[SharingAgreement],
-           agreement: SharingAgreement | None = None) -> GateDecision:
+def decide(
+    *,
+    agency: Agency,
+    fields: list[Field],
+    data_form: str,
+    on: date,
+    candidates: list[SharingAgreement],
+    agreement: SharingAgreement | None = None,
+) -> GateDecision:
     """The decision from preloaded candidates; `agreement`, when given, is the only one considered."""
     if agreement is not None:
         candidates = [agreement]
     if not candidates:
-        return GateDecision(False, None, [f"No sharing agreement names {agency.name} as a party. Ask the coordinator to set one up with the DPO."])
-    ranked = sorted(((c, _problems(c, agency, fields, data_form, on)) for c in candidates),
-                    key=lambda pair: (len(pair[1]), pair[0].status not in IN_FORCE, -pair[0].version))
+        return GateDecision(
+            False,
+            None,
+            [f"No sharing agreement names {agency.name} as a party. Ask the coordinator to set one up with the DPO."],
+        )
+    ranked = sorted(
+        ((c, _problems(c, agency, fields, data_form, on)) for c in candidates),
+        key=lambda pair: (len(pair[1]), pair[0].status not in IN_FORCE, -pair[0].version),
+    )
     best, problems = ranked[0]
     return GateDecision(not problems, best, problems)
 
 
-def gate_check(*, agency: Agency, fields: list[Field], data_form: str, on: date,
-               agreement: SharingAgreement | None = None) -> GateDecision:
+def gate_check(
+    *, agency: Agency, fields: list[Field], data_form: str, on: date, agreement: SharingAgreement | None = None
+) -> GateDecision:
     if agreement is not None:
         agreement = SharingAgreement.objects.prefetch_related("parties", "data_items").get(pk=agreement.pk)
-    return decide(agency=agency, fields=fields, data_form=data_form, on=on,
-                  candidates=candidates_for([agency.pk])[agency.pk], agreement=agreement)
+    return decide(
+        agency=agency,
+        fields=fields,
+        data_form=data_form,
+        on=on,
+        candidates=candidates_for([agency.pk])[agency.pk],
+        agreement=agreement,
+    )

@@ -26,25 +26,70 @@ class Edge:
 
 
 EDGES: dict[str, Edge] = {
-    "submit": Edge("Submit for DPO review", frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED, frozenset({C}), style="primary"),
-    "start_review": Edge("Start review", frozenset({Status.SUBMITTED}), Status.IN_REVIEW, frozenset({D}), style="primary"),
+    "submit": Edge(
+        "Submit for DPO review",
+        frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}),
+        Status.SUBMITTED,
+        frozenset({C}),
+        style="primary",
+    ),
+    "start_review": Edge(
+        "Start review", frozenset({Status.SUBMITTED}), Status.IN_REVIEW, frozenset({D}), style="primary"
+    ),
     "request_changes": Edge(
-        "Request changes", frozenset({Status.SUBMITTED, Status.IN_REVIEW}), Status.CHANGES_REQUESTED, frozenset({D}),
+        "Request changes",
+        frozenset({Status.SUBMITTED, Status.IN_REVIEW}),
+        Status.CHANGES_REQUESTED,
+        frozenset({D}),
         note_prompt="What must change?",
     ),
-    "reject": Edge("Reject", frozenset({Status.SUBMITTED, Status.IN_REVIEW}), Status.REJECTED, frozenset({D}),
-                   note_prompt="Why is it rejected?", style="danger"),
-    "approve": Edge("Approve", frozenset({Status.SUBMITTED, Status.IN_REVIEW}), Status.APPROVED, frozenset({D}), style="primary"),
-    "activate": Edge("Record SIRO sign-off and activate", frozenset({Status.APPROVED}), Status.ACTIVE, frozenset({C, D}), style="primary"),
+    "reject": Edge(
+        "Reject",
+        frozenset({Status.SUBMITTED, Status.IN_REVIEW}),
+        Status.REJECTED,
+        frozenset({D}),
+        note_prompt="Why is it rejected?",
+        style="danger",
+    ),
+    "approve": Edge(
+        "Approve", frozenset({Status.SUBMITTED, Status.IN_REVIEW}), Status.APPROVED, frozenset({D}), style="primary"
+    ),
+    "activate": Edge(
+        "Record SIRO sign-off and activate",
+        frozenset({Status.APPROVED}),
+        Status.ACTIVE,
+        frozenset({C, D}),
+        style="primary",
+    ),
     "mark_review_due": Edge("Mark review due", frozenset({Status.ACTIVE}), Status.REVIEW_DUE, frozenset()),
-    "confirm_review": Edge("Confirm review: keep active", frozenset({Status.REVIEW_DUE}), Status.ACTIVE, frozenset({D}),
-                           note_prompt="What did the review find?", style="primary"),
-    "suspend": Edge("Suspend", frozenset({Status.ACTIVE, Status.REVIEW_DUE}), Status.SUSPENDED, frozenset({D}),
-                    note_prompt="Why is sharing suspended?", style="danger"),
-    "resume": Edge("Resume", frozenset({Status.SUSPENDED}), Status.ACTIVE, frozenset({D}), note_prompt="Why can sharing resume?"),
+    "confirm_review": Edge(
+        "Confirm review: keep active",
+        frozenset({Status.REVIEW_DUE}),
+        Status.ACTIVE,
+        frozenset({D}),
+        note_prompt="What did the review find?",
+        style="primary",
+    ),
+    "suspend": Edge(
+        "Suspend",
+        frozenset({Status.ACTIVE, Status.REVIEW_DUE}),
+        Status.SUSPENDED,
+        frozenset({D}),
+        note_prompt="Why is sharing suspended?",
+        style="danger",
+    ),
+    "resume": Edge(
+        "Resume", frozenset({Status.SUSPENDED}), Status.ACTIVE, frozenset({D}), note_prompt="Why can sharing resume?"
+    ),
     "expire": Edge("Expire", frozenset(LIVE), Status.EXPIRED, frozenset()),
-    "terminate": Edge("Terminate", frozenset(LIVE), Status.TERMINATED, frozenset({C, D}),
-                      note_prompt="Why is the agreement ended early?", style="danger"),
+    "terminate": Edge(
+        "Terminate",
+        frozenset(LIVE),
+        Status.TERMINATED,
+        frozenset({C, D}),
+        note_prompt="Why is the agreement ended early?",
+        style="danger",
+    ),
     "supersede": Edge("Supersede", frozenset(LIVE), Status.SUPERSEDED, frozenset()),
 }
 

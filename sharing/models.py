@@ -95,28 +95,39 @@ class SharingAgreement(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version", editable=False
     )
     title = models.CharField(max_length=200)
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="agreements", help_text="The local authority party.")
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="agreements", help_text="The local authority party."
+    )
     controller_relationship = models.CharField(
-        max_length=10, choices=[("separate", "Separate controllers"), ("joint", "Joint controllers")], default="separate"
+        max_length=10,
+        choices=[("separate", "Separate controllers"), ("joint", "Joint controllers")],
+        default="separate",
     )
     purpose = models.TextField(help_text="What the shared data is for.")
     necessity = models.TextField(help_text="Why sharing is necessary, and why less data would not do.")
     data_items = models.ManyToManyField(Field, related_name="agreements", help_text="The fields the agreement covers.")
     data_form = models.CharField(max_length=22, choices=DataForm.choices, default=DataForm.AGGREGATE)
     reporting_threshold = models.PositiveSmallIntegerField(
-        "Small-numbers threshold", default=default_threshold,
+        "Small-numbers threshold",
+        default=default_threshold,
         # The database refuses 0 as well; the validator gives forms and services a message people can act on.
-        validators=[MinValueValidator(1, "Set the small-numbers threshold to 1 or more: 0 would let every count be published.")],
+        validators=[
+            MinValueValidator(1, "Set the small-numbers threshold to 1 or more: 0 would let every count be published.")
+        ],
         help_text="Counts below this, from data shared under this agreement, are never published. "
-                  "Where a request sets its own threshold, the higher of the two applies.",
+        "Where a request sets its own threshold, the higher of the two applies.",
     )
     legal_power = models.TextField(help_text="The power that lets each party share, e.g. Localism Act 2011 s1.")
     article6_basis = models.CharField("UK GDPR Article 6 basis", max_length=8, choices=Article6.choices)
     article9_condition = models.CharField("Article 9 condition", max_length=8, choices=Article9.choices, blank=True)
-    schedule1_condition = models.CharField("DPA 2018 Schedule 1 condition", max_length=6, choices=Schedule1.choices, blank=True)
+    schedule1_condition = models.CharField(
+        "DPA 2018 Schedule 1 condition", max_length=6, choices=Schedule1.choices, blank=True
+    )
     dpia_status = models.CharField("DPIA", max_length=14, choices=Dpia.choices, default=Dpia.NOT_SCREENED)
     dpia_reference = models.CharField(max_length=100, blank=True)
-    security = models.TextField("Security and transfer method", help_text="e.g. uploads to this tracker over HTTPS only.")
+    security = models.TextField(
+        "Security and transfer method", help_text="e.g. uploads to this tracker over HTTPS only."
+    )
     retention = models.CharField("Retention period", max_length=200)
     disposal = models.CharField("Disposal method", max_length=200)
     privacy_notice_url = models.URLField(blank=True)
@@ -138,12 +149,16 @@ class SharingAgreement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["reference", "version"], name="agreement_reference_version_unique"),
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="agreement_dates_ordered"),
-            models.CheckConstraint(condition=Q(review_interval_months__gte=1, review_interval_months__lte=60), name="agreement_review_interval"),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__gte=1, review_interval_months__lte=60),
+                name="agreement_review_interval",
+            ),
             models.CheckConstraint(condition=Q(reporting_threshold__gte=1), name="agreement_threshold_positive"),
             models.CheckConstraint(condition=Q(status__in=[s.value for s in Status]), name="agreement_status_valid"),
             # Article 9 and Schedule 1 conditions come together or not at all.
             models.CheckConstraint(
-                condition=(Q(article9_condition="") & Q(schedule1_condition="")) | (~Q(article9_condition="") & ~Q(schedule1_condition="")),
+                condition=(Q(article9_condition="") & Q(schedule1_condition=""))
+                | (~Q(article9_condition="") & ~Q(schedule1_condition="")),
                 name="agreement_art9_with_schedule1",
             ),
             # Nothing is in force without the SIRO's sign-off.
@@ -179,16 +194,21 @@ class AgreementParty(models.Model):
         RECIPIENT = "recipient", "Receives data"
 
     agreement = models.ForeignKey(SharingAgreement, on_delete=models.CASCADE, related_name="parties")
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="agreement_parties")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="agreement_parties"
+    )
     is_local_authority = models.BooleanField(default=False, help_text="The council of the agreement's area.")
     role = models.CharField(max_length=10, choices=Role.choices)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["agreement", "agency"], name="party_agency_once"),
-            models.UniqueConstraint(fields=["agreement"], condition=Q(is_local_authority=True), name="party_council_once"),
+            models.UniqueConstraint(
+                fields=["agreement"], condition=Q(is_local_authority=True), name="party_council_once"
+            ),
             models.CheckConstraint(
-                condition=(Q(agency__isnull=False) & Q(is_local_authority=False)) | (Q(agency__isnull=True) & Q(is_local_authority=True)),
+                condition=(Q(agency__isnull=False) & Q(is_local_authority=False))
+                | (Q(agency__isnull=True) & Q(is_local_authority=True)),
                 name="party_is_agency_or_council",
             ),
         ]
@@ -209,7 +229,9 @@ class AgreementEvent(models.Model):
     action = models.CharField(max_length=24)
     from_status = models.CharField(max_length=18, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=18, choices=Status.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -244,12 +266,16 @@ class AuditEntry(models.Model):
         DATA_VIEWED = "data-viewed", "Returned data viewed"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_name = models.CharField(max_length=150, help_text="Kept even if the user is later removed.")
     action = models.CharField(max_length=24, choices=Action.choices)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=40)
-    agreement = models.ForeignKey(SharingAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries")
+    agreement = models.ForeignKey(
+        SharingAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries")
     detail = models.TextField(blank=True)
 

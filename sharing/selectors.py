@@ -21,7 +21,9 @@ from sharing.services import CONTENT_FIELDS
 
 
 def agreements_for(user) -> QuerySet:
-    base = SharingAgreement.objects.select_related("area", "created_by").prefetch_related("parties__agency", "data_items")
+    base = SharingAgreement.objects.select_related("area", "created_by").prefetch_related(
+        "parties__agency", "data_items"
+    )
     if roles.is_coordinator(user) or roles.is_dpo(user):
         return base
     if roles.is_agency_contact(user):
@@ -39,8 +41,9 @@ def agreement_get(user, public_id) -> SharingAgreement:
 class RegisterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
-    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("name"), field_name="parties__agency",
-                                              to_field_name="public_id", distinct=True)
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.order_by("name"), field_name="parties__agency", to_field_name="public_id", distinct=True
+    )
 
     class Meta:
         model = SharingAgreement
@@ -57,7 +60,9 @@ def dpo_workspace(today: datetime.date) -> dict:
     return {
         "queue": base.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW]).order_by("updated_at"),
         "reviews_due": base.filter(status=Status.REVIEW_DUE).order_by("next_review_date"),
-        "expiring": base.filter(status__in=list(LIVE), end_date__gte=today, end_date__lte=today + datetime.timedelta(days=30)).order_by("end_date"),
+        "expiring": base.filter(
+            status__in=list(LIVE), end_date__gte=today, end_date__lte=today + datetime.timedelta(days=30)
+        ).order_by("end_date"),
         "awaiting_siro": base.filter(status=Status.APPROVED),
     }
 
@@ -73,8 +78,13 @@ def agreement_diff(agreement: SharingAgreement) -> list[tuple[str, str, str]]:
     if old is None:
         return []
     changes = [
-        (SharingAgreement._meta.get_field(name).verbose_name.capitalize(), _display(old, name), _display(agreement, name))
-        for name in CONTENT_FIELDS if getattr(old, name) != getattr(agreement, name)
+        (
+            SharingAgreement._meta.get_field(name).verbose_name.capitalize(),
+            _display(old, name),
+            _display(agreement, name),
+        )
+        for name in CONTENT_FIELDS
+        if getattr(old, name) != getattr(agreement, name)
     ]
     old_items = sorted(f.name for f in old.data_items.all())
     new_items = sorted(f.name for f in agreement.data_items.all())
@@ -91,9 +101,26 @@ def agreement_timeline(agreement: SharingAgreement) -> QuerySet:
     return agreement.events.select_related("actor").order_by("-created_at", "-pk")
 
 
-REGISTER_COLUMNS = ["reference", "version", "title", "status", "providers", "recipients", "data_items", "data_form",
-                    "reporting_threshold", "article6_basis", "article9_condition", "schedule1_condition", "dpia", "start_date",
-                    "end_date", "next_review_date", "siro", "siro_signed_on"]
+REGISTER_COLUMNS = [
+    "reference",
+    "version",
+    "title",
+    "status",
+    "providers",
+    "recipients",
+    "data_items",
+    "data_form",
+    "reporting_threshold",
+    "article6_basis",
+    "article9_condition",
+    "schedule1_condition",
+    "dpia",
+    "start_date",
+    "end_date",
+    "next_review_date",
+    "siro",
+    "siro_signed_on",
+]
 
 
 def register_csv(agreements) -> str:
@@ -103,25 +130,52 @@ def register_csv(agreements) -> str:
     for a in agreements:
         parties = list(a.parties.all())
         providers = [p.agency.name for p in parties if p.agency and p.role == AgreementParty.Role.PROVIDER]
-        recipients = [("The council" if p.is_local_authority else p.agency.name) for p in parties if p.role == AgreementParty.Role.RECIPIENT]
-        writer.writerow([neutralise(v) for v in [
-            a.reference, a.version, a.title, a.get_status_display(), "; ".join(providers), "; ".join(recipients),
-            "; ".join(f.name for f in a.data_items.all()), a.get_data_form_display(), a.reporting_threshold, a.get_article6_basis_display(),
-            a.get_article9_condition_display() if a.article9_condition else "", a.get_schedule1_condition_display() if a.schedule1_condition else "",
-            a.get_dpia_status_display(), a.start_date, a.end_date, a.next_review_date, a.siro_name, a.siro_signed_on or "",
-        ]])
+        recipients = [
+            ("The council" if p.is_local_authority else p.agency.name)
+            for p in parties
+            if p.role == AgreementParty.Role.RECIPIENT
+        ]
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in [
+                    a.reference,
+                    a.version,
+                    a.title,
+                    a.get_status_display(),
+                    "; ".join(providers),
+                    "; ".join(recipients),
+                    "; ".join(f.name for f in a.data_items.all()),
+                    a.get_data_form_display(),
+                    a.reporting_threshold,
+                    a.get_article6_basis_display(),
+                    a.get_article9_condition_display() if a.article9_condition else "",
+                    a.get_schedule1_condition_display() if a.schedule1_condition else "",
+                    a.get_dpia_status_display(),
+                    a.start_date,
+                    a.end_date,
+                    a.next_review_date,
+                    a.siro_name,
+                    a.siro_signed_on or "",
+                ]
+            ]
+        )
     return out.getvalue()
 
 
 class AuditFilter(django_filters.FilterSet):
-    agreement = django_filters.ModelChoiceFilter(queryset=SharingAgreement.objects.order_by("reference", "-version"), to_field_name="public_id")
+    agreement = django_filters.ModelChoiceFilter(
+        queryset=SharingAgreement.objects.order_by("reference", "-version"), to_field_name="public_id"
+    )
     agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("name"), to_field_name="public_id")
     actor = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.order_by("username"), label="User")
     action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices)
-    since = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label="From",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
-    until = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label="To",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+    since = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = AuditEntry
@@ -141,14 +195,25 @@ class ProviderAgreement:
 
 def provider_agreements(agency_ids, on: datetime.date) -> dict[int, list[ProviderAgreement]]:
     """For each agency, the current versions of the agreements naming it as a provider, in one query."""
-    rows = (AgreementParty.objects.filter(agency_id__in=agency_ids, role=AgreementParty.Role.PROVIDER)
-            .exclude(agreement__status=Status.SUPERSEDED)
-            .values_list("agency_id", "agreement__reference", "agreement__version", "agreement__status",
-                         "agreement__start_date", "agreement__end_date")
-            .order_by("agreement__reference"))
+    rows = (
+        AgreementParty.objects.filter(agency_id__in=agency_ids, role=AgreementParty.Role.PROVIDER)
+        .exclude(agreement__status=Status.SUPERSEDED)
+        .values_list(
+            "agency_id",
+            "agreement__reference",
+            "agreement__version",
+            "agreement__status",
+            "agreement__start_date",
+            "agreement__end_date",
+        )
+        .order_by("agreement__reference")
+    )
     found: dict[int, list[ProviderAgreement]] = {pk: [] for pk in agency_ids}
     labels = dict(Status.choices)
     for agency_id, reference, version, status, start, end in rows:
-        found[agency_id].append(ProviderAgreement(f"{reference} v{version}", labels[status].lower(),
-                                                  status in IN_FORCE and start <= on <= end))
+        found[agency_id].append(
+            ProviderAgreement(
+                f"{reference} v{version}", labels[status].lower(), status in IN_FORCE and start <= on <= end
+            )
+        )
     return found

@@ -19,9 +19,25 @@ from sharing.models import AgreementEvent, AgreementParty, AuditEntry, SharingAg
 EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED}
 # The fields a coordinator fills in; copied to a new version when an agreement is amended.
 CONTENT_FIELDS = [
-    "title", "controller_relationship", "purpose", "necessity", "data_form", "reporting_threshold", "legal_power", "article6_basis",
-    "article9_condition", "schedule1_condition", "dpia_status", "dpia_reference", "security", "retention", "disposal",
-    "privacy_notice_url", "start_date", "end_date", "review_interval_months",
+    "title",
+    "controller_relationship",
+    "purpose",
+    "necessity",
+    "data_form",
+    "reporting_threshold",
+    "legal_power",
+    "article6_basis",
+    "article9_condition",
+    "schedule1_condition",
+    "dpia_status",
+    "dpia_reference",
+    "security",
+    "retention",
+    "disposal",
+    "privacy_notice_url",
+    "start_date",
+    "end_date",
+    "review_interval_months",
 ]
 
 
@@ -33,10 +49,18 @@ def agreement_url(agreement: SharingAgreement) -> str:
     return reverse("sharing:detail", args=[agreement.public_id])
 
 
-def audit_record(*, user, action: str, object_type: str, object_id, agreement=None, agency=None, detail: str = "") -> AuditEntry:
+def audit_record(
+    *, user, action: str, object_type: str, object_id, agreement=None, agency=None, detail: str = ""
+) -> AuditEntry:
     return AuditEntry.objects.create(
-        actor=user, actor_name=(user.get_username() if user else "system"), action=action, object_type=object_type,
-        object_id=str(object_id), agreement=agreement, agency=agency, detail=detail,
+        actor=user,
+        actor_name=(user.get_username() if user else "system"),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        agreement=agreement,
+        agency=agency,
+        detail=detail,
     )
 
 
@@ -49,7 +73,9 @@ def _check_special_category(agreement: SharingAgreement) -> None:
             "condition and a DPA 2018 Schedule 1 condition."
         )
     if not special and (agreement.article9_condition or agreement.schedule1_condition):
-        raise ValidationError("No special category field is covered, so leave the Article 9 and Schedule 1 conditions empty.")
+        raise ValidationError(
+            "No special category field is covered, so leave the Article 9 and Schedule 1 conditions empty."
+        )
 
 
 def _set_parties(agreement: SharingAgreement, providers: list[Agency], recipients: list[Agency]) -> None:
@@ -81,8 +107,9 @@ def _save_content(agreement, *, values: dict, data_items: list[Field], providers
 
 
 @transaction.atomic
-def agreement_create(*, area: Area, user, data_items: list[Field], providers: list[Agency],
-                     recipients: list[Agency] = (), **values) -> SharingAgreement:
+def agreement_create(
+    *, area: Area, user, data_items: list[Field], providers: list[Agency], recipients: list[Agency] = (), **values
+) -> SharingAgreement:
     if not roles.is_coordinator(user):
         raise PermissionDenied("Coordinators draft sharing agreements; the DPO reviews them.")
     agreement = SharingAgreement(area=area, created_by=user, reference="")
@@ -92,13 +119,23 @@ def agreement_create(*, area: Area, user, data_items: list[Field], providers: li
 
 
 @transaction.atomic
-def agreement_update(*, agreement: SharingAgreement, user, data_items: list[Field], providers: list[Agency],
-                     recipients: list[Agency] = (), expected_version: int | None = None, **values) -> SharingAgreement:
+def agreement_update(
+    *,
+    agreement: SharingAgreement,
+    user,
+    data_items: list[Field],
+    providers: list[Agency],
+    recipients: list[Agency] = (),
+    expected_version: int | None = None,
+    **values,
+) -> SharingAgreement:
     locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
     if not roles.is_coordinator(user):
         raise PermissionDenied("Only coordinators edit agreements.")
     if locked.status not in EDITABLE:
-        raise ValidationError(f"An agreement that is {lower_first(locked.get_status_display())} cannot be edited; amend it to make a new version.")
+        raise ValidationError(
+            f"An agreement that is {lower_first(locked.get_status_display())} cannot be edited; amend it to make a new version."
+        )
     if expected_version is not None and expected_version != locked.lock_version:
         raise ValidationError("Someone changed this agreement after you opened it. Reload and try again.")
     locked.lock_version += 1
@@ -119,7 +156,11 @@ def agreement_amend(*, agreement: SharingAgreement, user) -> SharingAgreement:
     if SharingAgreement.objects.filter(previous_version=locked).exists():
         raise ValidationError("This agreement already has a new version in progress.")
     new = SharingAgreement(
-        area=locked.area, created_by=user, reference=locked.reference, version=locked.version + 1, previous_version=locked,
+        area=locked.area,
+        created_by=user,
+        reference=locked.reference,
+        version=locked.version + 1,
+        previous_version=locked,
         **{name: getattr(locked, name) for name in CONTENT_FIELDS},
     )
     new.next_review_date = new.start_date + relativedelta(months=new.review_interval_months)
@@ -127,17 +168,28 @@ def agreement_amend(*, agreement: SharingAgreement, user) -> SharingAgreement:
     new.save()
     new.data_items.set(locked.data_items.all())
     AgreementParty.objects.bulk_create(
-        AgreementParty(agreement=new, agency=p.agency, is_local_authority=p.is_local_authority, role=p.role) for p in locked.parties.all()
+        AgreementParty(agreement=new, agency=p.agency, is_local_authority=p.is_local_authority, role=p.role)
+        for p in locked.parties.all()
     )
-    AgreementEvent.objects.create(agreement=new, action="amended", to_status=Status.DRAFT, actor=user,
-                                  note=f"New version of {locked.label}.")
+    AgreementEvent.objects.create(
+        agreement=new, action="amended", to_status=Status.DRAFT, actor=user, note=f"New version of {locked.label}."
+    )
     return new
 
 
 @transaction.atomic
-def agreement_transition(*, agreement: SharingAgreement, action: str, user, note: str = "", on: date | None = None,
-                         siro_name: str = "", siro_signed_on: date | None = None, signed_document=None,
-                         expected_version: int | None = None) -> SharingAgreement:
+def agreement_transition(
+    *,
+    agreement: SharingAgreement,
+    action: str,
+    user,
+    note: str = "",
+    on: date | None = None,
+    siro_name: str = "",
+    siro_signed_on: date | None = None,
+    signed_document=None,
+    expected_version: int | None = None,
+) -> SharingAgreement:
     """Moves an agreement along one edge; records who, when and why in its timeline and the audit
     log, and tells the people concerned. `user` None is the daily task."""
     edge = lifecycle.EDGES.get(action)
@@ -147,7 +199,9 @@ def agreement_transition(*, agreement: SharingAgreement, action: str, user, note
     if expected_version is not None and expected_version != locked.lock_version:
         raise ValidationError("Someone changed this agreement after you opened it. Reload and try again.")
     if locked.status not in edge.sources:
-        raise ValidationError(f"An agreement that is {lower_first(locked.get_status_display())} cannot take the action '{edge.label}'.")
+        raise ValidationError(
+            f"An agreement that is {lower_first(locked.get_status_display())} cannot take the action '{edge.label}'."
+        )
     if user is not None and not lifecycle.may_take(user, edge):
         raise PermissionDenied(f"Your role cannot take the action '{edge.label}'.")
     if user is None and edge.roles:
@@ -171,14 +225,25 @@ def agreement_transition(*, agreement: SharingAgreement, action: str, user, note
     locked.lock_version += 1
     locked.full_clean(exclude=["next_review_date"])
     locked.save()
-    AgreementEvent.objects.create(agreement=locked, action=action, from_status=before, to_status=locked.status,
-                                  actor=user, note=note.strip())
-    audit_record(user=user, action=AuditEntry.Action.AGREEMENT_APPROVED if action == "approve" else AuditEntry.Action.AGREEMENT_TRANSITION,
-                 object_type="sharing.agreement", object_id=locked.pk, agreement=locked,
-                 detail=f"{before} -> {locked.status}" + (f": {note.strip()}" if note.strip() else ""))
+    AgreementEvent.objects.create(
+        agreement=locked, action=action, from_status=before, to_status=locked.status, actor=user, note=note.strip()
+    )
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.AGREEMENT_APPROVED if action == "approve" else AuditEntry.Action.AGREEMENT_TRANSITION,
+        object_type="sharing.agreement",
+        object_id=locked.pk,
+        agreement=locked,
+        detail=f"{before} -> {locked.status}" + (f": {note.strip()}" if note.strip() else ""),
+    )
     if action == "activate" and locked.previous_version and locked.previous_version.status in lifecycle.LIVE:
-        agreement_transition(agreement=locked.previous_version, action="supersede", user=None,
-                             note=f"Replaced by {locked.label}.", on=today)
+        agreement_transition(
+            agreement=locked.previous_version,
+            action="supersede",
+            user=None,
+            note=f"Replaced by {locked.label}.",
+            on=today,
+        )
     _tell(locked, action=action, before=before, user=user, note=note.strip())
     return locked
 
@@ -197,7 +262,12 @@ def _tell(agreement: SharingAgreement, *, action: str, before: str, user, note: 
         users = list(people_with_role(roles.DPO)) + list(people_with_role(roles.COORDINATOR))
     else:
         users = [agreement.created_by] + list(people_with_role(roles.COORDINATOR))
-    notify(users=[u for u in users if user is None or u.pk != user.pk], subject=subject, body=body, url=agreement_url(agreement))
+    notify(
+        users=[u for u in users if user is None or u.pk != user.pk],
+        subject=subject,
+        body=body,
+        url=agreement_url(agreement),
+    )
 
 
 def agreement_comment(*, agreement: SharingAgreement, user, text: str) -> AgreementEvent:
@@ -217,6 +287,8 @@ def agreements_refresh(*, today: date) -> dict[str, int]:
         agreement_transition(agreement=agreement, action="expire", user=None, on=today, note="Passed its end date.")
         done["expired"] += 1
     for agreement in SharingAgreement.objects.filter(status=Status.ACTIVE, next_review_date__lte=today):
-        agreement_transition(agreement=agreement, action="mark_review_due", user=None, on=today, note="Reached its review date.")
+        agreement_transition(
+            agreement=agreement, action="mark_review_due", user=None, on=today, note="Reached its review date."
+        )
         done["review_due"] += 1
     return done

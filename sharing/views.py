@@ -39,8 +39,12 @@ def register(request):
 
 def register_export(request):
     filterset = selectors.RegisterFilter(request.GET, queryset=selectors.agreements_for(request.user))
-    response = HttpResponse(selectors.register_csv(filterset.qs.order_by("reference", "-version")), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sharing-agreements-{timezone.localdate().isoformat()}.csv"'
+    response = HttpResponse(
+        selectors.register_csv(filterset.qs.order_by("reference", "-version")), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="sharing-agreements-{timezone.localdate().isoformat()}.csv"'
+    )
     return response
 
 
@@ -64,13 +68,20 @@ def agreement_edit(request, public_id):
     _require(request.user, roles.COORDINATOR)
     agreement = selectors.agreement_get(request.user, public_id)
     if agreement.status not in EDITABLE:
-        messages.error(request, "Only drafts and agreements sent back for changes can be edited. Amend an active agreement instead.")
+        messages.error(
+            request,
+            "Only drafts and agreements sent back for changes can be edited. Amend an active agreement instead.",
+        )
         return redirect("sharing:detail", public_id)
     form = AgreementForm(request.POST or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
         try:
-            agreement_update(agreement=agreement, user=request.user, expected_version=int(request.POST.get("lock_version", -1)),
-                             **form.service_values())
+            agreement_update(
+                agreement=agreement,
+                user=request.user,
+                expected_version=int(request.POST.get("lock_version", -1)),
+                **form.service_values(),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -81,17 +92,23 @@ def agreement_edit(request, public_id):
 
 def agreement_detail(request, public_id):
     agreement = selectors.agreement_get(request.user, public_id)
-    return render(request, "sharing/agreement_detail.html", {
-        "agreement": agreement,
-        "actions": lifecycle.allowed_actions(request.user, agreement.status),
-        "timeline": selectors.agreement_timeline(agreement),
-        "diff": selectors.agreement_diff(agreement),
-        "editable": roles.is_coordinator(request.user) and agreement.status in EDITABLE,
-        "amendable": roles.is_coordinator(request.user) and agreement.status in lifecycle.LIVE and not hasattr(agreement, "next_version"),
-        "can_comment": roles.is_coordinator(request.user) or roles.is_dpo(request.user),
-        "comment_form": CommentForm(),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "sharing/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "actions": lifecycle.allowed_actions(request.user, agreement.status),
+            "timeline": selectors.agreement_timeline(agreement),
+            "diff": selectors.agreement_diff(agreement),
+            "editable": roles.is_coordinator(request.user) and agreement.status in EDITABLE,
+            "amendable": roles.is_coordinator(request.user)
+            and agreement.status in lifecycle.LIVE
+            and not hasattr(agreement, "next_version"),
+            "can_comment": roles.is_coordinator(request.user) or roles.is_dpo(request.user),
+            "comment_form": CommentForm(),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_POST
@@ -104,8 +121,14 @@ def agreement_action(request, public_id):
     data = form.cleaned_data
     try:
         changed = agreement_transition(
-            agreement=agreement, action=data["action"], user=request.user, note=data["note"], expected_version=data["version"],
-            siro_name=data["siro_name"], siro_signed_on=data["siro_signed_on"], signed_document=data["signed_document"],
+            agreement=agreement,
+            action=data["action"],
+            user=request.user,
+            note=data["note"],
+            expected_version=data["version"],
+            siro_name=data["siro_name"],
+            siro_signed_on=data["siro_signed_on"],
+            signed_document=data["signed_document"],
         )
     except ValidationError as exc:
         messages.error(request, error_text(exc))
@@ -144,9 +167,19 @@ def agreement_document(request, public_id):
     agreement = selectors.agreement_get(request.user, public_id)
     if not agreement.signed_document:
         raise Http404("No signed document was uploaded.")
-    audit_record(user=request.user, action=AuditEntry.Action.AGREEMENT_DOWNLOAD, object_type="sharing.agreement",
-                 object_id=agreement.pk, agreement=agreement, detail=agreement.signed_document.name)
-    return FileResponse(agreement.signed_document.open("rb"), as_attachment=True, filename=f"{agreement.reference}-v{agreement.version}.pdf")
+    audit_record(
+        user=request.user,
+        action=AuditEntry.Action.AGREEMENT_DOWNLOAD,
+        object_type="sharing.agreement",
+        object_id=agreement.pk,
+        agreement=agreement,
+        detail=agreement.signed_document.name,
+    )
+    return FileResponse(
+        agreement.signed_document.open("rb"),
+        as_attachment=True,
+        filename=f"{agreement.reference}-v{agreement.version}.pdf",
+    )
 
 
 def dpo_workspace(request):

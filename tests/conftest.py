@@ -30,7 +30,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def plain_static_files(settings):
     """Production serves hashed file names from a manifest built by collectstatic; tests don't build it."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +43,9 @@ def private_cache(settings, request):
     configured cache: it is how they see what the worker did."""
     if request.node.get_closest_marker("worker"):
         return
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -65,12 +70,16 @@ def area(db):
 
 @pytest.fixture
 def agency_a(area):
-    return agency_create(name="Agency A School", area=area, organisation_type=OrganisationType.objects.get(code="secondary-school"))
+    return agency_create(
+        name="Agency A School", area=area, organisation_type=OrganisationType.objects.get(code="secondary-school")
+    )
 
 
 @pytest.fixture
 def agency_b(area):
-    return agency_create(name="Agency B Trust", area=area, organisation_type=OrganisationType.objects.get(code="nhs-acute-trust"))
+    return agency_create(
+        name="Agency B Trust", area=area, organisation_type=OrganisationType.objects.get(code="nhs-acute-trust")
+    )
 
 
 @pytest.fixture
@@ -134,8 +143,14 @@ def add_sources(db):
         fields = list(Field.objects.filter(kind="key"))
         for i in range(n):
             source = Source.objects.create(
-                slug=f"extra-{i}", title=f"Extra source {i}", stage=("local", "qualitative")[i % 2], theme=theme, summary="Added for a test.",
-                frequency="annual", access_route="request-local-agency", measure="service-activity",
+                slug=f"extra-{i}",
+                title=f"Extra source {i}",
+                stage=("local", "qualitative")[i % 2],
+                theme=theme,
+                summary="Added for a test.",
+                frequency="annual",
+                access_route="request-local-agency",
+                measure="service-activity",
                 caveats="One.\n\nTwo.",
             )
             source.geography_levels.set(levels)
@@ -152,19 +167,39 @@ START = datetime.date(2026, 1, 1)
 def make_agreement(area, coordinator, dpo):
     """An agreement built through the services; `steps` are the actions taken after drafting."""
 
-    def make(providers, *, fields=("nationality", "ward", "period"), steps=("submit", "approve", "activate"), **values) -> SharingAgreement:
+    def make(
+        providers, *, fields=("nationality", "ward", "period"), steps=("submit", "approve", "activate"), **values
+    ) -> SharingAgreement:
         content = dict(
-            title="Pupils by nationality", purpose="Planning", necessity="No public source is local enough.",
-            legal_power="Localism Act 2011 s1", article6_basis="6(1)(e)", security="Tracker uploads only",
-            retention="Two years", disposal="Deleted", start_date=START, end_date=START + datetime.timedelta(days=730),
+            title="Pupils by nationality",
+            purpose="Planning",
+            necessity="No public source is local enough.",
+            legal_power="Localism Act 2011 s1",
+            article6_basis="6(1)(e)",
+            security="Tracker uploads only",
+            retention="Two years",
+            disposal="Deleted",
+            start_date=START,
+            end_date=START + datetime.timedelta(days=730),
             data_form="aggregate",
         )
         content.update(values)
-        agreement = agreement_create(area=area, user=coordinator, providers=list(providers),
-                                     data_items=list(Field.objects.filter(code__in=fields)), **content)
+        agreement = agreement_create(
+            area=area,
+            user=coordinator,
+            providers=list(providers),
+            data_items=list(Field.objects.filter(code__in=fields)),
+            **content,
+        )
         for action in steps:
-            agreement = agreement_transition(agreement=agreement, action=action, user=coordinator if action == "submit" else dpo,
-                                             on=START, siro_name="Pat Senior", siro_signed_on=START)
+            agreement = agreement_transition(
+                agreement=agreement,
+                action=action,
+                user=coordinator if action == "submit" else dpo,
+                on=START,
+                siro_name="Pat Senior",
+                siro_signed_on=START,
+            )
         return agreement
 
     return make
@@ -174,10 +209,15 @@ def make_agreement(area, coordinator, dpo):
 def make_request(coordinator):
     def make(agency, *, fields=("nationality", "ward", "period"), **extra) -> DataRequest:
         values = dict(
-            agency=agency, source=Source.objects.get(slug="school-census-eal-pupils"), title="Pupils by nationality",
-            purpose="To plan school places.", fields=list(Field.objects.filter(code__in=fields)),
-            geography_level=GeographyLevel.objects.get(code="ward"), period_start=datetime.date(2025, 4, 1),
-            period_end=datetime.date(2026, 3, 31), coordinator=coordinator,
+            agency=agency,
+            source=Source.objects.get(slug="school-census-eal-pupils"),
+            title="Pupils by nationality",
+            purpose="To plan school places.",
+            fields=list(Field.objects.filter(code__in=fields)),
+            geography_level=GeographyLevel.objects.get(code="ward"),
+            period_start=datetime.date(2025, 4, 1),
+            period_end=datetime.date(2026, 3, 31),
+            coordinator=coordinator,
         )
         values.update(extra)
         return request_create(**values)

@@ -7,298 +7,621 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='ISO 3166-1 alpha-2, or a special category.', max_length=16, unique=True)),
-                ('alpha3', models.CharField(blank=True, max_length=3)),
-                ('numeric', models.CharField(blank=True, max_length=3)),
-                ('name', models.CharField(max_length=120)),
-                ('official_name', models.CharField(blank=True, max_length=200)),
-                ('kind', models.CharField(choices=[('iso', 'ISO 3166-1 country'), ('user-assigned', 'Widely used code outside ISO 3166-1 (Kosovo)'), ('special', 'Category kept on its own (stateless, unknown, not recorded)')], default='iso', max_length=14)),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="ISO 3166-1 alpha-2, or a special category.", max_length=16, unique=True
+                    ),
+                ),
+                ("alpha3", models.CharField(blank=True, max_length=3)),
+                ("numeric", models.CharField(blank=True, max_length=3)),
+                ("name", models.CharField(max_length=120)),
+                ("official_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("iso", "ISO 3166-1 country"),
+                            ("user-assigned", "Widely used code outside ISO 3166-1 (Kosovo)"),
+                            ("special", "Category kept on its own (stateless, unknown, not recorded)"),
+                        ],
+                        default="iso",
+                        max_length=14,
+                    ),
+                ),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
             ],
             options={
-                'verbose_name_plural': 'countries',
-                'ordering': ['name'],
+                "verbose_name_plural": "countries",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Definition',
+            name="Definition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True)),
-                ('term', models.CharField(max_length=160)),
-                ('kind', models.CharField(choices=[('migrant-definition', 'Definition of a migrant'), ('glossary', 'Glossary term')], max_length=20)),
-                ('text', models.TextField()),
-                ('source_document', models.CharField(blank=True, max_length=20)),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=60, unique=True)),
+                ("term", models.CharField(max_length=160)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("migrant-definition", "Definition of a migrant"), ("glossary", "Glossary term")],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("source_document", models.CharField(blank=True, max_length=20)),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
             ],
             options={
-                'ordering': ['term'],
+                "ordering": ["term"],
             },
         ),
         migrations.CreateModel(
-            name='GeographyLevel',
+            name="GeographyLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
             ],
             options={
-                'ordering': ['order', 'name'],
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Language',
+            name="Language",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='ISO 639-3.', max_length=3, unique=True)),
-                ('alpha2', models.CharField(blank=True, help_text='ISO 639-1, where there is one.', max_length=2)),
-                ('name', models.CharField(max_length=150)),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(help_text="ISO 639-3.", max_length=3, unique=True)),
+                ("alpha2", models.CharField(blank=True, help_text="ISO 639-1, where there is one.", max_length=2)),
+                ("name", models.CharField(max_length=150)),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='NationalityGroup',
+            name="NationalityGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True)),
-                ('name', models.CharField(max_length=80)),
-                ('description', models.TextField(blank=True)),
-                ('residual', models.BooleanField(default=False, help_text='Every country not in another group on the date.')),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=12, unique=True)),
+                ("name", models.CharField(max_length=80)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "residual",
+                    models.BooleanField(default=False, help_text="Every country not in another group on the date."),
+                ),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=80)),
-                ('description', models.TextField(blank=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=80)),
+                ("description", models.TextField(blank=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
             ],
             options={
-                'ordering': ['order', 'name'],
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('gss_code', models.CharField(help_text="The local authority's GSS code.", max_length=9, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("gss_code", models.CharField(help_text="The local authority's GSS code.", max_length=9, unique=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('gss_code__regex', '^[EWSNK][0-9]{8}$')), name='area_gss_code_format')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("gss_code__regex", "^[EWSNK][0-9]{8}$")), name="area_gss_code_format"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CountryAlias',
+            name="CountryAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='The alias, case-folded with spaces collapsed.', max_length=120, unique=True)),
-                ('alias', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('nationality-word', 'Nationality word'), ('alternative-name', 'Alternative name'), ('historic-name', 'Historic name'), ('iso-name', 'ISO name or code')], max_length=18)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='catalogue.country')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="The alias, case-folded with spaces collapsed.", max_length=120, unique=True
+                    ),
+                ),
+                ("alias", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nationality-word", "Nationality word"),
+                            ("alternative-name", "Alternative name"),
+                            ("historic-name", "Historic name"),
+                            ("iso-name", "ISO name or code"),
+                        ],
+                        max_length=18,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="aliases", to="catalogue.country"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'country aliases',
-                'ordering': ['alias'],
+                "verbose_name_plural": "country aliases",
+                "ordering": ["alias"],
             },
         ),
         migrations.CreateModel(
-            name='Field',
+            name="Field",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=80)),
-                ('kind', models.CharField(choices=[('key', 'Key field'), ('breakdown', 'Breakdown'), ('extra', 'Other field')], max_length=12)),
-                ('special_category', models.BooleanField(default=False, help_text='UK GDPR Article 9 data: sharing it needs an Article 9 condition.')),
-                ('description', models.TextField(blank=True)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Column headings that mean this field.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("key", "Key field"), ("breakdown", "Breakdown"), ("extra", "Other field")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "special_category",
+                    models.BooleanField(
+                        default=False, help_text="UK GDPR Article 9 data: sharing it needs an Article 9 condition."
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "aliases",
+                    models.JSONField(blank=True, default=list, help_text="Column headings that mean this field."),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
             ],
             options={
-                'ordering': ['order', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['key', 'breakdown', 'extra'])), name='field_kind_valid')],
+                "ordering": ["order", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["key", "breakdown", "extra"])), name="field_kind_valid"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationType',
+            name="OrganisationType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('group', models.CharField(choices=[('local-authority', 'Local authority'), ('education', 'Education'), ('health', 'Health'), ('housing', 'Housing'), ('community-voluntary', 'Community and voluntary sector'), ('strategic-partnership', 'Strategic and multi-agency partnerships'), ('police', 'Police')], max_length=24)),
-                ('in_partner_table', models.BooleanField(default=True, help_text="Listed in the toolkit's suggested partners table (2.1.1).")),
-                ('response_working_days', models.PositiveSmallIntegerField(default=20, help_text='Working days agencies of this type have to answer a data request.')),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("local-authority", "Local authority"),
+                            ("education", "Education"),
+                            ("health", "Health"),
+                            ("housing", "Housing"),
+                            ("community-voluntary", "Community and voluntary sector"),
+                            ("strategic-partnership", "Strategic and multi-agency partnerships"),
+                            ("police", "Police"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "in_partner_table",
+                    models.BooleanField(
+                        default=True, help_text="Listed in the toolkit's suggested partners table (2.1.1)."
+                    ),
+                ),
+                (
+                    "response_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=20, help_text="Working days agencies of this type have to answer a data request."
+                    ),
+                ),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
             ],
             options={
-                'ordering': ['group', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('response_working_days__gte', 1), ('response_working_days__lte', 120)), name='orgtype_response_days_range')],
+                "ordering": ["group", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("response_working_days__gte", 1), ("response_working_days__lte", 120)),
+                        name="orgtype_response_days_range",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('stage', models.CharField(choices=[('public', 'Stage 1: public statistical data'), ('local', 'Stage 2: local statistical data'), ('qualitative', 'Stage 3: qualitative and other local sources')], max_length=12)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('summary', models.TextField()),
-                ('frequency', models.CharField(choices=[('decennial', 'Every ten years (census)'), ('annual', 'Annual'), ('twice-yearly', 'Twice a year'), ('quarterly', 'Quarterly'), ('monthly', 'Monthly'), ('biennial', 'Every two years'), ('irregular', 'Irregular or ongoing'), ('one-off', 'One-off'), ('on-request', 'When requested')], max_length=14)),
-                ('release_timing', models.CharField(blank=True, max_length=200)),
-                ('release_months', models.JSONField(blank=True, default=list, help_text='Months (1-12) in which new releases are published.')),
-                ('access_route', models.CharField(choices=[('open-download', 'Open download'), ('interactive-tool', 'Interactive tool'), ('api', 'Stat-Xplore or API'), ('published-report', 'Published report'), ('request-local-agency', 'Request to a local agency'), ('local-research', 'Ask local partners')], max_length=24)),
-                ('links', models.JSONField(blank=True, default=list, help_text='A list of {"title": ..., "url": ...}.')),
-                ('measure', models.CharField(choices=[('stock', 'Stock (people at a point in time)'), ('flow', 'Flow (moves over a period)'), ('service-activity', 'Service activity (users, registrations, cases)'), ('context', 'Context (no count of migrants)')], max_length=18)),
-                ('caveats', models.TextField(blank=True, help_text='One caveat per paragraph (separate with a blank line).')),
-                ('comparability', models.TextField(blank=True)),
-                ('relevance_condition', models.CharField(blank=True, max_length=300)),
-                ('appendix', models.CharField(blank=True, choices=[('A1', 'Appendix 1: public statistical sources'), ('A1-other', 'Appendix 1: other public statistical sources'), ('A2', 'Appendix 2: local statistical sources'), ('A3', 'Appendix 3: local and qualitative sources'), ('LTIM', 'ONS LTIM estimates methodology')], help_text='Blank for sources added locally.', max_length=10)),
-                ('appendix_row', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('geography_levels', models.ManyToManyField(related_name='sources', to='catalogue.geographylevel')),
-                ('holding_agency_types', models.ManyToManyField(blank=True, related_name='sources', to='catalogue.organisationtype')),
-                ('migrant_definitions', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'migrant-definition'}, related_name='sources', to='catalogue.definition')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("public", "Stage 1: public statistical data"),
+                            ("local", "Stage 2: local statistical data"),
+                            ("qualitative", "Stage 3: qualitative and other local sources"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("summary", models.TextField()),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("decennial", "Every ten years (census)"),
+                            ("annual", "Annual"),
+                            ("twice-yearly", "Twice a year"),
+                            ("quarterly", "Quarterly"),
+                            ("monthly", "Monthly"),
+                            ("biennial", "Every two years"),
+                            ("irregular", "Irregular or ongoing"),
+                            ("one-off", "One-off"),
+                            ("on-request", "When requested"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("release_timing", models.CharField(blank=True, max_length=200)),
+                (
+                    "release_months",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Months (1-12) in which new releases are published."
+                    ),
+                ),
+                (
+                    "access_route",
+                    models.CharField(
+                        choices=[
+                            ("open-download", "Open download"),
+                            ("interactive-tool", "Interactive tool"),
+                            ("api", "Stat-Xplore or API"),
+                            ("published-report", "Published report"),
+                            ("request-local-agency", "Request to a local agency"),
+                            ("local-research", "Ask local partners"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "links",
+                    models.JSONField(blank=True, default=list, help_text='A list of {"title": ..., "url": ...}.'),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("stock", "Stock (people at a point in time)"),
+                            ("flow", "Flow (moves over a period)"),
+                            ("service-activity", "Service activity (users, registrations, cases)"),
+                            ("context", "Context (no count of migrants)"),
+                        ],
+                        max_length=18,
+                    ),
+                ),
+                (
+                    "caveats",
+                    models.TextField(blank=True, help_text="One caveat per paragraph (separate with a blank line)."),
+                ),
+                ("comparability", models.TextField(blank=True)),
+                ("relevance_condition", models.CharField(blank=True, max_length=300)),
+                (
+                    "appendix",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("A1", "Appendix 1: public statistical sources"),
+                            ("A1-other", "Appendix 1: other public statistical sources"),
+                            ("A2", "Appendix 2: local statistical sources"),
+                            ("A3", "Appendix 3: local and qualitative sources"),
+                            ("LTIM", "ONS LTIM estimates methodology"),
+                        ],
+                        help_text="Blank for sources added locally.",
+                        max_length=10,
+                    ),
+                ),
+                ("appendix_row", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("geography_levels", models.ManyToManyField(related_name="sources", to="catalogue.geographylevel")),
+                (
+                    "holding_agency_types",
+                    models.ManyToManyField(blank=True, related_name="sources", to="catalogue.organisationtype"),
+                ),
+                (
+                    "migrant_definitions",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"kind": "migrant-definition"},
+                        related_name="sources",
+                        to="catalogue.definition",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['stage', 'title'],
+                "ordering": ["stage", "title"],
             },
         ),
         migrations.CreateModel(
-            name='SourceField',
+            name="SourceField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('availability', models.CharField(choices=[('carried', 'Carried'), ('partial', 'Partly (incomplete or optional)'), ('check', 'Ask the agency'), ('absent', 'Not available')], max_length=8)),
-                ('field', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='source_fields', to='catalogue.field')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='source_fields', to='catalogue.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "availability",
+                    models.CharField(
+                        choices=[
+                            ("carried", "Carried"),
+                            ("partial", "Partly (incomplete or optional)"),
+                            ("check", "Ask the agency"),
+                            ("absent", "Not available"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "field",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="source_fields", to="catalogue.field"
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="source_fields", to="catalogue.source"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['field__order'],
+                "ordering": ["field__order"],
             },
         ),
         migrations.AddField(
-            model_name='source',
-            name='fields',
-            field=models.ManyToManyField(related_name='sources', through='catalogue.SourceField', to='catalogue.field'),
+            model_name="source",
+            name="fields",
+            field=models.ManyToManyField(related_name="sources", through="catalogue.SourceField", to="catalogue.field"),
         ),
         migrations.AddField(
-            model_name='source',
-            name='theme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sources', to='catalogue.theme'),
+            model_name="source",
+            name="theme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="sources", to="catalogue.theme"
+            ),
         ),
         migrations.CreateModel(
-            name='GssPrefix',
+            name="GssPrefix",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=3, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('nation', models.CharField(max_length=1)),
-                ('seed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('level', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.geographylevel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("prefix", models.CharField(max_length=3, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("nation", models.CharField(max_length=1)),
+                ("seed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "level",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogue.geographylevel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'GSS code prefix',
-                'verbose_name_plural': 'GSS code prefixes',
-                'ordering': ['prefix'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('prefix__regex', '^[EWSNK][0-9]{2}$')), name='gss_prefix_format')],
+                "verbose_name": "GSS code prefix",
+                "verbose_name_plural": "GSS code prefixes",
+                "ordering": ["prefix"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("prefix__regex", "^[EWSNK][0-9]{2}$")), name="gss_prefix_format"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NationalityGroupMember',
+            name="NationalityGroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(blank=True, null=True)),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_memberships', to='catalogue.country')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='catalogue.nationalitygroup')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("valid_from", models.DateField(blank=True, null=True)),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="group_memberships",
+                        to="catalogue.country",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="catalogue.nationalitygroup",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('group', 'country', 'valid_from'), name='groupmember_unique'), models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='groupmember_dates_ordered')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("group", "country", "valid_from"), name="groupmember_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_from__isnull", True),
+                            ("valid_to__isnull", True),
+                            ("valid_to__gt", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="groupmember_dates_ordered",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('response_working_days', models.PositiveSmallIntegerField(blank=True, help_text="Working days this agency has to reply; blank for its organisation type's default.", null=True)),
-                ('group', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='agency', to='auth.group')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='catalogue.area')),
-                ('organisation_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='catalogue.organisationtype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "response_working_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Working days this agency has to reply; blank for its organisation type's default.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "group",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agency",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="agencies", to="catalogue.area"
+                    ),
+                ),
+                (
+                    "organisation_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agencies",
+                        to="catalogue.organisationtype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('area', 'name'), name='agency_unique_name_in_area')],
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
+                "constraints": [models.UniqueConstraint(fields=("area", "name"), name="agency_unique_name_in_area")],
             },
         ),
         migrations.CreateModel(
-            name='SourceAvailability',
+            name="SourceAvailability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('available', models.CharField(choices=[('yes', 'Available'), ('no', 'Not available'), ('unknown', 'Not yet checked')], default='unknown', max_length=8)),
-                ('notes', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='availability', to='catalogue.area')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='availability', to='catalogue.source')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "available",
+                    models.CharField(
+                        choices=[("yes", "Available"), ("no", "Not available"), ("unknown", "Not yet checked")],
+                        default="unknown",
+                        max_length=8,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="availability", to="catalogue.area"
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="availability", to="catalogue.source"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'source availability',
-                'constraints': [models.UniqueConstraint(fields=('area', 'source'), name='availability_one_per_area_source'), models.CheckConstraint(condition=models.Q(('available__in', ['yes', 'no', 'unknown'])), name='availability_valid')],
+                "verbose_name_plural": "source availability",
+                "constraints": [
+                    models.UniqueConstraint(fields=("area", "source"), name="availability_one_per_area_source"),
+                    models.CheckConstraint(
+                        condition=models.Q(("available__in", ["yes", "no", "unknown"])), name="availability_valid"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='sourcefield',
-            constraint=models.UniqueConstraint(fields=('source', 'field'), name='sourcefield_unique'),
+            model_name="sourcefield",
+            constraint=models.UniqueConstraint(fields=("source", "field"), name="sourcefield_unique"),
         ),
         migrations.AddConstraint(
-            model_name='sourcefield',
-            constraint=models.CheckConstraint(condition=models.Q(('availability__in', ['carried', 'partial', 'check', 'absent'])), name='sourcefield_availability_valid'),
+            model_name="sourcefield",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("availability__in", ["carried", "partial", "check", "absent"])),
+                name="sourcefield_availability_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='source',
-            index=models.Index(fields=['stage', 'title'], name='source_stage_title'),
+            model_name="source",
+            index=models.Index(fields=["stage", "title"], name="source_stage_title"),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(condition=models.Q(('appendix', ''), _negated=True), fields=('appendix', 'appendix_row'), name='source_one_per_appendix_row'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("appendix", ""), _negated=True),
+                fields=("appendix", "appendix_row"),
+                name="source_one_per_appendix_row",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('appendix', ''), ('appendix_row__isnull', True)), models.Q(models.Q(('appendix', ''), _negated=True), ('appendix_row__isnull', False)), _connector='OR'), name='source_appendix_has_row'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("appendix", ""), ("appendix_row__isnull", True)),
+                    models.Q(models.Q(("appendix", ""), _negated=True), ("appendix_row__isnull", False)),
+                    _connector="OR",
+                ),
+                name="source_appendix_has_row",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('appendix', ''), models.Q(('appendix__in', ['A1', 'A1-other', 'LTIM']), ('stage', 'public')), models.Q(('appendix', 'A2'), ('stage', 'local')), models.Q(('appendix', 'A3'), ('stage', 'qualitative')), _connector='OR'), name='source_appendix_matches_stage'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("appendix", ""),
+                    models.Q(("appendix__in", ["A1", "A1-other", "LTIM"]), ("stage", "public")),
+                    models.Q(("appendix", "A2"), ("stage", "local")),
+                    models.Q(("appendix", "A3"), ("stage", "qualitative")),
+                    _connector="OR",
+                ),
+                name="source_appendix_matches_stage",
+            ),
         ),
     ]

@@ -5,24 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_roles'),
+        ("catalogue", "0002_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AreaCode',
+            name="AreaCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=9)),
-                ('name', models.CharField(blank=True, max_length=150)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='catalogue.area')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.geographylevel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=9)),
+                ("name", models.CharField(blank=True, max_length=150)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="codes", to="catalogue.area"
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalogue.geographylevel"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['level__order', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('area', 'code'), name='areacode_once_per_area'), models.CheckConstraint(condition=models.Q(('code__regex', '^[EWSNK][0-9]{8}$')), name='areacode_gss_format')],
+                "ordering": ["level__order", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("area", "code"), name="areacode_once_per_area"),
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[EWSNK][0-9]{8}$")), name="areacode_gss_format"
+                    ),
+                ],
             },
         ),
     ]

@@ -6,27 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0003_area_codes'),
+        ("catalogue", "0003_area_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SourceRefresh',
+            name="SourceRefresh",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('refreshed_on', models.DateField()),
-                ('note', models.CharField(blank=True, help_text="Which release, e.g. 'mid-2025 estimates'.", max_length=300)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refreshes', to='catalogue.area')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refreshes', to='catalogue.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("refreshed_on", models.DateField()),
+                (
+                    "note",
+                    models.CharField(blank=True, help_text="Which release, e.g. 'mid-2025 estimates'.", max_length=300),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="refreshes", to="catalogue.area"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="refreshes", to="catalogue.source"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-refreshed_on', '-pk'],
-                'indexes': [models.Index(fields=['area', 'source', 'refreshed_on'], name='refresh_area_source_day')],
+                "ordering": ["-refreshed_on", "-pk"],
+                "indexes": [models.Index(fields=["area", "source", "refreshed_on"], name="refresh_area_source_day")],
             },
         ),
     ]

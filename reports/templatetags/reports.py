@@ -74,4 +74,6 @@ _SLUG_SLOT = "slug-slot"
 @register.filter
 def evidence_list(evidence) -> SafeString:
     """A recommendation's evidence as list items; joined here because a rule can cite hundreds."""
-    return mark_safe("".join(f"<li><strong>{html.escape(e.subject)}</strong>: {html.escape(e.detail)}</li>" for e in evidence))
+    return mark_safe(
+        "".join(f"<li><strong>{html.escape(e.subject)}</strong>: {html.escape(e.detail)}</li>" for e in evidence)
+    )

@@ -167,7 +167,11 @@ def nationality_groups(codes: pd.Series, on: pd.Series | date, ref: Reference) -
     spans: dict[str, list[tuple[str, pd.Timestamp | None, pd.Timestamp | None]]] = {}
     for group, country, valid_from, valid_to in ref.group_members:
         spans.setdefault(country, []).append(
-            (group, None if valid_from is None else pd.Timestamp(valid_from), None if valid_to is None else pd.Timestamp(valid_to))
+            (
+                group,
+                None if valid_from is None else pd.Timestamp(valid_from),
+                None if valid_to is None else pd.Timestamp(valid_to),
+            )
         )
 
     def group_of(code, day) -> object:
@@ -192,7 +196,10 @@ def nationality_groups(codes: pd.Series, on: pd.Series | date, ref: Reference) -
         day_positions, day_uniques = pd.factorize(days, use_na_sentinel=False)
         # One integer per (code, date) pair, so the work is per distinct pair, not per row.
         pair_positions, pair_uniques = pd.factorize(code_positions.astype(np.int64) * len(day_uniques) + day_positions)
-        groups = [group_of(code_uniques[pair // len(day_uniques)], day_uniques[pair % len(day_uniques)]) for pair in pair_uniques]
+        groups = [
+            group_of(code_uniques[pair // len(day_uniques)], day_uniques[pair % len(day_uniques)])
+            for pair in pair_uniques
+        ]
         positions = pair_positions
     else:
         day = pd.NaT if is_missing(on) else pd.Timestamp(on).normalize()

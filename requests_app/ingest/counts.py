@@ -12,24 +12,48 @@ from __future__ import annotations
 import pandas as pd
 
 # Compared after trimming and casefolding, so "X", "[C]" and "Suppressed" are included.
-SUPPRESSION_MARKERS = frozenset({
-    # ONS and Home Office: ".." not available or suppressed; "-" nil or suppressed (we cannot
-    # tell which, so it is never read as 0); ":" not available (also Eurostat). The dash is
-    # also accepted as the en and em dashes spreadsheets substitute for it.
-    "..", "-", "\u2013", "\u2014", ":",
-    # GSS / DfE shorthand, bare and in brackets: c confidential, x not available, z not applicable,
-    # low (rounds to zero), w no data.
-    "c", "x", "z", "[c]", "[x]", "[z]", "[low]", "low", "[w]",
-    # NHS and many local authorities.
-    "*", "**", "~",
-    # Written out.
-    "supp", "supp.", "suppressed", "[suppressed]", "redacted", "[redacted]", "withheld",
-    # "n/a": the sender deliberately wrote "not applicable / not available" instead of a number.
-    # Like DfE's x and z it is a placeholder for a value we do not have, so it is a marker (count
-    # NA, reported as a warning), not an error that blocks the file. "na" is the same words
-    # without the slash. Excel's "#N/A" is NOT here: it is a broken formula the sender must fix.
-    "n/a", "n.a.", "na",
-})
+SUPPRESSION_MARKERS = frozenset(
+    {
+        # ONS and Home Office: ".." not available or suppressed; "-" nil or suppressed (we cannot
+        # tell which, so it is never read as 0); ":" not available (also Eurostat). The dash is
+        # also accepted as the en and em dashes spreadsheets substitute for it.
+        "..",
+        "-",
+        "\u2013",
+        "\u2014",
+        ":",
+        # GSS / DfE shorthand, bare and in brackets: c confidential, x not available, z not applicable,
+        # low (rounds to zero), w no data.
+        "c",
+        "x",
+        "z",
+        "[c]",
+        "[x]",
+        "[z]",
+        "[low]",
+        "low",
+        "[w]",
+        # NHS and many local authorities.
+        "*",
+        "**",
+        "~",
+        # Written out.
+        "supp",
+        "supp.",
+        "suppressed",
+        "[suppressed]",
+        "redacted",
+        "[redacted]",
+        "withheld",
+        # "n/a": the sender deliberately wrote "not applicable / not available" instead of a number.
+        # Like DfE's x and z it is a placeholder for a value we do not have, so it is a marker (count
+        # NA, reported as a warning), not an error that blocks the file. "na" is the same words
+        # without the slash. Excel's "#N/A" is NOT here: it is a broken formula the sender must fix.
+        "n/a",
+        "n.a.",
+        "na",
+    }
+)
 # "<5", "< 10", "<=3", "≤5", "fewer than 5": a small number hidden below a threshold.
 _THRESHOLD = r"(?:<=?|\u2264|less than|fewer than|under) ?\d+"
 # "1-4", "1 to 5": banded small numbers, also a form of suppression.

@@ -68,12 +68,15 @@ def locate_table(sheet: RawSheet) -> tuple[Table | None, list[Problem]]:
     finder = _Finder(sheet)
     found = finder.header_block()
     if found is None:
-        return None, [Problem(
-            "empty-file", ERROR,
-            f'Could not find a header row on the sheet "{sheet.name}". Put the column headings in one row '
-            "directly above the data, with the data below them.",
-            sheet=sheet.name,
-        )]
+        return None, [
+            Problem(
+                "empty-file",
+                ERROR,
+                f'Could not find a header row on the sheet "{sheet.name}". Put the column headings in one row '
+                "directly above the data, with the data below them.",
+                sheet=sheet.name,
+            )
+        ]
     top, last = found
     return finder.table(top, last)
 
@@ -81,7 +84,11 @@ def locate_table(sheet: RawSheet) -> tuple[Table | None, list[Problem]]:
 def _filled(column: pd.Series) -> np.ndarray:
     # Decided once per distinct value: a million-row column holds few distinct values.
     positions, uniques = pd.factorize(column)
-    return np.array([str(u).strip() != "" for u in uniques], dtype=bool)[positions] if len(uniques) else np.zeros(len(column), bool)
+    return (
+        np.array([str(u).strip() != "" for u in uniques], dtype=bool)[positions]
+        if len(uniques)
+        else np.zeros(len(column), bool)
+    )
 
 
 class _Finder:
@@ -133,8 +140,10 @@ class _Finder:
             return bool(_NOTE_WORD.match(first) or _NOTE_MARK.match(first))
         # "Source:" | "DfE school census", or Stat-Xplore's closing "Data:" | "Figures are rounded"
         # lines: a note spread over cells, with no figures in it.
-        return (bool(_NOTE_WORD.match(first)) or self.is_metadata(position)) \
-            and set(self.kinds(position).values()) <= {TEXT, YEAR}
+        return (bool(_NOTE_WORD.match(first)) or self.is_metadata(position)) and set(self.kinds(position).values()) <= {
+            TEXT,
+            YEAR,
+        }
 
     # -- the header -----------------------------------------------------------------------
 
@@ -151,11 +160,14 @@ class _Finder:
             if not self.followed_by_data(position, last):
                 continue
             top = position
-            first_column = int(np.flatnonzero(self.filled[position:last + 1].any(axis=0))[0])
+            first_column = int(np.flatnonzero(self.filled[position : last + 1].any(axis=0))[0])
             # An upper header row (a period over groups of columns) sits directly above and holds
             # only labels; a title sits alone in the first column and is left to the notes.
-            while top > 0 and self.counts[top - 1] and self.only_labels(top - 1) and (
-                self.counts[top - 1] >= 2 or int(np.argmax(self.filled[top - 1])) > first_column
+            while (
+                top > 0
+                and self.counts[top - 1]
+                and self.only_labels(top - 1)
+                and (self.counts[top - 1] >= 2 or int(np.argmax(self.filled[top - 1])) > first_column)
             ):
                 top -= 1
             return top, last
@@ -177,7 +189,7 @@ class _Finder:
 
     def next_figures(self, position: int) -> set[int]:
         """The columns holding figures in the first row below position that has any."""
-        below = self.nonblank[np.searchsorted(self.nonblank, position + 1):][:LOOKAHEAD]
+        below = self.nonblank[np.searchsorted(self.nonblank, position + 1) :][:LOOKAHEAD]
         for row in below:
             columns = {column for column, kind in self.kinds(int(row)).items() if kind in FIGURES}
             if columns:
@@ -187,10 +199,10 @@ class _Finder:
     def followed_by_data(self, top: int, last: int) -> bool:
         """Do figures follow, in columns the header covers, before anything that reads as a
         better header (a row of labels at least as full as the header)?"""
-        covered = np.flatnonzero(self.filled[top:last + 1].any(axis=0))
+        covered = np.flatnonzero(self.filled[top : last + 1].any(axis=0))
         left, right = covered[0], covered[-1]
-        widest = int(self.counts[top:last + 1].max())
-        below = self.nonblank[np.searchsorted(self.nonblank, last + 1):][:LOOKAHEAD]
+        widest = int(self.counts[top : last + 1].max())
+        below = self.nonblank[np.searchsorted(self.nonblank, last + 1) :][:LOOKAHEAD]
         for position in below:
             position = int(position)
             if self.counts[position] < 2:
@@ -259,13 +271,13 @@ class _Finder:
         name = self.sheet.name
         end = self.end_of_table(last + 1)
         cut = self.notes_start(last + 1, end)
-        body_positions = np.flatnonzero(self.counts[last + 1:cut]) + last + 1
+        body_positions = np.flatnonzero(self.counts[last + 1 : cut]) + last + 1
 
         notes = [self.row_text(p) for p in range(top) if self.counts[p]]
         notes += [self.row_text(p) for p in range(cut, len(self.values)) if self.counts[p] and p != end]
 
-        in_body = self.filled[last + 1:cut].any(axis=0)
-        columns = np.flatnonzero(self.filled[top:last + 1].any(axis=0) | in_body)
+        in_body = self.filled[last + 1 : cut].any(axis=0)
+        columns = np.flatnonzero(self.filled[top : last + 1].any(axis=0) | in_body)
         labels = self.labels(top, last, columns)
         kept = [(int(c), label) for c, label in zip(columns, labels) if label or in_body[c]]
 
@@ -275,19 +287,30 @@ class _Finder:
         for c, label in kept:
             letter = column_letter(c)
             if not label:
-                problems.append(Problem(
-                    "blank-header", ERROR,
-                    f"Column {letter} has data but no heading in row {header_row}; give this column a "
-                    "heading such as the field name.",
-                    sheet=name, row=header_row, column=letter,
-                ))
+                problems.append(
+                    Problem(
+                        "blank-header",
+                        ERROR,
+                        f"Column {letter} has data but no heading in row {header_row}; give this column a "
+                        "heading such as the field name.",
+                        sheet=name,
+                        row=header_row,
+                        column=letter,
+                    )
+                )
             elif label.casefold() in seen:
-                problems.append(Problem(
-                    "duplicate-label", ERROR,
-                    f'The heading "{label}" in column {letter} is the same as in column '
-                    f"{seen[label.casefold()]}; give each column its own heading.",
-                    sheet=name, row=header_row, column=letter, value=label,
-                ))
+                problems.append(
+                    Problem(
+                        "duplicate-label",
+                        ERROR,
+                        f'The heading "{label}" in column {letter} is the same as in column '
+                        f"{seen[label.casefold()]}; give each column its own heading.",
+                        sheet=name,
+                        row=header_row,
+                        column=letter,
+                        value=label,
+                    )
+                )
             else:
                 seen[label.casefold()] = letter
 
@@ -295,7 +318,7 @@ class _Finder:
         body.columns = range(len(kept))
         return Table(
             sheet=name,
-            header_rows=[int(r) for r in self.rows[top:last + 1]],
+            header_rows=[int(r) for r in self.rows[top : last + 1]],
             labels=[label for _, label in kept],
             letters=[column_letter(c) for c, _ in kept],
             body=body,

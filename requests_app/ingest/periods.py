@@ -17,7 +17,20 @@ import pandas as pd
 
 from .codes import normalise, per_unique
 
-MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _YEAR = r"(\d{4}|\d{2})"  # "Apr-23" is Excel's mmm-yy display of a month
 _NOTHING = (pd.NaT, pd.NaT, "")
@@ -144,7 +157,9 @@ def _month_year_range(m):  # "Apr 2023 - Mar 2024"
     return _months_span(first_year, first, last_year, last)
 
 
-@_pattern(rf"^(?:ye|y/e|year ending|year ended|year end|year to|yr ending|yr to|(?:12|twelve) months (?:ending|ended|to))[ -]?{_MONTH}[ -]?{_YEAR}$")
+@_pattern(
+    rf"^(?:ye|y/e|year ending|year ended|year end|year to|yr ending|yr to|(?:12|twelve) months (?:ending|ended|to))[ -]?{_MONTH}[ -]?{_YEAR}$"
+)
 def _year_ending(m):  # "YE Dec 2023", "year ending December 2023": the twelve months to the end of that month
     last_year, last_month = _year(m[2]), _month_number(m[1])
     first_year, first_month = _months_before(last_year, last_month, 11)
@@ -173,13 +188,17 @@ def _month_slash_year(m):  # "04/2023", "4-2023"
     return _months_span(int(m[2]), month, int(m[2]), month) if 1 <= month <= 12 else _NOTHING
 
 
-@_pattern(rf"^(?:{_AY_LABEL}) ?(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}})$|^(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}}) ?(?:{_AY_LABEL})$")
+@_pattern(
+    rf"^(?:{_AY_LABEL}) ?(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}})$|^(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}}) ?(?:{_AY_LABEL})$"
+)
 def _academic_year(m):  # "AY 2023/24", "academic year 2023/24": 1 September to 31 August
     first, second = (m[1], m[2]) if m[1] else (m[3], m[4])
     return _split_year(first, second, 9, "academic-year")
 
 
-@_pattern(rf"^(?:{_FY_LABEL}) ?(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}})$|^(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}}) ?(?:{_FY_LABEL})$")
+@_pattern(
+    rf"^(?:{_FY_LABEL}) ?(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}})$|^(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}}) ?(?:{_FY_LABEL})$"
+)
 def _labelled_financial_year(m):  # "FY2023/24", "financial year 2023-24": 1 April to 31 March
     first, second = (m[1], m[2]) if m[1] else (m[3], m[4])
     return _split_year(first, second, 4, "financial-year")

@@ -54,7 +54,9 @@ def _valid_nhs_numbers(values: pd.Series) -> pd.Series:
     if not candidate.any():
         return valid
     digits_text = values[candidate].str.replace(" ", "", regex=False)
-    digits = (np.frombuffer("".join(digits_text).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - ord("0")).astype(int)
+    digits = (np.frombuffer("".join(digits_text).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - ord("0")).astype(
+        int
+    )
     remainder = (digits[:, :9] * np.arange(10, 1, -1)).sum(axis=1) % 11
     check = np.where(remainder == 0, 0, 11 - remainder)  # 11 - 0 = 11 means a check digit of 0
     # A check value of 10 means no valid number; "0000000000" passes the sum but is a placeholder.

@@ -6,19 +6,39 @@ ERROR, WARNING = "error", "warning"
 
 # The problem types of the validation report (stable: the command line's JSON uses them).
 TYPES = {
-    "unreadable-file", "empty-file", "blank-header", "duplicate-label", "missing-label", "unknown-label",
-    "type-error", "constraint-error", "unknown-code", "level-mismatch", "personal-data", "suppressed-cell",
-    "total-row", "hidden-sheet",
+    "unreadable-file",
+    "empty-file",
+    "blank-header",
+    "duplicate-label",
+    "missing-label",
+    "unknown-label",
+    "type-error",
+    "constraint-error",
+    "unknown-code",
+    "level-mismatch",
+    "personal-data",
+    "suppressed-cell",
+    "total-row",
+    "hidden-sheet",
 }
 
 
 # How the report page names each type.
 LABELS = {
-    "unreadable-file": "The file could not be read", "empty-file": "No data found", "blank-header": "Columns without a heading",
-    "duplicate-label": "Headings used twice", "missing-label": "Missing columns", "unknown-label": "Columns not used",
-    "type-error": "Values of the wrong kind", "constraint-error": "Values out of range", "unknown-code": "Unknown codes or names",
-    "level-mismatch": "Areas of the wrong kind", "personal-data": "Personal data", "suppressed-cell": "Suppressed counts",
-    "total-row": "Total rows left out", "hidden-sheet": "Hidden sheets",
+    "unreadable-file": "The file could not be read",
+    "empty-file": "No data found",
+    "blank-header": "Columns without a heading",
+    "duplicate-label": "Headings used twice",
+    "missing-label": "Missing columns",
+    "unknown-label": "Columns not used",
+    "type-error": "Values of the wrong kind",
+    "constraint-error": "Values out of range",
+    "unknown-code": "Unknown codes or names",
+    "level-mismatch": "Areas of the wrong kind",
+    "personal-data": "Personal data",
+    "suppressed-cell": "Suppressed counts",
+    "total-row": "Total rows left out",
+    "hidden-sheet": "Hidden sheets",
 }
 
 

@@ -33,12 +33,12 @@ DELIMITERS = [",", ";", "\t", "|"]
 UNREADABLE_MESSAGE = (
     "This file could not be read. Accepted formats are CSV (.csv), Excel workbook (.xlsx) and "
     "OpenDocument spreadsheet (.ods). Open it in your spreadsheet program, save it as "
-    "\"CSV UTF-8 (comma delimited)\" or as an Excel workbook (.xlsx), and send it again."
+    '"CSV UTF-8 (comma delimited)" or as an Excel workbook (.xlsx), and send it again.'
 )
 OLD_EXCEL_MESSAGE = (
     "This file is an old-style Excel workbook (.xls) or a password-protected workbook, which cannot be read. "
     "Accepted formats are CSV (.csv), Excel workbook (.xlsx) and OpenDocument spreadsheet (.ods). "
-    "Remove any password, save it as \"CSV UTF-8 (comma delimited)\" or as an Excel workbook (.xlsx), and send it again."
+    'Remove any password, save it as "CSV UTF-8 (comma delimited)" or as an Excel workbook (.xlsx), and send it again.'
 )
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -49,7 +49,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also any encrypted 
 class RawSheet:
     name: str
     hidden: bool
-    cells: pd.DataFrame  # every cell a str ("" for empty); index = spreadsheet row numbers; columns 0..n-1 (0 = column A)
+    cells: (
+        pd.DataFrame
+    )  # every cell a str ("" for empty); index = spreadsheet row numbers; columns 0..n-1 (0 = column A)
 
 
 class Unreadable(Exception):
@@ -69,17 +71,22 @@ def read_file(data: bytes, filename: str) -> tuple[list[RawSheet], list[Problem]
 
     problems = [
         Problem(
-            "hidden-sheet", WARNING,
+            "hidden-sheet",
+            WARNING,
             f'The sheet "{sheet.name}" is hidden and was not read; unhide it if it holds the data.',
             sheet=sheet.name,
         )
-        for sheet in sheets if sheet.hidden and has_data(sheet.cells)
+        for sheet in sheets
+        if sheet.hidden and has_data(sheet.cells)
     ]
     if not any(has_data(sheet.cells) for sheet in sheets):
-        problems.append(Problem(
-            "empty-file", ERROR,
-            "The file has no data in it: every cell is empty. Check that you attached the right file.",
-        ))
+        problems.append(
+            Problem(
+                "empty-file",
+                ERROR,
+                "The file has no data in it: every cell is empty. Check that you attached the right file.",
+            )
+        )
     return sheets, problems
 
 
@@ -192,8 +199,14 @@ def read_csv_text(text: str) -> pd.DataFrame:
         return _empty_frame()
     delimiter = sniff_delimiter(text)
     options = dict(
-        sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False,
-        skip_blank_lines=False, quotechar='"', engine="c",  # the C engine: a million rows in seconds
+        sep=delimiter,
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        quotechar='"',
+        engine="c",  # the C engine: a million rows in seconds
     )
     try:
         frame = pd.read_csv(io.StringIO(text), **options)
@@ -244,7 +257,12 @@ def _read_ods(data: bytes) -> list[RawSheet]:
     # dtype=object keeps the reader's Python values (int, float, Timestamp) so that cell_text can
     # write them the same way as for XLSX; dtype=str would turn a date into "2023-04-01 00:00:00".
     frames = pd.read_excel(
-        io.BytesIO(data), engine="odf", sheet_name=None, header=None, dtype=object, keep_default_na=False,
+        io.BytesIO(data),
+        engine="odf",
+        sheet_name=None,
+        header=None,
+        dtype=object,
+        keep_default_na=False,
     )
     hidden = _ods_hidden_sheets(data)
     sheets = []

@@ -8,270 +8,676 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('catalogue', '0003_area_codes'),
-        ('sharing', '0002_audit_append_only'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("catalogue", "0003_area_codes"),
+        ("sharing", "0002_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='catalogue.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="campaigns", to="catalogue.source"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DataRequest',
+            name="DataRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('purpose', models.TextField(help_text='What the data is for and why it is needed; the agency reads this.')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('granularity', models.CharField(choices=[('month', 'Monthly'), ('quarter', 'Quarterly'), ('year', 'Yearly')], default='quarter', max_length=8)),
-                ('data_form', models.CharField(choices=[('aggregate-suppressed', 'Aggregate counts, small numbers suppressed'), ('aggregate', 'Aggregate counts, including small numbers'), ('pseudonymised', 'Pseudonymised records'), ('record-level', 'Record-level (identifiable) data')], default='aggregate', help_text='What the agency sends. Aggregate counts include small numbers: the tracker suppresses them before publishing.', max_length=22)),
-                ('reporting_threshold', models.PositiveSmallIntegerField(default=requests_app.models.default_threshold, help_text='Counts below this are suppressed in anything published.')),
-                ('response_working_days', models.PositiveSmallIntegerField(help_text='Working days the agency has to reply.')),
-                ('recurrence', models.CharField(blank=True, choices=[('', 'Once only'), ('quarterly', 'Every quarter'), ('annual', 'Every year')], default='', max_length=10)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('acknowledged', 'Acknowledged'), ('clarification', 'Clarification requested'), ('received', 'Data received'), ('under-query', 'Under query'), ('completed', 'Completed'), ('partial', 'Partially completed'), ('not-held', 'Not held'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn')], default='draft', editable=False, max_length=14)),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('sent_on', models.DateField(blank=True, editable=False, null=True)),
-                ('received_on', models.DateField(blank=True, editable=False, null=True)),
-                ('due_date', models.DateField(blank=True, editable=False, null=True)),
-                ('long_overdue_date', models.DateField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='catalogue.agency')),
-                ('agency_contact', models.ForeignKey(blank=True, help_text='The named person at the agency; every contact of the agency can see and answer it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_requests', to=settings.AUTH_USER_MODEL)),
-                ('agreement', models.ForeignKey(blank=True, help_text='The sharing agreement that covers this request; blank to use whichever active agreement does.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='sharing.sharingagreement')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='requests_app.campaign')),
-                ('coordinator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coordinated_requests', to=settings.AUTH_USER_MODEL)),
-                ('fields', models.ManyToManyField(help_text='The columns the agency is asked for.', related_name='requests', to='catalogue.field')),
-                ('geography_level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.geographylevel')),
-                ('previous', models.OneToOneField(blank=True, help_text='The request this one repeats.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='next', to='requests_app.datarequest')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='catalogue.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "purpose",
+                    models.TextField(help_text="What the data is for and why it is needed; the agency reads this."),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                (
+                    "granularity",
+                    models.CharField(
+                        choices=[("month", "Monthly"), ("quarter", "Quarterly"), ("year", "Yearly")],
+                        default="quarter",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "data_form",
+                    models.CharField(
+                        choices=[
+                            ("aggregate-suppressed", "Aggregate counts, small numbers suppressed"),
+                            ("aggregate", "Aggregate counts, including small numbers"),
+                            ("pseudonymised", "Pseudonymised records"),
+                            ("record-level", "Record-level (identifiable) data"),
+                        ],
+                        default="aggregate",
+                        help_text="What the agency sends. Aggregate counts include small numbers: the tracker suppresses them before publishing.",
+                        max_length=22,
+                    ),
+                ),
+                (
+                    "reporting_threshold",
+                    models.PositiveSmallIntegerField(
+                        default=requests_app.models.default_threshold,
+                        help_text="Counts below this are suppressed in anything published.",
+                    ),
+                ),
+                (
+                    "response_working_days",
+                    models.PositiveSmallIntegerField(help_text="Working days the agency has to reply."),
+                ),
+                (
+                    "recurrence",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Once only"), ("quarterly", "Every quarter"), ("annual", "Every year")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("acknowledged", "Acknowledged"),
+                            ("clarification", "Clarification requested"),
+                            ("received", "Data received"),
+                            ("under-query", "Under query"),
+                            ("completed", "Completed"),
+                            ("partial", "Partially completed"),
+                            ("not-held", "Not held"),
+                            ("refused", "Refused"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=14,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                ("sent_on", models.DateField(blank=True, editable=False, null=True)),
+                ("received_on", models.DateField(blank=True, editable=False, null=True)),
+                ("due_date", models.DateField(blank=True, editable=False, null=True)),
+                ("long_overdue_date", models.DateField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="requests", to="catalogue.agency"
+                    ),
+                ),
+                (
+                    "agency_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The named person at the agency; every contact of the agency can see and answer it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The sharing agreement that covers this request; blank to use whichever active agreement does.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="sharing.sharingagreement",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="requests_app.campaign",
+                    ),
+                ),
+                (
+                    "coordinator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coordinated_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fields",
+                    models.ManyToManyField(
+                        help_text="The columns the agency is asked for.", related_name="requests", to="catalogue.field"
+                    ),
+                ),
+                (
+                    "geography_level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalogue.geographylevel"
+                    ),
+                ),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The request this one repeats.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="next",
+                        to="requests_app.datarequest",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="requests", to="catalogue.source"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'reference'],
-                'permissions': [('respond_datarequest', 'Can answer a data request for the agency')],
+                "ordering": ["due_date", "reference"],
+                "permissions": [("respond_datarequest", "Can answer a data request for the agency")],
             },
         ),
         migrations.CreateModel(
-            name='ChecklistAnswer',
+            name="ChecklistAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('collected', models.CharField(choices=[('yes', 'Yes'), ('partly', 'Partly'), ('no', 'No'), ('unknown', "Don't know")], default='unknown', max_length=8)),
-                ('mandatory', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', "Don't know")], default='unknown', max_length=8)),
-                ('extractable', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', "Don't know")], default='unknown', max_length=8)),
-                ('completeness', models.PositiveSmallIntegerField(blank=True, help_text='Estimated % of records with a value.', null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('measured_completeness', models.DecimalField(blank=True, decimal_places=2, help_text='Share of rows with a known value (%) in the latest processed return: measured, not estimated.', max_digits=5, null=True)),
-                ('measured_at', models.DateTimeField(blank=True, null=True)),
-                ('recorded_as', models.CharField(choices=[('agency', 'Answered by the agency'), ('coordinator', 'Recorded by the coordinator'), ('measured', 'Measured in a return')], max_length=12)),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('field', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.field')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checklist', to='requests_app.datarequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "collected",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No"), ("unknown", "Don't know")],
+                        default="unknown",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "mandatory",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Don't know")],
+                        default="unknown",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "extractable",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Don't know")],
+                        default="unknown",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "completeness",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Estimated % of records with a value.", null=True
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "measured_completeness",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Share of rows with a known value (%) in the latest processed return: measured, not estimated.",
+                        max_digits=5,
+                        null=True,
+                    ),
+                ),
+                ("measured_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recorded_as",
+                    models.CharField(
+                        choices=[
+                            ("agency", "Answered by the agency"),
+                            ("coordinator", "Recorded by the coordinator"),
+                            ("measured", "Measured in a return"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "field",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalogue.field"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checklist",
+                        to="requests_app.datarequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['field__order'],
+                "ordering": ["field__order"],
             },
         ),
         migrations.CreateModel(
-            name='DataRequestGroupObjectPermission',
+            name="DataRequestGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='requests_app.datarequest')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="requests_app.datarequest"),
+                ),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DataRequestUserObjectPermission',
+            name="DataRequestUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='requests_app.datarequest')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="requests_app.datarequest"),
+                ),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('before-due', 'Reminder before the due date'), ('due-today', 'Due today'), ('overdue', 'Overdue: escalated to the coordinator'), ('long-overdue', 'Long overdue: escalated again'), ('chase', 'Chased by the coordinator')], max_length=14)),
-                ('key_date', models.DateField(help_text='The due date it was about (or the day of a manual chase).')),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='requests_app.datarequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("before-due", "Reminder before the due date"),
+                            ("due-today", "Due today"),
+                            ("overdue", "Overdue: escalated to the coordinator"),
+                            ("long-overdue", "Long overdue: escalated again"),
+                            ("chase", "Chased by the coordinator"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("key_date", models.DateField(help_text="The due date it was about (or the day of a manual chase).")),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="requests_app.datarequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('transition', 'Status changed'), ('message', 'Message'), ('checklist', 'Checklist answered'), ('chaser', 'Reminder sent'), ('reassigned', 'Contact changed')], max_length=12)),
-                ('action', models.CharField(blank=True, max_length=24)),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('sent', 'Sent'), ('acknowledged', 'Acknowledged'), ('clarification', 'Clarification requested'), ('received', 'Data received'), ('under-query', 'Under query'), ('completed', 'Completed'), ('partial', 'Partially completed'), ('not-held', 'Not held'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn')], max_length=14)),
-                ('to_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('sent', 'Sent'), ('acknowledged', 'Acknowledged'), ('clarification', 'Clarification requested'), ('received', 'Data received'), ('under-query', 'Under query'), ('completed', 'Completed'), ('partial', 'Partially completed'), ('not-held', 'Not held'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn')], max_length=14)),
-                ('note', models.TextField(blank=True)),
-                ('attachment', models.FileField(blank=True, upload_to='request-attachments/%Y/%m/')),
-                ('attachment_name', models.CharField(blank=True, max_length=200)),
-                ('happened_on', models.DateField(help_text='The working day the event counts on for deadlines.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, help_text='Blank for the system (periodic tasks).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='requests_app.datarequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("transition", "Status changed"),
+                            ("message", "Message"),
+                            ("checklist", "Checklist answered"),
+                            ("chaser", "Reminder sent"),
+                            ("reassigned", "Contact changed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("action", models.CharField(blank=True, max_length=24)),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("acknowledged", "Acknowledged"),
+                            ("clarification", "Clarification requested"),
+                            ("received", "Data received"),
+                            ("under-query", "Under query"),
+                            ("completed", "Completed"),
+                            ("partial", "Partially completed"),
+                            ("not-held", "Not held"),
+                            ("refused", "Refused"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("acknowledged", "Acknowledged"),
+                            ("clarification", "Clarification requested"),
+                            ("received", "Data received"),
+                            ("under-query", "Under query"),
+                            ("completed", "Completed"),
+                            ("partial", "Partially completed"),
+                            ("not-held", "Not held"),
+                            ("refused", "Refused"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("attachment", models.FileField(blank=True, upload_to="request-attachments/%Y/%m/")),
+                ("attachment_name", models.CharField(blank=True, max_length=200)),
+                ("happened_on", models.DateField(help_text="The working day the event counts on for deadlines.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Blank for the system (periodic tasks).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="requests_app.datarequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Return',
+            name="Return",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('version', models.PositiveSmallIntegerField()),
-                ('file', models.FileField(max_length=300, upload_to=requests_app.models.return_upload_to)),
-                ('original_name', models.CharField(max_length=255)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('superseded', models.BooleanField(default=False, help_text='A newer upload replaced this one; its data no longer counts.')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('reading', 'Reading the file'), ('validating', 'Checking the data'), ('storing', 'Storing the counts'), ('done', 'Done'), ('failed', 'Needs fixing'), ('quarantined', 'Held: looks like personal data')], default='queued', max_length=12)),
-                ('report', models.JSONField(blank=True, default=dict)),
-                ('rows_read', models.PositiveIntegerField(blank=True, null=True)),
-                ('observation_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('total', models.BigIntegerField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('status_changed_at', models.DateTimeField(auto_now_add=True)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('agreement', models.ForeignKey(help_text='The agreement that allowed the upload on the day.', on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='sharing.sharingagreement')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='requests_app.datarequest')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("version", models.PositiveSmallIntegerField()),
+                ("file", models.FileField(max_length=300, upload_to=requests_app.models.return_upload_to)),
+                ("original_name", models.CharField(max_length=255)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "superseded",
+                    models.BooleanField(
+                        default=False, help_text="A newer upload replaced this one; its data no longer counts."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("reading", "Reading the file"),
+                            ("validating", "Checking the data"),
+                            ("storing", "Storing the counts"),
+                            ("done", "Done"),
+                            ("failed", "Needs fixing"),
+                            ("quarantined", "Held: looks like personal data"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                    ),
+                ),
+                ("report", models.JSONField(blank=True, default=dict)),
+                ("rows_read", models.PositiveIntegerField(blank=True, null=True)),
+                ("observation_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("total", models.BigIntegerField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("status_changed_at", models.DateTimeField(auto_now_add=True)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        help_text="The agreement that allowed the upload on the day.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="sharing.sharingagreement",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="requests_app.datarequest",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(null=True)),
-                ('period_end', models.DateField(null=True)),
-                ('geography_code', models.CharField(blank=True, max_length=12)),
-                ('country_of_birth', models.CharField(blank=True, max_length=16)),
-                ('nationality', models.CharField(blank=True, max_length=16)),
-                ('nationality_group', models.CharField(blank=True, max_length=16)),
-                ('immigration_status', models.CharField(blank=True, max_length=60)),
-                ('main_language', models.CharField(blank=True, max_length=60)),
-                ('age_band', models.CharField(blank=True, max_length=30)),
-                ('gender', models.CharField(blank=True, max_length=20)),
-                ('other', models.TextField(default='{}', help_text='Other requested dimensions, as JSON.')),
-                ('count', models.PositiveBigIntegerField(null=True)),
-                ('suppressed', models.BooleanField(default=False)),
-                ('source_return', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='requests_app.return')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period_start", models.DateField(null=True)),
+                ("period_end", models.DateField(null=True)),
+                ("geography_code", models.CharField(blank=True, max_length=12)),
+                ("country_of_birth", models.CharField(blank=True, max_length=16)),
+                ("nationality", models.CharField(blank=True, max_length=16)),
+                ("nationality_group", models.CharField(blank=True, max_length=16)),
+                ("immigration_status", models.CharField(blank=True, max_length=60)),
+                ("main_language", models.CharField(blank=True, max_length=60)),
+                ("age_band", models.CharField(blank=True, max_length=30)),
+                ("gender", models.CharField(blank=True, max_length=20)),
+                ("other", models.TextField(default="{}", help_text="Other requested dimensions, as JSON.")),
+                ("count", models.PositiveBigIntegerField(null=True)),
+                ("suppressed", models.BooleanField(default=False)),
+                (
+                    "source_return",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="requests_app.return",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='datarequest',
-            index=models.Index(fields=['status', 'due_date'], name='request_status_due'),
+            model_name="datarequest",
+            index=models.Index(fields=["status", "due_date"], name="request_status_due"),
         ),
         migrations.AddIndex(
-            model_name='datarequest',
-            index=models.Index(fields=['agency', 'status'], name='request_agency_status'),
+            model_name="datarequest",
+            index=models.Index(fields=["agency", "status"], name="request_agency_status"),
         ),
         migrations.AddConstraint(
-            model_name='datarequest',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='request_period_ordered'),
+            model_name="datarequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))), name="request_period_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datarequest',
-            constraint=models.CheckConstraint(condition=models.Q(('reporting_threshold__gte', 1)), name='request_threshold_positive'),
+            model_name="datarequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reporting_threshold__gte", 1)), name="request_threshold_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datarequest',
-            constraint=models.CheckConstraint(condition=models.Q(('response_working_days__gte', 1), ('response_working_days__lte', 120)), name='request_response_days_range'),
+            model_name="datarequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("response_working_days__gte", 1), ("response_working_days__lte", 120)),
+                name="request_response_days_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datarequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'sent', 'acknowledged', 'clarification', 'received', 'under-query', 'completed', 'partial', 'not-held', 'refused', 'withdrawn'])), name='request_status_valid'),
+            model_name="datarequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "draft",
+                            "sent",
+                            "acknowledged",
+                            "clarification",
+                            "received",
+                            "under-query",
+                            "completed",
+                            "partial",
+                            "not-held",
+                            "refused",
+                            "withdrawn",
+                        ],
+                    )
+                ),
+                name="request_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datarequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('sent_on__isnull', True), ('due_date__isnull', True), ('long_overdue_date__isnull', True)), models.Q(('sent_on__isnull', False), ('due_date__isnull', False), ('long_overdue_date__isnull', False)), _connector='OR'), name='request_due_date_iff_sent'),
+            model_name="datarequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("sent_on__isnull", True), ("due_date__isnull", True), ("long_overdue_date__isnull", True)
+                    ),
+                    models.Q(
+                        ("sent_on__isnull", False), ("due_date__isnull", False), ("long_overdue_date__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="request_due_date_iff_sent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datarequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('status', 'withdrawn'), ('sent_on__isnull', False), _connector='OR'), name='request_sent_unless_draft'),
+            model_name="datarequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"), ("status", "withdrawn"), ("sent_on__isnull", False), _connector="OR"
+                ),
+                name="request_sent_unless_draft",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checklistanswer',
-            constraint=models.UniqueConstraint(fields=('request', 'field'), name='checklist_one_per_field'),
+            model_name="checklistanswer",
+            constraint=models.UniqueConstraint(fields=("request", "field"), name="checklist_one_per_field"),
         ),
         migrations.AddConstraint(
-            model_name='checklistanswer',
-            constraint=models.CheckConstraint(condition=models.Q(('completeness__isnull', True), ('completeness__lte', 100), _connector='OR'), name='checklist_completeness_pct'),
+            model_name="checklistanswer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("completeness__isnull", True), ("completeness__lte", 100), _connector="OR"),
+                name="checklist_completeness_pct",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checklistanswer',
-            constraint=models.CheckConstraint(condition=models.Q(('collected__in', ['yes', 'partly', 'no', 'unknown'])), name='checklist_collected_valid'),
+            model_name="checklistanswer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("collected__in", ["yes", "partly", "no", "unknown"])),
+                name="checklist_collected_valid",
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='datarequestgroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="datarequestgroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='datarequestuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="datarequestuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('request', 'kind', 'key_date'), name='reminder_once'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(fields=("request", "kind", "key_date"), name="reminder_once"),
         ),
         migrations.AddIndex(
-            model_name='requestevent',
-            index=models.Index(fields=['request', 'created_at'], name='event_request_time'),
+            model_name="requestevent",
+            index=models.Index(fields=["request", "created_at"], name="event_request_time"),
         ),
         migrations.AddConstraint(
-            model_name='return',
-            constraint=models.UniqueConstraint(fields=('request', 'version'), name='return_version_unique'),
+            model_name="return",
+            constraint=models.UniqueConstraint(fields=("request", "version"), name="return_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='return',
-            constraint=models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='return_sha256_hex'),
+            model_name="return",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")), name="return_sha256_hex"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='return',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'reading', 'validating', 'storing', 'done', 'failed', 'quarantined'])), name='return_status_valid'),
+            model_name="return",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["queued", "reading", "validating", "storing", "done", "failed", "quarantined"])
+                ),
+                name="return_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['source_return', 'period_start', 'geography_code'], name='observation_return_period_geo'),
+            model_name="observation",
+            index=models.Index(
+                fields=["source_return", "period_start", "geography_code"], name="observation_return_period_geo"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('suppressed', True), ('count__isnull', True)), models.Q(('suppressed', False), ('count__isnull', False)), _connector='OR'), name='observation_count_or_suppressed'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("suppressed", True), ("count__isnull", True)),
+                    models.Q(("suppressed", False), ("count__isnull", False)),
+                    _connector="OR",
+                ),
+                name="observation_count_or_suppressed",
+            ),
         ),
     ]

@@ -12,51 +12,103 @@ def backfill(apps, schema_editor):
     Return = apps.get_model("requests_app", "Return")
     DataRequest = apps.get_model("requests_app", "DataRequest")
     answered, measured, returned = {}, {}, {}
-    rows = ChecklistAnswer.objects.values_list("pk", "request__agency_id", "field_id", "collected", "recorded_as",
-                                               "recorded_at", "measured_completeness", "measured_at")
+    rows = ChecklistAnswer.objects.values_list(
+        "pk",
+        "request__agency_id",
+        "field_id",
+        "collected",
+        "recorded_as",
+        "recorded_at",
+        "measured_completeness",
+        "measured_at",
+    )
     for pk, agency, field, collected, recorded_as, recorded_at, share, measured_at in rows.order_by():
         key = (agency, field)
-        if collected != "unknown" and recorded_as != "measured" and (recorded_at, pk) > answered.get(key, (recorded_at, 0)):
+        if (
+            collected != "unknown"
+            and recorded_as != "measured"
+            and (recorded_at, pk) > answered.get(key, (recorded_at, 0))
+        ):
             answered[key] = (recorded_at, pk)
         if share is not None and (measured_at, pk) > measured.get(key, (measured_at, 0)):
             measured[key] = (measured_at, pk)
     live = Return.objects.filter(status="done", superseded=False).values("request_id")
     for request, agency, field in DataRequest.fields.through.objects.filter(datarequest__in=live).values_list(
-            "datarequest_id", "datarequest__agency_id", "field_id"):
+        "datarequest_id", "datarequest__agency_id", "field_id"
+    ):
         returned[(agency, field)] = max(request, returned.get((agency, field), request))
     FieldEvidence.objects.bulk_create(
-        FieldEvidence(agency_id=agency, field_id=field, answer_id=answered.get((agency, field), (None, None))[1],
-                      measured_id=measured.get((agency, field), (None, None))[1], returned_id=returned.get((agency, field)))
+        FieldEvidence(
+            agency_id=agency,
+            field_id=field,
+            answer_id=answered.get((agency, field), (None, None))[1],
+            measured_id=measured.get((agency, field), (None, None))[1],
+            returned_id=returned.get((agency, field)),
+        )
         for agency, field in sorted(answered.keys() | measured.keys() | returned.keys())
     )
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0004_source_refresh'),
-        ('requests_app', '0001_initial'),
+        ("catalogue", "0004_source_refresh"),
+        ("requests_app", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FieldEvidence',
+            name="FieldEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.agency')),
-                ('answer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='requests_app.checklistanswer')),
-                ('field', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.field')),
-                ('measured', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='requests_app.checklistanswer')),
-                ('returned', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='requests_app.datarequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.agency"
+                    ),
+                ),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="requests_app.checklistanswer",
+                    ),
+                ),
+                (
+                    "field",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.field"
+                    ),
+                ),
+                (
+                    "measured",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="requests_app.checklistanswer",
+                    ),
+                ),
+                (
+                    "returned",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="requests_app.datarequest",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('agency', 'field'), name='evidence_one_per_agency_field')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("agency", "field"), name="evidence_one_per_agency_field")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='datarequest',
-            index=models.Index(fields=['agency', 'source', 'status', 'recurrence'], name='request_coverage_counts'),
+            model_name="datarequest",
+            index=models.Index(fields=["agency", "source", "status", "recurrence"], name="request_coverage_counts"),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

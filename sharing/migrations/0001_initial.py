@@ -7,152 +7,473 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0002_roles'),
+        ("catalogue", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SharingAgreement',
+            name="SharingAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('reference', models.CharField(editable=False, help_text='Shared by every version of one agreement.', max_length=20)),
-                ('version', models.PositiveSmallIntegerField(default=1, editable=False)),
-                ('title', models.CharField(max_length=200)),
-                ('controller_relationship', models.CharField(choices=[('separate', 'Separate controllers'), ('joint', 'Joint controllers')], default='separate', max_length=10)),
-                ('purpose', models.TextField(help_text='What the shared data is for.')),
-                ('necessity', models.TextField(help_text='Why sharing is necessary, and why less data would not do.')),
-                ('data_form', models.CharField(choices=[('aggregate-suppressed', 'Aggregate counts, small numbers suppressed'), ('aggregate', 'Aggregate counts, including small numbers'), ('pseudonymised', 'Pseudonymised records'), ('record-level', 'Record-level (identifiable) data')], default='aggregate', max_length=22)),
-                ('legal_power', models.TextField(help_text='The power that lets each party share, e.g. Localism Act 2011 s1.')),
-                ('article6_basis', models.CharField(choices=[('6(1)(a)', '6(1)(a) consent'), ('6(1)(b)', '6(1)(b) contract'), ('6(1)(c)', '6(1)(c) legal obligation'), ('6(1)(d)', '6(1)(d) vital interests'), ('6(1)(e)', '6(1)(e) public task'), ('6(1)(f)', "6(1)(f) legitimate interests (not for public authorities' tasks)")], max_length=8, verbose_name='UK GDPR Article 6 basis')),
-                ('article9_condition', models.CharField(blank=True, choices=[('', 'None (no special category data)'), ('9(2)(a)', '9(2)(a) explicit consent'), ('9(2)(b)', '9(2)(b) employment, social security and social protection'), ('9(2)(g)', '9(2)(g) reasons of substantial public interest'), ('9(2)(h)', '9(2)(h) health or social care'), ('9(2)(i)', '9(2)(i) public health'), ('9(2)(j)', '9(2)(j) archiving, research and statistics')], max_length=8, verbose_name='Article 9 condition')),
-                ('schedule1_condition', models.CharField(blank=True, choices=[('', 'None (no special category data)'), ('1-2', 'Part 1 para 2: health or social care purposes'), ('1-3', 'Part 1 para 3: public health'), ('1-4', 'Part 1 para 4: research and statistics'), ('2-6', 'Part 2 para 6: statutory and government purposes'), ('2-8', 'Part 2 para 8: equality of opportunity or treatment'), ('2-18', 'Part 2 para 18: safeguarding of children and individuals at risk')], max_length=6, verbose_name='DPA 2018 Schedule 1 condition')),
-                ('dpia_status', models.CharField(choices=[('not-screened', 'Not screened yet'), ('not-required', 'Screened: not required'), ('required', 'Required, not yet done'), ('completed', 'Completed')], default='not-screened', max_length=14, verbose_name='DPIA')),
-                ('dpia_reference', models.CharField(blank=True, max_length=100)),
-                ('security', models.TextField(help_text='e.g. uploads to this tracker over HTTPS only.', verbose_name='Security and transfer method')),
-                ('retention', models.CharField(max_length=200, verbose_name='Retention period')),
-                ('disposal', models.CharField(max_length=200, verbose_name='Disposal method')),
-                ('privacy_notice_url', models.URLField(blank=True)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('review_interval_months', models.PositiveSmallIntegerField(default=12)),
-                ('next_review_date', models.DateField()),
-                ('signed_document', models.FileField(blank=True, help_text='The signed agreement (PDF).', upload_to='agreements/%Y/')),
-                ('siro_name', models.CharField(blank=True, max_length=120, verbose_name='SIRO who signed off')),
-                ('siro_signed_on', models.DateField(blank=True, null=True, verbose_name='SIRO sign-off date')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('in-review', 'In DPO review'), ('changes-requested', 'Changes requested'), ('rejected', 'Rejected'), ('approved', 'Approved, awaiting SIRO sign-off'), ('active', 'Active'), ('review-due', 'Review due'), ('suspended', 'Suspended'), ('expired', 'Expired'), ('terminated', 'Terminated'), ('superseded', 'Replaced by a newer version')], default='draft', editable=False, max_length=18)),
-                ('lock_version', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('area', models.ForeignKey(help_text='The local authority party.', on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='catalogue.area')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('data_items', models.ManyToManyField(help_text='The fields the agreement covers.', related_name='agreements', to='catalogue.field')),
-                ('previous_version', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_version', to='sharing.sharingagreement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "reference",
+                    models.CharField(
+                        editable=False, help_text="Shared by every version of one agreement.", max_length=20
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1, editable=False)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "controller_relationship",
+                    models.CharField(
+                        choices=[("separate", "Separate controllers"), ("joint", "Joint controllers")],
+                        default="separate",
+                        max_length=10,
+                    ),
+                ),
+                ("purpose", models.TextField(help_text="What the shared data is for.")),
+                ("necessity", models.TextField(help_text="Why sharing is necessary, and why less data would not do.")),
+                (
+                    "data_form",
+                    models.CharField(
+                        choices=[
+                            ("aggregate-suppressed", "Aggregate counts, small numbers suppressed"),
+                            ("aggregate", "Aggregate counts, including small numbers"),
+                            ("pseudonymised", "Pseudonymised records"),
+                            ("record-level", "Record-level (identifiable) data"),
+                        ],
+                        default="aggregate",
+                        max_length=22,
+                    ),
+                ),
+                (
+                    "legal_power",
+                    models.TextField(help_text="The power that lets each party share, e.g. Localism Act 2011 s1."),
+                ),
+                (
+                    "article6_basis",
+                    models.CharField(
+                        choices=[
+                            ("6(1)(a)", "6(1)(a) consent"),
+                            ("6(1)(b)", "6(1)(b) contract"),
+                            ("6(1)(c)", "6(1)(c) legal obligation"),
+                            ("6(1)(d)", "6(1)(d) vital interests"),
+                            ("6(1)(e)", "6(1)(e) public task"),
+                            ("6(1)(f)", "6(1)(f) legitimate interests (not for public authorities' tasks)"),
+                        ],
+                        max_length=8,
+                        verbose_name="UK GDPR Article 6 basis",
+                    ),
+                ),
+                (
+                    "article9_condition",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None (no special category data)"),
+                            ("9(2)(a)", "9(2)(a) explicit consent"),
+                            ("9(2)(b)", "9(2)(b) employment, social security and social protection"),
+                            ("9(2)(g)", "9(2)(g) reasons of substantial public interest"),
+                            ("9(2)(h)", "9(2)(h) health or social care"),
+                            ("9(2)(i)", "9(2)(i) public health"),
+                            ("9(2)(j)", "9(2)(j) archiving, research and statistics"),
+                        ],
+                        max_length=8,
+                        verbose_name="Article 9 condition",
+                    ),
+                ),
+                (
+                    "schedule1_condition",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None (no special category data)"),
+                            ("1-2", "Part 1 para 2: health or social care purposes"),
+                            ("1-3", "Part 1 para 3: public health"),
+                            ("1-4", "Part 1 para 4: research and statistics"),
+                            ("2-6", "Part 2 para 6: statutory and government purposes"),
+                            ("2-8", "Part 2 para 8: equality of opportunity or treatment"),
+                            ("2-18", "Part 2 para 18: safeguarding of children and individuals at risk"),
+                        ],
+                        max_length=6,
+                        verbose_name="DPA 2018 Schedule 1 condition",
+                    ),
+                ),
+                (
+                    "dpia_status",
+                    models.CharField(
+                        choices=[
+                            ("not-screened", "Not screened yet"),
+                            ("not-required", "Screened: not required"),
+                            ("required", "Required, not yet done"),
+                            ("completed", "Completed"),
+                        ],
+                        default="not-screened",
+                        max_length=14,
+                        verbose_name="DPIA",
+                    ),
+                ),
+                ("dpia_reference", models.CharField(blank=True, max_length=100)),
+                (
+                    "security",
+                    models.TextField(
+                        help_text="e.g. uploads to this tracker over HTTPS only.",
+                        verbose_name="Security and transfer method",
+                    ),
+                ),
+                ("retention", models.CharField(max_length=200, verbose_name="Retention period")),
+                ("disposal", models.CharField(max_length=200, verbose_name="Disposal method")),
+                ("privacy_notice_url", models.URLField(blank=True)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                ("review_interval_months", models.PositiveSmallIntegerField(default=12)),
+                ("next_review_date", models.DateField()),
+                (
+                    "signed_document",
+                    models.FileField(blank=True, help_text="The signed agreement (PDF).", upload_to="agreements/%Y/"),
+                ),
+                ("siro_name", models.CharField(blank=True, max_length=120, verbose_name="SIRO who signed off")),
+                ("siro_signed_on", models.DateField(blank=True, null=True, verbose_name="SIRO sign-off date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("in-review", "In DPO review"),
+                            ("changes-requested", "Changes requested"),
+                            ("rejected", "Rejected"),
+                            ("approved", "Approved, awaiting SIRO sign-off"),
+                            ("active", "Active"),
+                            ("review-due", "Review due"),
+                            ("suspended", "Suspended"),
+                            ("expired", "Expired"),
+                            ("terminated", "Terminated"),
+                            ("superseded", "Replaced by a newer version"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=18,
+                    ),
+                ),
+                ("lock_version", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        help_text="The local authority party.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="catalogue.area",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "data_items",
+                    models.ManyToManyField(
+                        help_text="The fields the agreement covers.", related_name="agreements", to="catalogue.field"
+                    ),
+                ),
+                (
+                    "previous_version",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_version",
+                        to="sharing.sharingagreement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reference', '-version'],
+                "ordering": ["reference", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_name', models.CharField(help_text='Kept even if the user is later removed.', max_length=150)),
-                ('action', models.CharField(choices=[('agreement-transition', 'Agreement status changed'), ('agreement-approved', 'Agreement approved'), ('agreement-download', 'Signed agreement downloaded'), ('return-uploaded', 'Return uploaded'), ('upload-refused', 'Upload refused by the gate'), ('return-download', 'Returned file downloaded'), ('data-viewed', 'Returned data viewed')], max_length=24)),
-                ('object_type', models.CharField(max_length=40)),
-                ('object_id', models.CharField(max_length=40)),
-                ('detail', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='catalogue.agency')),
-                ('agreement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='sharing.sharingagreement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("actor_name", models.CharField(help_text="Kept even if the user is later removed.", max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("agreement-transition", "Agreement status changed"),
+                            ("agreement-approved", "Agreement approved"),
+                            ("agreement-download", "Signed agreement downloaded"),
+                            ("return-uploaded", "Return uploaded"),
+                            ("upload-refused", "Upload refused by the gate"),
+                            ("return-download", "Returned file downloaded"),
+                            ("data-viewed", "Returned data viewed"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=40)),
+                ("object_id", models.CharField(max_length=40)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_entries",
+                        to="catalogue.agency",
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_entries",
+                        to="sharing.sharingagreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-occurred_at', '-pk'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-occurred_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementParty',
+            name="AgreementParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_local_authority', models.BooleanField(default=False, help_text="The council of the agreement's area.")),
-                ('role', models.CharField(choices=[('provider', 'Provides data'), ('recipient', 'Receives data')], max_length=10)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreement_parties', to='catalogue.agency')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='sharing.sharingagreement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "is_local_authority",
+                    models.BooleanField(default=False, help_text="The council of the agreement's area."),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("provider", "Provides data"), ("recipient", "Receives data")], max_length=10
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreement_parties",
+                        to="catalogue.agency",
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="sharing.sharingagreement",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AgreementEvent',
+            name="AgreementEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=24)),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('in-review', 'In DPO review'), ('changes-requested', 'Changes requested'), ('rejected', 'Rejected'), ('approved', 'Approved, awaiting SIRO sign-off'), ('active', 'Active'), ('review-due', 'Review due'), ('suspended', 'Suspended'), ('expired', 'Expired'), ('terminated', 'Terminated'), ('superseded', 'Replaced by a newer version')], max_length=18)),
-                ('to_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('in-review', 'In DPO review'), ('changes-requested', 'Changes requested'), ('rejected', 'Rejected'), ('approved', 'Approved, awaiting SIRO sign-off'), ('active', 'Active'), ('review-due', 'Review due'), ('suspended', 'Suspended'), ('expired', 'Expired'), ('terminated', 'Terminated'), ('superseded', 'Replaced by a newer version')], max_length=18)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='sharing.sharingagreement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=24)),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("in-review", "In DPO review"),
+                            ("changes-requested", "Changes requested"),
+                            ("rejected", "Rejected"),
+                            ("approved", "Approved, awaiting SIRO sign-off"),
+                            ("active", "Active"),
+                            ("review-due", "Review due"),
+                            ("suspended", "Suspended"),
+                            ("expired", "Expired"),
+                            ("terminated", "Terminated"),
+                            ("superseded", "Replaced by a newer version"),
+                        ],
+                        max_length=18,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("in-review", "In DPO review"),
+                            ("changes-requested", "Changes requested"),
+                            ("rejected", "Rejected"),
+                            ("approved", "Approved, awaiting SIRO sign-off"),
+                            ("active", "Active"),
+                            ("review-due", "Review due"),
+                            ("suspended", "Suspended"),
+                            ("expired", "Expired"),
+                            ("terminated", "Terminated"),
+                            ("superseded", "Replaced by a newer version"),
+                        ],
+                        max_length=18,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="sharing.sharingagreement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='sharingagreement',
-            index=models.Index(fields=['status', 'end_date'], name='agreement_status_end'),
+            model_name="sharingagreement",
+            index=models.Index(fields=["status", "end_date"], name="agreement_status_end"),
         ),
         migrations.AddIndex(
-            model_name='sharingagreement',
-            index=models.Index(fields=['status', 'next_review_date'], name='agreement_status_review'),
+            model_name="sharingagreement",
+            index=models.Index(fields=["status", "next_review_date"], name="agreement_status_review"),
         ),
         migrations.AddConstraint(
-            model_name='sharingagreement',
-            constraint=models.UniqueConstraint(fields=('reference', 'version'), name='agreement_reference_version_unique'),
+            model_name="sharingagreement",
+            constraint=models.UniqueConstraint(
+                fields=("reference", "version"), name="agreement_reference_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sharingagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gt', models.F('start_date'))), name='agreement_dates_ordered'),
+            model_name="sharingagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gt", models.F("start_date"))), name="agreement_dates_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sharingagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('review_interval_months__gte', 1), ('review_interval_months__lte', 60)), name='agreement_review_interval'),
+            model_name="sharingagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("review_interval_months__gte", 1), ("review_interval_months__lte", 60)),
+                name="agreement_review_interval",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sharingagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'in-review', 'changes-requested', 'rejected', 'approved', 'active', 'review-due', 'suspended', 'expired', 'terminated', 'superseded'])), name='agreement_status_valid'),
+            model_name="sharingagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "draft",
+                            "submitted",
+                            "in-review",
+                            "changes-requested",
+                            "rejected",
+                            "approved",
+                            "active",
+                            "review-due",
+                            "suspended",
+                            "expired",
+                            "terminated",
+                            "superseded",
+                        ],
+                    )
+                ),
+                name="agreement_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sharingagreement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('article9_condition', ''), ('schedule1_condition', '')), models.Q(models.Q(('article9_condition', ''), _negated=True), models.Q(('schedule1_condition', ''), _negated=True)), _connector='OR'), name='agreement_art9_with_schedule1'),
+            model_name="sharingagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("article9_condition", ""), ("schedule1_condition", "")),
+                    models.Q(
+                        models.Q(("article9_condition", ""), _negated=True),
+                        models.Q(("schedule1_condition", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="agreement_art9_with_schedule1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sharingagreement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['active', 'review-due', 'suspended', 'expired', 'terminated', 'superseded']), _negated=True), models.Q(models.Q(('siro_name', ''), _negated=True), ('siro_signed_on__isnull', False)), _connector='OR'), name='agreement_in_force_needs_siro'),
+            model_name="sharingagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status__in", ["active", "review-due", "suspended", "expired", "terminated", "superseded"]),
+                        _negated=True,
+                    ),
+                    models.Q(models.Q(("siro_name", ""), _negated=True), ("siro_signed_on__isnull", False)),
+                    _connector="OR",
+                ),
+                name="agreement_in_force_needs_siro",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['agency', 'occurred_at'], name='audit_agency_time'),
+            model_name="auditentry",
+            index=models.Index(fields=["agency", "occurred_at"], name="audit_agency_time"),
         ),
         migrations.AddIndex(
-            model_name='agreementparty',
-            index=models.Index(fields=['agency', 'role'], name='party_agency_role'),
+            model_name="agreementparty",
+            index=models.Index(fields=["agency", "role"], name="party_agency_role"),
         ),
         migrations.AddConstraint(
-            model_name='agreementparty',
-            constraint=models.UniqueConstraint(fields=('agreement', 'agency'), name='party_agency_once'),
+            model_name="agreementparty",
+            constraint=models.UniqueConstraint(fields=("agreement", "agency"), name="party_agency_once"),
         ),
         migrations.AddConstraint(
-            model_name='agreementparty',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_local_authority', True)), fields=('agreement',), name='party_council_once'),
+            model_name="agreementparty",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_local_authority", True)), fields=("agreement",), name="party_council_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementparty',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agency__isnull', False), ('is_local_authority', False)), models.Q(('agency__isnull', True), ('is_local_authority', True)), _connector='OR'), name='party_is_agency_or_council'),
+            model_name="agreementparty",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("agency__isnull", False), ("is_local_authority", False)),
+                    models.Q(("agency__isnull", True), ("is_local_authority", True)),
+                    _connector="OR",
+                ),
+                name="party_is_agency_or_council",
+            ),
         ),
     ]

@@ -8,19 +8,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sharing', '0002_audit_append_only'),
+        ("sharing", "0002_audit_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sharingagreement',
-            name='reporting_threshold',
-            field=models.PositiveSmallIntegerField(default=sharing.models.default_threshold, help_text='Counts below this, from data shared under this agreement, are never published. Where a request sets its own threshold, the higher of the two applies.', validators=[django.core.validators.MinValueValidator(1, 'Set the small-numbers threshold to 1 or more: 0 would let every count be published.')], verbose_name='Small-numbers threshold'),
+            model_name="sharingagreement",
+            name="reporting_threshold",
+            field=models.PositiveSmallIntegerField(
+                default=sharing.models.default_threshold,
+                help_text="Counts below this, from data shared under this agreement, are never published. Where a request sets its own threshold, the higher of the two applies.",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "Set the small-numbers threshold to 1 or more: 0 would let every count be published."
+                    )
+                ],
+                verbose_name="Small-numbers threshold",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sharingagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('reporting_threshold__gte', 1)), name='agreement_threshold_positive'),
+            model_name="sharingagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reporting_threshold__gte", 1)), name="agreement_threshold_positive"
+            ),
         ),
     ]

@@ -29,7 +29,12 @@ def test_the_lookup_loads_only_the_areas_own_wards_and_lsoas(tmp_path, area):
     out = load(tmp_path, LOOKUP, "--area", area.slug)
     assert "3 lsoa, 2 ward" in out
     assert set(AreaCode.objects.filter(area=area).values_list("code", flat=True)) == {
-        "E01000001", "E01000002", "E01000003", "E05000101", "E05000102"}
+        "E01000001",
+        "E01000002",
+        "E01000003",
+        "E05000101",
+        "E05000102",
+    }
     assert AreaCode.objects.get(code="E05000102").name == "Riverside"
 
 

@@ -14,7 +14,9 @@ def test_a_stock_and_a_flow_are_not_directly_comparable():
 
 
 def test_sources_with_the_same_measure_definition_and_cycle_are_comparable():
-    a, b = sources_by_slugs(["population-by-country-of-birth-nationality", "population-by-country-of-birth-nationality-individual-country"])
+    a, b = sources_by_slugs(
+        ["population-by-country-of-birth-nationality", "population-by-country-of-birth-nationality-individual-country"]
+    )
     findings = compare_pair(a, b)
     assert verdict(findings) in {"comparable", "caution"}
     assert not [f for f in findings if f.severity == "not-comparable"]

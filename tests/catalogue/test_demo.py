@@ -35,7 +35,9 @@ def test_demo_requests_exist_in_every_state_with_some_overdue_and_a_campaign():
     assert set(DataRequest.objects.values_list("status", flat=True)) == {s.value for s in Status}
     from django.utils import timezone
 
-    assert DataRequest.objects.filter(status__in=["sent", "acknowledged"], due_date__lt=timezone.localdate()).count() >= 2
+    assert (
+        DataRequest.objects.filter(status__in=["sent", "acknowledged"], due_date__lt=timezone.localdate()).count() >= 2
+    )
     assert DataRequest.objects.filter(campaign__isnull=False).values("agency").distinct().count() == 3
 
 

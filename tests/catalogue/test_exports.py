@@ -21,7 +21,16 @@ def test_json_export_has_every_source_with_dcat_names_and_the_stage():
     datasets = data["dataset"]
     assert {d["identifier"] for d in datasets} == set(Source.objects.values_list("slug", flat=True))
     census = next(d for d in datasets if d["identifier"] == "census-2011")
-    for key in ("title", "description", "publisher", "accrualPeriodicity", "spatial", "theme", "landingPage", "keyword"):
+    for key in (
+        "title",
+        "description",
+        "publisher",
+        "accrualPeriodicity",
+        "spatial",
+        "theme",
+        "landingPage",
+        "keyword",
+    ):
         assert key in census
     assert census["stage"] == "public"
     assert census["accrualPeriodicity"].endswith("/DECENNIAL")
@@ -40,7 +49,7 @@ def test_csv_export_has_every_source():
 
 
 def test_csv_export_neutralises_text_that_a_spreadsheet_would_run():
-    Source.objects.filter(slug="census-2011").update(summary="=HYPERLINK(\"http://evil\")")
+    Source.objects.filter(slug="census-2011").update(summary='=HYPERLINK("http://evil")')
     rows = list(csv.DictReader(io.StringIO(run("csv"))))
     census = next(r for r in rows if r["identifier"] == "census-2011")
     assert census["description"].startswith("'=")

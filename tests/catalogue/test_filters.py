@@ -18,7 +18,8 @@ def test_ward_and_nationality_finds_only_sources_that_have_both():
         assert source.geography_levels.filter(code="ward").exists()
         assert source.source_fields.filter(field__code="nationality", availability__in=SourceField.HELD).exists()
     expected = {
-        s.pk for s in Source.objects.all()
+        s.pk
+        for s in Source.objects.all()
         if s.geography_levels.filter(code="ward").exists()
         and s.source_fields.filter(field__code="nationality", availability__in=SourceField.HELD).exists()
     }
@@ -26,7 +27,9 @@ def test_ward_and_nationality_finds_only_sources_that_have_both():
 
 
 def test_a_field_the_agency_must_be_asked_about_does_not_count_as_carried():
-    asked = SourceField.objects.filter(field__code="country-of-birth", availability="check").values_list("source_id", flat=True)
+    asked = SourceField.objects.filter(field__code="country-of-birth", availability="check").values_list(
+        "source_id", flat=True
+    )
     assert asked
     found = {s.pk for s in results("field=country-of-birth")}
     assert not found & set(asked)
@@ -59,9 +62,18 @@ def test_search_matches_every_word_in_title_text_or_holder():
     found = results("q=asylum")
     assert found
     for source in found:
-        text = " ".join([source.title, source.summary, source.caveats, source.comparability, source.publisher,
-                         source.relevance_condition, source.theme.name,
-                         *source.holding_agency_types.values_list("name", flat=True)]).lower()
+        text = " ".join(
+            [
+                source.title,
+                source.summary,
+                source.caveats,
+                source.comparability,
+                source.publisher,
+                source.relevance_condition,
+                source.theme.name,
+                *source.holding_agency_types.values_list("name", flat=True),
+            ]
+        ).lower()
         assert "asylum" in text
     assert len(results("q=asylum+GP")) < len(found)
     assert results("q=Mental+Health+Trust")

@@ -26,7 +26,10 @@ SOURCES_PER_STAGE = {"public": 33, "local": 27, "qualitative": 15}
 
 
 def counts(field):
-    return {value: Source.objects.filter(**{field: value}).count() for value in Source.objects.values_list(field, flat=True).distinct()}
+    return {
+        value: Source.objects.filter(**{field: value}).count()
+        for value in Source.objects.values_list(field, flat=True).distinct()
+    }
 
 
 def test_the_catalogue_has_one_source_per_appendix_row():

@@ -37,7 +37,11 @@ def test_anonymous_users_cannot_post_availability_either(area):
 @pytest.mark.parametrize("persona", ["coordinator_client", "dpo_client", "contact_a_client"])
 def test_every_role_can_read_the_catalogue(persona, request):
     client = request.getfixturevalue(persona)
-    for url in [reverse("catalogue:list"), reverse("catalogue:detail", args=["nino-registrations"]), reverse("catalogue:definitions")]:
+    for url in [
+        reverse("catalogue:list"),
+        reverse("catalogue:detail", args=["nino-registrations"]),
+        reverse("catalogue:definitions"),
+    ]:
         assert client.get(url).status_code == 200
 
 
@@ -76,14 +80,17 @@ def test_compare_explains_why_two_sources_differ(coordinator_client):
     assert "not directly comparable" in page
 
 
-@pytest.mark.parametrize("url", [
-    reverse("catalogue:list"),
-    reverse("catalogue:list") + "?stage=local&geography=ward&field=nationality",
-    reverse("catalogue:availability"),
-    reverse("catalogue:definitions"),
-    reverse("catalogue:export-csv"),
-    reverse("catalogue:export-json"),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("catalogue:list"),
+        reverse("catalogue:list") + "?stage=local&geography=ward&field=nationality",
+        reverse("catalogue:availability"),
+        reverse("catalogue:definitions"),
+        reverse("catalogue:export-csv"),
+        reverse("catalogue:export-json"),
+    ],
+)
 def test_list_pages_run_the_same_number_of_queries_however_many_rows(url, coordinator_client, area, add_sources):
     def queries():
         with CaptureQueriesContext(connection) as ctx:
@@ -113,10 +120,15 @@ class TestAvailabilityChecklist:
         return data
 
     def test_the_coordinator_marks_sources_and_who_and_when_is_kept(self, coordinator_client, coordinator, area):
-        response = coordinator_client.post(self.url, self.form_data({
-            "joint-strategic-needs-assessment": ("yes", "Demography chapter, 2025"),
-            "neighbourhood-policing-survey": ("no", ""),
-        }))
+        response = coordinator_client.post(
+            self.url,
+            self.form_data(
+                {
+                    "joint-strategic-needs-assessment": ("yes", "Demography chapter, 2025"),
+                    "neighbourhood-policing-survey": ("no", ""),
+                }
+            ),
+        )
         assert response.status_code == 302
         jsna = SourceAvailability.objects.get(area=area, source__slug="joint-strategic-needs-assessment")
         assert (jsna.available, jsna.notes, jsna.updated_by) == ("yes", "Demography chapter, 2025", coordinator)
@@ -133,7 +145,10 @@ class TestAvailabilityChecklist:
 
     def test_the_dpo_reads_but_cannot_change(self, dpo_client, area):
         assert dpo_client.get(self.url).status_code == 200
-        assert dpo_client.post(self.url, self.form_data({"joint-strategic-needs-assessment": ("yes", "")})).status_code == 403
+        assert (
+            dpo_client.post(self.url, self.form_data({"joint-strategic-needs-assessment": ("yes", "")})).status_code
+            == 403
+        )
         assert not SourceAvailability.objects.exists()
 
     def test_agency_contacts_cannot_see_the_area_checklist(self, contact_a_client, area):

@@ -21,8 +21,19 @@ def test_a_real_worker_process_runs_a_task_sent_through_the_broker():
     # Tasks other tests sent (returns to process, tables to protect) name rows long rolled back.
     app.control.purge()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "project", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
         cwd=settings.BASE_DIR,
         env=os.environ.copy(),
         stdout=subprocess.PIPE,

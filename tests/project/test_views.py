@@ -32,7 +32,9 @@ def test_the_login_page_explains_a_wrong_password():
     assert "did not match" in page
 
 
-def test_home_gives_each_role_its_next_step(coordinator_client, dpo_client, contact_a_client, contact_b_client, agency_a, make_request):
+def test_home_gives_each_role_its_next_step(
+    coordinator_client, dpo_client, contact_a_client, contact_b_client, agency_a, make_request
+):
     from requests_app.models import Status
     from tests.requests_app.conftest import force_status
 

@@ -17,23 +17,39 @@ def points(svg: str) -> dict[tuple[str, str], int]:
 
 
 def test_every_point_is_a_published_count_and_suppressed_counts_are_gaps(agency_a, received, add_return):
-    add_return(received(agency_a), rows(
-        ("EU8", "", Q1, 40), ("EU8", "", Q2, 52), ("EU2", "", Q1, 3), ("EU2", "", Q2, 25), ("NON-EU", "", Q1, 61), ("NON-EU", "", Q2, 70),
-    ))
+    add_return(
+        received(agency_a),
+        rows(
+            ("EU8", "", Q1, 40),
+            ("EU8", "", Q2, 52),
+            ("EU2", "", Q1, 3),
+            ("EU2", "", Q2, 25),
+            ("NON-EU", "", Q1, 61),
+            ("NON-EU", "", Q2, 70),
+        ),
+    )
     table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
     suppressed = [(r, c) for r in table.rows for c in table.period_columns if table.value(r, c) is None]
     assert ("EU2", "Jan–Mar 2026") in suppressed
 
     drawn = points(line_chart(table))
 
-    expected = {(r, c): table.value(r, c) for r, _ in series_for(table) for c in table.period_columns if table.value(r, c) is not None}
+    expected = {
+        (r, c): table.value(r, c)
+        for r, _ in series_for(table)
+        for c in table.period_columns
+        if table.value(r, c) is not None
+    }
     assert expected and drawn == expected
     assert not set(suppressed) & set(drawn)
 
 
 def test_a_lower_bound_is_labelled_as_at_least(agency_a, received, add_return):
-    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("EU8", "", Q2, 52), ("NON-EU", "", Q1, 61), ("NON-EU", "", Q2, 70))
-               + [{"nationality_group": "EU8", "count": None}])
+    add_return(
+        received(agency_a),
+        rows(("EU8", "", Q1, 40), ("EU8", "", Q2, 52), ("NON-EU", "", Q1, 61), ("NON-EU", "", Q2, 70))
+        + [{"nationality_group": "EU8", "count": None}],
+    )
     table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,)))
 
     svg = line_chart(table)
@@ -54,7 +70,9 @@ def test_a_view_of_chosen_areas_charts_each_areas_subtotal_in_place_of_the_total
     labels = [label for label, _ in series_for(table)]
 
     assert labels[:2] == ["Northgate (E05000001)", "Riverside (E05000002)"]
-    assert points(line_chart(table))["Riverside (E05000002)", "Apr–Jun 2026"] == table.value("Riverside (E05000002)", "Apr–Jun 2026")
+    assert points(line_chart(table))["Riverside (E05000002)", "Apr–Jun 2026"] == table.value(
+        "Riverside (E05000002)", "Apr–Jun 2026"
+    )
 
 
 def test_the_legend_drops_an_areas_code_to_leave_room_for_its_name(agency_a, two_wards_two_quarters):

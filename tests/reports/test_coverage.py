@@ -30,11 +30,27 @@ from tests.requests_app.conftest import force_status
 TODAY = datetime.date(2026, 11, 21)
 
 
-def answer(request, code, collected, *, completeness=None, mandatory="unknown", extractable="unknown", measured=None, recorded_as="agency"):
+def answer(
+    request,
+    code,
+    collected,
+    *,
+    completeness=None,
+    mandatory="unknown",
+    extractable="unknown",
+    measured=None,
+    recorded_as="agency",
+):
     """Stored directly, then the evidence refreshed as the checklist service does."""
     stored = ChecklistAnswer.objects.create(
-        request=request, field=Field.objects.get(code=code), collected=collected, completeness=completeness, mandatory=mandatory,
-        extractable=extractable, measured_completeness=measured, measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC) if measured is not None else None,
+        request=request,
+        field=Field.objects.get(code=code),
+        collected=collected,
+        completeness=completeness,
+        mandatory=mandatory,
+        extractable=extractable,
+        measured_completeness=measured,
+        measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC) if measured is not None else None,
         recorded_as=recorded_as,
     )
     evidence_refresh(agency_ids=[request.agency_id])
@@ -52,14 +68,24 @@ def row_for(coverage, name):
 def test_the_matrix_has_the_key_fields_then_the_breakdowns(area):
     coverage = build(area)
     assert [f.code for f in coverage.fields] == MATRIX_FIELDS
-    assert MATRIX_FIELDS == ["country-of-birth", "nationality", "immigration-status", "main-language", "age", "gender", "ward", "period"]
+    assert MATRIX_FIELDS == [
+        "country-of-birth",
+        "nationality",
+        "immigration-status",
+        "main-language",
+        "age",
+        "gender",
+        "ward",
+        "period",
+    ]
 
 
 def test_an_agencys_cells_prefer_a_measured_return_to_a_checklist_answer_to_a_catalogue_fact(agency_a, make_request):
     request = make_request(agency_a, fields=("nationality", "main-language", "ward", "period"))
     answer(request, "nationality", "yes", completeness=90)
     ChecklistAnswer.objects.filter(request=request, field__code="nationality").update(
-        measured_completeness=42.5, measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC))
+        measured_completeness=42.5, measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC)
+    )
     evidence_refresh(agency_ids=[request.agency_id])
     answer(request, "main-language", "partly", completeness=60)
     row = row_for(build(agency_a.area), "Agency A School")
@@ -91,7 +117,10 @@ def test_an_agency_never_asked_gets_what_the_catalogue_says_agencies_of_its_type
     # An acute trust holds the acute trust service users source, which carries nationality for some records only.
     nationality = row.cells["nationality"]
     assert (nationality.state, nationality.provenance, nationality.completeness) == (PARTLY, CATALOGUE, None)
-    assert nationality.detail == "The catalogue says Acute hospital trust service users carries it for some records or categories only."
+    assert (
+        nationality.detail
+        == "The catalogue says Acute hospital trust service users carries it for some records or categories only."
+    )
     birth = row.cells["country-of-birth"]
     assert (birth.state, birth.provenance) == (UNKNOWN, CATALOGUE)
     assert birth.detail == "The catalogue says Acute hospital trust service users may carry it: check with each agency."
@@ -101,14 +130,21 @@ def test_an_agency_never_asked_gets_what_the_catalogue_says_agencies_of_its_type
 
 
 def test_the_agencies_matrix_on_a_known_fixture_gives_every_cells_state_completeness_and_evidence(
-        agency_a, agency_b, received, make_request, add_return):
+    agency_a, agency_b, received, make_request, add_return
+):
     # Agency A sent a processed return for the school census; processing measured its nationality column.
     pupils = received(agency_a, fields=("nationality", "main-language", "ward", "period"))
     add_return(pupils, rows(("EU8", "E05000001", Q1, 40), ("NON-EU", "E05000002", Q1, 61)))
     answer(pupils, "nationality", "partly", measured=87.5, recorded_as="measured")
     # Agency B was asked about two sources and has answered the checklist for two key fields only.
-    patients = force_status(make_request(agency_b, source=Source.objects.get(slug="acute-trust-service-users"),
-                                         fields=("nationality", "immigration-status", "age", "period")), "sent")
+    patients = force_status(
+        make_request(
+            agency_b,
+            source=Source.objects.get(slug="acute-trust-service-users"),
+            fields=("nationality", "immigration-status", "age", "period"),
+        ),
+        "sent",
+    )
     make_request(agency_b, source=Source.objects.get(slug="homelessness-support-service"))
     answer(patients, "nationality", "yes", completeness=70, mandatory="no")
     answer(patients, "immigration-status", "no")
@@ -116,7 +152,10 @@ def test_the_agencies_matrix_on_a_known_fixture_gives_every_cells_state_complete
     coverage = build(agency_a.area)
 
     def table(name):
-        return [(code, cell.state, cell.completeness, cell.provenance) for code, cell in row_for(coverage, name).cells.items()]
+        return [
+            (code, cell.state, cell.completeness, cell.provenance)
+            for code, cell in row_for(coverage, name).cells.items()
+        ]
 
     assert [(r.label, r.requests) for r in coverage.agency_rows] == [("Agency A School", 1), ("Agency B Trust", 2)]
     assert table("Agency A School") == [
@@ -140,10 +179,18 @@ def test_the_agencies_matrix_on_a_known_fixture_gives_every_cells_state_complete
         ("period", UNKNOWN, None, ""),
     ]
     # Cells with a request behind them name it.
-    assert {code: cell.request for code, cell in row_for(coverage, "Agency A School").cells.items() if cell.request} == {
-        "nationality": pupils.reference, "main-language": pupils.reference, "ward": pupils.reference, "period": pupils.reference}
+    assert {
+        code: cell.request for code, cell in row_for(coverage, "Agency A School").cells.items() if cell.request
+    } == {
+        "nationality": pupils.reference,
+        "main-language": pupils.reference,
+        "ward": pupils.reference,
+        "period": pupils.reference,
+    }
     assert {code: cell.request for code, cell in row_for(coverage, "Agency B Trust").cells.items() if cell.request} == {
-        "nationality": patients.reference, "immigration-status": patients.reference}
+        "nationality": patients.reference,
+        "immigration-status": patients.reference,
+    }
 
 
 def test_a_dont_know_answer_does_not_hide_the_catalogue_fact(agency_a, make_request):
@@ -192,20 +239,34 @@ def test_a_public_source_released_since_it_was_last_taken_in_is_out_of_date(area
     ltim.release_months = [5, 11]
     ltim.save()
     release = next(r for r in build(area).releases if r.source == ltim)
-    assert (release.last_release, release.next_release, release.stale) == (datetime.date(2026, 11, 1), datetime.date(2027, 5, 1), True)
+    assert (release.last_release, release.next_release, release.stale) == (
+        datetime.date(2026, 11, 1),
+        datetime.date(2027, 5, 1),
+        True,
+    )
     assert ltim in [r.source for r in build(area).due_releases]
-    SourceRefresh.objects.create(area=area, source=ltim, refreshed_on=datetime.date(2026, 11, 10), recorded_by=coordinator)
+    SourceRefresh.objects.create(
+        area=area, source=ltim, refreshed_on=datetime.date(2026, 11, 10), recorded_by=coordinator
+    )
     assert not next(r for r in build(area).releases if r.source == ltim).stale
 
 
-@pytest.mark.parametrize(("slug", "frequency", "fresh_from"), [
-    ("nino-registrations", "quarterly", datetime.date(2026, 7, 21)),  # three months and a month's grace before TODAY
-    ("population-by-country-of-birth-nationality", "twice-yearly", datetime.date(2026, 4, 21)),
-    ("school-census", "annual", datetime.date(2025, 10, 21)),
-    ("racially-religiously-aggravated-offences", "biennial", datetime.date(2024, 10, 21)),
-])
+@pytest.mark.parametrize(
+    ("slug", "frequency", "fresh_from"),
+    [
+        (
+            "nino-registrations",
+            "quarterly",
+            datetime.date(2026, 7, 21),
+        ),  # three months and a month's grace before TODAY
+        ("population-by-country-of-birth-nationality", "twice-yearly", datetime.date(2026, 4, 21)),
+        ("school-census", "annual", datetime.date(2025, 10, 21)),
+        ("racially-religiously-aggravated-offences", "biennial", datetime.date(2024, 10, 21)),
+    ],
+)
 def test_a_public_source_without_release_months_is_out_of_date_once_its_frequency_and_a_months_grace_have_passed(
-        area, coordinator, slug, frequency, fresh_from):
+    area, coordinator, slug, frequency, fresh_from
+):
     source = Source.objects.get(slug=slug)
     assert (source.stage, source.frequency, source.release_months) == ("public", frequency, [])
 
@@ -213,7 +274,9 @@ def test_a_public_source_without_release_months_is_out_of_date_once_its_frequenc
         return next(r for r in build(area).releases if r.source == source)
 
     assert release().stale, "never taken in"
-    SourceRefresh.objects.create(area=area, source=source, refreshed_on=fresh_from - datetime.timedelta(days=1), recorded_by=coordinator)
+    SourceRefresh.objects.create(
+        area=area, source=source, refreshed_on=fresh_from - datetime.timedelta(days=1), recorded_by=coordinator
+    )
     assert release().stale
     SourceRefresh.objects.create(area=area, source=source, refreshed_on=fresh_from, recorded_by=coordinator)
     assert not release().stale
@@ -239,14 +302,17 @@ def test_release_dates_wrap_round_the_year():
 
 
 def test_an_agency_expecting_data_without_an_agreement_in_force_is_listed_with_its_agreements(
-        agency_a, agency_b, make_request, make_agreement, area):
+    agency_a, agency_b, make_request, make_agreement, area
+):
     from catalogue.models import OrganisationType
     from catalogue.services import agency_create
 
     force_status(make_request(agency_a), "sent")
     make_agreement([agency_b])
     force_status(make_request(agency_b), "sent")
-    agency_c = agency_create(name="Agency C Police", area=area, organisation_type=OrganisationType.objects.get(code="police-force"))
+    agency_c = agency_create(
+        name="Agency C Police", area=area, organisation_type=OrganisationType.objects.get(code="police-force")
+    )
     make_agreement([agency_c], steps=("submit",))
     force_status(make_request(agency_c), "acknowledged")
     force_status(make_request(agency_c), "draft")
@@ -272,7 +338,9 @@ def test_category_lists_are_read_from_current_processed_returns_only(agency_a, r
     assert build(agency_a.area).categories["age_band"] == {agency_a.pk: {"0-15"}}
 
 
-def test_building_coverage_runs_the_same_queries_however_many_agencies_and_requests(agency_a, make_request, make_agreement):
+def test_building_coverage_runs_the_same_queries_however_many_agencies_and_requests(
+    agency_a, make_request, make_agreement
+):
     from catalogue.models import OrganisationType
     from catalogue.services import agency_create
 
@@ -296,5 +364,9 @@ def test_a_breakdown_column_in_a_processed_return_counts_as_collected(agency_a, 
     request = received(agency_a, fields=("nationality", "ward", "period"))
     add_return(request, [])
     row = row_for(build(agency_a.area), "Agency A School")
-    assert (row.cells["ward"].state, row.cells["ward"].provenance, row.cells["ward"].request) == (COLLECTED, MEASURED, request.reference)
+    assert (row.cells["ward"].state, row.cells["ward"].provenance, row.cells["ward"].request) == (
+        COLLECTED,
+        MEASURED,
+        request.reference,
+    )
     assert row.cells["gender"].provenance != MEASURED

@@ -20,10 +20,18 @@ from tests.reports.conftest import Q1, Q2
 
 @pytest.fixture
 def built(agency_a, received, add_return):
-    add_return(received(agency_a), rows(
-        ("EU8", "E05000001", Q1, 40), ("EU8", "E05000001", Q2, 52), ("EU2", "E05000001", Q1, 3), ("EU2", "E05000001", Q2, 25),
-        ("NON-EU", "E05000002", Q1, 61), ("NON-EU", "E05000002", Q2, 2), ("=SUM(A1:A9)", "E05000002", Q1, 18),
-    ))
+    add_return(
+        received(agency_a),
+        rows(
+            ("EU8", "E05000001", Q1, 40),
+            ("EU8", "E05000001", Q2, 52),
+            ("EU2", "E05000001", Q1, 3),
+            ("EU2", "E05000001", Q2, 25),
+            ("NON-EU", "E05000002", Q1, 61),
+            ("NON-EU", "E05000002", Q2, 2),
+            ("=SUM(A1:A9)", "E05000002", Q1, 18),
+        ),
+    )
     return indicators_build(area=agency_a.area, query=Query(sources=(EAL,)))
 
 
@@ -35,13 +43,15 @@ def published_from_rows(table, header, body):
     """What a reader of the file knows: every cell's value, keyed like the table's relations."""
     columns = header[1:]
     labels = [table.rows[i] for i in range(len(body))]  # file rows are in table order; labels may be neutralised
-    return {(label, column): parse(value) for label, line in zip(labels, body) for column, value in zip(columns, line[1:])}
+    return {
+        (label, column): parse(value) for label, line in zip(labels, body) for column, value in zip(columns, line[1:])
+    }
 
 
 def test_the_csv_read_back_cannot_narrow_any_suppressed_cell(built):
     [table] = built.tables
     lines = list(csv.reader(io.StringIO(exports.indicators_csv(built))))
-    header, body = lines[1], lines[2:2 + len(table.rows)]
+    header, body = lines[1], lines[2 : 2 + len(table.rows)]
     published = published_from_rows(table, header, body)
     assert published == table.published
     assert any(v is None for v in published.values())
@@ -53,7 +63,10 @@ def test_the_xlsx_read_back_cannot_narrow_any_suppressed_cell_and_has_a_caveats_
     book = openpyxl.load_workbook(io.BytesIO(exports.indicators_xlsx(built)))
     assert book.sheetnames == ["Table 1", "Caveats and definitions"]
     values = list(book["Table 1"].iter_rows(values_only=True))
-    header, body = [str(v) for v in values[1]], [[("" if v is None else str(v)) for v in line] for line in values[2:2 + len(table.rows)]]
+    header, body = (
+        [str(v) for v in values[1]],
+        [[("" if v is None else str(v)) for v in line] for line in values[2 : 2 + len(table.rows)]],
+    )
     published = published_from_rows(table, header, body)
     assert published == table.published
     check(published, table.relations, threshold=table.threshold)
@@ -68,7 +81,9 @@ def test_the_json_api_publishes_the_same_protected_values(built):
     [table] = built.tables
     data = exports.indicators_json(built)
     [out] = data["tables"]
-    published = {(row["label"], column): value for row in out["rows"] for column, value in zip(out["columns"], row["values"])}
+    published = {
+        (row["label"], column): value for row in out["rows"] for column, value in zip(out["columns"], row["values"])
+    }
     assert published == table.published
     check(published, table.relations, threshold=table.threshold)
     assert out["suppressed_cells"] == table.suppressed > 0
@@ -80,8 +95,12 @@ def test_text_that_looks_like_a_formula_is_neutralised_in_csv_and_xlsx(built):
     book = openpyxl.load_workbook(io.BytesIO(exports.indicators_xlsx(built)))
     labels = [row[0] for row in book["Table 1"].iter_rows(values_only=True)]
     assert "'=SUM(A1:A9)" in labels
-    assert all(not (isinstance(v, str) and v.startswith(("=", "+", "-", "@")))
-               for sheet in book for row in sheet.iter_rows(values_only=True) for v in row)
+    assert all(
+        not (isinstance(v, str) and v.startswith(("=", "+", "-", "@")))
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+    )
 
 
 def test_the_csv_ends_with_the_caveats_and_definitions(built):
@@ -113,15 +132,20 @@ def test_the_reports_key_indicator_uses_the_first_key_dimension_the_returns_have
     assert (query.rows, query.columns, query.by_area) == ("main_language", "quarter", False)
 
 
-def test_the_reports_key_indicator_is_shown_within_each_area_when_the_returns_give_areas(agency_a, received, add_return):
+def test_the_reports_key_indicator_is_shown_within_each_area_when_the_returns_give_areas(
+    agency_a, received, add_return
+):
     add_return(received(agency_a), rows(("EU8", "E05000001", Q1, 40), ("EU2", "E05000002", Q1, 3)))
     query = exports.key_indicator_query(agency_a.area, Source.objects.get(slug=EAL))
     assert (query.rows, query.by_area) == ("nationality_group", True)
 
 
 def test_every_file_marks_a_count_that_includes_counts_the_agency_suppressed(agency_a, received, add_return):
-    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 30), ("NON-EU", "", Q1, 61))
-               + [{"nationality_group": "EU2", "count": None}])
+    add_return(
+        received(agency_a),
+        rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 30), ("NON-EU", "", Q1, 61))
+        + [{"nationality_group": "EU2", "count": None}],
+    )
     built = indicators_build(area=agency_a.area, query=Query(sources=(EAL,)))
     [table] = built.tables
     at = table.columns.index("Jan–Mar 2026")

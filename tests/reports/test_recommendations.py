@@ -76,12 +76,17 @@ def test_the_same_categories_everywhere_raise_nothing(agency_a, agency_b, receiv
     assert run(rules.categories_differ, agency_a.area) == []
 
 
-def test_nationality_by_group_in_one_agency_and_by_country_in_another_is_flagged(agency_a, agency_b, received, add_return):
+def test_nationality_by_group_in_one_agency_and_by_country_in_another_is_flagged(
+    agency_a, agency_b, received, add_return
+):
     add_return(received(agency_a), [], categories={"nationality": ["country"], "nationality_group": ["EU8"]})
     add_return(received(agency_b), [], categories={"nationality_group": ["EU8", "NON-EU"]})
     [found] = run(rules.categories_differ, agency_a.area)
     assert found.title == "Report nationality by country in every agency"
-    assert {(e.subject, e.detail) for e in found.evidence} == {("Agency A School", "by country"), ("Agency B Trust", "by group only")}
+    assert {(e.subject, e.detail) for e in found.evidence} == {
+        ("Agency A School", "by country"),
+        ("Agency B Trust", "by group only"),
+    }
 
 
 def test_a_provider_expecting_data_without_an_active_agreement_needs_one(agency_a, make_request, make_agreement):
@@ -104,19 +109,34 @@ def test_public_data_not_taken_in_since_its_release_is_flagged(area):
     assert found.item == "refresh-public"
     # Nothing has been taken in: every source with release months or a regular frequency is behind.
     public = Source.objects.filter(stage="public")
-    stale = public.exclude(release_months=[]).count() + public.filter(
-        release_months=[], frequency__in=["monthly", "quarterly", "twice-yearly", "annual", "biennial"]).count()
+    stale = (
+        public.exclude(release_months=[]).count()
+        + public.filter(
+            release_months=[], frequency__in=["monthly", "quarterly", "twice-yearly", "annual", "biennial"]
+        ).count()
+    )
     assert found.impact == stale and found.unit == "sources"
     assert all("never recorded as taken in" in e.detail for e in found.evidence)
 
 
-def test_a_regular_public_source_without_release_months_is_flagged_with_its_frequency_and_last_take_in(area, coordinator):
-    nino, schools, census = (Source.objects.get(slug=slug) for slug in ("nino-registrations", "school-census", "census-2011"))
-    SourceRefresh.objects.create(area=area, source=nino, refreshed_on=datetime.date(2026, 3, 10), recorded_by=coordinator)
-    SourceRefresh.objects.create(area=area, source=schools, refreshed_on=datetime.date(2026, 9, 1), recorded_by=coordinator)
+def test_a_regular_public_source_without_release_months_is_flagged_with_its_frequency_and_last_take_in(
+    area, coordinator
+):
+    nino, schools, census = (
+        Source.objects.get(slug=slug) for slug in ("nino-registrations", "school-census", "census-2011")
+    )
+    SourceRefresh.objects.create(
+        area=area, source=nino, refreshed_on=datetime.date(2026, 3, 10), recorded_by=coordinator
+    )
+    SourceRefresh.objects.create(
+        area=area, source=schools, refreshed_on=datetime.date(2026, 9, 1), recorded_by=coordinator
+    )
     [found] = run(rules.public_data_not_refreshed, area)
     evidence = {e.subject: e.detail for e in found.evidence}
-    assert evidence[nino.title] == "published quarterly (no fixed months); last taken in 10 March 2026, more than 4 months ago"
+    assert (
+        evidence[nino.title]
+        == "published quarterly (no fixed months); last taken in 10 March 2026, more than 4 months ago"
+    )
     assert schools.title not in evidence  # taken in this year: an annual release is not owed yet
     assert census.title not in evidence  # a census has no interval to be behind on
     asylum = Source.objects.get(slug="supported-asylum-seekers")
@@ -147,16 +167,26 @@ def test_themes_without_local_data_are_offered_for_prioritising(area):
 def test_appendix2_sources_nobody_asked_for_are_listed(agency_a, make_request):
     make_request(agency_a)
     [found] = run(rules.stage2_not_started, agency_a.area)
-    assert "Pupils with English as an additional language (LA-held School Census data)" not in {e.subject for e in found.evidence}
+    assert "Pupils with English as an additional language (LA-held School Census data)" not in {
+        e.subject for e in found.evidence
+    }
     assert found.impact == Source.objects.filter(appendix="A2").count() - 1
 
 
-def test_agencies_asked_for_data_with_no_answer_on_key_fields_are_asked_for_the_checklist(agency_a, agency_b, make_request):
+def test_agencies_asked_for_data_with_no_answer_on_key_fields_are_asked_for_the_checklist(
+    agency_a, agency_b, make_request
+):
     make_request(agency_b, source=Source.objects.get(slug="homelessness-support-service"))
     [found] = run(rules.checklist_unanswered, agency_a.area)
-    assert (found.item, found.title, found.impact) == ("prioritise-gaps", "Ask 1 agency to answer the field checklist", 1)
+    assert (found.item, found.title, found.impact) == (
+        "prioritise-gaps",
+        "Ask 1 agency to answer the field checklist",
+        1,
+    )
     # Agency A was never asked, so it is not chased for answers.
-    assert [(e.subject, e.detail) for e in found.evidence] == [("Agency B Trust", "1 request, no answer on the key fields")]
+    assert [(e.subject, e.detail) for e in found.evidence] == [
+        ("Agency B Trust", "1 request, no answer on the key fields")
+    ]
 
 
 def test_an_agency_that_answered_the_checklist_is_not_asked_again(agency_b, make_request):
@@ -189,5 +219,7 @@ def test_recommendations_are_ranked_by_how_many_they_would_improve(agency_a, age
     impacts = [r.impact for r in ranked]
     assert impacts == sorted(impacts, reverse=True)
     titles = [r.title for r in ranked]
-    assert titles.index("Start recording nationality in 2 agencies") < titles.index("Start recording main language in 1 agency")
+    assert titles.index("Start recording nationality in 2 agencies") < titles.index(
+        "Start recording main language in 1 agency"
+    )
     assert all(r.item in rules.ITEMS for r in ranked)

@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_after_the_worker_has_run_a_page_needs_no_solving(agency_a, received, add_return, monkeypatch):
-    add_return(received(agency_a), [{"nationality_group": "EU8", "geography_code": "", "period_start": Q1[0],
-                                     "period_end": Q1[1], "count": 40}])
+    add_return(
+        received(agency_a),
+        [{"nationality_group": "EU8", "geography_code": "", "period_start": Q1[0], "period_end": Q1[1], "count": 40}],
+    )
     source = Source.objects.get(slug=EAL)
     protect_indicators.apply(args=[agency_a.area_id, source.pk])
     protect_indicators.apply(args=[agency_a.area_id, source.pk])  # safe to run twice

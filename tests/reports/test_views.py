@@ -17,8 +17,17 @@ from tests.reports.test_coverage import answer
 from tests.reports.test_indicators import EAL, rows
 from tests.requests_app.conftest import force_status
 
-PAGES = ["reports:coverage", "reports:recommendations", "reports:indicators", "reports:report", "reports:coverage-csv",
-         "reports:coverage-json", "reports:indicators-csv", "reports:indicators-xlsx", "reports:indicators-json"]
+PAGES = [
+    "reports:coverage",
+    "reports:recommendations",
+    "reports:indicators",
+    "reports:report",
+    "reports:coverage-csv",
+    "reports:coverage-json",
+    "reports:indicators-csv",
+    "reports:indicators-xlsx",
+    "reports:indicators-json",
+]
 
 
 @pytest.fixture
@@ -49,22 +58,31 @@ def test_the_coverage_page_shows_each_agencys_cells_with_their_evidence(coordina
 def test_the_dpo_reads_coverage_but_cannot_record_a_refresh(dpo_client, agency_a):
     page = dpo_client.get(reverse("reports:coverage")).content.decode()
     assert "Taken in</button>" not in page
-    assert "Agency A School" in page and reverse("requests:agency", args=[agency_a.public_id]) not in page  # a coordinator's page
+    assert (
+        "Agency A School" in page and reverse("requests:agency", args=[agency_a.public_id]) not in page
+    )  # a coordinator's page
     source = Source.objects.filter(stage="public").first()
-    assert dpo_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "2026-11-01"}).status_code == 403
+    assert (
+        dpo_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "2026-11-01"}).status_code
+        == 403
+    )
     assert not SourceRefresh.objects.exists()
 
 
 def test_the_coordinator_records_that_a_public_release_was_taken_in(coordinator_client, area):
     source = Source.objects.filter(stage="public").first()
-    response = coordinator_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "2026-11-01", "note": "Nov"}, follow=True)
+    response = coordinator_client.post(
+        reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "2026-11-01", "note": "Nov"}, follow=True
+    )
     assert SourceRefresh.objects.get().refreshed_on == datetime.date(2026, 11, 1)
     assert "Recorded:" in response.content.decode()
 
 
 def test_a_bad_refresh_date_is_explained_and_nothing_is_stored(coordinator_client, area):
     source = Source.objects.filter(stage="public").first()
-    response = coordinator_client.post(reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "soon"}, follow=True)
+    response = coordinator_client.post(
+        reverse("catalogue:refreshed", args=[source.slug]), {"refreshed_on": "soon"}, follow=True
+    )
     assert "Give the date as day, month and year." in response.content.decode()
     assert not SourceRefresh.objects.exists()
 
@@ -82,7 +100,9 @@ def test_the_indicators_page_without_returns_says_what_to_do_next(coordinator_cl
 
 
 def test_the_indicators_page_suppresses_small_cells_shows_caveats_and_logs_the_view(dpo_client, dpo, data):
-    response = dpo_client.get(reverse("reports:indicators"), {"source": EAL, "rows": "nationality_group", "columns": "quarter"})
+    response = dpo_client.get(
+        reverse("reports:indicators"), {"source": EAL, "rows": "nationality_group", "columns": "quarter"}
+    )
     page = response.content.decode()
     assert ">[c]<" in page and ">4<" not in page
     # How many cells are small is never said: with the ranges a reader can work out, it could single them out.
@@ -115,7 +135,9 @@ def test_the_printable_report_has_a_print_stylesheet_and_protected_indicators(co
 
 
 @pytest.mark.parametrize("name", ["reports:coverage", "reports:recommendations"])
-def test_coverage_pages_run_the_same_queries_with_more_agencies_and_requests(coordinator_client, agency_a, make_request, make_agreement, name):
+def test_coverage_pages_run_the_same_queries_with_more_agencies_and_requests(
+    coordinator_client, agency_a, make_request, make_agreement, name
+):
     force_status(make_request(agency_a), "sent")
     make_agreement([agency_a])
     url = reverse(name)
@@ -140,28 +162,40 @@ def test_an_agency_contact_cannot_record_a_public_refresh(contact_a_client, area
 
 
 def test_the_indicator_filters_reach_the_page_and_every_export(coordinator_client, agency_a, received, add_return):
-    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("NON-EU", "", Q1, 61))
-               + rows(("EU8", "", (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)), 52)))
+    add_return(
+        received(agency_a),
+        rows(("EU8", "", Q1, 40), ("NON-EU", "", Q1, 61))
+        + rows(("EU8", "", (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)), 52)),
+    )
     query = {"source": EAL, "rows": "nationality_group", "columns": "quarter", "since": "2026-04", "until": "2026-06"}
     page = coordinator_client.get(reverse("reports:indicators"), query).content.decode()
     assert "Apr–Jun 2026" in page and "Jan–Mar 2026" not in page.split("<table")[1]
-    assert coordinator_client.get(reverse("reports:indicators-json"), query).json()["tables"][0]["columns"] == ["Apr–Jun 2026"]
+    assert coordinator_client.get(reverse("reports:indicators-json"), query).json()["tables"][0]["columns"] == [
+        "Apr–Jun 2026"
+    ]
     assert b"Jan" not in coordinator_client.get(reverse("reports:indicators-csv"), query).content.split(b"Caveats")[0]
 
 
-@pytest.mark.parametrize("extra, field, message", [
-    ({"since": "April 2026"}, "since", "Give the first month as year and month"),
-    ({"since": "2026-06", "until": "2026-04"}, "until", "The last month comes before the first."),
-    ({"columns": "area", "since": "2026-04"}, "columns", "choose periods for the columns"),
-    ({"areas": "E09999999"}, "areas", "is not an area of this authority"),
-])
+@pytest.mark.parametrize(
+    "extra, field, message",
+    [
+        ({"since": "April 2026"}, "since", "Give the first month as year and month"),
+        ({"since": "2026-06", "until": "2026-04"}, "until", "The last month comes before the first."),
+        ({"columns": "area", "since": "2026-04"}, "columns", "choose periods for the columns"),
+        ({"areas": "E09999999"}, "areas", "is not an area of this authority"),
+    ],
+)
 def test_the_indicator_filters_explain_what_is_wrong(coordinator_client, data, extra, field, message):
-    response = coordinator_client.get(reverse("reports:indicators"), {"source": EAL, "rows": "nationality_group", "columns": "quarter", **extra})
+    response = coordinator_client.get(
+        reverse("reports:indicators"), {"source": EAL, "rows": "nationality_group", "columns": "quarter", **extra}
+    )
     assert message in " ".join(response.context["form"].errors[field])
     assert response.context["built"] is None
 
 
-def test_a_first_visit_to_the_indicators_page_shows_every_source_by_nationality_group_and_quarter(coordinator_client, data):
+def test_a_first_visit_to_the_indicators_page_shows_every_source_by_nationality_group_and_quarter(
+    coordinator_client, data
+):
     response = coordinator_client.get(reverse("reports:indicators"))
     [table] = response.context["built"].tables
     assert table.source.slug == EAL and table.query.label == "Nationality group by quarter"
@@ -206,24 +240,41 @@ def read_back(html: str) -> list[list[list[int | None]]]:
     parser = _Tables()
     parser.feed(html)
     # [c] is a suppressed cell; † marks a lower bound, which the relations hold for all the same.
-    return [[[None if text == "[c]" else int(text.rstrip("†").replace(",", "")) for text in row] for row in table]
-            for table in parser.tables]
+    return [
+        [[None if text == "[c]" else int(text.rstrip("†").replace(",", "")) for text in row] for row in table]
+        for table in parser.tables
+    ]
 
 
 @pytest.mark.parametrize("page", ["reports:indicators", "reports:report"])
-def test_the_html_tables_read_back_cannot_narrow_any_suppressed_cell(coordinator_client, agency_a, received, add_return, page):
+def test_the_html_tables_read_back_cannot_narrow_any_suppressed_cell(
+    coordinator_client, agency_a, received, add_return, page
+):
     level = GeographyLevel.objects.get(code="ward")
     AreaCode.objects.create(area=agency_a.area, code="E05000001", name="Northgate", level=level)
-    add_return(received(agency_a), rows(
-        ("EU8", "E05000001", Q1, 40), ("EU2", "E05000001", Q1, 3), ("NON-EU", "E05000002", Q1, 61), ("EU8", "E05000002", Q1, 18),
-        ("EU2", "E05000002", Q2, 25), ("NON-EU", "E05000002", Q2, 7), ("EU8", "E05000001", Q2, 52),
-    ) + [{"nationality_group": "NON-EU", "geography_code": "E05000001", "count": None}])
-    response = coordinator_client.get(reverse(page), {"source": EAL, "rows": "nationality_group", "columns": "quarter", "by_area": "on"})
+    add_return(
+        received(agency_a),
+        rows(
+            ("EU8", "E05000001", Q1, 40),
+            ("EU2", "E05000001", Q1, 3),
+            ("NON-EU", "E05000002", Q1, 61),
+            ("EU8", "E05000002", Q1, 18),
+            ("EU2", "E05000002", Q2, 25),
+            ("NON-EU", "E05000002", Q2, 7),
+            ("EU8", "E05000001", Q2, 52),
+        )
+        + [{"nationality_group": "NON-EU", "geography_code": "E05000001", "count": None}],
+    )
+    response = coordinator_client.get(
+        reverse(page), {"source": EAL, "rows": "nationality_group", "columns": "quarter", "by_area": "on"}
+    )
     tables = response.context["built"].tables if page == "reports:indicators" else response.context["indicators"]
     [html_table] = read_back(response.content.decode())
     [table] = tables
 
-    published = {(row, column): value for row, line in zip(table.rows, html_table) for column, value in zip(table.columns, line)}
+    published = {
+        (row, column): value for row, line in zip(table.rows, html_table) for column, value in zip(table.columns, line)
+    }
 
     assert published == table.published and None in published.values()
     check(published, table.relations, threshold=table.threshold)

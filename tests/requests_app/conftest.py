@@ -8,8 +8,13 @@ def force_status(request: DataRequest, status: str, sent_on=datetime.date(2026, 
     sent = None if status == Status.DRAFT else sent_on
     due = sent + datetime.timedelta(days=28) if sent else None
     DataRequest.objects.filter(pk=request.pk).update(
-        status=status, sent_on=sent, due_date=due, long_overdue_date=due + datetime.timedelta(days=28) if due else None,
-        received_on=sent if status in (Status.RECEIVED, Status.UNDER_QUERY, Status.COMPLETED, Status.PARTIALLY_COMPLETED) else None,
+        status=status,
+        sent_on=sent,
+        due_date=due,
+        long_overdue_date=due + datetime.timedelta(days=28) if due else None,
+        received_on=sent
+        if status in (Status.RECEIVED, Status.UNDER_QUERY, Status.COMPLETED, Status.PARTIALLY_COMPLETED)
+        else None,
     )
     request.refresh_from_db()
     return request

@@ -192,9 +192,9 @@ def test_neutralise_leaves_ordinary_text_alone():
 
 
 def test_filenames_are_safe_for_a_reference_with_odd_characters():
-    spec = make_spec(reference="../REQ 2026/0042: \"pupils\" <ward>\\x")
+    spec = make_spec(reference='../REQ 2026/0042: "pupils" <ward>\\x')
     for name in (xlsx_filename(spec), csv_filename(spec)):
-        assert not set(name) & set("/\\ :\"<>")
+        assert not set(name) & set('/\\ :"<>')
         assert not name.startswith(".")
     assert xlsx_filename(spec).endswith("-template.xlsx")
     assert csv_filename(spec).endswith("-template.csv")
@@ -224,8 +224,10 @@ def test_ten_columns_and_three_hundred_countries_work():
 
 
 def test_long_titles_are_clipped_to_what_excel_accepts_in_validation_messages():
-    spec = make_spec(columns=[TemplateColumn("W" * 60, "ward"), TemplateColumn("Count", None)],
-                     code_lists=[CodeList("W" * 60, "L" * 300, WARDS)])
+    spec = make_spec(
+        columns=[TemplateColumn("W" * 60, "ward"), TemplateColumn("Count", None)],
+        code_lists=[CodeList("W" * 60, "L" * 300, WARDS)],
+    )
     dv = validations_by_column(load(spec)["Data"])["A"]
     assert len(dv.errorTitle) <= 32 and len(dv.error) <= 225
 

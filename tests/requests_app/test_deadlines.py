@@ -29,6 +29,7 @@ def deadline(sent_on=MON_2_MAR_2026, working_days=20, pauses=(), today=date(2026
 
 # --- the calendar -------------------------------------------------------------------------------
 
+
 def test_weekends_are_not_working_days():
     assert not is_working_day(date(2026, 3, 7))  # Saturday
     assert not is_working_day(date(2026, 3, 8))  # Sunday
@@ -118,6 +119,7 @@ def test_adding_negative_working_days_is_an_error():
 
 # --- deadlines ----------------------------------------------------------------------------------
 
+
 def test_twenty_working_days_from_monday_2_march_2026_is_monday_30_march():
     # Working days 3-6 Mar = 4, 9-13 = 9, 16-20 = 14, 23-27 = 19, Mon 30 March = 20. No holidays in March.
     result = deadline()
@@ -204,14 +206,16 @@ def test_separate_pauses_add_up():
 
 
 def test_an_open_pause_merged_with_a_closed_one_is_still_open():
-    result = deadline(pauses=[Pause(date(2026, 3, 10), date(2026, 3, 12)), Pause(date(2026, 3, 11), None)],
-                      today=date(2026, 3, 13))
+    result = deadline(
+        pauses=[Pause(date(2026, 3, 10), date(2026, 3, 12)), Pause(date(2026, 3, 11), None)], today=date(2026, 3, 13)
+    )
     assert result.still_paused
     assert result.paused_working_days == 3
     assert result.due == date(2026, 4, 2)
 
 
 # --- status -------------------------------------------------------------------------------------
+
 
 def test_status_on_each_day_around_the_deadlines():
     result = deadline()  # due Mon 30 March, long overdue after Wed 29 April
@@ -224,12 +228,17 @@ def test_status_on_each_day_around_the_deadlines():
 
 # --- explanation --------------------------------------------------------------------------------
 
+
 def test_the_explanation_names_the_holidays_and_the_pause():
     # Sent Mon 16 March; 24 March asked, 27 March answered (25, 26, 27 paused). Counted: 17-20 = 4; 23, 24 = 6;
     # 30, 31 Mar, 1, 2 Apr = 10; Easter off; 7-10 = 14; 13-17 = 19; Mon 20 April = 20.
     # Then 21-24 = 24; 27 Apr-1 May = 29; May Day off; 5-8 = 33; 11-15 = 38; 18, 19 May = 40.
-    result = deadline(sent_on=date(2026, 3, 16), pauses=[Pause(date(2026, 3, 24), date(2026, 3, 27))],
-                      today=date(2026, 4, 1), allowance_note="(the default for secondary schools)")
+    result = deadline(
+        sent_on=date(2026, 3, 16),
+        pauses=[Pause(date(2026, 3, 24), date(2026, 3, 27))],
+        today=date(2026, 4, 1),
+        allowance_note="(the default for secondary schools)",
+    )
     assert result.explanation == [
         "Sent on Monday 16 March 2026.",
         "20 working days allowed. (the default for secondary schools)",
@@ -268,11 +277,14 @@ def test_the_explanation_describes_an_open_pause():
 
 def test_the_explanation_spells_out_a_pause_across_the_new_year():
     # Asked Wed 30 Dec 2026, answered Tue 5 Jan 2027: 31 Dec, 4 and 5 Jan paused (1 Jan is a holiday).
-    result = deadline(sent_on=date(2026, 12, 18), pauses=[Pause(date(2026, 12, 30), date(2027, 1, 5))],
-                      today=date(2027, 1, 6))
+    result = deadline(
+        sent_on=date(2026, 12, 18), pauses=[Pause(date(2026, 12, 30), date(2027, 1, 5))], today=date(2027, 1, 6)
+    )
     assert result.paused_working_days == 3
-    assert result.explanation[3] == ("The clock stopped for 3 working days while the agency's question was open "
-                                     "(30 December 2026 to 5 January 2027).")
+    assert result.explanation[3] == (
+        "The clock stopped for 3 working days while the agency's question was open "
+        "(30 December 2026 to 5 January 2027)."
+    )
 
 
 def test_a_single_working_day_is_singular():
@@ -283,6 +295,7 @@ def test_a_single_working_day_is_singular():
 
 
 # --- errors -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("working_days", [0, -5])
 def test_fewer_than_one_working_day_is_an_error(working_days):

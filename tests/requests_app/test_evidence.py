@@ -88,7 +88,9 @@ def test_deleting_a_request_in_the_admin_falls_back_to_the_older_answer(agency_a
 
 def test_the_migration_derives_the_same_evidence_as_the_service(covered_request, agency_a, contact_a, make_request):
     checklist_record(request=make_request(agency_a), user=contact_a, answers=[answer("nationality", "no")])
-    checklist_record(request=covered_request, user=contact_a, answers=[answer("nationality", "yes"), answer("ward", "yes")])
+    checklist_record(
+        request=covered_request, user=contact_a, answers=[answer("nationality", "yes"), answer("ward", "yes")]
+    )
     return_process(return_id=upload(covered_request, contact_a).pk)
     from_services = snapshot()
     FieldEvidence.objects.all().delete()

@@ -25,7 +25,9 @@ def expected(persona: str, action: str, status: str) -> str:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("action", list(EDGES))
-def test_each_action_is_allowed_only_from_its_states_and_for_its_roles(persona, action, request, agency_a, contact_a, contact_b, make_request):
+def test_each_action_is_allowed_only_from_its_states_and_for_its_roles(
+    persona, action, request, agency_a, contact_a, contact_b, make_request
+):
     user = request.getfixturevalue(persona)
     for status in Status:
         data_request = force_status(make_request(agency_a), status)
@@ -47,9 +49,20 @@ def test_each_action_is_allowed_only_from_its_states_and_for_its_roles(persona, 
 def test_allowed_actions_match_the_table_for_each_role(agency_a, coordinator, contact_a, contact_b, dpo, make_request):
     data_request = force_status(make_request(agency_a), Status.SENT)
     assert {name for name, _ in allowed_actions(coordinator, data_request)} == {
-        "acknowledge", "ask_clarification", "mark_received", "not_held", "refuse", "withdraw"}
+        "acknowledge",
+        "ask_clarification",
+        "mark_received",
+        "not_held",
+        "refuse",
+        "withdraw",
+    }
     assert {name for name, _ in allowed_actions(contact_a, data_request)} == {
-        "acknowledge", "ask_clarification", "mark_received", "not_held", "refuse"}
+        "acknowledge",
+        "ask_clarification",
+        "mark_received",
+        "not_held",
+        "refuse",
+    }
     assert allowed_actions(contact_b, data_request) == []
     assert allowed_actions(dpo, data_request) == []
 
@@ -62,13 +75,22 @@ def test_actions_that_need_a_reason_refuse_a_blank_note(agency_a, coordinator, m
 
 def test_reopening_returns_to_where_the_work_was(agency_a, coordinator, make_request):
     finished_with_data = force_status(make_request(agency_a), Status.COMPLETED)
-    assert request_transition(request=finished_with_data, action="reopen", user=coordinator, note="Figures revised").status == Status.UNDER_QUERY
+    assert (
+        request_transition(request=finished_with_data, action="reopen", user=coordinator, note="Figures revised").status
+        == Status.UNDER_QUERY
+    )
     refused = force_status(make_request(agency_a), Status.REFUSED)
     refused.received_on = None
-    assert request_transition(request=refused, action="reopen", user=coordinator, note="Agreement now signed").status == Status.ACKNOWLEDGED
+    assert (
+        request_transition(request=refused, action="reopen", user=coordinator, note="Agreement now signed").status
+        == Status.ACKNOWLEDGED
+    )
     withdrawn_draft = force_status(make_request(agency_a), Status.DRAFT)
     request_transition(request=withdrawn_draft, action="withdraw", user=coordinator, note="Not needed")
-    assert request_transition(request=withdrawn_draft, action="reopen", user=coordinator, note="Needed after all").status == Status.DRAFT
+    assert (
+        request_transition(request=withdrawn_draft, action="reopen", user=coordinator, note="Needed after all").status
+        == Status.DRAFT
+    )
 
 
 def test_a_stale_page_cannot_overwrite_a_newer_change(agency_a, coordinator, contact_a, make_request):
@@ -77,7 +99,9 @@ def test_a_stale_page_cannot_overwrite_a_newer_change(agency_a, coordinator, con
     stale_copy = DataRequest.objects.get(pk=data_request.pk)
     request_transition(request=data_request, action="acknowledge", user=contact_a, expected_version=seen_version)
     with pytest.raises(StaleRequest):
-        request_transition(request=stale_copy, action="withdraw", user=coordinator, note="x", expected_version=seen_version)
+        request_transition(
+            request=stale_copy, action="withdraw", user=coordinator, note="x", expected_version=seen_version
+        )
     assert DataRequest.objects.get(pk=data_request.pk).status == Status.ACKNOWLEDGED
 
 
@@ -105,8 +129,20 @@ def test_schools_get_longer_by_default(agency_a, make_request):
 def test_a_clarification_pauses_the_clock_until_it_is_answered(agency_b, coordinator, contact_b, make_request):
     data_request = make_request(agency_b)
     request_transition(request=data_request, action="send", user=coordinator, on=datetime.date(2026, 3, 23))
-    request_transition(request=data_request, action="ask_clarification", user=contact_b, note="Which wards?", on=datetime.date(2026, 3, 25))
-    request_transition(request=data_request, action="answer_clarification", user=coordinator, note="Current wards.", on=datetime.date(2026, 3, 30))
+    request_transition(
+        request=data_request,
+        action="ask_clarification",
+        user=contact_b,
+        note="Which wards?",
+        on=datetime.date(2026, 3, 25),
+    )
+    request_transition(
+        request=data_request,
+        action="answer_clarification",
+        user=coordinator,
+        note="Current wards.",
+        on=datetime.date(2026, 3, 30),
+    )
     data_request.refresh_from_db()
     # Paused 26, 27 and 30 March: three working days, so 22 April moves to 27 April (weekend in between).
     assert data_request.due_date == datetime.date(2026, 4, 27)

@@ -16,11 +16,15 @@ from requests_app.tasks import process_return
 from tests.requests_app.conftest import force_status
 
 pytestmark = pytest.mark.django_db
-GOOD = (b"Nationality,Ward or small area,Period,Count\n"
-        b"Polish,E05000001,2025 Q1,12\nRomanian, E05000001\xc2\xa0,2025 Q1,c\n,E05000002,2025 Q2,5\nTotal,E05000002,2025 Q2,17\n")
+GOOD = (
+    b"Nationality,Ward or small area,Period,Count\n"
+    b"Polish,E05000001,2025 Q1,12\nRomanian, E05000001\xc2\xa0,2025 Q1,c\n,E05000002,2025 Q2,5\nTotal,E05000002,2025 Q2,17\n"
+)
 BAD = b"Nationality,Ward or small area,Period,Count\nPolska,E05000001,2025 Q1,12\n"
-PEOPLE = ("Forename,Surname,Date of birth,NHS number,Nationality\n"
-          + "".join(f"Ann{i},Smith,1980-02-{i % 27 + 1:02d},943 476 5919,Polish\n" for i in range(60))).encode()
+PEOPLE = (
+    "Forename,Surname,Date of birth,NHS number,Nationality\n"
+    + "".join(f"Ann{i},Smith,1980-02-{i % 27 + 1:02d},943 476 5919,Polish\n" for i in range(60))
+).encode()
 
 
 @pytest.fixture
@@ -34,8 +38,13 @@ def uploaded(data_request, user, content, name="return.csv"):
         return return_upload(request=data_request, user=user, upload=SimpleUploadedFile(name, content))
 
 
-def test_an_upload_enqueues_processing_once_the_transaction_commits(covered_request, contact_a, django_capture_on_commit_callbacks):
-    with mock.patch("requests_app.services.current_app.send_task") as send, django_capture_on_commit_callbacks(execute=True):
+def test_an_upload_enqueues_processing_once_the_transaction_commits(
+    covered_request, contact_a, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch("requests_app.services.current_app.send_task") as send,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         stored = return_upload(request=covered_request, user=contact_a, upload=SimpleUploadedFile("r.csv", GOOD))
     send.assert_called_once_with("requests_app.tasks.process_return", args=[stored.pk])
     assert stored.status == Return.Status.QUEUED
@@ -48,7 +57,11 @@ def test_a_good_return_is_stored_once_even_if_the_task_runs_twice(covered_reques
         process_return.apply(args=[stored.pk])
     stored.refresh_from_db()
     assert stored.status == Return.Status.DONE and stored.attempts == 1
-    rows = list(Observation.objects.filter(source_return=stored).order_by("pk").values("nationality", "geography_code", "count", "suppressed"))
+    rows = list(
+        Observation.objects.filter(source_return=stored)
+        .order_by("pk")
+        .values("nationality", "geography_code", "count", "suppressed")
+    )
     assert rows == [
         {"nationality": "PL", "geography_code": "E05000001", "count": 12, "suppressed": False},
         {"nationality": "RO", "geography_code": "E05000001", "count": None, "suppressed": True},
@@ -74,8 +87,11 @@ def test_measured_completeness_goes_beside_the_agencys_estimate(covered_request,
     from requests_app.services import ChecklistInput, checklist_record
     from catalogue.models import Field
 
-    checklist_record(request=covered_request, user=contact_a,
-                     answers=[ChecklistInput(Field.objects.get(code="nationality"), "yes", "yes", "yes", 95, "")])
+    checklist_record(
+        request=covered_request,
+        user=contact_a,
+        answers=[ChecklistInput(Field.objects.get(code="nationality"), "yes", "yes", "yes", 95, "")],
+    )
     stored = uploaded(covered_request, contact_a, GOOD)
     return_process(return_id=stored.pk)
     answer = ChecklistAnswer.objects.get(request=covered_request, field__code="nationality")
@@ -89,13 +105,19 @@ def test_a_return_with_errors_stores_nothing_and_reports_where_to_fix(covered_re
     assert stored.status == Return.Status.FAILED and not Observation.objects.exists()
     [problem] = stored.report["errors"]
     assert (problem["type"], problem["row"], problem["column"], problem["value"]) == ("unknown-code", 2, "A", "Polska")
-    page = contact_a_client.get(reverse("requests:return-report", args=[covered_request.public_id, stored.public_id])).content.decode()
+    page = contact_a_client.get(
+        reverse("requests:return-report", args=[covered_request.public_id, stored.public_id])
+    ).content.decode()
     assert "Not accepted: please fix" in page and "Polska" in page and "row 2 column A" in page
-    problems = contact_a_client.get(reverse("requests:return-problems", args=[covered_request.public_id, stored.public_id]))
+    problems = contact_a_client.get(
+        reverse("requests:return-problems", args=[covered_request.public_id, stored.public_id])
+    )
     assert "unknown-code" in problems.content.decode()
 
 
-def test_record_level_data_is_quarantined_for_the_dpo_only(covered_request, contact_a, contact_a_client, dpo_client, dpo, coordinator):
+def test_record_level_data_is_quarantined_for_the_dpo_only(
+    covered_request, contact_a, contact_a_client, dpo_client, dpo, coordinator
+):
     stored = uploaded(covered_request, contact_a, PEOPLE, name="patients.csv")
     return_process(return_id=stored.pk)
     stored.refresh_from_db()
@@ -110,14 +132,23 @@ def test_record_level_data_is_quarantined_for_the_dpo_only(covered_request, cont
 def test_the_status_endpoint_and_report_are_404_for_another_agency(covered_request, contact_a, contact_b_client):
     stored = uploaded(covered_request, contact_a, GOOD)
     for name in ("return-report", "return-status", "return-problems", "return"):
-        assert contact_b_client.get(reverse(f"requests:{name}", args=[covered_request.public_id, stored.public_id])).status_code == 404
+        assert (
+            contact_b_client.get(
+                reverse(f"requests:{name}", args=[covered_request.public_id, stored.public_id])
+            ).status_code
+            == 404
+        )
 
 
 def test_the_report_page_shows_progress_until_the_file_is_processed(covered_request, contact_a, contact_a_client):
     stored = uploaded(covered_request, contact_a, GOOD)
     args = [covered_request.public_id, stored.public_id]
     assert "data-status-url" in contact_a_client.get(reverse("requests:return-report", args=args)).content.decode()
-    assert contact_a_client.get(reverse("requests:return-status", args=args)).json() == {"status": "queued", "label": "Queued", "final": False}
+    assert contact_a_client.get(reverse("requests:return-status", args=args)).json() == {
+        "status": "queued",
+        "label": "Queued",
+        "final": False,
+    }
     return_process(return_id=stored.pk)
     assert contact_a_client.get(reverse("requests:return-status", args=args)).json()["final"] is True
     assert "Accepted" in contact_a_client.get(reverse("requests:return-report", args=args)).content.decode()
@@ -141,7 +172,9 @@ class TestCheckReturnCommand:
         assert code == 0 and report["valid"] and report["total"] == 17 and report["rows_read"] == 4
         for key in ("observations", "errors", "warnings", "completeness"):
             assert key in report
-        assert len(report["observations"]) == 3 and report["completeness"]["nationality"] == pytest.approx(0.6667, abs=1e-3)
+        assert len(report["observations"]) == 3 and report["completeness"]["nationality"] == pytest.approx(
+            0.6667, abs=1e-3
+        )
 
     def test_a_file_with_errors_exits_1_and_says_why(self, tmp_path):
         code, out = self.run(tmp_path, BAD)
@@ -183,7 +216,9 @@ def test_a_return_whose_task_was_lost_is_sent_again_and_then_processed(covered_r
     from requests_app.services import returns_requeue_stale
 
     stored = uploaded(covered_request, contact_a, GOOD)
-    Return.objects.filter(pk=stored.pk).update(status="validating", status_changed_at=timezone.now() - datetime.timedelta(hours=2))
+    Return.objects.filter(pk=stored.pk).update(
+        status="validating", status_changed_at=timezone.now() - datetime.timedelta(hours=2)
+    )
     with mock.patch("requests_app.services.current_app.send_task") as send:
         assert returns_requeue_stale(now=timezone.now()) == 1
         assert returns_requeue_stale(now=timezone.now()) == 0

@@ -17,7 +17,11 @@ CSV = b"Nationality,Ward or small area,Period,Count\nPolish,E05000001,2025 Q1,12
 
 
 def upload(client, data_request, content=CSV, name="return.csv"):
-    return client.post(reverse("requests:upload", args=[data_request.public_id]), {"file": SimpleUploadedFile(name, content)}, follow=True)
+    return client.post(
+        reverse("requests:upload", args=[data_request.public_id]),
+        {"file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
 
 
 @pytest.fixture
@@ -30,7 +34,9 @@ def media_files(settings):
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
-def test_an_upload_under_an_active_agreement_is_stored_with_its_hash(contact_a_client, sent_request, make_agreement, agency_a, settings):
+def test_an_upload_under_an_active_agreement_is_stored_with_its_hash(
+    contact_a_client, sent_request, make_agreement, agency_a, settings
+):
     agreement = make_agreement([agency_a])
     page = upload(contact_a_client, sent_request).content.decode()
     assert "return.csv was received (version 1)" in page
@@ -43,15 +49,36 @@ def test_an_upload_under_an_active_agreement_is_stored_with_its_hash(contact_a_c
     assert AuditEntry.objects.filter(action="return-uploaded", agency=agency_a).exists()
 
 
-@pytest.mark.parametrize("problem, setup, message", [
-    ("no agreement", lambda mk, a, b: None, "No sharing agreement names Agency A School"),
-    ("not yet active", lambda mk, a, b: mk([a], steps=("submit", "approve")), "not active"),
-    ("agency not a provider", lambda mk, a, b: mk([b], recipients=[a]), "does not name Agency A School as a provider"),
-    ("field not covered", lambda mk, a, b: mk([a], fields=("nationality", "ward")), "does not cover: Period"),
-    ("form not permitted", lambda mk, a, b: mk([a], data_form="aggregate-suppressed"), "permits only aggregate counts, small numbers suppressed"),
-])
+@pytest.mark.parametrize(
+    "problem, setup, message",
+    [
+        ("no agreement", lambda mk, a, b: None, "No sharing agreement names Agency A School"),
+        ("not yet active", lambda mk, a, b: mk([a], steps=("submit", "approve")), "not active"),
+        (
+            "agency not a provider",
+            lambda mk, a, b: mk([b], recipients=[a]),
+            "does not name Agency A School as a provider",
+        ),
+        ("field not covered", lambda mk, a, b: mk([a], fields=("nationality", "ward")), "does not cover: Period"),
+        (
+            "form not permitted",
+            lambda mk, a, b: mk([a], data_form="aggregate-suppressed"),
+            "permits only aggregate counts, small numbers suppressed",
+        ),
+    ],
+)
 def test_an_upload_is_refused_saying_what_is_missing_and_nothing_is_kept(
-    problem, setup, message, contact_a_client, sent_request, make_agreement, agency_a, agency_b, coordinator, dpo, settings
+    problem,
+    setup,
+    message,
+    contact_a_client,
+    sent_request,
+    make_agreement,
+    agency_a,
+    agency_b,
+    coordinator,
+    dpo,
+    settings,
 ):
     agreement = setup(make_agreement, agency_a, agency_b)
     if problem == "agency not a provider":
@@ -74,7 +101,9 @@ def test_expiry_by_the_daily_task_blocks_the_next_upload(contact_a_client, sent_
     assert Return.objects.count() == 1
 
 
-def test_a_new_upload_supersedes_the_previous_one_which_is_kept(contact_a_client, sent_request, make_agreement, agency_a):
+def test_a_new_upload_supersedes_the_previous_one_which_is_kept(
+    contact_a_client, sent_request, make_agreement, agency_a
+):
     make_agreement([agency_a])
     upload(contact_a_client, sent_request)
     upload(contact_a_client, sent_request, content=CSV + b"Romanian,E05000001,2025 Q1,7\n", name="fixed.csv")
@@ -91,11 +120,19 @@ def test_a_dpo_approval_unblocks_the_agencys_upload(contact_a_client, sent_reque
 
     move(agreement=agreement, action="submit", user=agreement.created_by)
     move(agreement=agreement, action="approve", user=dpo)
-    move(agreement=agreement, action="activate", user=dpo, siro_name="Pat Senior", siro_signed_on=datetime.date(2026, 1, 1))
+    move(
+        agreement=agreement,
+        action="activate",
+        user=dpo,
+        siro_name="Pat Senior",
+        siro_signed_on=datetime.date(2026, 1, 1),
+    )
     assert "was received" in upload(contact_a_client, sent_request).content.decode()
 
 
-def test_too_large_or_unknown_files_are_refused_with_a_message(contact_a_client, sent_request, make_agreement, agency_a, settings):
+def test_too_large_or_unknown_files_are_refused_with_a_message(
+    contact_a_client, sent_request, make_agreement, agency_a, settings
+):
     make_agreement([agency_a])
     assert "Upload a CSV, Excel" in upload(contact_a_client, sent_request, name="data.pdf").content.decode()
     settings.TRACKER_UPLOAD_MAX_BYTES = 10
@@ -103,13 +140,20 @@ def test_too_large_or_unknown_files_are_refused_with_a_message(contact_a_client,
     assert not Return.objects.exists()
 
 
-def test_downloads_of_returned_files_are_audited_and_outsiders_get_404(contact_a_client, contact_b_client, dpo_client, sent_request, make_agreement, agency_a):
+def test_downloads_of_returned_files_are_audited_and_outsiders_get_404(
+    contact_a_client, contact_b_client, dpo_client, sent_request, make_agreement, agency_a
+):
     make_agreement([agency_a])
     upload(contact_a_client, sent_request)
     stored = Return.objects.get()
     url = reverse("requests:return", args=[sent_request.public_id, stored.public_id])
     assert contact_b_client.get(url).status_code == 404
-    assert contact_b_client.post(reverse("requests:upload", args=[sent_request.public_id]), {"file": SimpleUploadedFile("x.csv", CSV)}).status_code == 404
+    assert (
+        contact_b_client.post(
+            reverse("requests:upload", args=[sent_request.public_id]), {"file": SimpleUploadedFile("x.csv", CSV)}
+        ).status_code
+        == 404
+    )
     response = dpo_client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == CSV
     assert AuditEntry.objects.filter(action="return-download", object_id=str(stored.pk)).count() == 1

@@ -36,7 +36,9 @@ def test_a_request_needs_at_least_one_field(agency_a, make_request):
         make_request(agency_a, fields=())
 
 
-def test_sending_tells_the_agency_contacts_by_email_and_in_the_app(agency_a, contact_a, coordinator, make_request, django_capture_on_commit_callbacks):
+def test_sending_tells_the_agency_contacts_by_email_and_in_the_app(
+    agency_a, contact_a, coordinator, make_request, django_capture_on_commit_callbacks
+):
     data_request = make_request(agency_a)
     with django_capture_on_commit_callbacks(execute=True):
         request_transition(request=data_request, action="send", user=coordinator)
@@ -60,7 +62,9 @@ def test_messages_go_to_the_other_side_with_attachments(agency_a, contact_a, coo
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data_request = make_request(agency_a)
-    request_message_post(request=data_request, user=contact_a, body="Which year?", attachment=SimpleUploadedFile("q.txt", b"hello"))
+    request_message_post(
+        request=data_request, user=contact_a, body="Which year?", attachment=SimpleUploadedFile("q.txt", b"hello")
+    )
     event = data_request.events.get(kind=RequestEvent.Kind.MESSAGE)
     assert event.attachment_name == "q.txt" and event.attachment.read() == b"hello"
     assert Notification.objects.filter(user=coordinator).exists()
@@ -83,7 +87,12 @@ def test_the_checklist_records_who_answered_and_as_whom(agency_a, contact_a, coo
     data_request = make_request(agency_a)
     assert checklist_record(request=data_request, user=contact_a, answers=[answer("nationality", "partly", 60)]) == 1
     stored = ChecklistAnswer.objects.get(request=data_request)
-    assert (stored.collected, stored.completeness, stored.recorded_by, stored.recorded_as) == ("partly", 60, contact_a, "agency")
+    assert (stored.collected, stored.completeness, stored.recorded_by, stored.recorded_as) == (
+        "partly",
+        60,
+        contact_a,
+        "agency",
+    )
     assert checklist_record(request=data_request, user=coordinator, answers=[answer("nationality", "partly", 60)]) == 0
     checklist_record(request=data_request, user=coordinator, answers=[answer("nationality", "yes", 95)])
     stored.refresh_from_db()
@@ -95,11 +104,15 @@ def test_the_checklist_is_all_or_nothing(agency_a, contact_a, make_request):
     with pytest.raises(ValidationError):
         checklist_record(request=data_request, user=contact_a, answers=[answer("nationality"), answer("ethnicity")])
     with pytest.raises(ValidationError):
-        checklist_record(request=data_request, user=contact_a, answers=[answer("ward"), answer("nationality", completeness=140)])
+        checklist_record(
+            request=data_request, user=contact_a, answers=[answer("ward"), answer("nationality", completeness=140)]
+        )
     assert not ChecklistAnswer.objects.exists()
 
 
-def test_when_a_contact_leaves_their_open_requests_pass_to_another_contact(agency_a, contact_a, coordinator, make_request):
+def test_when_a_contact_leaves_their_open_requests_pass_to_another_contact(
+    agency_a, contact_a, coordinator, make_request
+):
     colleague = make_user("colleague", "Agency contact")
     agency_a.contacts.add(colleague)
     open_request = make_request(agency_a, agency_contact=contact_a)
@@ -116,14 +129,22 @@ def test_when_a_contact_leaves_their_open_requests_pass_to_another_contact(agenc
 class TestChasers:
     def sent(self, make_request, agency, due):
         data_request = force_status(make_request(agency), Status.SENT)
-        DataRequest.objects.filter(pk=data_request.pk).update(due_date=due, long_overdue_date=due + datetime.timedelta(days=28))
+        DataRequest.objects.filter(pk=data_request.pk).update(
+            due_date=due, long_overdue_date=due + datetime.timedelta(days=28)
+        )
         return data_request
 
-    def test_each_reminder_goes_out_once_however_often_the_task_runs(self, agency_a, contact_a, coordinator, make_request):
+    def test_each_reminder_goes_out_once_however_often_the_task_runs(
+        self, agency_a, contact_a, coordinator, make_request
+    ):
         due = datetime.date(2026, 4, 22)
         data_request = self.sent(make_request, agency_a, due)
-        for day, kind in [(datetime.date(2026, 4, 16), "before-due"), (due, "due-today"), (datetime.date(2026, 4, 23), "overdue"),
-                          (datetime.date(2026, 5, 21), "long-overdue")]:
+        for day, kind in [
+            (datetime.date(2026, 4, 16), "before-due"),
+            (due, "due-today"),
+            (datetime.date(2026, 4, 23), "overdue"),
+            (datetime.date(2026, 5, 21), "long-overdue"),
+        ]:
             first = chasers_send(today=day, reminder_working_days=5)
             second = chasers_send(today=day, reminder_working_days=5)
             assert first[kind] == 1 and second[kind] == 0, kind
@@ -135,7 +156,10 @@ class TestChasers:
         self.sent(make_request, agency_a, datetime.date(2026, 4, 22))
         assert sum(chasers_send(today=datetime.date(2026, 4, 1), reminder_working_days=5).values()) == 0
 
-    @pytest.mark.parametrize("status", [Status.CLARIFICATION, Status.RECEIVED, Status.UNDER_QUERY, Status.COMPLETED, Status.REFUSED, Status.DRAFT])
+    @pytest.mark.parametrize(
+        "status",
+        [Status.CLARIFICATION, Status.RECEIVED, Status.UNDER_QUERY, Status.COMPLETED, Status.REFUSED, Status.DRAFT],
+    )
     def test_nobody_is_chased_once_the_request_has_moved_on(self, status, agency_a, make_request):
         data_request = force_status(make_request(agency_a), status)
         assert sum(chasers_send(today=datetime.date(2026, 12, 1), reminder_working_days=5).values()) == 0
@@ -154,13 +178,19 @@ class TestCampaigns:
         from catalogue.models import GeographyLevel, Source
 
         return dict(
-            source=Source.objects.get(slug="school-census-eal-pupils"), title="EAL pupils", purpose="Planning",
-            fields=list(Field.objects.filter(code__in=["nationality", "ward"])), geography_level=GeographyLevel.objects.get(code="ward"),
-            period_start=datetime.date(2025, 9, 1), period_end=datetime.date(2026, 7, 31),
+            source=Source.objects.get(slug="school-census-eal-pupils"),
+            title="EAL pupils",
+            purpose="Planning",
+            fields=list(Field.objects.filter(code__in=["nationality", "ward"])),
+            geography_level=GeographyLevel.objects.get(code="ward"),
+            period_start=datetime.date(2025, 9, 1),
+            period_end=datetime.date(2026, 7, 31),
         )
 
     def test_a_campaign_sends_one_request_per_agency(self, agency_a, agency_b, coordinator, make_request):
-        campaign = campaign_create(name="All", agencies=[agency_a, agency_b], coordinator=coordinator, send=True, **self.values(make_request))
+        campaign = campaign_create(
+            name="All", agencies=[agency_a, agency_b], coordinator=coordinator, send=True, **self.values(make_request)
+        )
         assert campaign.requests.count() == 2
         assert set(campaign.requests.values_list("status", flat=True)) == {Status.SENT}
 
@@ -173,10 +203,16 @@ class TestCampaigns:
 
     def test_only_coordinators_start_campaigns(self, agency_a, contact_a, make_request):
         with pytest.raises(PermissionDenied):
-            campaign_create(name="No", agencies=[agency_a], coordinator=contact_a, send=True, **self.values(make_request))
+            campaign_create(
+                name="No", agencies=[agency_a], coordinator=contact_a, send=True, **self.values(make_request)
+            )
 
-    def test_chasing_overdue_agencies_reaches_only_those_overdue_and_once_a_day(self, agency_a, agency_b, contact_a, contact_b, coordinator, make_request):
-        campaign = campaign_create(name="All", agencies=[agency_a, agency_b], coordinator=coordinator, send=True, **self.values(make_request))
+    def test_chasing_overdue_agencies_reaches_only_those_overdue_and_once_a_day(
+        self, agency_a, agency_b, contact_a, contact_b, coordinator, make_request
+    ):
+        campaign = campaign_create(
+            name="All", agencies=[agency_a, agency_b], coordinator=coordinator, send=True, **self.values(make_request)
+        )
         late = campaign.requests.get(agency=agency_a)
         DataRequest.objects.filter(pk=late.pk).update(due_date=datetime.date(2026, 1, 5))
         today = datetime.date(2026, 2, 2)

@@ -25,7 +25,9 @@ def url(name, data_request, *args):
 @pytest.fixture
 def request_a(agency_a, contact_a, make_request):
     data_request = force_status(make_request(agency_a), Status.SENT)
-    request_message_post(request=data_request, user=contact_a, body="See attached", attachment=SimpleUploadedFile("note.txt", b"x"))
+    request_message_post(
+        request=data_request, user=contact_a, body="See attached", attachment=SimpleUploadedFile("note.txt", b"x")
+    )
     return data_request
 
 
@@ -66,7 +68,9 @@ class TestAnotherAgencysContact:
     def test_cannot_reach_campaign_pages(self, contact_b_client, coordinator_client, agency_a, make_request):
         from requests_app.models import Campaign
 
-        campaign = Campaign.objects.create(name="C", source=Source.objects.first(), created_by=make_request(agency_a).coordinator)
+        campaign = Campaign.objects.create(
+            name="C", source=Source.objects.first(), created_by=make_request(agency_a).coordinator
+        )
         assert contact_b_client.get(reverse("requests:campaign", args=[campaign.public_id])).status_code == 404
         assert contact_b_client.post(reverse("requests:campaign-chase", args=[campaign.public_id])).status_code == 404
         assert contact_b_client.get(reverse("requests:campaigns")).status_code == 403
@@ -77,7 +81,12 @@ class TestAnotherAgencysContact:
 
 
 def test_anonymous_users_are_sent_to_login(request_a):
-    for target in [reverse("requests:list"), url("detail", request_a), url("template-xlsx", request_a), reverse("requests:campaigns")]:
+    for target in [
+        reverse("requests:list"),
+        url("detail", request_a),
+        url("template-xlsx", request_a),
+        reverse("requests:campaigns"),
+    ]:
         response = Client().get(target)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
@@ -89,30 +98,48 @@ class TestAgencyPortal:
         assert request_a.reference in page and other.reference not in page
 
     def test_the_contact_acknowledges_and_answers_the_checklist(self, contact_a_client, contact_a, request_a):
-        response = contact_a_client.post(url("transition", request_a), {"action": "acknowledge", "version": request_a.version})
+        response = contact_a_client.post(
+            url("transition", request_a), {"action": "acknowledge", "version": request_a.version}
+        )
         assert response.status_code == 302
         request_a.refresh_from_db()
         assert request_a.status == Status.ACKNOWLEDGED
         data = {}
         for code in ["nationality", "ward", "period"]:
-            data.update({f"{code}-collected": "partly", f"{code}-mandatory": "no", f"{code}-extractable": "yes",
-                         f"{code}-completeness": "55", f"{code}-notes": ""})
+            data.update(
+                {
+                    f"{code}-collected": "partly",
+                    f"{code}-mandatory": "no",
+                    f"{code}-extractable": "yes",
+                    f"{code}-completeness": "55",
+                    f"{code}-notes": "",
+                }
+            )
         assert contact_a_client.post(url("checklist", request_a), data).status_code == 302
         assert ChecklistAnswer.objects.filter(request=request_a, recorded_by=contact_a, completeness=55).count() == 3
 
     def test_a_checklist_with_a_bad_percentage_is_shown_again_with_the_error(self, contact_a_client, request_a):
-        data = {"nationality-collected": "yes", "nationality-mandatory": "no", "nationality-extractable": "yes", "nationality-completeness": "150"}
+        data = {
+            "nationality-collected": "yes",
+            "nationality-mandatory": "no",
+            "nationality-extractable": "yes",
+            "nationality-completeness": "150",
+        }
         response = contact_a_client.post(url("checklist", request_a), data)
         assert response.status_code == 200 and "less than or equal to 100" in response.content.decode()
         assert not ChecklistAnswer.objects.exists()
 
     def test_the_contact_cannot_take_a_coordinator_action(self, contact_a_client, request_a):
-        contact_a_client.post(url("transition", request_a), {"action": "withdraw", "version": request_a.version, "note": "x"})
+        contact_a_client.post(
+            url("transition", request_a), {"action": "withdraw", "version": request_a.version, "note": "x"}
+        )
         request_a.refresh_from_db()
         assert request_a.status == Status.SENT
 
     def test_a_stale_form_is_refused_with_a_message(self, contact_a_client, request_a):
-        response = contact_a_client.post(url("transition", request_a), {"action": "acknowledge", "version": request_a.version - 1}, follow=True)
+        response = contact_a_client.post(
+            url("transition", request_a), {"action": "acknowledge", "version": request_a.version - 1}, follow=True
+        )
         assert "Someone changed this request" in response.content.decode()
         request_a.refresh_from_db()
         assert request_a.status == Status.SENT
@@ -140,10 +167,17 @@ class TestTemplates:
 class TestCoordinatorPages:
     def test_the_coordinator_creates_a_draft_request(self, coordinator_client, agency_a):
         data = {
-            "agency": agency_a.pk, "title": "Pupils by nationality", "source": Source.objects.get(slug="school-census-eal-pupils").pk,
-            "purpose": "Planning", "fields": [],
-            "geography_level": GeographyLevel.objects.get(code="ward").pk, "period_start": "2025-09-01",
-            "period_end": "2026-07-31", "granularity": "quarter", "data_form": "aggregate", "reporting_threshold": "10",
+            "agency": agency_a.pk,
+            "title": "Pupils by nationality",
+            "source": Source.objects.get(slug="school-census-eal-pupils").pk,
+            "purpose": "Planning",
+            "fields": [],
+            "geography_level": GeographyLevel.objects.get(code="ward").pk,
+            "period_start": "2025-09-01",
+            "period_end": "2026-07-31",
+            "granularity": "quarter",
+            "data_form": "aggregate",
+            "reporting_threshold": "10",
         }
         response = coordinator_client.post(reverse("requests:new"), data)
         assert response.status_code == 200 and "This field is required" in response.content.decode()
@@ -156,7 +190,9 @@ class TestCoordinatorPages:
         assert created.status == Status.DRAFT and created.response_working_days == 30
 
     def test_a_period_that_ends_before_it_starts_is_explained(self, coordinator_client, agency_a):
-        response = coordinator_client.post(reverse("requests:new"), {"period_start": "2026-01-01", "period_end": "2025-01-01"})
+        response = coordinator_client.post(
+            reverse("requests:new"), {"period_start": "2026-01-01", "period_end": "2025-01-01"}
+        )
         assert "The period must end on or after its start" in response.content.decode()
 
     def test_agency_contacts_and_dpos_cannot_create_requests(self, contact_a_client, dpo_client):
@@ -167,12 +203,22 @@ class TestCoordinatorPages:
         from catalogue.models import Field, OrganisationType
         from catalogue.services import agency_create
 
-        third = agency_create(name="Third School", area=area, organisation_type=OrganisationType.objects.get(code="primary-school"))
+        third = agency_create(
+            name="Third School", area=area, organisation_type=OrganisationType.objects.get(code="primary-school")
+        )
         data = {
-            "name": "EAL everywhere", "agencies": [agency_a.pk, agency_b.pk, third.pk], "title": "EAL pupils",
-            "source": Source.objects.get(slug="school-census-eal-pupils").pk, "purpose": "Planning",
-            "fields": [Field.objects.get(code="nationality").pk], "geography_level": GeographyLevel.objects.get(code="ward").pk,
-            "period_start": "2025-09-01", "period_end": "2026-07-31", "granularity": "quarter", "data_form": "aggregate", "reporting_threshold": "10",
+            "name": "EAL everywhere",
+            "agencies": [agency_a.pk, agency_b.pk, third.pk],
+            "title": "EAL pupils",
+            "source": Source.objects.get(slug="school-census-eal-pupils").pk,
+            "purpose": "Planning",
+            "fields": [Field.objects.get(code="nationality").pk],
+            "geography_level": GeographyLevel.objects.get(code="ward").pk,
+            "period_start": "2025-09-01",
+            "period_end": "2026-07-31",
+            "granularity": "quarter",
+            "data_form": "aggregate",
+            "reporting_threshold": "10",
             "send_now": "on",
         }
         response = coordinator_client.post(reverse("requests:campaign-new"), data)
@@ -190,7 +236,9 @@ class TestCoordinatorPages:
 
 
 @pytest.mark.parametrize("persona", ["coordinator_client", "contact_a_client"])
-def test_the_request_list_runs_the_same_number_of_queries_however_many_requests(persona, request, agency_a, make_request):
+def test_the_request_list_runs_the_same_number_of_queries_however_many_requests(
+    persona, request, agency_a, make_request
+):
     client = request.getfixturevalue(persona)
 
     def queries():
@@ -205,7 +253,9 @@ def test_the_request_list_runs_the_same_number_of_queries_however_many_requests(
     assert queries() == before
 
 
-def test_the_campaign_page_runs_the_same_number_of_queries_however_many_agencies(coordinator_client, coordinator, area, make_request):
+def test_the_campaign_page_runs_the_same_number_of_queries_however_many_agencies(
+    coordinator_client, coordinator, area, make_request
+):
     from catalogue.models import OrganisationType
     from catalogue.services import agency_create
     from requests_app.models import Campaign
@@ -230,14 +280,22 @@ def test_the_campaign_page_runs_the_same_number_of_queries_however_many_agencies
 
 
 class TestExport:
-    def test_the_export_contains_only_what_the_user_may_see(self, contact_b_client, coordinator_client, request_a, agency_b, make_request):
+    def test_the_export_contains_only_what_the_user_may_see(
+        self, contact_b_client, coordinator_client, request_a, agency_b, make_request
+    ):
         own = force_status(make_request(agency_b), Status.SENT)
         rows = list(csv.DictReader(io.StringIO(contact_b_client.get(reverse("requests:export")).content.decode())))
         assert [r["reference"] for r in rows] == [own.reference]
-        rows = list(csv.DictReader(io.StringIO(coordinator_client.get(reverse("requests:export") + "?status=sent").content.decode())))
+        rows = list(
+            csv.DictReader(
+                io.StringIO(coordinator_client.get(reverse("requests:export") + "?status=sent").content.decode())
+            )
+        )
         assert {r["reference"] for r in rows} == {own.reference, request_a.reference}
 
-    def test_the_export_runs_the_same_number_of_queries_however_many_rows(self, coordinator_client, agency_a, make_request):
+    def test_the_export_runs_the_same_number_of_queries_however_many_rows(
+        self, coordinator_client, agency_a, make_request
+    ):
         def queries():
             with CaptureQueriesContext(connection) as ctx:
                 coordinator_client.get(reverse("requests:export"))
@@ -251,7 +309,9 @@ class TestExport:
 
 
 class TestAgencyPages:
-    def test_the_coordinator_adds_a_contact_and_removes_one_who_left(self, coordinator_client, agency_a, contact_a, make_request):
+    def test_the_coordinator_adds_a_contact_and_removes_one_who_left(
+        self, coordinator_client, agency_a, contact_a, make_request
+    ):
         from tests.conftest import make_user
 
         newcomer = make_user("newcomer", "Agency contact")
@@ -271,7 +331,10 @@ class TestAgencyPages:
     def test_agency_pages_are_for_coordinators_only(self, contact_a_client, dpo_client, agency_a, contact_b):
         for client in (contact_a_client, dpo_client):
             assert client.get(reverse("requests:agencies")).status_code == 403
-            assert client.post(reverse("requests:agency", args=[agency_a.public_id]), {"remove": contact_b.pk}).status_code == 403
+            assert (
+                client.post(reverse("requests:agency", args=[agency_a.public_id]), {"remove": contact_b.pk}).status_code
+                == 403
+            )
         assert agency_a.contacts.count() == 1
 
     def test_the_agency_list_runs_the_same_number_of_queries_however_many_agencies(self, coordinator_client, area):

@@ -33,6 +33,8 @@ def catalogue(transactional_db):
         Group.objects.get_or_create(name=name)
     if not Source.objects.exists():
         catalogue_load()
+
+
 REDIS = settings.CELERY_BROKER_URL.startswith("redis")
 
 
@@ -44,12 +46,32 @@ def database_url() -> str:
 
 
 def start_worker(tmp_path):
-    env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT), "CELERY_VISIBILITY_TIMEOUT": "5"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+    }
     log = open(tmp_path / f"worker-{time.monotonic_ns()}.log", "w")
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "project", "worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle"],
-        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -75,7 +97,18 @@ def wait_for(predicate, seconds):
 def big_return(rows: int) -> bytes:
     lines = ["Nationality,Ward or small area,Period,Count"]
     wards = [f"E05{n:06d}" for n in range(1, rows // 40 + 2)]
-    nationalities = ["Polish", "Romanian", "Syrian", "Eritrean", "Indian", "Chinese", "Nigerian", "Ukrainian", "Irish", "Not recorded"]
+    nationalities = [
+        "Polish",
+        "Romanian",
+        "Syrian",
+        "Eritrean",
+        "Indian",
+        "Chinese",
+        "Nigerian",
+        "Ukrainian",
+        "Irish",
+        "Not recorded",
+    ]
     for i in range(rows):
         lines.append(f"{nationalities[i % 10]},{wards[i // 40]},{2024 + (i // 10) % 2} Q{(i // 20) % 4 + 1},{i % 50}")
     return ("\n".join(lines) + "\n").encode()
@@ -90,7 +123,9 @@ def covered_request(agency_a, make_request, make_agreement):
 def test_an_uploaded_return_is_processed_by_a_real_worker(tmp_path, covered_request, contact_a):
     worker = start_worker(tmp_path)
     try:
-        stored = return_upload(request=covered_request, user=contact_a, upload=SimpleUploadedFile("r.csv", big_return(200)))
+        stored = return_upload(
+            request=covered_request, user=contact_a, upload=SimpleUploadedFile("r.csv", big_return(200))
+        )
         assert wait_for(lambda: Return.objects.get(pk=stored.pk).is_final, 90), "the worker did not finish within 90 s"
         stored.refresh_from_db()
         assert stored.status == Return.Status.DONE, stored.report
@@ -104,8 +139,12 @@ def test_killing_the_worker_mid_ingest_ends_with_exactly_one_copy(tmp_path, cove
     rows = 300_000
     worker = start_worker(tmp_path)
     try:
-        stored = return_upload(request=covered_request, user=contact_a, upload=SimpleUploadedFile("big.csv", big_return(rows)))
-        started = wait_for(lambda: Return.objects.get(pk=stored.pk).status in (Return.Status.VALIDATING, Return.Status.STORING), 60)
+        stored = return_upload(
+            request=covered_request, user=contact_a, upload=SimpleUploadedFile("big.csv", big_return(rows))
+        )
+        started = wait_for(
+            lambda: Return.objects.get(pk=stored.pk).status in (Return.Status.VALIDATING, Return.Status.STORING), 60
+        )
         assert started, "the worker never started the task"
     finally:
         stop(worker, signal.SIGKILL)
@@ -113,7 +152,9 @@ def test_killing_the_worker_mid_ingest_ends_with_exactly_one_copy(tmp_path, cove
     assert Observation.objects.filter(source_return=stored).count() == 0
     worker = start_worker(tmp_path)
     try:
-        assert wait_for(lambda: Return.objects.get(pk=stored.pk).is_final, 240), "the task was not redelivered and finished"
+        assert wait_for(lambda: Return.objects.get(pk=stored.pk).is_final, 240), (
+            "the task was not redelivered and finished"
+        )
     finally:
         stop(worker)
     stored.refresh_from_db()

@@ -47,7 +47,9 @@ def whole_number_range(published: dict, relations: list[Relation], rounding: int
         if value is None:
             low.append(0), high.append(10**6)  # no reader can bound it beyond what the sums say
         elif rounding:
-            candidates = [n for n in range(max(0, value - rounding), value + rounding) if nearest_multiple(n, rounding) == value]
+            candidates = [
+                n for n in range(max(0, value - rounding), value + rounding) if nearest_multiple(n, rounding) == value
+            ]
             low.append(min(candidates)), high.append(max(candidates))
         else:
             low.append(value), high.append(value)
@@ -114,7 +116,9 @@ def test_ward_rows_within_the_local_authority_cannot_be_differenced():
     )
     table = Table.two_way(counts, row_groups={"Teesmouth North": ["Ward A", "Ward B"]})
     # Safe in the ward rows alone, but Teesmouth North minus Ward B gives Ward A.
-    naive = suppressing(table, {("Ward A", "Poland"), ("Ward A", "Romania"), ("Ward C", "Poland"), ("Ward C", "Romania")})
+    naive = suppressing(
+        table, {("Ward A", "Poland"), ("Ward A", "Romania"), ("Ward C", "Poland"), ("Ward C", "Romania")}
+    )
     with pytest.raises(DisclosureRefused, match="Ward A / Poland"):
         check(naive, table.relations, threshold=10)
 
@@ -130,7 +134,9 @@ def test_months_within_a_quarter_cannot_be_differenced():
     counts = pd.DataFrame([[2, 15, 20, 30], [14, 22, 19, 25]], index=["Ward A", "Ward B"], columns=months)
     table = Table.two_way(counts, col_groups={"2025 Q1": months[:3]})
     # Safe in the month columns alone, but Q1 minus February and March gives January.
-    naive = suppressing(table, {("Ward A", "2025-01"), ("Ward A", "2025-04"), ("Ward B", "2025-01"), ("Ward B", "2025-04")})
+    naive = suppressing(
+        table, {("Ward A", "2025-01"), ("Ward A", "2025-04"), ("Ward B", "2025-01"), ("Ward B", "2025-04")}
+    )
     with pytest.raises(DisclosureRefused, match="Ward A / 2025-01"):
         check(naive, table.relations, threshold=10)
 
@@ -142,7 +148,11 @@ def test_months_within_a_quarter_cannot_be_differenced():
 
 
 def test_rounding_publishes_multiples_of_the_base_and_the_audit_uses_intervals():
-    counts = pd.DataFrame([[13, 13, 13], [3, 27, 41], [11, 31, 52]], index=["Ward A", "Ward B", "Ward C"], columns=["Poland", "Romania", "Other"])
+    counts = pd.DataFrame(
+        [[13, 13, 13], [3, 27, 41], [11, 31, 52]],
+        index=["Ward A", "Ward B", "Ward C"],
+        columns=["Poland", "Romania", "Other"],
+    )
     table = Table.two_way(counts)
 
     result = protect(table, Policy(threshold=10, rounding=5))
@@ -188,7 +198,11 @@ def test_audit_finds_the_exact_range_of_a_cell_in_a_known_table():
 def test_a_cell_bounded_by_no_published_figure_has_no_upper_limit():
     relations = [Relation(T, ("A", "B"))]
 
-    assert audit({"A": None, "B": None, T: None}, relations) == {"A": (0, math.inf), "B": (0, math.inf), T: (0, math.inf)}
+    assert audit({"A": None, "B": None, T: None}, relations) == {
+        "A": (0, math.inf),
+        "B": (0, math.inf),
+        T: (0, math.inf),
+    }
 
 
 def test_check_refuses_a_table_that_leaks_a_small_cell():
@@ -434,8 +448,14 @@ def test_a_cell_tied_to_cells_published_elsewhere_alone_is_no_complement():
     # Romania is the EU2's only member, and the EU2's count is published in another table: suppressed
     # here, Romania's count could still be read there, so however many cells around it were
     # suppressed too, it would not hide Poland's. (Picking it anyway ended in a refusal.)
-    table = Table({"Poland": 3, "Romania": 25, "Other": 40, T: 68, "EU2": 25, "Syria": 30, "Iran": 10},
-                  [Relation(T, ("Poland", "Romania", "Other")), Relation("EU2", ("Romania",)), Relation("Other", ("Syria", "Iran"))])
+    table = Table(
+        {"Poland": 3, "Romania": 25, "Other": 40, T: 68, "EU2": 25, "Syria": 30, "Iran": 10},
+        [
+            Relation(T, ("Poland", "Romania", "Other")),
+            Relation("EU2", ("Romania",)),
+            Relation("Other", ("Syria", "Iran")),
+        ],
+    )
 
     result = protect(table, Policy(threshold=10), fixed={"EU2": False})
 
@@ -452,12 +472,23 @@ def side_by_side(draw):
     cols = [f"2025-{j + 1:02d}" for j in range(n_cols)]
     values, relations = {}, []
     for field, n in (("A", n_a), ("B", n_b)):
-        grid = [[sum(counts[(a * n_b + b) * n_cols + j] for a in range(n_a) for b in range(n_b) if (a if field == "A" else b) == i)
-                 for j in range(n_cols)] for i in range(n)]
+        grid = [
+            [
+                sum(
+                    counts[(a * n_b + b) * n_cols + j]
+                    for a in range(n_a)
+                    for b in range(n_b)
+                    if (a if field == "A" else b) == i
+                )
+                for j in range(n_cols)
+            ]
+            for i in range(n)
+        ]
         table = Table.two_way(pd.DataFrame(grid, index=[f"{field}{i}" for i in range(n)], columns=cols))
 
         def key(cell, field=field):
             return cell if cell[0] == T else (field, *cell)
+
         values |= {key(cell): value for cell, value in table.values.items()}
         relations += [Relation(key(r.total), tuple(key(p) for p in r.parts)) for r in table.relations]
     hidden = draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values)))
@@ -470,12 +501,18 @@ def side_by_side(draw):
 def test_naming_the_cells_tables_share_changes_no_range_the_audit_finds(tables, rounding):
     published, relations, shared = tables
     if rounding:
-        published = {cell: None if value is None else nearest_multiple(value, rounding) for cell, value in published.items()}
-    assert audit(published, relations, rounding=rounding, shared=shared) == audit(published, relations, rounding=rounding)
+        published = {
+            cell: None if value is None else nearest_multiple(value, rounding) for cell, value in published.items()
+        }
+    assert audit(published, relations, rounding=rounding, shared=shared) == audit(
+        published, relations, rounding=rounding
+    )
 
 
 def test_protect_tells_how_far_it_has_got_through_both_stages():
-    table = Table.two_way(pd.DataFrame([[3, 40, 12], [25, 4, 30]], index=["Ward A", "Ward B"], columns=["Poland", "Romania", "Spain"]))
+    table = Table.two_way(
+        pd.DataFrame([[3, 40, 12], [25, 4, 30]], index=["Ward A", "Ward B"], columns=["Poland", "Romania", "Spain"])
+    )
     told = []
 
     result = protect(table, Policy(threshold=10), progress=lambda *step: told.append(step))

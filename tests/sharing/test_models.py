@@ -64,7 +64,10 @@ class TestTheAuditLogIsAppendOnly:
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
     def test_on_postgresql_the_database_refuses_raw_sql_changes(self):
         entry = self.entry()
-        for sql in ("UPDATE sharing_auditentry SET detail = 'x' WHERE id = %s", "DELETE FROM sharing_auditentry WHERE id = %s"):
+        for sql in (
+            "UPDATE sharing_auditentry SET detail = 'x' WHERE id = %s",
+            "DELETE FROM sharing_auditentry WHERE id = %s",
+        ):
             with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(sql, [entry.pk])
         assert AuditEntry.objects.filter(pk=entry.pk, detail="").exists()

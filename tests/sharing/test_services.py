@@ -29,22 +29,38 @@ def expected(persona, action, status):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("action", list(EDGES))
-def test_each_action_is_allowed_only_from_its_states_and_for_its_roles(persona, action, request, make_agreement, agency_a, contact_a):
+def test_each_action_is_allowed_only_from_its_states_and_for_its_roles(
+    persona, action, request, make_agreement, agency_a, contact_a
+):
     user = None if persona == "system" else request.getfixturevalue(persona)
     for status in Status:
         agreement = force_status(make_agreement([agency_a], steps=()), status)
         outcome = expected(persona, action, status)
         if outcome == "ok":
-            done = agreement_transition(agreement=agreement, action=action, user=user, note="Because.", on=START,
-                                        siro_name="Pat Senior", siro_signed_on=START)
+            done = agreement_transition(
+                agreement=agreement,
+                action=action,
+                user=user,
+                note="Because.",
+                on=START,
+                siro_name="Pat Senior",
+                siro_signed_on=START,
+            )
             assert done.status == EDGES[action].target
             event = done.events.get(action=action)
             assert (event.actor, event.from_status) == (user, status)
             assert AuditEntry.objects.filter(agreement=done, detail__startswith=f"{status} -> ").exists()
         else:
             with pytest.raises(ValidationError if outcome == "wrong-state" else PermissionDenied):
-                agreement_transition(agreement=agreement, action=action, user=user, note="Because.", on=START,
-                                     siro_name="Pat Senior", siro_signed_on=START)
+                agreement_transition(
+                    agreement=agreement,
+                    action=action,
+                    user=user,
+                    note="Because.",
+                    on=START,
+                    siro_name="Pat Senior",
+                    siro_signed_on=START,
+                )
             assert SharingAgreement.objects.get(pk=agreement.pk).status == status
 
 
@@ -57,8 +73,13 @@ def test_a_special_category_field_needs_article_9_and_schedule_1_conditions(make
     with pytest.raises(ValidationError, match="Ethnicity is special category data"):
         make_agreement([agency_a], fields=("nationality", "ethnicity"), steps=())
     assert not SharingAgreement.objects.exists()
-    agreement = make_agreement([agency_a], fields=("nationality", "ethnicity"), steps=("submit",),
-                               article9_condition="9(2)(g)", schedule1_condition="2-8")
+    agreement = make_agreement(
+        [agency_a],
+        fields=("nationality", "ethnicity"),
+        steps=("submit",),
+        article9_condition="9(2)(g)",
+        schedule1_condition="2-8",
+    )
     assert agreement.status == Status.SUBMITTED
 
 
@@ -77,22 +98,48 @@ def test_activation_needs_the_siro_sign_off(make_agreement, agency_a, dpo):
 def test_an_active_agreement_cannot_be_edited_only_amended(make_agreement, agency_a, coordinator, dpo):
     v1 = make_agreement([agency_a])
     with pytest.raises(ValidationError, match="amend it"):
-        agreement_update(agreement=v1, user=coordinator, data_items=list(v1.data_items.all()), providers=[agency_a], title="New")
+        agreement_update(
+            agreement=v1, user=coordinator, data_items=list(v1.data_items.all()), providers=[agency_a], title="New"
+        )
     v2 = agreement_amend(agreement=v1, user=coordinator)
     assert (v2.reference, v2.version, v2.status, v2.previous_version) == (v1.reference, 2, Status.DRAFT, v1)
-    values = {name: getattr(v2, name) for name in ("title", "purpose", "necessity", "legal_power", "article6_basis", "security",
-                                                   "retention", "disposal", "start_date", "end_date", "data_form")}
+    values = {
+        name: getattr(v2, name)
+        for name in (
+            "title",
+            "purpose",
+            "necessity",
+            "legal_power",
+            "article6_basis",
+            "security",
+            "retention",
+            "disposal",
+            "start_date",
+            "end_date",
+            "data_form",
+        )
+    }
     values["retention"] = "Five years"
-    agreement_update(agreement=v2, user=coordinator, providers=[agency_a],
-                     data_items=list(Field.objects.filter(code__in=["nationality", "ward", "period", "main-language"])), **values)
+    agreement_update(
+        agreement=v2,
+        user=coordinator,
+        providers=[agency_a],
+        data_items=list(Field.objects.filter(code__in=["nationality", "ward", "period", "main-language"])),
+        **values,
+    )
     diff = {label: (old, new) for label, old, new in agreement_diff(SharingAgreement.objects.get(pk=v2.pk))}
     assert diff["Retention period"] == ("Two years", "Five years")
     assert "Main language" in diff["Data items"][1] and "Main language" not in diff["Data items"][0]
     with pytest.raises(ValidationError, match="already has a new version"):
         agreement_amend(agreement=v1, user=coordinator)
     for action in ("submit", "approve", "activate"):
-        agreement_transition(agreement=v2, action=action, user=coordinator if action == "submit" else dpo,
-                             siro_name="Pat Senior", siro_signed_on=START)
+        agreement_transition(
+            agreement=v2,
+            action=action,
+            user=coordinator if action == "submit" else dpo,
+            siro_name="Pat Senior",
+            siro_signed_on=START,
+        )
     assert SharingAgreement.objects.get(pk=v1.pk).status == Status.SUPERSEDED
     assert SharingAgreement.objects.get(pk=v2.pk).status == Status.ACTIVE
 
@@ -117,15 +164,25 @@ def test_the_threshold_of_an_active_agreement_changes_only_in_a_new_version_and_
     values = {name: getattr(v1, name) for name in CONTENT_FIELDS}
     items = list(v1.data_items.all())
     with pytest.raises(ValidationError, match="amend it"):
-        agreement_update(agreement=v1, user=coordinator, data_items=items, providers=[agency_a], **{**values, "reporting_threshold": 20})
+        agreement_update(
+            agreement=v1,
+            user=coordinator,
+            data_items=items,
+            providers=[agency_a],
+            **{**values, "reporting_threshold": 20},
+        )
     assert SharingAgreement.objects.get(pk=v1.pk).reporting_threshold == 10
     v2 = agreement_amend(agreement=v1, user=coordinator)
-    agreement_update(agreement=v2, user=coordinator, data_items=items, providers=[agency_a], **{**values, "reporting_threshold": 20})
+    agreement_update(
+        agreement=v2, user=coordinator, data_items=items, providers=[agency_a], **{**values, "reporting_threshold": 20}
+    )
     diff = {label: (old, new) for label, old, new in agreement_diff(SharingAgreement.objects.get(pk=v2.pk))}
     assert diff == {"Small-numbers threshold": ("10", "20")}
 
 
-def test_the_daily_refresh_expires_and_flags_reviews_and_tells_people_once(make_agreement, agency_a, agency_b, dpo, coordinator):
+def test_the_daily_refresh_expires_and_flags_reviews_and_tells_people_once(
+    make_agreement, agency_a, agency_b, dpo, coordinator
+):
     ending = make_agreement([agency_a], end_date=START + datetime.timedelta(days=100))
     reviewing = make_agreement([agency_b], review_interval_months=1)
     day = START + datetime.timedelta(days=101)
@@ -141,8 +198,9 @@ def test_the_daily_refresh_expires_and_flags_reviews_and_tells_people_once(make_
 def test_confirming_a_review_sets_the_next_review_date(make_agreement, agency_a, dpo):
     agreement = make_agreement([agency_a], review_interval_months=6)
     agreements_refresh(today=START + datetime.timedelta(days=200))
-    confirmed = agreement_transition(agreement=agreement, action="confirm_review", user=dpo, note="Still needed.",
-                                     on=datetime.date(2026, 8, 1))
+    confirmed = agreement_transition(
+        agreement=agreement, action="confirm_review", user=dpo, note="Still needed.", on=datetime.date(2026, 8, 1)
+    )
     assert confirmed.status == Status.ACTIVE and confirmed.next_review_date == datetime.date(2027, 2, 1)
 
 

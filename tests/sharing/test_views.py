@@ -30,16 +30,24 @@ class TestAnotherAgencysContact:
         for name in ("detail", "edit", "document"):
             assert contact_b_client.get(detail(agreement, name)).status_code in (403, 404), name
         assert contact_b_client.get(detail(agreement)).status_code == 404
-        for name, data in [("action", {"action": "suspend", "version": 0, "note": "x"}), ("comment", {"text": "x"}), ("amend", {})]:
+        for name, data in [
+            ("action", {"action": "suspend", "version": 0, "note": "x"}),
+            ("comment", {"text": "x"}),
+            ("amend", {}),
+        ]:
             assert contact_b_client.post(detail(agreement, name), data).status_code in (403, 404), name
         assert SharingAgreement.objects.get(pk=agreement.pk).status == Status.ACTIVE
 
-    def test_sees_only_their_agencys_agreements_in_the_register_and_export(self, contact_a_client, make_agreement, agency_a, agency_b):
+    def test_sees_only_their_agencys_agreements_in_the_register_and_export(
+        self, contact_a_client, make_agreement, agency_a, agency_b
+    ):
         own = make_agreement([agency_a], title="Ours")
         other = make_agreement([agency_b], title="Theirs")
         page = contact_a_client.get(reverse("sharing:register")).content.decode()
         assert own.reference in page and other.reference not in page
-        rows = list(csv.DictReader(io.StringIO(contact_a_client.get(reverse("sharing:register-export")).content.decode())))
+        rows = list(
+            csv.DictReader(io.StringIO(contact_a_client.get(reverse("sharing:register-export")).content.decode()))
+        )
         assert [r["reference"] for r in rows] == [own.reference]
         assert contact_a_client.get(detail(own)).status_code == 200
 
@@ -64,11 +72,19 @@ class TestDpoWorkspace:
             assert client.get(reverse("sharing:dpo")).status_code == 403
             assert client.get(reverse("sharing:audit")).status_code == 403
 
-    def test_the_dpo_requests_changes_then_approves_in_the_browser_flow(self, dpo_client, coordinator_client, make_agreement, agency_a):
+    def test_the_dpo_requests_changes_then_approves_in_the_browser_flow(
+        self, dpo_client, coordinator_client, make_agreement, agency_a
+    ):
         agreement = make_agreement([agency_a], steps=("submit",))
-        post = lambda client, action, **extra: client.post(detail(agreement, "action"), {
-            "action": action, "version": SharingAgreement.objects.get(pk=agreement.pk).lock_version, **extra}, follow=True)
-        assert "changes requested" in post(dpo_client, "request_changes", note="Add the retention period.").content.decode()
+        post = lambda client, action, **extra: client.post(
+            detail(agreement, "action"),
+            {"action": action, "version": SharingAgreement.objects.get(pk=agreement.pk).lock_version, **extra},
+            follow=True,
+        )
+        assert (
+            "changes requested"
+            in post(dpo_client, "request_changes", note="Add the retention period.").content.decode()
+        )
         post(coordinator_client, "submit")
         post(dpo_client, "start_review")
         assert "approved" in post(dpo_client, "approve").content.decode()
@@ -78,7 +94,9 @@ class TestDpoWorkspace:
 
     def test_a_stale_action_is_refused(self, dpo_client, make_agreement, agency_a):
         agreement = make_agreement([agency_a], steps=("submit",))
-        page = dpo_client.post(detail(agreement, "action"), {"action": "approve", "version": agreement.lock_version - 1}, follow=True)
+        page = dpo_client.post(
+            detail(agreement, "action"), {"action": "approve", "version": agreement.lock_version - 1}, follow=True
+        )
         assert "Someone changed this agreement" in page.content.decode()
         assert SharingAgreement.objects.get(pk=agreement.pk).status == Status.SUBMITTED
 
@@ -99,10 +117,24 @@ def test_the_audit_log_filters_by_agreement_agency_user_and_date(dpo_client, dpo
 def new_agreement_form(agency, field_code: str) -> dict:
     """What the browser sends for a new agreement with every required answer given."""
     return {
-        "title": "T", "controller_relationship": "separate", "purpose": "P", "necessity": "N", "data_form": "aggregate",
-        "reporting_threshold": "10", "legal_power": "L", "article6_basis": "6(1)(e)", "article9_condition": "",
-        "schedule1_condition": "", "dpia_status": "not-screened", "security": "S", "retention": "R", "disposal": "D",
-        "start_date": "2026-01-01", "end_date": "2027-01-01", "review_interval_months": "12", "providers": [agency.pk],
+        "title": "T",
+        "controller_relationship": "separate",
+        "purpose": "P",
+        "necessity": "N",
+        "data_form": "aggregate",
+        "reporting_threshold": "10",
+        "legal_power": "L",
+        "article6_basis": "6(1)(e)",
+        "article9_condition": "",
+        "schedule1_condition": "",
+        "dpia_status": "not-screened",
+        "security": "S",
+        "retention": "R",
+        "disposal": "D",
+        "start_date": "2026-01-01",
+        "end_date": "2027-01-01",
+        "review_interval_months": "12",
+        "providers": [agency.pk],
         "data_items": [Field.objects.get(code=field_code).pk],
     }
 
@@ -116,7 +148,9 @@ def test_creating_an_agreement_in_the_browser_refuses_ethnicity_without_conditio
     assert coordinator_client.post(reverse("sharing:new"), data).status_code == 302
 
 
-def test_the_agreement_form_refuses_a_small_numbers_threshold_of_0(coordinator_client, contact_b_client, agency_a, area):
+def test_the_agreement_form_refuses_a_small_numbers_threshold_of_0(
+    coordinator_client, contact_b_client, agency_a, area
+):
     data = {**new_agreement_form(agency_a, "nationality"), "reporting_threshold": "0"}
     response = coordinator_client.post(reverse("sharing:new"), data)
     assert response.status_code == 200
@@ -145,12 +179,14 @@ def test_the_page_of_a_new_version_shows_a_change_to_the_threshold(
     v2 = agreement_amend(agreement=v1, user=coordinator)
     SharingAgreement.objects.filter(pk=v2.pk).update(reporting_threshold=20)
     page = coordinator_client.get(detail(v2)).content.decode()
-    assert "<th scope=\"row\">Small-numbers threshold</th><td><del>10</del></td><td><ins>20</ins></td>" in page
+    assert '<th scope="row">Small-numbers threshold</th><td><del>10</del></td><td><ins>20</ins></td>' in page
     assert contact_b_client.get(detail(v2)).status_code == 404
 
 
 @pytest.mark.parametrize("url_name", ["sharing:register", "sharing:dpo", "sharing:audit"])
-def test_list_pages_run_the_same_number_of_queries_however_many_agreements(url_name, dpo_client, make_agreement, agency_a):
+def test_list_pages_run_the_same_number_of_queries_however_many_agreements(
+    url_name, dpo_client, make_agreement, agency_a
+):
     def queries():
         with CaptureQueriesContext(connection) as ctx:
             assert dpo_client.get(reverse(url_name)).status_code == 200
@@ -169,8 +205,14 @@ def test_downloading_the_signed_agreement_is_audited(dpo_client, contact_b_clien
     from sharing.services import agreement_transition
 
     agreement = make_agreement([agency_a], steps=("submit", "approve"))
-    agreement_transition(agreement=agreement, action="activate", user=dpo, siro_name="Pat Senior",
-                         siro_signed_on=agreement.start_date, signed_document=SimpleUploadedFile("signed.pdf", b"%PDF-1.4"))
+    agreement_transition(
+        agreement=agreement,
+        action="activate",
+        user=dpo,
+        siro_name="Pat Senior",
+        siro_signed_on=agreement.start_date,
+        signed_document=SimpleUploadedFile("signed.pdf", b"%PDF-1.4"),
+    )
     assert contact_b_client.get(detail(agreement, "document")).status_code == 404
     response = dpo_client.get(detail(agreement, "document"))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4"

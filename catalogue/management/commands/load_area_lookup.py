@@ -9,15 +9,21 @@ from catalogue.services import area_lookup_load
 
 
 class Command(BaseCommand):
-    help = ("Loads an area's wards, LSOAs and MSOAs from an ONS lookup CSV (e.g. the LSOA to ward to local "
-            "authority lookup). Returns are then checked against them.")
+    help = (
+        "Loads an area's wards, LSOAs and MSOAs from an ONS lookup CSV (e.g. the LSOA to ward to local "
+        "authority lookup). Returns are then checked against them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--area", help="The area's slug; needed when there is more than one area.")
 
     def handle(self, *args, **options):
-        area = Area.objects.filter(slug=options["area"]).first() if options["area"] else Area.objects.order_by("pk").first()
+        area = (
+            Area.objects.filter(slug=options["area"]).first()
+            if options["area"]
+            else Area.objects.order_by("pk").first()
+        )
         if area is None:
             raise CommandError("No such area. Create the area first (seed_demo creates a demo one).")
         path = Path(options["file"])
@@ -29,4 +35,6 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(self.style.SUCCESS(f"{area.name}: " + ", ".join(f"{n} {level}" for level, n in sorted(counts.items()))))
+        self.stdout.write(
+            self.style.SUCCESS(f"{area.name}: " + ", ".join(f"{n} {level}" for level, n in sorted(counts.items())))
+        )

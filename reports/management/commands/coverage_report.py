@@ -13,7 +13,9 @@ from sharing.services import audit_record
 
 
 class Command(BaseCommand):
-    help = "Prints the coverage gaps and ranked recommendations (html: the printable report, with protected indicators)."
+    help = (
+        "Prints the coverage gaps and ranked recommendations (html: the printable report, with protected indicators)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["json", "csv", "html"], default="json")
@@ -23,15 +25,24 @@ class Command(BaseCommand):
         areas = Area.objects.order_by("pk")
         area = areas.filter(slug=options["area"]).first() if options["area"] else areas.first()
         if area is None:
-            raise CommandError(f"No area {options['area']!r} is set up." if options["area"] else "No area is set up yet: run seed_demo or add one.")
+            raise CommandError(
+                f"No area {options['area']!r} is set up."
+                if options["area"]
+                else "No area is set up yet: run seed_demo or add one."
+            )
         today = timezone.localdate()
         if options["format"] == "html":
             context = exports.report_context(area=area, today=today)
             if context["indicators"]:
                 # Returned data leaves the database, as on the report page; nobody is signed in to a
                 # shell, so the log names the system and says where the figures went.
-                audit_record(user=None, action=AuditEntry.Action.DATA_VIEWED, object_type="reports.report",
-                             object_id="jsna-chapter", detail="Printable report with key indicators, printed by the coverage_report command.")
+                audit_record(
+                    user=None,
+                    action=AuditEntry.Action.DATA_VIEWED,
+                    object_type="reports.report",
+                    object_id="jsna-chapter",
+                    detail="Printable report with key indicators, printed by the coverage_report command.",
+                )
             self.stdout.write(render_to_string("reports/report.html", context))
             return
         coverage = coverage_build(area=area, today=today)

@@ -9,13 +9,19 @@ from requests_app.services import ingest_context
 
 
 class Command(BaseCommand):
-    help = ("Runs the returns pipeline on a file without storing anything and prints the validation report. "
-            "Exits 0 when there is no blocking error, 1 otherwise.")
+    help = (
+        "Runs the returns pipeline on a file without storing anything and prints the validation report. "
+        "Exits 0 when there is no blocking error, 1 otherwise."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--request", help="Check against this request's fields and geography (its reference, e.g. REQ-2026-00012).")
-        parser.add_argument("--json", action="store_true", help="Print the report as JSON, with the observations that would be stored.")
+        parser.add_argument(
+            "--request", help="Check against this request's fields and geography (its reference, e.g. REQ-2026-00012)."
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="Print the report as JSON, with the observations that would be stored."
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -40,13 +46,17 @@ class Command(BaseCommand):
         return ingest_context(request)
 
     def _print(self, result) -> None:
-        self.stdout.write(("VALID" if result.valid else "NOT VALID") + f": {result.rows_read} rows read from sheet "
-                          f"'{result.sheet}', {len(result.observations)} observations, total {result.total}")
+        self.stdout.write(
+            ("VALID" if result.valid else "NOT VALID") + f": {result.rows_read} rows read from sheet "
+            f"'{result.sheet}', {len(result.observations)} observations, total {result.total}"
+        )
         for field, share in result.completeness.items():
             self.stdout.write(f"  completeness {field}: {share:.0%}")
         for label, problems in (("ERROR", result.errors), ("warning", result.warnings)):
             for p in problems:
-                where = " ".join(x for x in (p.sheet, f"row {p.row}" if p.row else "", f"column {p.column}" if p.column else "") if x)
+                where = " ".join(
+                    x for x in (p.sheet, f"row {p.row}" if p.row else "", f"column {p.column}" if p.column else "") if x
+                )
                 self.stdout.write(f"{label} {p.type} [{where}] {p.value!r}: {p.message}")
         for kind, number in result.counts.items():
             shown = sum(1 for p in [*result.errors, *result.warnings] if p.type == kind)

@@ -28,6 +28,10 @@ class Command(BaseCommand):
         for area in Area.objects.all():
             for source in available_sources(area):
                 indicators_prepare(area=area, source=source)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({made} new requests). Demo logins (password for all: {DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready ({made} new requests). Demo logins (password for all: {DEMO_PASSWORD}):"
+            )
+        )
         for role, username in users:
             self.stdout.write(f"  {role:<16} {username}")

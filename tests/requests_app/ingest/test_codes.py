@@ -46,7 +46,11 @@ def make_reference(area_codes=None) -> Reference:
         residual_group="NON-EU",
         language_aliases={
             normalise(alias): code
-            for code, aliases in {"pol": ["Polish", "pl", "pol"], "eng": ["English", "en", "eng"], "tir": ["Tigrinya", "ti", "tir"]}.items()
+            for code, aliases in {
+                "pol": ["Polish", "pl", "pol"],
+                "eng": ["English", "en", "eng"],
+                "tir": ["Tigrinya", "ti", "tir"],
+            }.items()
             for alias in aliases
         },
         gss_levels={
@@ -179,7 +183,9 @@ def test_croatia_joins_other_eu_on_1_july_2013(ref):
 
 def test_groups_follow_the_date_on_each_row(ref):
     codes = pd.Series(["PL", "PL", "RO", "RO", "DE", "SY"])
-    on = pd.Series([date(2003, 1, 1), date(2005, 1, 1), date(2006, 1, 1), date(2008, 1, 1), date(1990, 1, 1), date(2020, 1, 1)])
+    on = pd.Series(
+        [date(2003, 1, 1), date(2005, 1, 1), date(2006, 1, 1), date(2008, 1, 1), date(1990, 1, 1), date(2020, 1, 1)]
+    )
     assert nationality_groups(codes, on, ref).tolist() == ["NON-EU", "EU8", "NON-EU", "EU2", "EU14", "NON-EU"]
 
 
@@ -282,7 +288,10 @@ def test_postcode_districts_accept_outward_codes_and_reject_full_postcodes(ref):
 
 def test_postcode_districts_are_checked_against_a_lookup_of_districts_only():
     districts = make_reference(area_codes=frozenset({"TS1", "TS2"}))
-    assert check_geography(pd.Series(["TS1", "TS9"]), "postcode-district", districts)["problem"].tolist() == ["", "area"]
+    assert check_geography(pd.Series(["TS1", "TS9"]), "postcode-district", districts)["problem"].tolist() == [
+        "",
+        "area",
+    ]
     wards_only = make_reference(area_codes=frozenset({"E05000001"}))
     assert check_geography(pd.Series(["TS9"]), "postcode-district", wards_only)["problem"].tolist() == [""]
 

@@ -41,7 +41,9 @@ def test_text_that_is_not_a_number_is_not_a_number(value):
     assert parsed(value) == (None, False, "", "not-a-number")
 
 
-@pytest.mark.parametrize("value", sorted(SUPPRESSION_MARKERS) + ["X", "[C]", "<5", "< 5", "<10", "<3", "\u22645", "1-4", "Suppressed", "N/A"])
+@pytest.mark.parametrize(
+    "value", sorted(SUPPRESSION_MARKERS) + ["X", "[C]", "<5", "< 5", "<10", "<3", "\u22645", "1-4", "Suppressed", "N/A"]
+)
 def test_every_suppression_marker_is_suppressed_and_never_zero(value):
     count, suppressed, marker, error = parsed(f" {value} ")
     assert (count, suppressed, error) == (None, True, "")

@@ -71,11 +71,13 @@ def test_a_nomis_download_has_its_header_below_six_metadata_lines_which_become_n
 
 
 def test_a_metadata_line_directly_above_the_header_is_a_note_not_part_of_the_header():
-    table = table_of([
-        ["Units :", "Persons"],
-        ["Ward", "Males", "Females"],
-        ["Adur", "5", "6"],
-    ])
+    table = table_of(
+        [
+            ["Units :", "Persons"],
+            ["Ward", "Males", "Females"],
+            ["Adur", "5", "6"],
+        ]
+    )
     assert table.header_rows == [2]
     assert table.labels == ["Ward", "Males", "Females"]
     assert table.notes == ["Units : Persons"]
@@ -88,23 +90,27 @@ def test_a_header_of_years_over_the_columns_is_found():
 
 
 def test_suppression_markers_count_as_figures_below_the_header():
-    table = table_of([
-        ["time_period", "la_name", "ethnicity", "headcount"],
-        ["202324", "Adur", "Indian", "x"],
-        ["202324", "Arun", "Chinese", "c"],
-    ])
+    table = table_of(
+        [
+            ["time_period", "la_name", "ethnicity", "headcount"],
+            ["202324", "Adur", "Indian", "x"],
+            ["202324", "Arun", "Chinese", "c"],
+        ]
+    )
     assert table.header_rows == [1]
     assert body_rows(table)[0] == ["202324", "Adur", "Indian", "x"]
 
 
 def test_a_table_away_from_the_corner_is_found_with_its_column_letters():
-    table = table_of([
-        [],
-        ["", "", "Pupils by ward"],
-        [],
-        ["", "", "Ward", "Count"],
-        ["", "", "Adur", "3"],
-    ])
+    table = table_of(
+        [
+            [],
+            ["", "", "Pupils by ward"],
+            [],
+            ["", "", "Ward", "Count"],
+            ["", "", "Adur", "3"],
+        ]
+    )
     assert table.header_rows == [4]
     assert table.letters == ["C", "D"]
     assert table.notes == ["Pupils by ward"]
@@ -112,22 +118,26 @@ def test_a_table_away_from_the_corner_is_found_with_its_column_letters():
 
 
 def test_a_first_data_row_with_its_count_missing_is_data_not_a_second_header_row():
-    table = table_of([
-        ["Ward code", "Ward name", "Count"],
-        ["E05000001", "Adur", ""],
-        ["E05000002", "Arun", "5"],
-    ])
+    table = table_of(
+        [
+            ["Ward code", "Ward name", "Count"],
+            ["E05000001", "Adur", ""],
+            ["E05000002", "Arun", "5"],
+        ]
+    )
     assert table.header_rows == [1]
     assert table.body.index.tolist() == [2, 3]
 
 
 def test_a_two_cell_title_line_above_the_header_is_a_note():
-    table = table_of([
-        ["Table 2", "Pupils by ward"],
-        [],
-        ["Ward", "Count"],
-        ["Adur", "5"],
-    ])
+    table = table_of(
+        [
+            ["Table 2", "Pupils by ward"],
+            [],
+            ["Ward", "Count"],
+            ["Adur", "5"],
+        ]
+    )
     assert table.header_rows == [3]
     assert table.notes == ["Table 2 Pupils by ward"]
 
@@ -155,34 +165,40 @@ def test_an_empty_sheet_has_no_header():
 
 
 def test_a_period_row_over_inflow_and_outflow_is_flattened_into_one_label_per_column():
-    table = table_of([
-        ["", "2021", "", "2022", ""],
-        ["", "Inflow", "Outflow", "Inflow", "Outflow"],
-        ["Area code", "", "", "", ""],
-        ["E06000001", "10", "12", "8", "9"],
-    ])
+    table = table_of(
+        [
+            ["", "2021", "", "2022", ""],
+            ["", "Inflow", "Outflow", "Inflow", "Outflow"],
+            ["Area code", "", "", "", ""],
+            ["E06000001", "10", "12", "8", "9"],
+        ]
+    )
     assert table.header_rows == [1, 2, 3]
     assert table.labels == ["Area code", "2021 Inflow", "2021 Outflow", "2022 Inflow", "2022 Outflow"]
     assert table.body.index.tolist() == [4]
 
 
 def test_a_two_row_header_whose_lower_row_fills_the_blanks_is_flattened():
-    table = table_of([
-        ["Area code", "Area name", "2021", "", "2022", ""],
-        ["", "", "Inflow", "Outflow", "Inflow", "Outflow"],
-        ["E06000001", "Hartlepool", "10", "12", "8", "9"],
-    ])
+    table = table_of(
+        [
+            ["Area code", "Area name", "2021", "", "2022", ""],
+            ["", "", "Inflow", "Outflow", "Inflow", "Outflow"],
+            ["E06000001", "Hartlepool", "10", "12", "8", "9"],
+        ]
+    )
     assert table.header_rows == [1, 2]
     assert table.labels == ["Area code", "Area name", "2021 Inflow", "2021 Outflow", "2022 Inflow", "2022 Outflow"]
 
 
 def test_a_units_row_under_the_header_joins_the_labels():
-    table = table_of([
-        ["Table 3: pupils by sex"],
-        ["Area", "Males", "Females"],
-        ["Code", "Number", "Number"],
-        ["E06000001", "10", "12"],
-    ])
+    table = table_of(
+        [
+            ["Table 3: pupils by sex"],
+            ["Area", "Males", "Females"],
+            ["Code", "Number", "Number"],
+            ["E06000001", "10", "12"],
+        ]
+    )
     assert table.header_rows == [2, 3]
     assert table.labels == ["Area Code", "Males Number", "Females Number"]
     assert table.notes == ["Table 3: pupils by sex"]
@@ -194,21 +210,79 @@ def test_the_ons_migration_flows_sheet_has_its_three_header_rows_flattened():
     # by blanks, a newline inside a header cell, a blank row under the header and between the
     # countries and the regions, counts stored as decimals.
     rows = [
-        ["Area Code", "Area Name", "Mid-2007 to Mid-2008", None, None, None, None,
-         "Mid-2008 to Mid-2009", None, None, None, None],
-        [None, None, "Mid-2008 Population Estimate", "Long-Term International Migration", None,
-         "Internal Migration\n (within UK)", None,
-         "Mid-2009 Population Estimate", "Long-Term International Migration", None,
-         "Internal Migration\n (within UK)", None],
+        [
+            "Area Code",
+            "Area Name",
+            "Mid-2007 to Mid-2008",
+            None,
+            None,
+            None,
+            None,
+            "Mid-2008 to Mid-2009",
+            None,
+            None,
+            None,
+            None,
+        ],
+        [
+            None,
+            None,
+            "Mid-2008 Population Estimate",
+            "Long-Term International Migration",
+            None,
+            "Internal Migration\n (within UK)",
+            None,
+            "Mid-2009 Population Estimate",
+            "Long-Term International Migration",
+            None,
+            "Internal Migration\n (within UK)",
+            None,
+        ],
         [None, None, None, "Inflow", "Outflow", "Inflow", "Outflow", None, "Inflow", "Outflow", "Inflow", "Outflow"],
         [],
-        ["E92000001", "England", 51815853.0, 553735.0, 316545.0, 98843.0, 116591.0,
-         52196381.0, 525074.0, 350353.0, 99548.0, 104650.0],
-        ["W92000004", "Wales", 3025867.0, 17378.0, 10270.0, 59610.0, 54818.0,
-         3038872.0, 16674.0, 10741.0, 55897.0, 55572.0],
+        [
+            "E92000001",
+            "England",
+            51815853.0,
+            553735.0,
+            316545.0,
+            98843.0,
+            116591.0,
+            52196381.0,
+            525074.0,
+            350353.0,
+            99548.0,
+            104650.0,
+        ],
+        [
+            "W92000004",
+            "Wales",
+            3025867.0,
+            17378.0,
+            10270.0,
+            59610.0,
+            54818.0,
+            3038872.0,
+            16674.0,
+            10741.0,
+            55897.0,
+            55572.0,
+        ],
         [],
-        ["E12000001", "North East", 2569312.0, 15542.0, 9551.0, 43713.0, 45506.0,
-         2575441.0, 14841.0, 7262.0, 42821.0, 46489.0],
+        [
+            "E12000001",
+            "North East",
+            2569312.0,
+            15542.0,
+            9551.0,
+            43713.0,
+            45506.0,
+            2575441.0,
+            14841.0,
+            7262.0,
+            42821.0,
+            46489.0,
+        ],
     ]
     sheets, problems = read_file(workbook_bytes(rows, "Migration Flows"), "lami.xlsx")
     assert problems == []
@@ -234,23 +308,31 @@ def test_the_ons_migration_flows_sheet_has_its_three_header_rows_flattened():
 
 
 def test_a_header_cell_repeated_down_a_vertical_merge_is_not_repeated_in_the_label():
-    table = table_of([
-        ["Ward", "Pupils", ""],
-        ["Ward", "Boys", "Girls"],
-        ["Adur", "5", "6"],
-    ])
+    table = table_of(
+        [
+            ["Ward", "Pupils", ""],
+            ["Ward", "Boys", "Girls"],
+            ["Adur", "5", "6"],
+        ]
+    )
     assert table.labels == ["Ward", "Pupils Boys", "Pupils Girls"]
 
 
 def test_a_group_merged_over_columns_ends_where_the_next_group_starts():
-    table = table_of([
-        ["", "Primary", "", "Secondary", ""],
-        ["", "Pupils", "", "Pupils", "Schools"],
-        ["LA", "Boys", "Girls", "All", "All"],
-        ["201", "1", "2", "3", "4"],
-    ])
+    table = table_of(
+        [
+            ["", "Primary", "", "Secondary", ""],
+            ["", "Pupils", "", "Pupils", "Schools"],
+            ["LA", "Boys", "Girls", "All", "All"],
+            ["201", "1", "2", "3", "4"],
+        ]
+    )
     assert table.labels == [
-        "LA", "Primary Pupils Boys", "Primary Pupils Girls", "Secondary Pupils All", "Secondary Schools All",
+        "LA",
+        "Primary Pupils Boys",
+        "Primary Pupils Girls",
+        "Secondary Pupils All",
+        "Secondary Schools All",
     ]
 
 
@@ -295,34 +377,41 @@ def test_end_of_table_is_recognised_in_any_case_and_with_more_words():
 
 
 def test_footnotes_source_and_copyright_lines_below_the_table_become_notes():
-    table = table_of([
-        ["Ward", "Count"],
-        ["Adur", "12"],
-        ["Arun", "c"],
-        ["Notes"],
-        ["1) Counts are rounded to the nearest 5."],
-        ["* Provisional."],
-        ["Source:", "School census"],
-        ["© Crown copyright 2024"],
-    ])
+    table = table_of(
+        [
+            ["Ward", "Count"],
+            ["Adur", "12"],
+            ["Arun", "c"],
+            ["Notes"],
+            ["1) Counts are rounded to the nearest 5."],
+            ["* Provisional."],
+            ["Source:", "School census"],
+            ["© Crown copyright 2024"],
+        ]
+    )
     assert table.body.index.tolist() == [2, 3]
     assert table.notes == [
-        "Notes", "1) Counts are rounded to the nearest 5.", "* Provisional.", "Source: School census",
+        "Notes",
+        "1) Counts are rounded to the nearest 5.",
+        "* Provisional.",
+        "Source: School census",
         "© Crown copyright 2024",
     ]
 
 
 def test_closing_metadata_lines_of_a_stat_xplore_download_become_notes():
-    table = table_of([
-        ["Title:", "Households on Universal Credit"],
-        [],
-        ["Region", "May-18", "Jun-18"],
-        ["North East", "1023", "1100"],
-        ["Total", "1023", "1100"],
-        [],
-        ["Data:", "Figures are rounded and small counts suppressed"],
-        ["Statistical Disclosure Control:", "Random noise is added to counts"],
-    ])
+    table = table_of(
+        [
+            ["Title:", "Households on Universal Credit"],
+            [],
+            ["Region", "May-18", "Jun-18"],
+            ["North East", "1023", "1100"],
+            ["Total", "1023", "1100"],
+            [],
+            ["Data:", "Figures are rounded and small counts suppressed"],
+            ["Statistical Disclosure Control:", "Random noise is added to counts"],
+        ]
+    )
     assert table.body.index.tolist() == [4, 5]
     assert table.notes == [
         "Title: Households on Universal Credit",
@@ -332,28 +421,32 @@ def test_closing_metadata_lines_of_a_stat_xplore_download_become_notes():
 
 
 def test_blank_rows_inside_the_data_are_dropped_and_trailing_blank_rows_end_it():
-    table = table_of([
-        ["Ward", "Count"],
-        ["Adur", "1"],
-        [],
-        ["Arun", "2"],
-        [],
-        [],
-        ["These figures are provisional."],
-    ])
+    table = table_of(
+        [
+            ["Ward", "Count"],
+            ["Adur", "1"],
+            [],
+            ["Arun", "2"],
+            [],
+            [],
+            ["These figures are provisional."],
+        ]
+    )
     assert table.body.index.tolist() == [2, 4]
     assert table.notes == ["These figures are provisional."]
 
 
 def test_a_group_label_row_inside_the_data_stays_in_the_body():
-    table = table_of([
-        ["Area", "Count"],
-        ["England", ""],
-        ["Adur", "1"],
-        ["Wales", ""],
-        ["Cardiff", "2"],
-        ["Total", ""],
-    ])
+    table = table_of(
+        [
+            ["Area", "Count"],
+            ["England", ""],
+            ["Adur", "1"],
+            ["Wales", ""],
+            ["Cardiff", "2"],
+            ["Total", ""],
+        ]
+    )
     assert table.body.index.tolist() == [2, 3, 4, 5, 6]
 
 
@@ -375,11 +468,15 @@ def test_an_empty_column_without_a_heading_is_dropped():
 
 
 def test_a_column_with_data_but_no_heading_is_a_blank_header_error():
-    table, problems = locate_table(sheet_of([
-        ["Return for Adur"],
-        ["Ward", "Sex", "", "Count"],
-        ["Adur", "F", "E05000001", "1"],
-    ]))
+    table, problems = locate_table(
+        sheet_of(
+            [
+                ["Return for Adur"],
+                ["Ward", "Sex", "", "Count"],
+                ["Adur", "F", "E05000001", "1"],
+            ]
+        )
+    )
     assert table.labels == ["Ward", "Sex", "", "Count"]
     assert [(p.type, p.severity, p.column, p.row) for p in problems] == [("blank-header", ERROR, "C", 2)]
     assert "give this column a heading such as the field name" in problems[0].message
@@ -391,12 +488,17 @@ def test_a_column_with_a_heading_but_no_data_is_kept():
 
 
 def test_duplicate_labels_are_errors_for_each_repeat_ignoring_case_and_spacing():
-    table, problems = locate_table(sheet_of([
-        ["Ward", "Count", "count ", "Sex", "COUNT"],
-        ["Adur", "1", "2", "F", "3"],
-    ]))
+    table, problems = locate_table(
+        sheet_of(
+            [
+                ["Ward", "Count", "count ", "Sex", "COUNT"],
+                ["Adur", "1", "2", "F", "3"],
+            ]
+        )
+    )
     assert table.labels == ["Ward", "Count", "count", "Sex", "COUNT"]
     assert [(p.type, p.severity, p.column) for p in problems] == [
-        ("duplicate-label", ERROR, "C"), ("duplicate-label", ERROR, "E"),
+        ("duplicate-label", ERROR, "C"),
+        ("duplicate-label", ERROR, "E"),
     ]
     assert "column B" in problems[0].message

@@ -66,7 +66,9 @@ def test_february_quarters_and_leap_years_end_on_the_right_day():
     assert parsed("Feb 2024") == ("2024-02-01", "2024-02-29", "month")
 
 
-@pytest.mark.parametrize("value", ["", "   ", "garbage", "Q5 2023", "2023/25", "31/02/2023", "13/2023", "Nov-Jan 2023", "Feb-Apr 2023"])
+@pytest.mark.parametrize(
+    "value", ["", "   ", "garbage", "Q5 2023", "2023/25", "31/02/2023", "13/2023", "Nov-Jan 2023", "Feb-Apr 2023"]
+)
 def test_unparseable_periods_are_nat_with_no_granularity(value):
     assert parsed(value) == ("", "", "")
 

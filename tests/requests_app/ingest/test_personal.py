@@ -55,9 +55,29 @@ def test_an_aggregate_table_gives_no_signals():
 
 @pytest.mark.parametrize(
     "label",
-    ["Name", "First name", "Forename", "Surname", "Full name", "Child's name", "Date of birth", "DOB", "D.O.B.",
-     "NHS number", "NHS No.", "UPN", "Unique pupil number", "Pupil number", "Full postcode", "Address",
-     "Home address line 1", "Email", "E-mail address", "Phone", "Telephone number"],
+    [
+        "Name",
+        "First name",
+        "Forename",
+        "Surname",
+        "Full name",
+        "Child's name",
+        "Date of birth",
+        "DOB",
+        "D.O.B.",
+        "NHS number",
+        "NHS No.",
+        "UPN",
+        "Unique pupil number",
+        "Pupil number",
+        "Full postcode",
+        "Address",
+        "Home address line 1",
+        "Email",
+        "E-mail address",
+        "Phone",
+        "Telephone number",
+    ],
 )
 def test_identifier_column_labels_are_signals(label):
     body = pd.DataFrame({0: ["x", "y"]})
@@ -119,7 +139,10 @@ def test_a_value_pattern_needs_a_fifth_of_the_column_to_match():
 
 
 def test_dates_of_birth_in_an_unlabelled_column_are_detected():
-    births = [(date(2010, 1, 1) + timedelta(days=offset)).strftime("%d/%m/%Y") for offset in random.Random(0).sample(range(3000), 100)]
+    births = [
+        (date(2010, 1, 1) + timedelta(days=offset)).strftime("%d/%m/%Y")
+        for offset in random.Random(0).sample(range(3000), 100)
+    ]
     body = pd.DataFrame({0: births, 1: ["1"] * 100})
     signals = record_level_signals(["When", "Count"], body, has_count_column=True)
     assert len(signals) == 1 and "dates of birth" in signals[0]

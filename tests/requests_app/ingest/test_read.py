@@ -100,7 +100,10 @@ def test_blank_lines_keep_their_row_numbers():
 def test_rows_of_unequal_length_are_padded_with_empty_cells():
     sheet = only_sheet(b"Table 1\nWard,Sex,Count\nAdur,F\nArun,M,7,extra\n")
     assert rows_of(sheet) == [
-        ["Table 1", "", "", ""], ["Ward", "Sex", "Count", ""], ["Adur", "F", "", ""], ["Arun", "M", "7", "extra"],
+        ["Table 1", "", "", ""],
+        ["Ward", "Sex", "Count", ""],
+        ["Adur", "F", "", ""],
+        ["Arun", "M", "7", "extra"],
     ]
 
 
@@ -146,7 +149,9 @@ def test_the_csv_reader_uses_pandas_fast_c_engine(monkeypatch):
 def test_a_csv_with_a_title_line_above_the_header_still_uses_the_c_engine(monkeypatch):
     engines = []
     real_read_csv = pd.read_csv
-    monkeypatch.setattr(read_module.pd, "read_csv", lambda *a, **k: engines.append(k["engine"]) or real_read_csv(*a, **k))
+    monkeypatch.setattr(
+        read_module.pd, "read_csv", lambda *a, **k: engines.append(k["engine"]) or real_read_csv(*a, **k)
+    )
     sheet = only_sheet(b"Pupils by ethnicity\nLA,Ethnicity,Headcount\n201,Indian,12\n")
     assert sheet.cells.shape == (3, 3)
     assert set(engines) == {"c"}
@@ -224,7 +229,10 @@ def home_office_workbook() -> bytes:
 def test_every_sheet_of_a_workbook_is_read_and_hidden_ones_are_marked():
     sheets, _ = read_file(home_office_workbook(), "irregular-migration.xlsx")
     assert [(sheet.name, sheet.hidden) for sheet in sheets] == [
-        ("Cover_sheet", False), ("Contents", False), ("Workings", True), ("Data - Table 1", False),
+        ("Cover_sheet", False),
+        ("Contents", False),
+        ("Workings", True),
+        ("Data - Table 1", False),
     ]
 
 
@@ -313,10 +321,14 @@ def test_an_xlsx_renamed_to_csv_is_still_read_as_a_workbook():
 
 def test_an_ods_file_written_by_pandas_reads_back_with_its_rows_and_values(tmp_path):
     path = tmp_path / "return.ods"
-    frame = pd.DataFrame({
-        "Ward": ["Adur", "Arun"], "Count": [12.0, 7.5], "As at": [datetime.datetime(2023, 4, 1)] * 2,
-        "Code": ["NA", "007"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Ward": ["Adur", "Arun"],
+            "Count": [12.0, 7.5],
+            "As at": [datetime.datetime(2023, 4, 1)] * 2,
+            "Code": ["NA", "007"],
+        }
+    )
     with pd.ExcelWriter(path, engine="odf") as writer:
         frame.to_excel(writer, sheet_name="Data", index=False, startrow=2)
         pd.DataFrame({"Read me": ["Fill in the Data sheet"]}).to_excel(writer, sheet_name="Notes", index=False)

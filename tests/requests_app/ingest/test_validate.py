@@ -25,18 +25,45 @@ FIELDS = {
 
 @pytest.fixture
 def reference():
-    aliases = {"polish": "PL", "poland": "PL", "pl": "PL", "romanian": "RO", "romania": "RO", "ro": "RO", "eritrean": "ER",
-               "eritrea": "ER", "syrian": "SY", "syria": "SY", "namibia": "NA", "na": "NA", "british": "GB", "united kingdom": "GB",
-               "stateless": "STATELESS", "not recorded": "NOT-RECORDED", "unknown": "UNKNOWN", "lithuanian": "LT"}
-    members = [("EU8", "PL", date(2004, 5, 1), None), ("EU8", "LT", date(2004, 5, 1), None), ("EU2", "RO", date(2007, 1, 1), None),
-               ("BRITISH", "GB", None, None)]
-    return codes.Reference(country_aliases=aliases, group_members=members, residual_group="NON-EU",
-                           language_aliases={"polish": "pol", "pol": "pol", "tigrinya": "tir", "english": "eng", "arabic": "ara"},
-                           gss_levels={"E05": "ward", "E01": "lsoa", "E02": "msoa", "E06": "local-authority"})
+    aliases = {
+        "polish": "PL",
+        "poland": "PL",
+        "pl": "PL",
+        "romanian": "RO",
+        "romania": "RO",
+        "ro": "RO",
+        "eritrean": "ER",
+        "eritrea": "ER",
+        "syrian": "SY",
+        "syria": "SY",
+        "namibia": "NA",
+        "na": "NA",
+        "british": "GB",
+        "united kingdom": "GB",
+        "stateless": "STATELESS",
+        "not recorded": "NOT-RECORDED",
+        "unknown": "UNKNOWN",
+        "lithuanian": "LT",
+    }
+    members = [
+        ("EU8", "PL", date(2004, 5, 1), None),
+        ("EU8", "LT", date(2004, 5, 1), None),
+        ("EU2", "RO", date(2007, 1, 1), None),
+        ("BRITISH", "GB", None, None),
+    ]
+    return codes.Reference(
+        country_aliases=aliases,
+        group_members=members,
+        residual_group="NON-EU",
+        language_aliases={"polish": "pol", "pol": "pol", "tigrinya": "tir", "english": "eng", "arabic": "ara"},
+        gss_levels={"E05": "ward", "E01": "lsoa", "E02": "msoa", "E06": "local-authority"},
+    )
 
 
 def context(reference, requested, level="ward", aggregate_only=True):
-    return validate.Context(requested=requested, aliases=FIELDS, geography_level=level, aggregate_only=aggregate_only, reference=reference)
+    return validate.Context(
+        requested=requested, aliases=FIELDS, geography_level=level, aggregate_only=aggregate_only, reference=reference
+    )
 
 
 def run(reference, data, name, requested, level="ward"):
@@ -74,9 +101,17 @@ def test_an_ons_sheet_with_a_three_row_header_and_periods_across(reference):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Table 1"
-    rows = [["Migration by nationality, 2024 to 2025"], [], [None, "2024", None, "2025", None],
-            [None, "Q1", "Q2", "Q1", "Q2"], ["Nationality", None, None, None, None],
-            ["Polish", 12.0, 15.0, 9.0, 11.0], ["Romanian", 4.0, 5.0, 6.0, 7.0], [], ["Notes: provisional."]]
+    rows = [
+        ["Migration by nationality, 2024 to 2025"],
+        [],
+        [None, "2024", None, "2025", None],
+        [None, "Q1", "Q2", "Q1", "Q2"],
+        ["Nationality", None, None, None, None],
+        ["Polish", 12.0, 15.0, 9.0, 11.0],
+        ["Romanian", 4.0, 5.0, 6.0, 7.0],
+        [],
+        ["Notes: provisional."],
+    ]
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -97,14 +132,22 @@ def test_a_home_office_workbook_with_cover_and_data_sheets_and_end_of_table(refe
     notes = book.create_sheet("Notes")
     notes.append(["Note 1", "Figures are provisional"])
     data = book.create_sheet("Data - Table 1")
-    for row in [["Supported asylum seekers by nationality and local authority"],
-                ["Date", "Area code", "Nationality", "Count"],
-                ["2025-03-31", "E06000002", "Syria", 40], ["2025-03-31", "E06000002", "Eritrea", 22],
-                ["2025-03-31", "E06000002", "Total", 62], [], ["End of table"], ["Source: Home Office"]]:
+    for row in [
+        ["Supported asylum seekers by nationality and local authority"],
+        ["Date", "Area code", "Nationality", "Count"],
+        ["2025-03-31", "E06000002", "Syria", 40],
+        ["2025-03-31", "E06000002", "Eritrea", 22],
+        ["2025-03-31", "E06000002", "Total", 62],
+        [],
+        ["End of table"],
+        ["Source: Home Office"],
+    ]:
         data.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    result, report = run(reference, buffer.getvalue(), "ho.xlsx", ["period", "ward", "nationality"], level="local-authority")
+    result, report = run(
+        reference, buffer.getvalue(), "ho.xlsx", ["period", "ward", "nationality"], level="local-authority"
+    )
     assert report["valid"], report["errors"]
     assert report["sheet"] == "Data - Table 1"
     assert report["observations"] and len(report["observations"]) == 2
@@ -113,8 +156,10 @@ def test_a_home_office_workbook_with_cover_and_data_sheets_and_end_of_table(refe
 
 
 def test_a_dfe_file_with_x_c_and_z_markers_keeps_them_suppressed_not_zero(reference):
-    csv = ("time_period,ward code,nationality,count\n202425,E05000001,Polish,14\n202425,E05000001,Romanian,c\n"
-           "202425,E05000002,Polish,x\n202425,E05000002,Eritrean,z\n202425,E05000002,Syrian,9\n").encode()
+    csv = (
+        "time_period,ward code,nationality,count\n202425,E05000001,Polish,14\n202425,E05000001,Romanian,c\n"
+        "202425,E05000002,Polish,x\n202425,E05000002,Eritrean,z\n202425,E05000002,Syrian,9\n"
+    ).encode()
     csv = csv.replace(b"202425", b"2024/25")
     result, report = run(reference, csv, "dfe.csv", ["period", "ward", "nationality"])
     assert report["valid"], report["errors"]
@@ -126,8 +171,15 @@ def test_a_dfe_file_with_x_c_and_z_markers_keeps_them_suppressed_not_zero(refere
 
 def test_a_hospital_snapshot_with_half_its_nationality_values_missing(reference):
     lines = ["Nationality,Main language,Service type,Count"]
-    lines += ["Polish,Polish,A&E,10", ",English,A&E,8", "Not recorded,Arabic,Outpatient,6", "Eritrean,Tigrinya,Inpatient,4"]
-    result, report = run(reference, "\n".join(lines).encode(), "trust.csv", ["nationality", "main-language", "service-type"])
+    lines += [
+        "Polish,Polish,A&E,10",
+        ",English,A&E,8",
+        "Not recorded,Arabic,Outpatient,6",
+        "Eritrean,Tigrinya,Inpatient,4",
+    ]
+    result, report = run(
+        reference, "\n".join(lines).encode(), "trust.csv", ["nationality", "main-language", "service-type"]
+    )
     assert report["valid"], report["errors"]
     assert report["completeness"]["nationality"] == 0.5
     assert report["completeness"]["main-language"] == 1.0
@@ -136,8 +188,10 @@ def test_a_hospital_snapshot_with_half_its_nationality_values_missing(reference)
 
 
 def test_a_charity_monitoring_sheet_with_nationality_words_and_special_categories(reference):
-    csv = ("Nationality,Immigration status,Gender,Number of people\nPolish,refugee,F,3\nEritrean,asylum seeker,M,12\n"
-           "Stateless,asylum seeker,M,2\nNot recorded,unknown,F,1\nPolska,refugee,F,4\n").encode("cp1252")
+    csv = (
+        "Nationality,Immigration status,Gender,Number of people\nPolish,refugee,F,3\nEritrean,asylum seeker,M,12\n"
+        "Stateless,asylum seeker,M,2\nNot recorded,unknown,F,1\nPolska,refugee,F,4\n"
+    ).encode("cp1252")
     result, report = run(reference, csv, "charity.csv", ["nationality", "immigration-status"])
     assert not report["valid"]
     [unknown] = [p for p in report["errors"] if p["type"] == "unknown-code"]
@@ -148,8 +202,10 @@ def test_a_charity_monitoring_sheet_with_nationality_words_and_special_categorie
 
 
 def test_bad_counts_and_codes_are_reported_with_row_column_and_a_fix(reference):
-    csv = ("Ward code,Nationality,Count\nE05000001,Polish,12.5\nE05000001,Romanian,-3\nE01000001,Polish,4\nE0500001,Polish,4\n"
-           "E05000002,Polish,abc\n").encode()
+    csv = (
+        "Ward code,Nationality,Count\nE05000001,Polish,12.5\nE05000001,Romanian,-3\nE01000001,Polish,4\nE0500001,Polish,4\n"
+        "E05000002,Polish,abc\n"
+    ).encode()
     _, report = run(reference, csv, "bad.csv", ["ward", "nationality"])
     assert not report["valid"]
     by_type = {}
@@ -168,8 +224,10 @@ def test_a_missing_requested_column_and_an_unknown_column_are_reported(reference
 
 
 def test_record_level_data_is_quarantined_and_nothing_is_kept(reference):
-    csv = ("Forename,Surname,Date of birth,NHS number,Nationality\n"
-           + "".join(f"Ann{i},Smith,1980-02-{i % 27 + 1:02d},943 476 5919,Polish\n" for i in range(60))).encode()
+    csv = (
+        "Forename,Surname,Date of birth,NHS number,Nationality\n"
+        + "".join(f"Ann{i},Smith,1980-02-{i % 27 + 1:02d},943 476 5919,Polish\n" for i in range(60))
+    ).encode()
     result, report = run(reference, csv, "people.csv", ["nationality"])
     assert report["quarantine"] and not report["valid"]
     assert report["observations"] == [] and "personal-data" in types(report, "errors")
@@ -196,9 +254,11 @@ def test_many_problems_of_one_kind_are_counted_beyond_the_detail_kept(reference)
 
 
 def test_the_report_lists_the_categories_each_column_uses_for_comparison_across_agencies(reference):
-    csv = ("Ward code,Nationality,Age band,Gender,Period,Count\n"
-           "E05000001,Polish,0-15,Female,2025 Q1,12\nE05000001,Romanian,16-64,Male,2025 Q1,7\n"
-           "E05000002,Eritrean,16-64,Female,2025 Q1,4\n").encode()
+    csv = (
+        "Ward code,Nationality,Age band,Gender,Period,Count\n"
+        "E05000001,Polish,0-15,Female,2025 Q1,12\nE05000001,Romanian,16-64,Male,2025 Q1,7\n"
+        "E05000002,Eritrean,16-64,Female,2025 Q1,4\n"
+    ).encode()
     result, report = run(reference, csv, "pupils.csv", ["ward", "nationality", "age", "gender", "period"])
     assert result.valid
     assert report["categories"]["age_band"] == ["0-15", "16-64"]
