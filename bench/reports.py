@@ -207,12 +207,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         os.environ.setdefault("TRACKER_VAR_DIR", scratch)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-        from project.wsgi import application  # the server's start-up, garbage-collector settings included
         from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.core.management import call_command
-        from django.test import Client
         from django.db import connection
+        from django.test import Client
+
+        from project.wsgi import application  # the server's start-up, garbage-collector settings included
 
         settings.ALLOWED_HOSTS = ["*"]
         # Production serves hashed names from collectstatic's manifest; the bench does not build it.

@@ -7,11 +7,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from catalogue.models import Source
+from catalogue.tasks import HEARTBEAT_KEY
 from project import roles
 from requests_app.models import OPEN
 from requests_app.selectors import overdue_count, requests_for
 from sharing.selectors import dpo_workspace
-from catalogue.tasks import HEARTBEAT_KEY
 
 # The worker beats every minute; three missed beats mean it is not running.
 HEARTBEAT_STALE_SECONDS = 180

@@ -15,8 +15,8 @@ from reports.coverage import Coverage, coverage_build
 from reports.indicators import (
     DIMENSIONS,
     TOTAL,
-    IndicatorTable,
     Indicators,
+    IndicatorTable,
     Query,
     available_sources,
     build_table,

@@ -9,7 +9,7 @@ the clock is stopped, and those working days do not count either.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import holidays
 
@@ -47,7 +47,7 @@ class Deadline:
     explanation: list[str]  # plain-English lines, shown on the request page
 
 
-@lru_cache(maxsize=None)
+@cache
 def _holidays_in(year: int) -> dict[date, str]:
     # England and Wales share one set of bank holidays; "ENG" covers both. Built per year on demand
     # so requests far in the past or future work without a hard-coded range.

@@ -14,13 +14,13 @@ from catalogue.demo import AREA
 from catalogue.models import Agency, Area, Field, GeographyLevel, Source
 from catalogue.services import area_lookup_load
 from requests_app import deadlines
-from requests_app.services import request_transition
 from requests_app.models import DataRequest, Return
 from requests_app.services import (
     ChecklistInput,
     campaign_create,
     checklist_record,
     request_create,
+    request_transition,
     return_process,
     return_upload,
 )

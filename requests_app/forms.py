@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 
 from catalogue.models import Agency, Field, GeographyLevel, Source
 from project import roles
-from sharing.models import DataForm, SharingAgreement
 from requests_app.models import ChecklistAnswer, Granularity, Recurrence
+from sharing.models import DataForm, SharingAgreement
 
 
 class RequestFieldsMixin(forms.Form):

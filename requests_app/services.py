@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from catalogue.loading import normalise_alias
 from catalogue.models import (
     Agency,
     AreaCode,
@@ -27,12 +28,8 @@ from catalogue.models import (
     NationalityGroupMember,
     Source,
 )
-from catalogue.loading import normalise_alias
 from notifications.services import notify
 from project import roles
-from sharing.gate import gate_check
-from sharing.models import AuditEntry, DataForm, SharingAgreement
-from sharing.services import audit_record, people_with_role
 from requests_app import deadlines, lifecycle
 from requests_app.ingest import codes, validate
 from requests_app.models import (
@@ -43,15 +40,18 @@ from requests_app.models import (
     DataRequest,
     FieldEvidence,
     Granularity,
+    Observation,
     Recurrence,
     Reminder,
     RequestEvent,
-    Observation,
     Return,
     Status,
 )
 from requests_app.permissions import RESPOND, VIEW, ActionChecker
 from requests_app.storage import insert_observations
+from sharing.gate import gate_check
+from sharing.models import AuditEntry, DataForm, SharingAgreement
+from sharing.services import audit_record, people_with_role
 
 
 def request_url(request: DataRequest) -> str:

@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalogue.models import Agency
+from catalogue.services import agency_contact_add
 from project import roles
 from project.lib.feedback import error_text, form_error_text
 from requests_app import selectors
 from requests_app.collection_template import build_csv, build_xlsx, csv_filename, xlsx_filename
 from requests_app.filters import RequestFilter
-from catalogue.services import agency_contact_add
 from requests_app.forms import (
     AgencyContactForm,
     CampaignForm,
@@ -28,16 +28,16 @@ from requests_app.permissions import ActionChecker
 from requests_app.services import (
     UPLOADABLE,
     ChecklistInput,
-    governance_decision,
-    return_opened,
-    return_upload,
     agency_contact_remove,
-    request_transition,
     campaign_chase_overdue,
     campaign_create,
     checklist_record,
+    governance_decision,
     request_create,
     request_message_post,
+    request_transition,
+    return_opened,
+    return_upload,
 )
 
 PAGE_SIZE = 25

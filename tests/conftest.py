@@ -12,8 +12,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from catalogue.services import agency_contact_add, agency_create
 from catalogue.models import Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
+from catalogue.services import agency_contact_add, agency_create
 from project import roles
 from requests_app.models import DataRequest
 from requests_app.services import request_create

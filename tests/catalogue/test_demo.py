@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from catalogue.models import Agency, Area
-from requests_app.models import DataRequest, Status
 from project import roles
+from requests_app.models import DataRequest, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +42,10 @@ def test_demo_requests_exist_in_every_state_with_some_overdue_and_a_campaign():
 
 
 def test_the_demo_area_took_in_its_public_sources_once_so_only_some_are_out_of_date():
-    from catalogue.demo import NEVER_TAKEN_IN
-    from catalogue.models import Source, SourceRefresh
     from django.utils import timezone
 
+    from catalogue.demo import NEVER_TAKEN_IN
+    from catalogue.models import Source, SourceRefresh
     from reports.coverage import coverage_build
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))

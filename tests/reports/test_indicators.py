@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 
 from catalogue.models import AreaCode, GeographyLevel, Source
-from requests_app.models import Return
 from reports.indicators import (
     TOTAL,
     Query,
@@ -18,6 +17,7 @@ from reports.indicators import (
     indicators_build,
     period_bucket,
 )
+from requests_app.models import Return
 from sharing.disclosure import DisclosureRefused, Policy, Relation, check, protect
 from tests.reports.conftest import Q1, Q2
 

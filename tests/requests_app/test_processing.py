@@ -84,8 +84,8 @@ def test_a_crashed_attempt_is_redone_without_duplicating_rows(covered_request, c
 
 
 def test_measured_completeness_goes_beside_the_agencys_estimate(covered_request, contact_a):
-    from requests_app.services import ChecklistInput, checklist_record
     from catalogue.models import Field
+    from requests_app.services import ChecklistInput, checklist_record
 
     checklist_record(
         request=covered_request,
@@ -200,6 +200,7 @@ def test_ward_codes_outside_the_area_are_refused_once_a_lookup_is_loaded(covered
 
 def test_the_template_lists_the_areas_wards_once_a_lookup_is_loaded(covered_request, contact_a_client, area):
     import openpyxl
+
     from catalogue.models import AreaCode, GeographyLevel
 
     AreaCode.objects.create(area=area, code="E05000001", name="Central", level=GeographyLevel.objects.get(code="ward"))

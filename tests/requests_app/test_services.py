@@ -7,7 +7,6 @@ from guardian.shortcuts import get_perms
 
 from catalogue.models import Field
 from notifications.models import Notification
-from requests_app.services import request_transition
 from requests_app.models import ChecklistAnswer, DataRequest, Reminder, RequestEvent, Status
 from requests_app.services import (
     ChecklistInput,
@@ -17,6 +16,7 @@ from requests_app.services import (
     chasers_send,
     checklist_record,
     request_message_post,
+    request_transition,
 )
 from tests.conftest import make_user
 from tests.requests_app.conftest import force_status

@@ -47,7 +47,7 @@ def test_a_utf8_csv_with_a_byte_order_mark_is_read_without_the_mark():
 
 
 def test_a_plain_utf8_csv_keeps_accented_letters_and_symbols():
-    sheet = only_sheet("Nationality,Count\nCôte d’Ivoire,5\nSão Tomé,£3\n".encode("utf-8"))
+    sheet = only_sheet("Nationality,Count\nCôte d’Ivoire,5\nSão Tomé,£3\n".encode())
     assert rows_of(sheet)[1:] == [["Côte d’Ivoire", "5"], ["São Tomé", "£3"]]
 
 

@@ -157,9 +157,9 @@ def test_a_home_office_workbook_with_cover_and_data_sheets_and_end_of_table(refe
 
 def test_a_dfe_file_with_x_c_and_z_markers_keeps_them_suppressed_not_zero(reference):
     csv = (
-        "time_period,ward code,nationality,count\n202425,E05000001,Polish,14\n202425,E05000001,Romanian,c\n"
-        "202425,E05000002,Polish,x\n202425,E05000002,Eritrean,z\n202425,E05000002,Syrian,9\n"
-    ).encode()
+        b"time_period,ward code,nationality,count\n202425,E05000001,Polish,14\n202425,E05000001,Romanian,c\n"
+        b"202425,E05000002,Polish,x\n202425,E05000002,Eritrean,z\n202425,E05000002,Syrian,9\n"
+    )
     csv = csv.replace(b"202425", b"2024/25")
     result, report = run(reference, csv, "dfe.csv", ["period", "ward", "nationality"])
     assert report["valid"], report["errors"]
@@ -203,9 +203,9 @@ def test_a_charity_monitoring_sheet_with_nationality_words_and_special_categorie
 
 def test_bad_counts_and_codes_are_reported_with_row_column_and_a_fix(reference):
     csv = (
-        "Ward code,Nationality,Count\nE05000001,Polish,12.5\nE05000001,Romanian,-3\nE01000001,Polish,4\nE0500001,Polish,4\n"
-        "E05000002,Polish,abc\n"
-    ).encode()
+        b"Ward code,Nationality,Count\nE05000001,Polish,12.5\nE05000001,Romanian,-3\nE01000001,Polish,4\nE0500001,Polish,4\n"
+        b"E05000002,Polish,abc\n"
+    )
     _, report = run(reference, csv, "bad.csv", ["ward", "nationality"])
     assert not report["valid"]
     by_type = {}
@@ -255,10 +255,10 @@ def test_many_problems_of_one_kind_are_counted_beyond_the_detail_kept(reference)
 
 def test_the_report_lists_the_categories_each_column_uses_for_comparison_across_agencies(reference):
     csv = (
-        "Ward code,Nationality,Age band,Gender,Period,Count\n"
-        "E05000001,Polish,0-15,Female,2025 Q1,12\nE05000001,Romanian,16-64,Male,2025 Q1,7\n"
-        "E05000002,Eritrean,16-64,Female,2025 Q1,4\n"
-    ).encode()
+        b"Ward code,Nationality,Age band,Gender,Period,Count\n"
+        b"E05000001,Polish,0-15,Female,2025 Q1,12\nE05000001,Romanian,16-64,Male,2025 Q1,7\n"
+        b"E05000002,Eritrean,16-64,Female,2025 Q1,4\n"
+    )
     result, report = run(reference, csv, "pupils.csv", ["ward", "nationality", "age", "gender", "period"])
     assert result.valid
     assert report["categories"]["age_band"] == ["0-15", "16-64"]
