@@ -143,7 +143,7 @@ def pipeline(path: str, queue) -> None:
 
     from requests_app.ingest import validate
     from requests_app.models import Return
-    from requests_app.services import ingest_context
+    from requests_app.services.processing import ingest_context
     from requests_app.storage import insert_observations
 
     stored = Return.objects.select_related("request").get(original_name="bench-pipeline")
@@ -172,7 +172,7 @@ def prepare() -> None:
 
     from catalogue.models import Field, GeographyLevel, Source
     from requests_app.models import Return
-    from requests_app.services import request_create
+    from requests_app.services.requests import request_create
     from sharing.models import SharingAgreement
 
     call_command("migrate", verbosity=0)

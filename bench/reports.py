@@ -37,7 +37,7 @@ def populate() -> None:
     from catalogue.services import agency_create
     from project import roles
     from requests_app.models import ChecklistAnswer, DataRequest, Return
-    from requests_app.services import evidence_refresh
+    from requests_app.services.checklists import evidence_refresh
     from sharing.models import AgreementParty, SharingAgreement
 
     rng = random.Random(2026)

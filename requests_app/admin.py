@@ -2,7 +2,7 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
 from requests_app import models
-from requests_app.services import evidence_refresh
+from requests_app.services.checklists import evidence_refresh
 
 
 class EventInline(admin.TabularInline):

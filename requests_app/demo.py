@@ -15,15 +15,11 @@ from catalogue.models import Agency, Area, Field, GeographyLevel, Source
 from catalogue.services import area_lookup_load
 from requests_app import deadlines
 from requests_app.models import DataRequest, Return
-from requests_app.services import (
-    ChecklistInput,
-    campaign_create,
-    checklist_record,
-    request_create,
-    request_transition,
-    return_process,
-    return_upload,
-)
+from requests_app.services.campaigns import campaign_create
+from requests_app.services.checklists import ChecklistInput, checklist_record
+from requests_app.services.processing import return_process
+from requests_app.services.requests import request_create, request_transition
+from requests_app.services.returns import return_upload
 
 KEY = ["country-of-birth", "nationality", "immigration-status", "main-language"]
 

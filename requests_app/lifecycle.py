@@ -1,5 +1,5 @@
 """The data request state machine: the allowed transitions as data, and how the deadline follows
-from the timeline. `services.request_transition` is the one service that takes an edge; nothing
+from the timeline. `services.requests.request_transition` is the one service that takes an edge; nothing
 else assigns `DataRequest.status`.
 
 draft -> sent -> acknowledged -> clarification requested (clock paused) -> data received ->

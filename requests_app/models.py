@@ -1,6 +1,6 @@
 """Data requests to agencies, their lifecycle events, checklists, campaigns and reminders.
 
-A request's status changes only through `lifecycle.request_transition`, which records an event.
+A request's status changes only through `services.requests.request_transition`, which records an event.
 """
 
 import uuid

@@ -4,7 +4,8 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from requests_app.models import Return
-from requests_app.services import chasers_send, return_process, returns_requeue_stale
+from requests_app.services.chasers import chasers_send
+from requests_app.services.processing import return_process, returns_requeue_stale
 
 
 @shared_task(ignore_result=True, acks_late=True)

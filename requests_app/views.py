@@ -25,20 +25,15 @@ from requests_app.forms import (
 from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
 from requests_app.models import Status
 from requests_app.permissions import ActionChecker
-from requests_app.services import (
-    UPLOADABLE,
-    ChecklistInput,
+from requests_app.services.campaigns import campaign_chase_overdue, campaign_create
+from requests_app.services.checklists import ChecklistInput, checklist_record
+from requests_app.services.requests import (
     agency_contact_remove,
-    campaign_chase_overdue,
-    campaign_create,
-    checklist_record,
-    governance_decision,
     request_create,
     request_message_post,
     request_transition,
-    return_opened,
-    return_upload,
 )
+from requests_app.services.returns import UPLOADABLE, governance_decision, return_opened, return_upload
 
 PAGE_SIZE = 25
 

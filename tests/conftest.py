@@ -16,7 +16,7 @@ from catalogue.models import Area, Field, GeographyLevel, OrganisationType, Sour
 from catalogue.services import agency_contact_add, agency_create
 from project import roles
 from requests_app.models import DataRequest
-from requests_app.services import request_create
+from requests_app.services.requests import request_create
 from sharing.models import SharingAgreement
 from sharing.services import agreement_create, agreement_transition
 

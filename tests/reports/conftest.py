@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from requests_app.models import Observation, Return
-from requests_app.services import evidence_refresh
+from requests_app.services.checklists import evidence_refresh
 from tests.requests_app.conftest import force_status
 
 Q1 = (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))

@@ -22,7 +22,7 @@ from reports.coverage import (
     release_dates,
 )
 from requests_app.models import ChecklistAnswer
-from requests_app.services import evidence_refresh
+from requests_app.services.checklists import evidence_refresh
 from tests.reports.conftest import Q1
 from tests.reports.test_indicators import rows
 from tests.requests_app.conftest import force_status

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from requests_app.models import ChecklistAnswer, Observation, Return, Status
-from requests_app.services import return_process, return_upload
+from requests_app.services.processing import return_process
+from requests_app.services.returns import return_upload
 from requests_app.tasks import process_return
 from tests.requests_app.conftest import force_status
 
@@ -34,7 +35,7 @@ def covered_request(agency_a, make_request, make_agreement):
 
 
 def uploaded(data_request, user, content, name="return.csv"):
-    with mock.patch("requests_app.services.current_app.send_task"):
+    with mock.patch("requests_app.services.returns.current_app.send_task"):
         return return_upload(request=data_request, user=user, upload=SimpleUploadedFile(name, content))
 
 
@@ -42,7 +43,7 @@ def test_an_upload_enqueues_processing_once_the_transaction_commits(
     covered_request, contact_a, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("requests_app.services.current_app.send_task") as send,
+        mock.patch("requests_app.services.returns.current_app.send_task") as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
         stored = return_upload(request=covered_request, user=contact_a, upload=SimpleUploadedFile("r.csv", GOOD))
@@ -74,7 +75,7 @@ def test_a_good_return_is_stored_once_even_if_the_task_runs_twice(covered_reques
 
 def test_a_crashed_attempt_is_redone_without_duplicating_rows(covered_request, contact_a):
     stored = uploaded(covered_request, contact_a, GOOD)
-    with mock.patch("requests_app.services.insert_observations", side_effect=RuntimeError("worker killed")):
+    with mock.patch("requests_app.services.processing.insert_observations", side_effect=RuntimeError("worker killed")):
         with pytest.raises(RuntimeError):
             return_process(return_id=stored.pk)
     assert not Observation.objects.exists()
@@ -85,7 +86,7 @@ def test_a_crashed_attempt_is_redone_without_duplicating_rows(covered_request, c
 
 def test_measured_completeness_goes_beside_the_agencys_estimate(covered_request, contact_a):
     from catalogue.models import Field
-    from requests_app.services import ChecklistInput, checklist_record
+    from requests_app.services.checklists import ChecklistInput, checklist_record
 
     checklist_record(
         request=covered_request,
@@ -214,13 +215,13 @@ def test_a_return_whose_task_was_lost_is_sent_again_and_then_processed(covered_r
 
     from django.utils import timezone
 
-    from requests_app.services import returns_requeue_stale
+    from requests_app.services.processing import returns_requeue_stale
 
     stored = uploaded(covered_request, contact_a, GOOD)
     Return.objects.filter(pk=stored.pk).update(
         status="validating", status_changed_at=timezone.now() - datetime.timedelta(hours=2)
     )
-    with mock.patch("requests_app.services.current_app.send_task") as send:
+    with mock.patch("requests_app.services.returns.current_app.send_task") as send:
         assert returns_requeue_stale(now=timezone.now()) == 1
         assert returns_requeue_stale(now=timezone.now()) == 0
     send.assert_called_once_with("requests_app.tasks.process_return", args=[stored.pk])

@@ -8,16 +8,10 @@ from guardian.shortcuts import get_perms
 from catalogue.models import Field
 from notifications.models import Notification
 from requests_app.models import ChecklistAnswer, DataRequest, Reminder, RequestEvent, Status
-from requests_app.services import (
-    ChecklistInput,
-    agency_contact_remove,
-    campaign_chase_overdue,
-    campaign_create,
-    chasers_send,
-    checklist_record,
-    request_message_post,
-    request_transition,
-)
+from requests_app.services.campaigns import campaign_chase_overdue, campaign_create
+from requests_app.services.chasers import chasers_send
+from requests_app.services.checklists import ChecklistInput, checklist_record
+from requests_app.services.requests import agency_contact_remove, request_message_post, request_transition
 from tests.conftest import make_user
 from tests.requests_app.conftest import force_status
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from catalogue.models import Agency, GeographyLevel, Source
 from requests_app.models import ChecklistAnswer, DataRequest, RequestEvent, Status
-from requests_app.services import request_message_post
+from requests_app.services.requests import request_message_post
 from tests.requests_app.conftest import force_status
 
 pytestmark = pytest.mark.django_db

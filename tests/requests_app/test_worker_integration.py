@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from requests_app.models import Observation, Return, Status
-from requests_app.services import return_upload
+from requests_app.services.returns import return_upload
 from tests.requests_app.conftest import force_status
 
 # Committed data, so the worker process sees it. pytest-django runs these after the other tests,

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.ingest import validate
 from requests_app.models import DataRequest
-from requests_app.services import ingest_context
+from requests_app.services.processing import ingest_context
 
 
 class Command(BaseCommand):

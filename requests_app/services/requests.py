@@ -1,0 +1,281 @@
+"""Writes for data requests: creating them, moving them along their lifecycle, messages, contacts."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from catalogue.models import (
+    Agency,
+    Field,
+    GeographyLevel,
+    Source,
+)
+from notifications.services import notify
+from requests_app import lifecycle
+from requests_app.models import (
+    FINISHED,
+    Campaign,
+    DataRequest,
+    Granularity,
+    Recurrence,
+    RequestEvent,
+    Status,
+)
+from requests_app.permissions import RESPOND, VIEW, ActionChecker
+from sharing.models import DataForm, SharingAgreement
+
+
+def request_url(request: DataRequest) -> str:
+    return reverse("requests:detail", args=[request.public_id])
+
+
+@transaction.atomic
+def request_create(
+    *,
+    agency: Agency,
+    source: Source,
+    title: str,
+    purpose: str,
+    fields: list[Field],
+    geography_level: GeographyLevel,
+    period_start: date,
+    period_end: date,
+    coordinator: AbstractBaseUser,
+    granularity: str = Granularity.QUARTER,
+    data_form: str = DataForm.AGGREGATE,
+    agreement: SharingAgreement | None = None,
+    reporting_threshold: int | None = None,
+    response_working_days: int | None = None,
+    recurrence: str = Recurrence.NONE,
+    agency_contact: AbstractBaseUser | None = None,
+    campaign: Campaign | None = None,
+    previous: DataRequest | None = None,
+) -> DataRequest:
+    """Creates a draft request and lets the agency's contacts see and answer it."""
+    if not fields:
+        raise ValidationError("Choose at least one field to request.")
+    if agency_contact is not None and not agency.contacts.filter(pk=agency_contact.pk).exists():
+        raise ValidationError(f"{agency_contact} is not a contact of {agency}.")
+    request = DataRequest(
+        agency=agency,
+        source=source,
+        title=title,
+        purpose=purpose,
+        geography_level=geography_level,
+        period_start=period_start,
+        period_end=period_end,
+        granularity=granularity,
+        data_form=data_form,
+        agreement=agreement,
+        response_working_days=response_working_days or agency.allowed_working_days(),
+        recurrence=recurrence,
+        coordinator=coordinator,
+        agency_contact=agency_contact,
+        campaign=campaign,
+        previous=previous,
+    )
+    # A placeholder until the primary key gives the reference: unique, fits the column, never shown.
+    request.reference = f"new-{request.public_id.hex[:16]}"
+    if reporting_threshold is not None:
+        request.reporting_threshold = reporting_threshold
+    request.full_clean(exclude=["reference"])
+    request.save()
+    request.reference = f"REQ-{request.created_at:%Y}-{request.pk:05d}"
+    request.save(update_fields=["reference"])
+    request.fields.set(fields)
+    assign_perm(VIEW, agency.group, request)
+    assign_perm(RESPOND, agency.group, request)
+    RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.CREATED,
+        actor=coordinator,
+        to_status=Status.DRAFT,
+        happened_on=timezone.localdate(),
+        note=f"Created{' for campaign ' + campaign.name if campaign else ''}.",
+    )
+    return request
+
+
+class StaleRequest(ValidationError):
+    """Someone changed the request after the page was loaded."""
+
+
+@transaction.atomic
+def request_transition(
+    *,
+    request: DataRequest,
+    action: str,
+    user,
+    note: str = "",
+    expected_version: int | None = None,
+    on: date | None = None,
+) -> DataRequest:
+    """Moves the request along one edge, records who, when and why, and tells the other side.
+
+    The row is locked and its version compared, so two people acting on the same request at once
+    cannot both succeed on a stale page. `user` None means the system; `on` backdates (demo data).
+    """
+    edge = lifecycle.EDGES.get(action)
+    if edge is None:
+        raise ValidationError(f"Unknown action {action!r}.")
+    locked = DataRequest.objects.select_for_update().select_related("agency__organisation_type").get(pk=request.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleRequest("Someone changed this request after you opened the page. Reload it and try again.")
+    if locked.status not in edge.sources:
+        raise ValidationError(
+            f"A request that is {locked.get_status_display().lower()} cannot take the action '{edge.label}'."
+        )
+    if user is not None and not ActionChecker(user).may(locked, edge.roles):
+        raise PermissionDenied(f"Your role cannot take the action '{edge.label}' on this request.")
+    if edge.note_prompt and not note.strip():
+        raise ValidationError(f"{edge.note_prompt} Please add a note.")
+
+    today = on or timezone.localdate()
+    before = locked.status
+    locked.status = edge.target_for(locked)
+    locked.version += 1
+    if action == "send":
+        locked.sent_on = today
+    if locked.status == Status.RECEIVED and not locked.received_on:
+        locked.received_on = today
+    if locked.status == Status.DRAFT:
+        locked.sent_on = None
+    RequestEvent.objects.create(
+        request=locked,
+        kind=RequestEvent.Kind.TRANSITION,
+        action=action,
+        from_status=before,
+        to_status=locked.status,
+        actor=user,
+        note=note.strip(),
+        happened_on=today,
+    )
+    request_refresh_deadline(locked, today=today)
+    locked.full_clean()
+    locked.save()
+    request_after_transition(locked, action=action, edge=edge, user=user, note=note.strip())
+    return locked
+
+
+def request_refresh_deadline(request: DataRequest, *, today: date) -> None:
+    """Recomputes the stored due dates (kept on the row so lists can filter and sort by them)."""
+    deadline = lifecycle.deadline_for(request, today=today)
+    request.due_date = deadline.due if deadline else None
+    request.long_overdue_date = deadline.long_overdue if deadline else None
+
+
+def request_after_transition(request: DataRequest, *, action: str, edge, user, note: str) -> None:
+    who = user.get_full_name() or user.username if user else "The tracker"
+    subject = f"{request.reference}: {edge.label.split(' (')[0].lower()} ({request.get_status_display().lower()})"
+    body = f"{who} changed '{request.title}' for {request.agency} to {request.get_status_display().lower()}."
+    if note:
+        body += f"\n\n{note}"
+    if edge.notify == "agency":
+        notify(users=request.agency.contacts.all(), subject=subject, body=body, url=request_url(request))
+    elif edge.notify == "coordinator":
+        notify(users=[request.coordinator], subject=subject, body=body, url=request_url(request))
+    if request.status in (Status.COMPLETED, Status.PARTIALLY_COMPLETED) and request.recurrence:
+        request_repeat(request)
+
+
+def request_repeat(request: DataRequest) -> DataRequest | None:
+    """Creates the next request of a recurring series as a draft, once."""
+    if DataRequest.objects.filter(previous=request).exists():
+        return None
+    step = relativedelta(months=3) if request.recurrence == Recurrence.QUARTERLY else relativedelta(years=1)
+    return request_create(
+        agency=request.agency,
+        source=request.source,
+        title=request.title,
+        purpose=request.purpose,
+        fields=list(request.fields.all()),
+        geography_level=request.geography_level,
+        period_start=request.period_start + step,
+        period_end=request.period_end + step,
+        granularity=request.granularity,
+        data_form=request.data_form,
+        agreement=request.agreement,
+        reporting_threshold=request.reporting_threshold,
+        response_working_days=request.response_working_days,
+        recurrence=request.recurrence,
+        coordinator=request.coordinator,
+        agency_contact=request.agency_contact,
+        campaign=None,
+        previous=request,
+    )
+
+
+def require_participant(user, request: DataRequest) -> ActionChecker:
+    checker = ActionChecker(user)
+    if not (checker.is_coordinator or checker.is_agency_member(request)):
+        raise PermissionDenied("Only the coordinator and the agency's contacts take part in this request.")
+    return checker
+
+
+@transaction.atomic
+def request_message_post(*, request: DataRequest, user, body: str, attachment=None) -> RequestEvent:
+    """A message between the agency and the coordinator, with an optional file."""
+    checker = require_participant(user, request)
+    if not body.strip() and attachment is None:
+        raise ValidationError("Write a message or attach a file.")
+    event = RequestEvent(
+        request=request,
+        kind=RequestEvent.Kind.MESSAGE,
+        actor=user,
+        note=body.strip(),
+        happened_on=timezone.localdate(),
+        attachment_name=attachment.name[:200] if attachment else "",
+    )
+    if attachment is not None:
+        event.attachment = attachment
+    event.save()
+    recipients = [request.coordinator] if not checker.is_coordinator else list(request.agency.contacts.all())
+    notify(
+        users=[u for u in recipients if u.pk != user.pk],
+        subject=f"{request.reference}: new message",
+        body=f"{user.get_full_name() or user.username} wrote about '{request.title}':\n\n{body.strip()}",
+        url=request_url(request),
+    )
+    return event
+
+
+@transaction.atomic
+def agency_contact_remove(*, agency: Agency, user: AbstractBaseUser, by: AbstractBaseUser) -> int:
+    """Removes a contact who has left; their named open requests pass to the agency's other
+    contacts (the first remaining becomes the named contact). Returns how many moved."""
+    agency.group.user_set.remove(user)
+    successor = agency.contacts.filter(is_active=True).order_by("pk").first()
+    moved = 0
+    for request in (
+        DataRequest.objects.select_for_update().filter(agency=agency, agency_contact=user).exclude(status__in=FINISHED)
+    ):
+        request.agency_contact = successor
+        request.version += 1
+        request.save(update_fields=["agency_contact", "version", "updated_at"])
+        RequestEvent.objects.create(
+            request=request,
+            kind=RequestEvent.Kind.REASSIGNED,
+            actor=by,
+            happened_on=timezone.localdate(),
+            note=f"{user.get_full_name() or user.username} left {agency}; "
+            + (
+                f"passed to {successor.get_full_name() or successor.username}."
+                if successor
+                else "no other contact yet."
+            ),
+        )
+        moved += 1
+    if successor and moved:
+        notify(
+            users=[successor],
+            subject=f"{moved} request(s) from {agency} passed to you",
+            body=f"{user.get_full_name() or user.username} has left; their open requests are now yours.",
+            url=reverse("requests:list"),
+        )
+    return moved
