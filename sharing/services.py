@@ -1,11 +1,13 @@
 """Writes for sharing agreements and the audit log. Status changes only in `agreement_transition`."""
 
+import logging
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from project.lib.text import lower_first
 from sharing import lifecycle
 from sharing.models import AgreementEvent, AgreementParty, AuditEntry, SharingAgreement, Status
 
+log = logging.getLogger(__name__)
 EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED}
 # The fields a coordinator fills in; copied to a new version when an agreement is amended.
 CONTENT_FIELDS = [
@@ -278,17 +281,35 @@ def agreement_comment(*, agreement: SharingAgreement, user, text: str) -> Agreem
     return AgreementEvent.objects.create(agreement=agreement, action="comment", actor=user, note=text.strip())
 
 
-@transaction.atomic
 def agreements_refresh(*, today: date) -> dict[str, int]:
     """Daily: agreements past their end date expire, those past their review date fall due for
-    review. Each is a transition, so the DPO and coordinator hear about it exactly once."""
-    done = {"expired": 0, "review_due": 0}
-    for agreement in SharingAgreement.objects.filter(status__in=lifecycle.LIVE, end_date__lt=today):
-        agreement_transition(agreement=agreement, action="expire", user=None, on=today, note="Passed its end date.")
-        done["expired"] += 1
-    for agreement in SharingAgreement.objects.filter(status=Status.ACTIVE, next_review_date__lte=today):
-        agreement_transition(
-            agreement=agreement, action="mark_review_due", user=None, on=today, note="Reached its review date."
-        )
-        done["review_due"] += 1
+    review. Each is a transition, so the DPO and coordinator hear about it exactly once. Each
+    agreement moves in its own transaction: one that fails is logged, counted and tried again the
+    next day, and never stops the others."""
+    done = {"expired": 0, "review_due": 0, "failed": 0}
+    ending = Q(status__in=lifecycle.LIVE, end_date__lt=today)
+    reviewing = Q(status=Status.ACTIVE, next_review_date__lte=today)
+    for counted, due, action, note in [
+        ("expired", ending, "expire", "Passed its end date."),
+        ("review_due", reviewing, "mark_review_due", "Reached its review date."),
+    ]:
+        for pk in list(SharingAgreement.objects.filter(due).values_list("pk", flat=True)):
+            try:
+                moved = _agreement_move(pk, due=due, action=action, note=note, today=today)
+            except Exception:
+                log.exception("Agreement %s could not take the action %r; the others still move.", pk, action)
+                done["failed"] += 1
+            else:
+                if moved:
+                    done[counted] += 1
     return done
+
+
+@transaction.atomic
+def _agreement_move(pk: int, *, due: Q, action: str, note: str, today: date) -> bool:
+    # Locked and filtered again: someone may have moved it since the run listed it.
+    agreement = SharingAgreement.objects.select_for_update().filter(due, pk=pk).first()
+    if agreement is None:
+        return False
+    agreement_transition(agreement=agreement, action=action, user=None, on=today, note=note)
+    return True

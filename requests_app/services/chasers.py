@@ -1,8 +1,10 @@
 """Reminders before the due date, on it, and escalations after it; each goes out once."""
 
+import logging
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications.services import notify
@@ -14,6 +16,10 @@ from requests_app.models import (
     RequestEvent,
 )
 from requests_app.services.requests import request_url
+
+log = logging.getLogger(__name__)
+# The requests the chasers are for: still with the agency, and due on a date.
+CHASED = Q(status__in=AWAITING_AGENCY, due_date__isnull=False)
 
 
 def reminder_send(
@@ -41,33 +47,52 @@ def reminder_send(
     return True
 
 
-@transaction.atomic
 def chasers_send(*, today: date, reminder_working_days: int) -> dict[str, int]:
     """The daily chaser run. Only requests still waiting for the agency are chased; each kind of
-    reminder goes out once per due date, however often this runs."""
-    sent = {kind: 0 for kind in ("before-due", "due-today", "overdue", "long-overdue")}
-    waiting = (
-        DataRequest.objects.select_for_update(of=("self",))
-        .filter(status__in=AWAITING_AGENCY, due_date__isnull=False)
-        .select_related("agency__group", "coordinator")
-    )
-    for request in waiting:
-        due = request.due_date
-        title = f"'{request.title}' for {request.agency}"
-        if today > request.long_overdue_date:
-            kind, text = "long-overdue", f"{title} was due on {due:%d %B %Y} and is now long overdue."
-            agency, coordinator = True, True
-        elif today > due:
-            kind, text = "overdue", f"{title} was due on {due:%d %B %Y} and is overdue."
-            agency, coordinator = True, True
-        elif today == due:
-            kind, text = "due-today", f"{title} is due today."
-            agency, coordinator = True, False
-        elif deadlines.working_days_between(today, due) <= reminder_working_days:
-            kind, text = "before-due", f"{title} is due on {due:%d %B %Y}."
-            agency, coordinator = True, False
+    reminder goes out once per due date, however often this runs. Each request is chased in its
+    own transaction: one that fails is logged, counted and tried again on the next run, and never
+    stops the others."""
+    done = {kind: 0 for kind in ("before-due", "due-today", "overdue", "long-overdue", "failed")}
+    for pk in list(DataRequest.objects.filter(CHASED).values_list("pk", flat=True)):
+        try:
+            kind = _chase(pk, today=today, reminder_working_days=reminder_working_days)
+        except Exception:
+            log.exception("Chasing request %s failed; the other requests are still chased.", pk)
+            done["failed"] += 1
         else:
-            continue
-        if reminder_send(request, kind, due, to_agency=agency, to_coordinator=coordinator, text=text):
-            sent[kind] += 1
-    return sent
+            if kind:
+                done[kind] += 1
+    return done
+
+
+@transaction.atomic
+def _chase(pk: int, *, today: date, reminder_working_days: int) -> str | None:
+    """Sends the one reminder a request is due today, if any, and says which kind went out."""
+    # Locked and filtered again: the request may have moved on since the run listed it.
+    request = (
+        DataRequest.objects.select_for_update(of=("self",))
+        .filter(CHASED, pk=pk)
+        .select_related("agency__group", "coordinator")
+        .first()
+    )
+    if request is None:
+        return None
+    due = request.due_date
+    title = f"'{request.title}' for {request.agency}"
+    if today > request.long_overdue_date:
+        kind, text = "long-overdue", f"{title} was due on {due:%d %B %Y} and is now long overdue."
+        agency, coordinator = True, True
+    elif today > due:
+        kind, text = "overdue", f"{title} was due on {due:%d %B %Y} and is overdue."
+        agency, coordinator = True, True
+    elif today == due:
+        kind, text = "due-today", f"{title} is due today."
+        agency, coordinator = True, False
+    elif deadlines.working_days_between(today, due) <= reminder_working_days:
+        kind, text = "before-due", f"{title} is due on {due:%d %B %Y}."
+        agency, coordinator = True, False
+    else:
+        return None
+    if reminder_send(request, kind, due, to_agency=agency, to_coordinator=coordinator, text=text):
+        return kind
+    return None

@@ -8,6 +8,7 @@ from guardian.shortcuts import get_perms
 from catalogue.models import Field
 from notifications.models import Notification
 from requests_app.models import ChecklistAnswer, DataRequest, Reminder, RequestEvent, Status
+from requests_app.services import chasers
 from requests_app.services.campaigns import campaign_chase_overdue, campaign_create
 from requests_app.services.chasers import chasers_send
 from requests_app.services.checklists import ChecklistInput, checklist_record
@@ -145,6 +146,33 @@ class TestChasers:
         assert Reminder.objects.filter(request=data_request).count() == 4
         assert Notification.objects.filter(user=coordinator, subject__contains="overdue").count() == 2
         assert Notification.objects.filter(user=contact_a).count() == 4
+
+    def test_a_request_that_cannot_be_chased_is_logged_and_does_not_stop_the_others(
+        self, agency_a, agency_b, make_request, monkeypatch, caplog
+    ):
+        due = datetime.date(2026, 4, 22)
+        broken, waiting = self.sent(make_request, agency_a, due), self.sent(make_request, agency_b, due)
+        refused, real_notify = {broken.reference}, chasers.notify
+
+        def notify(*, subject, **kwargs):
+            if subject.split(":")[0] in refused:
+                raise RuntimeError("the mail server refused the address")
+            return real_notify(subject=subject, **kwargs)
+
+        monkeypatch.setattr(chasers, "notify", notify)
+        day = datetime.date(2026, 4, 23)
+
+        sent = chasers_send(today=day, reminder_working_days=5)
+
+        assert sent == {"before-due": 0, "due-today": 0, "overdue": 1, "long-overdue": 0, "failed": 1}
+        assert Reminder.objects.filter(request=waiting, kind="overdue").exists()
+        assert not Reminder.objects.filter(request=broken).exists()
+        assert not RequestEvent.objects.filter(request=broken, kind=RequestEvent.Kind.CHASER).exists()
+        assert f"Chasing request {broken.pk} failed" in caplog.text
+        refused.clear()
+        sent_again = chasers_send(today=day, reminder_working_days=5)  # the one that failed, and only that one
+        assert sent_again == {"before-due": 0, "due-today": 0, "overdue": 1, "long-overdue": 0, "failed": 0}
+        assert Reminder.objects.filter(request=broken, kind="overdue").exists()
 
     def test_no_reminder_before_the_window(self, agency_a, make_request):
         self.sent(make_request, agency_a, datetime.date(2026, 4, 22))

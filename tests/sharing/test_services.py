@@ -186,13 +186,31 @@ def test_the_daily_refresh_expires_and_flags_reviews_and_tells_people_once(
     ending = make_agreement([agency_a], end_date=START + datetime.timedelta(days=100))
     reviewing = make_agreement([agency_b], review_interval_months=1)
     day = START + datetime.timedelta(days=101)
-    assert agreements_refresh(today=day) == {"expired": 1, "review_due": 1}
-    assert agreements_refresh(today=day) == {"expired": 0, "review_due": 0}
+    assert agreements_refresh(today=day) == {"expired": 1, "review_due": 1, "failed": 0}
+    assert agreements_refresh(today=day) == {"expired": 0, "review_due": 0, "failed": 0}
     assert SharingAgreement.objects.get(pk=ending.pk).status == Status.EXPIRED
     assert SharingAgreement.objects.get(pk=reviewing.pk).status == Status.REVIEW_DUE
     for user in (dpo, coordinator):
         assert Notification.objects.filter(user=user, subject=f"{ending.label}: expired").count() == 1
         assert Notification.objects.filter(user=user, subject=f"{reviewing.label}: review due").count() == 1
+
+
+def test_an_agreement_that_cannot_move_is_logged_and_does_not_stop_the_others(
+    make_agreement, agency_a, agency_b, caplog
+):
+    broken = make_agreement([agency_a], end_date=START + datetime.timedelta(days=100))
+    ending = make_agreement([agency_b], end_date=START + datetime.timedelta(days=100))
+    # A row saved before the link was checked: the transition's validation refuses it.
+    SharingAgreement.objects.filter(pk=broken.pk).update(privacy_notice_url="on the shared drive")
+    day = START + datetime.timedelta(days=101)
+
+    assert agreements_refresh(today=day) == {"expired": 1, "review_due": 0, "failed": 1}
+
+    assert SharingAgreement.objects.get(pk=ending.pk).status == Status.EXPIRED
+    assert SharingAgreement.objects.get(pk=broken.pk).status == Status.ACTIVE
+    assert f"Agreement {broken.pk} could not take the action 'expire'" in caplog.text
+    SharingAgreement.objects.filter(pk=broken.pk).update(privacy_notice_url="")
+    assert agreements_refresh(today=day) == {"expired": 1, "review_due": 0, "failed": 0}  # tried again, once fixed
 
 
 def test_confirming_a_review_sets_the_next_review_date(make_agreement, agency_a, dpo):
@@ -223,5 +241,5 @@ def test_the_periodic_task_runs_the_daily_refresh_and_is_safe_twice(make_agreeme
     from sharing.tasks import refresh_agreements
 
     make_agreement([agency_a], end_date=datetime.date.today() - datetime.timedelta(days=1), start_date=START)
-    assert refresh_agreements.apply().result == {"expired": 1, "review_due": 0}
-    assert refresh_agreements.apply().result == {"expired": 0, "review_due": 0}
+    assert refresh_agreements.apply().result == {"expired": 1, "review_due": 0, "failed": 0}
+    assert refresh_agreements.apply().result == {"expired": 0, "review_due": 0, "failed": 0}
