@@ -209,9 +209,15 @@ TRACKER_REMINDER_WORKING_DAYS = env.int("TRACKER_REMINDER_WORKING_DAYS", default
 # Links in emails point here.
 TRACKER_BASE_URL = env.str("TRACKER_BASE_URL", default="http://127.0.0.1:8000")
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Each task's start, end and failure with the ids it works on (project/celery.py). Its own
+        # level, so the lines are kept in a worker started with a quieter --loglevel for Celery's own.
+        "tracker.tasks": {"level": LOG_LEVEL},
+    },
 }

@@ -1,3 +1,5 @@
+import logging
+
 from celery import current_app, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -6,6 +8,8 @@ from django.utils import timezone
 from requests_app.models import Return
 from requests_app.services.chasers import chasers_send
 from requests_app.services.processing import return_process, returns_requeue_stale
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -28,7 +32,11 @@ def send_request_chasers() -> dict[str, int]:
     time_limit=1900,
 )
 def process_return(return_id: int) -> None:
-    stored = return_process(return_id=return_id)
+    try:
+        stored = return_process(return_id=return_id)
+    except Return.DoesNotExist:
+        log.info("Return %s is gone; nothing to process.", return_id)
+        return
     if stored.status == Return.Status.DONE:
         # By name: the reports app builds on this one, not the other way round.
         current_app.send_task(

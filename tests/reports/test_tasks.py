@@ -1,5 +1,6 @@
 """The worker protects a source's indicator tables once its return is processed, so nobody waits."""
 
+import logging
 from dataclasses import replace
 from unittest import mock
 
@@ -38,8 +39,10 @@ def test_after_the_worker_has_run_a_page_needs_no_solving(agency_a, received, ad
     assert build_table(agency_a.area, source, Query(sources=(EAL,), rows="main_language")).value(TOTAL, TOTAL) == 40
 
 
-def test_a_source_or_area_gone_since_is_skipped(db):
+def test_a_source_or_area_gone_since_is_logged_and_skipped(db, caplog):
+    caplog.set_level(logging.INFO, logger="reports.tasks")
     protect_indicators.apply(args=[999999, 999999]).get()
+    assert "Area 999999 or source 999999 is gone" in caplog.text
 
 
 def test_a_processed_return_asks_the_worker_to_protect_its_sources_tables(agency_a, received, add_return):
