@@ -170,7 +170,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Every periodic task of the tracker is scheduled here, and only here.
+# Every periodic task of the tracker is scheduled here, and only here; tests/project/test_celery.py
+# checks that each name is a registered task.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "catalogue.tasks.record_worker_heartbeat",

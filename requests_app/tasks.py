@@ -11,6 +11,11 @@ from requests_app.services.processing import return_process, returns_requeue_sta
 
 log = logging.getLogger(__name__)
 
+# Sent by name: the reports app builds on this one, which may not import it. Simpler to follow
+# than a "return processed" signal that reports would listen for, and not a bare string:
+# tests/project/test_celery.py checks that the name is registered, so a rename fails there.
+PROTECT_INDICATORS = "reports.tasks.protect_indicators"
+
 
 @shared_task(ignore_result=True, acks_late=True)
 def send_request_chasers() -> dict[str, int]:
@@ -38,10 +43,7 @@ def process_return(return_id: int) -> None:
         log.info("Return %s is gone; nothing to process.", return_id)
         return
     if stored.status == Return.Status.DONE:
-        # By name: the reports app builds on this one, not the other way round.
-        current_app.send_task(
-            "reports.tasks.protect_indicators", args=[stored.request.agency.area_id, stored.request.source_id]
-        )
+        current_app.send_task(PROTECT_INDICATORS, args=[stored.request.agency.area_id, stored.request.source_id])
 
 
 @shared_task(ignore_result=True)

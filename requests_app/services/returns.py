@@ -3,7 +3,6 @@
 import hashlib
 from datetime import date
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +20,7 @@ from requests_app.models import (
 )
 from requests_app.services.checklists import evidence_refresh
 from requests_app.services.requests import request_transition, request_url, require_participant
+from requests_app.tasks import process_return
 from sharing.gate import gate_check
 from sharing.models import AuditEntry
 from sharing.services import audit_record, people_with_role
@@ -117,8 +117,7 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
             )
             if locked.status in lifecycle.EDGES["mark_received"].sources:
                 request_transition(request=locked, action="mark_received", user=user, on=today)
-            # Sent by name: the task module imports this one.
-            transaction.on_commit(lambda: current_app.send_task("requests_app.tasks.process_return", args=[stored.pk]))
+            transaction.on_commit(lambda: process_return.delay(stored.pk))
         except Exception:
             # The database rolls back; the file written to disk must go with it.
             stored.file.delete(save=False)

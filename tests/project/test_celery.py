@@ -1,15 +1,27 @@
-"""The Celery app logs each task's start, end and failure with the ids it works on."""
+"""The Celery app knows every task the tracker names, and logs each task's start, end and
+failure with the ids it works on."""
 
 import logging
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 
+from project.celery import app
 from requests_app import tasks
 from requests_app.models import Return
 
 pytestmark = pytest.mark.django_db
+
+# Where a task object cannot be used: the beat schedule in settings, and a send to a higher app.
+NAMED = sorted({entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} | {tasks.PROTECT_INDICATORS})
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_every_task_named_in_the_schedule_or_sent_by_name_is_registered(name):
+    app.loader.import_default_modules()  # what the worker imports when it starts
+    assert name in app.tasks, f"no task is called {name}: it was renamed or moved"
 
 
 @pytest.fixture

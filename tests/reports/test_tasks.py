@@ -50,7 +50,7 @@ def test_a_processed_return_asks_the_worker_to_protect_its_sources_tables(agency
     stored = add_return(request, [], status=Return.Status.DONE)
     with mock.patch("requests_app.tasks.current_app.send_task") as send:
         process_return.apply(args=[stored.pk])  # already done: processing leaves it, the tables are asked for
-    send.assert_called_once_with("reports.tasks.protect_indicators", args=[agency_a.area_id, request.source_id])
+    send.assert_called_once_with(protect_indicators.name, args=[agency_a.area_id, request.source_id])
 
 
 def test_a_failed_return_asks_for_nothing(agency_a, received, add_return):

@@ -15,6 +15,7 @@ from requests_app.models import DataRequest, FieldEvidence, Status
 from requests_app.services.checklists import ChecklistInput, checklist_record, evidence_refresh
 from requests_app.services.processing import return_process
 from requests_app.services.returns import return_upload
+from requests_app.tasks import process_return
 from tests.requests_app.conftest import force_status
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def covered_request(agency_a, make_request, make_agreement):
 
 
 def upload(data_request, user):
-    with mock.patch("requests_app.services.returns.current_app.send_task"):
+    with mock.patch.object(process_return, "delay"):
         return return_upload(request=data_request, user=user, upload=SimpleUploadedFile("return.csv", GOOD))
 
 

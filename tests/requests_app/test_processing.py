@@ -35,7 +35,7 @@ def covered_request(agency_a, make_request, make_agreement):
 
 
 def uploaded(data_request, user, content, name="return.csv"):
-    with mock.patch("requests_app.services.returns.current_app.send_task"):
+    with mock.patch.object(process_return, "delay"):
         return return_upload(request=data_request, user=user, upload=SimpleUploadedFile(name, content))
 
 
@@ -43,11 +43,11 @@ def test_an_upload_enqueues_processing_once_the_transaction_commits(
     covered_request, contact_a, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("requests_app.services.returns.current_app.send_task") as send,
+        mock.patch.object(process_return, "delay") as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
         stored = return_upload(request=covered_request, user=contact_a, upload=SimpleUploadedFile("r.csv", GOOD))
-    send.assert_called_once_with("requests_app.tasks.process_return", args=[stored.pk])
+    send.assert_called_once_with(stored.pk)
     assert stored.status == Return.Status.QUEUED
 
 
@@ -210,7 +210,9 @@ def test_the_template_lists_the_areas_wards_once_a_lookup_is_loaded(covered_requ
     assert "E05000001" in [c.value for row in codes_sheet.iter_rows() for c in row]
 
 
-def test_a_return_whose_task_was_lost_is_sent_again_and_then_processed(covered_request, contact_a):
+def test_a_return_whose_task_was_lost_is_sent_again_and_then_processed(
+    covered_request, contact_a, django_capture_on_commit_callbacks
+):
     import datetime
 
     from django.utils import timezone
@@ -221,9 +223,9 @@ def test_a_return_whose_task_was_lost_is_sent_again_and_then_processed(covered_r
     Return.objects.filter(pk=stored.pk).update(
         status="validating", status_changed_at=timezone.now() - datetime.timedelta(hours=2)
     )
-    with mock.patch("requests_app.services.returns.current_app.send_task") as send:
+    with mock.patch.object(process_return, "delay") as send, django_capture_on_commit_callbacks(execute=True):
         assert returns_requeue_stale(now=timezone.now()) == 1
         assert returns_requeue_stale(now=timezone.now()) == 0
-    send.assert_called_once_with("requests_app.tasks.process_return", args=[stored.pk])
+    send.assert_called_once_with(stored.pk)
     return_process(return_id=stored.pk)
     assert Return.objects.get(pk=stored.pk).status == Return.Status.DONE
