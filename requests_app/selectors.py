@@ -5,7 +5,7 @@ import csv
 import datetime
 import io
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -224,7 +224,6 @@ MIGRANT_TYPES = [
     ("other", "Other"),
     ("unknown", "Not recorded"),
 ]
-YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not recorded")]
 
 
 def _periods(request: DataRequest) -> list[tuple[str, str]]:
@@ -287,7 +286,8 @@ def template_spec(request: DataRequest) -> TemplateSpec:
     code_lists = [cl for cl in (_code_list(f, request) for f in fields) if cl]
     instructions = [
         f"Purpose: {request.purpose}",
-        f"Period: {request.period_start:%d %B %Y} to {request.period_end:%d %B %Y}, by {request.get_granularity_display().lower()} period.",
+        f"Period: {request.period_start:%d %B %Y} to {request.period_end:%d %B %Y}, "
+        f"by {request.get_granularity_display().lower()} period.",
         f"Geography: {request.geography_level.name}.",
         "One row per combination of the columns, with the number of people in the Count column.",
         "Do not send names, dates of birth, NHS numbers, pupil numbers or full postcodes: counts only."
@@ -312,10 +312,6 @@ def timeline_attachment(request: DataRequest, event_id: int) -> RequestEvent:
         return request.events.exclude(attachment="").get(pk=event_id)
     except (RequestEvent.DoesNotExist, ValueError):
         raise Http404("No such attachment.") from None
-
-
-def checklist_prefetch():
-    return Prefetch("checklist", queryset=ChecklistAnswer.objects.select_related("field"))
 
 
 # --- Governance ------------------------------------------------------------------------------
