@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalogue import loading
+from catalogue.loading.codes import load_countries, load_gss_prefixes, load_languages
+from catalogue.loading.seed import DATA_DIR, LoadReport
+from catalogue.loading.sources import load_sources, load_vocabulary
 from catalogue.models import (
     Agency,
     Area,
@@ -24,14 +26,14 @@ from project import roles
 
 
 @transaction.atomic
-def catalogue_load(*, data_dir: Path = loading.DATA_DIR) -> loading.LoadReport:
+def catalogue_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
     """Loads or updates all catalogue content and reference data, all or nothing."""
-    report = loading.LoadReport()
-    vocab = loading.load_vocabulary(report, data_dir)
-    loading.load_sources(report, vocab, data_dir)
-    loading.load_countries(report, data_dir)
-    loading.load_languages(report)
-    loading.load_gss_prefixes(report, data_dir)
+    report = LoadReport()
+    vocab = load_vocabulary(report, data_dir)
+    load_sources(report, vocab, data_dir)
+    load_countries(report, data_dir)
+    load_languages(report)
+    load_gss_prefixes(report, data_dir)
     return report
 
 

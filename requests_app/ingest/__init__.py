@@ -1,5 +1,8 @@
 """The returns pipeline: pure functions over pandas DataFrames and plain dicts, no Django.
 
-read (bytes -> sheets of text) -> headers (find the table) -> mapping (columns to canonical
-fields) -> codes, periods, counts (clean values) -> validate (observations and a report).
+validate runs it for one file: read (bytes -> sheets of text) -> headers (find the table) ->
+tables (reshape it) -> mapping (columns to canonical fields) -> totals (rows that sum others) ->
+checks (counts, periods), harmonise (countries, languages), geography (area codes), each cleaning
+values with codes, periods and counts and reporting bad ones by row -> completeness -> result
+(observations and a report). personal catches lists of people; problems collects what is reported.
 """

@@ -75,6 +75,11 @@ def normalise(text: str) -> str:
     return text.translate(_APOSTROPHES)
 
 
+def normalised(values: pd.Series) -> pd.Series:
+    """normalise once per distinct value: a million rows hold a few hundred distinct values."""
+    return values.map({value: normalise(value) for value in values.unique()})
+
+
 def per_unique(values: pd.Series, func: Callable[[object], tuple], columns: dict[str, str]) -> pd.DataFrame:
     """Call func once per distinct value (missing included) and spread its tuple over the rows.
 

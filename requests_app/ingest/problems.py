@@ -2,7 +2,11 @@
 
 from dataclasses import asdict, dataclass
 
+import pandas as pd
+
 ERROR, WARNING = "error", "warning"
+# Only this many problems of each type are kept in detail; the rest are counted.
+DETAIL_LIMIT = 1000
 
 # The problem types of the validation report (stable: the command line's JSON uses them).
 TYPES = {
@@ -70,3 +74,30 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+class ProblemLog:
+    """The problems of one sheet as they are found: each is counted, the first DETAIL_LIMIT of a type kept."""
+
+    def __init__(self, sheet: str, row_numbers: pd.Series | None = None):
+        self.sheet, self.errors, self.warnings, self.counts = sheet, [], [], {}
+        self.row_numbers = row_numbers  # position -> spreadsheet row (rows repeat when periods were melted)
+
+    def add(self, problem: Problem) -> None:
+        self.counts[problem.type] = self.counts.get(problem.type, 0) + 1
+        if self.counts[problem.type] <= DETAIL_LIMIT:
+            (self.errors if problem.severity == ERROR else self.warnings).append(problem)
+
+    def add_rows(self, mask: pd.Series, values: pd.Series, *, type: str, severity: str, column: str, message) -> None:
+        """One problem per flagged row, built only for the rows kept in detail."""
+        flagged = mask[mask].index
+        if not len(flagged):
+            return
+        already = self.counts.get(type, 0)
+        room = max(DETAIL_LIMIT - already, 0)
+        for position in flagged[:room]:
+            value = str(values.at[position])
+            row = int(self.row_numbers.at[position]) if self.row_numbers is not None else int(position)
+            problem = Problem(type, severity, message(value), sheet=self.sheet, row=row, column=column, value=value)
+            (self.errors if severity == ERROR else self.warnings).append(problem)
+        self.counts[type] = already + len(flagged)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from catalogue.loading import normalise_alias
+from catalogue.loading.codes import normalise_alias
 from catalogue.models import (
     AreaCode,
     CountryAlias,

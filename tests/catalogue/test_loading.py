@@ -2,7 +2,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from catalogue import loading
+from catalogue.loading.codes import normalise_alias
+from catalogue.loading.seed import DATA_DIR, CatalogueDataError
 from catalogue.models import (
     Country,
     CountryAlias,
@@ -103,7 +104,7 @@ def test_loading_keeps_edited_reference_data_too():
 
 
 def test_loading_updates_rows_nobody_edited_when_the_content_changes(tmp_path, settings):
-    for path in loading.DATA_DIR.glob("*.yaml"):
+    for path in DATA_DIR.glob("*.yaml"):
         (tmp_path / path.name).write_text(path.read_text())
     rows = yaml.safe_load((tmp_path / "sources_public.yaml").read_text())
     rows[0]["summary"] = "A corrected summary."
@@ -116,14 +117,14 @@ def test_loading_updates_rows_nobody_edited_when_the_content_changes(tmp_path, s
 
 
 def test_bad_content_is_refused_whole_with_the_file_and_row_named(tmp_path):
-    for path in loading.DATA_DIR.glob("*.yaml"):
+    for path in DATA_DIR.glob("*.yaml"):
         (tmp_path / path.name).write_text(path.read_text())
     rows = yaml.safe_load((tmp_path / "sources_local.yaml").read_text())
     rows[2]["geography_levels"] = ["ward", "parish-of-nowhere"]
     rows[0]["summary"] = "Changed, but must not be stored."
     (tmp_path / "sources_local.yaml").write_text(yaml.safe_dump(rows))
 
-    with pytest.raises(loading.CatalogueDataError, match=rf"sources_local.yaml: {rows[2]['slug']}.*parish-of-nowhere"):
+    with pytest.raises(CatalogueDataError, match=rf"sources_local.yaml: {rows[2]['slug']}.*parish-of-nowhere"):
         catalogue_load(data_dir=tmp_path)
     assert Source.objects.get(slug=rows[0]["slug"]).summary != "Changed, but must not be stored."
 
@@ -136,7 +137,7 @@ def test_the_command_reports_what_it_did(capsys):
 
 def test_nationality_words_and_names_map_to_iso_codes():
     def code(alias):
-        return CountryAlias.objects.get(key=loading.normalise_alias(alias)).country.code
+        return CountryAlias.objects.get(key=normalise_alias(alias)).country.code
 
     assert code("Polish") == "PL"
     assert code("  polish ") == "PL"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.loading import CatalogueDataError
+from catalogue.loading.seed import CatalogueDataError
 from catalogue.services import catalogue_load
 
 

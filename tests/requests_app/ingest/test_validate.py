@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from requests_app.ingest import codes, validate
+from requests_app.ingest import codes, problems, validate
 
 FIELDS = {
     "country-of-birth": ["Country of birth", "cob", "birth country"],
@@ -203,7 +203,8 @@ def test_a_charity_monitoring_sheet_with_nationality_words_and_special_categorie
 
 def test_bad_counts_and_codes_are_reported_with_row_column_and_a_fix(reference):
     csv = (
-        b"Ward code,Nationality,Count\nE05000001,Polish,12.5\nE05000001,Romanian,-3\nE01000001,Polish,4\nE0500001,Polish,4\n"
+        b"Ward code,Nationality,Count\nE05000001,Polish,12.5\nE05000001,Romanian,-3\nE01000001,Polish,4\n"
+        b"E0500001,Polish,4\n"
         b"E05000002,Polish,abc\n"
     )
     _, report = run(reference, csv, "bad.csv", ["ward", "nationality"])
@@ -247,10 +248,10 @@ def test_nationality_groups_follow_the_date_of_each_period(reference):
 
 
 def test_many_problems_of_one_kind_are_counted_beyond_the_detail_kept(reference):
-    csv = "Nationality,Count\n" + "".join("Atlantean,1\n" for _ in range(validate.DETAIL_LIMIT + 50))
+    csv = "Nationality,Count\n" + "".join("Atlantean,1\n" for _ in range(problems.DETAIL_LIMIT + 50))
     _, report = run(reference, csv.encode(), "many.csv", ["nationality"])
-    assert report["problem_counts"]["unknown-code"] == validate.DETAIL_LIMIT + 50
-    assert len([p for p in report["errors"] if p["type"] == "unknown-code"]) == validate.DETAIL_LIMIT
+    assert report["problem_counts"]["unknown-code"] == problems.DETAIL_LIMIT + 50
+    assert len([p for p in report["errors"] if p["type"] == "unknown-code"]) == problems.DETAIL_LIMIT
 
 
 def test_the_report_lists_the_categories_each_column_uses_for_comparison_across_agencies(reference):

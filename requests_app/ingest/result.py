@@ -1,0 +1,113 @@
+"""What the pipeline hands back for one file: the observations it would store and the validation report."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from requests_app.ingest.problems import ERROR, WARNING, Problem
+
+# Dimensions with their own observation column; any other requested field goes into `other`.
+DIMENSION_COLUMNS = {
+    "country-of-birth": "country_of_birth",
+    "nationality": "nationality",
+    "immigration-status": "immigration_status",
+    "main-language": "main_language",
+    "age": "age_band",
+    "gender": "gender",
+    "ward": "geography_code",
+}
+OBSERVATION_COLUMNS = [
+    "period_start",
+    "period_end",
+    "geography_code",
+    "country_of_birth",
+    "nationality",
+    "nationality_group",
+    "immigration_status",
+    "main_language",
+    "age_band",
+    "gender",
+    "other",
+    "count",
+    "suppressed",
+]
+# Categorical dimensions whose category lists are compared across agencies (the coverage report's
+# "same categories across agencies" check); more distinct values than CATEGORY_LIMIT are not a code list.
+CATEGORY_COLUMNS = ["nationality_group", "immigration_status", "main_language", "age_band", "gender"]
+CATEGORY_LIMIT = 60
+
+
+@dataclass
+class Result:
+    valid: bool
+    quarantine: bool
+    rows_read: int
+    observations: pd.DataFrame
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # problems per type, including those not kept in detail
+    completeness: dict[str, float] = field(default_factory=dict)
+    sheet: str = ""
+
+    @property
+    def total(self) -> int:
+        return (
+            int(self.observations.loc[~self.observations["suppressed"], "count"].sum()) if len(self.observations) else 0
+        )
+
+    @property
+    def categories(self) -> dict[str, list[str]]:
+        """The distinct categories used in each categorical column, and which country columns
+        were coded at country level."""
+        out = {}
+        for column in CATEGORY_COLUMNS:
+            if column not in self.observations:
+                continue
+            values = sorted({str(v) for v in self.observations[column].dropna().unique() if str(v)})
+            if values and len(values) <= CATEGORY_LIMIT:
+                out[column] = values
+        for column in ("country_of_birth", "nationality"):
+            if column in self.observations and (self.observations[column].fillna("") != "").any():
+                out[column] = ["country"]
+        return out
+
+    def report(self, with_observations: bool = False) -> dict:
+        out = {
+            "valid": self.valid,
+            "quarantine": self.quarantine,
+            "sheet": self.sheet,
+            "rows_read": self.rows_read,
+            "observations": len(self.observations),
+            "total": self.total,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+            "problem_counts": self.counts,
+            "completeness": self.completeness,
+            "categories": self.categories,
+        }
+        if with_observations:
+            frame = self.observations.copy()
+            for column in ("period_start", "period_end"):
+                frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
+            out["observations"] = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        return out
+
+
+def refused(rows_read=0, sheet="", problems=None, quarantine=False) -> Result:
+    """A result with nothing to store: the file could not be read, or has blocking errors."""
+    problems = problems or []
+    errors = [p for p in problems if p.severity == ERROR]
+    counts = {}
+    for p in problems:
+        counts[p.type] = counts.get(p.type, 0) + 1
+    return Result(
+        False,
+        quarantine,
+        rows_read,
+        pd.DataFrame(columns=OBSERVATION_COLUMNS),
+        errors,
+        [p for p in problems if p.severity == WARNING],
+        counts,
+        {},
+        sheet,
+    )
