@@ -1,19 +1,18 @@
 """The data request state machine: the allowed transitions as data, and how the deadline follows
-from the timeline. `services.requests.request_transition` is the one service that takes an edge; nothing
-else assigns `DataRequest.status`.
+from the timeline. `services.requests.request_transition` is the one service that takes an edge,
+through the engine in `project.lib.lifecycle`; nothing else assigns `DataRequest.status`.
 
 draft -> sent -> acknowledged -> clarification requested (clock paused) -> data received ->
 under query -> completed | partially completed | not held | refused | withdrawn; a coordinator
 may reopen a finished request.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
 
 from project import roles
+from project.lib.lifecycle import Edge
 from requests_app import deadlines
 from requests_app.models import FINISHED, DataRequest, RequestEvent, Status
 from requests_app.permissions import ActionChecker
@@ -25,20 +24,6 @@ def _reopen_target(request: DataRequest) -> str:
     if request.received_on:
         return Status.UNDER_QUERY
     return Status.ACKNOWLEDGED if request.sent_on else Status.DRAFT
-
-
-@dataclass(frozen=True)
-class Edge:
-    label: str  # the button
-    sources: frozenset
-    target: str | Callable[[DataRequest], str]
-    roles: frozenset
-    note_prompt: str = ""  # when set, a note is required and this is the question asked
-    notify: str = ""  # "agency" or "coordinator": who hears about it
-    style: str = "secondary"
-
-    def target_for(self, request: DataRequest) -> str:
-        return self.target(request) if callable(self.target) else self.target
 
 
 EDGES: dict[str, Edge] = {
