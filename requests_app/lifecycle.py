@@ -1,21 +1,24 @@
-"""The data request state machine: the allowed transitions as data, and how the deadline follows
-from the timeline. `services.requests.request_transition` is the one service that takes an edge; nothing
-else assigns `DataRequest.status`.
+"""The data request and return state machines: the allowed transitions as data, and how the
+deadline follows from the timeline. `services.requests.request_transition` is the one service that
+takes a request's edge and `services.processing` takes a return's, both through the engine in
+`project.lib.lifecycle`; nothing else assigns a status.
 
 draft -> sent -> acknowledged -> clarification requested (clock paused) -> data received ->
 under query -> completed | partially completed | not held | refused | withdrawn; a coordinator
 may reopen a finished request.
+
+A return: queued -> reading -> validating -> storing -> done, or failed | quarantined after
+validating; a return whose task was lost goes back to queued.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
 
 from project import roles
+from project.lib.lifecycle import Edge
 from requests_app import deadlines
-from requests_app.models import FINISHED, DataRequest, RequestEvent, Status
+from requests_app.models import FINISHED, DataRequest, RequestEvent, Return, Status
 from requests_app.permissions import ActionChecker
 
 C, A = roles.COORDINATOR, roles.AGENCY_CONTACT
@@ -25,20 +28,6 @@ def _reopen_target(request: DataRequest) -> str:
     if request.received_on:
         return Status.UNDER_QUERY
     return Status.ACKNOWLEDGED if request.sent_on else Status.DRAFT
-
-
-@dataclass(frozen=True)
-class Edge:
-    label: str  # the button
-    sources: frozenset
-    target: str | Callable[[DataRequest], str]
-    roles: frozenset
-    note_prompt: str = ""  # when set, a note is required and this is the question asked
-    notify: str = ""  # "agency" or "coordinator": who hears about it
-    style: str = "secondary"
-
-    def target_for(self, request: DataRequest) -> str:
-        return self.target(request) if callable(self.target) else self.target
 
 
 EDGES: dict[str, Edge] = {
@@ -133,6 +122,20 @@ EDGES: dict[str, Edge] = {
     "reopen": Edge(
         "Reopen", frozenset(FINISHED), _reopen_target, frozenset({C}), note_prompt="Why reopen it?", notify="agency"
     ),
+}
+
+R = Return.Status
+# A task redelivered after a crash finds its return part-way and starts again; a finished return
+# is never processed twice, and a run overtaken by another stops at its next step.
+UNFINISHED = frozenset(R) - frozenset(Return.FINAL)
+RETURN_EDGES: dict[str, Edge] = {
+    "start": Edge("Read the file", UNFINISHED, R.READING),
+    "validate": Edge("Check the data", frozenset({R.READING}), R.VALIDATING),
+    "quarantine": Edge("Hold as possible personal data", frozenset({R.VALIDATING}), R.QUARANTINED),
+    "fail": Edge("Report the problems", frozenset({R.VALIDATING}), R.FAILED),
+    "store": Edge("Store the counts", frozenset({R.VALIDATING}), R.STORING),
+    "finish": Edge("Finish", frozenset({R.STORING}), R.DONE),
+    "requeue": Edge("Send again", UNFINISHED, R.QUEUED),  # its task was lost
 }
 
 

@@ -1,4 +1,5 @@
-"""Writes for sharing agreements and the audit log. Status changes only in `agreement_transition`."""
+"""Writes for sharing agreements and the audit log. Status changes only in `agreement_transition`,
+through the lifecycle engine (`project.lib.lifecycle`)."""
 
 import logging
 from datetime import date
@@ -9,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from catalogue.models import Agency, Area, Field
 from notifications.services import notify
 from project import roles
+from project.lib.lifecycle import Edge, Lifecycle, Transition, transition_take
 from project.lib.text import lower_first
 from sharing import lifecycle
 from sharing.models import AgreementEvent, AgreementParty, AuditEntry, SharingAgreement, Status
@@ -139,8 +140,7 @@ def agreement_update(
         raise ValidationError(
             f"An agreement that is {lower_first(locked.get_status_display())} cannot be edited; amend it to make a new version."
         )
-    if expected_version is not None and expected_version != locked.lock_version:
-        raise ValidationError("Someone changed this agreement after you opened it. Reload and try again.")
+    AGREEMENTS.check_version(locked, expected_version)
     locked.lock_version += 1
     _save_content(locked, values=values, data_items=data_items, providers=providers, recipients=list(recipients))
     AgreementEvent.objects.create(agreement=locked, action="edited", actor=user)
@@ -180,7 +180,6 @@ def agreement_amend(*, agreement: SharingAgreement, user) -> SharingAgreement:
     return new
 
 
-@transaction.atomic
 def agreement_transition(
     *,
     agreement: SharingAgreement,
@@ -194,83 +193,122 @@ def agreement_transition(
     expected_version: int | None = None,
 ) -> SharingAgreement:
     """Moves an agreement along one edge; records who, when and why in its timeline and the audit
-    log, and tells the people concerned. `user` None is the daily task."""
-    edge = lifecycle.EDGES.get(action)
-    if edge is None:
-        raise ValidationError(f"Unknown action {action!r}.")
-    locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
-    if expected_version is not None and expected_version != locked.lock_version:
-        raise ValidationError("Someone changed this agreement after you opened it. Reload and try again.")
-    if locked.status not in edge.sources:
-        raise ValidationError(
-            f"An agreement that is {lower_first(locked.get_status_display())} cannot take the action '{edge.label}'."
-        )
-    if user is not None and not lifecycle.may_take(user, edge):
-        raise PermissionDenied(f"Your role cannot take the action '{edge.label}'.")
-    if user is None and edge.roles:
-        raise PermissionDenied("The system only takes scheduled transitions.")
-    if edge.note_prompt and not note.strip():
-        raise ValidationError(f"{edge.note_prompt} Please add a note.")
-    today = on or timezone.localdate()
-    if action == "submit":
-        _check_special_category(locked)
-    if action == "activate":
-        locked.siro_name = siro_name.strip() or locked.siro_name
-        locked.siro_signed_on = siro_signed_on or locked.siro_signed_on
-        if signed_document is not None:
-            locked.signed_document = signed_document
-        if not (locked.siro_name and locked.siro_signed_on):
-            raise ValidationError("Record the SIRO's name and sign-off date before the agreement can become active.")
-    if action == "confirm_review":
-        locked.next_review_date = today + relativedelta(months=locked.review_interval_months)
-    before = locked.status
-    locked.status = edge.target
-    locked.lock_version += 1
-    locked.full_clean(exclude=["next_review_date"])
-    locked.save()
+    log, and tells the people concerned. `user` None is the daily task. A stale page raises
+    `project.lib.lifecycle.Stale`."""
+    return transition_take(
+        lifecycle=AGREEMENTS,
+        obj=agreement,
+        action=action,
+        user=user,
+        note=note,
+        expected_version=expected_version,
+        on=on,
+        siro_name=siro_name,
+        siro_signed_on=siro_signed_on,
+        signed_document=signed_document,
+    )
+
+
+def _may(user, agreement: SharingAgreement, edge: Edge) -> bool:
+    return lifecycle.may_take(user, edge) if user is not None else not edge.roles
+
+
+# The audit log's action for an edge, when it is not the plain AGREEMENT_TRANSITION.
+AUDITED_AS = {"approve": AuditEntry.Action.AGREEMENT_APPROVED}
+
+
+def _record(transition: Transition) -> None:
+    agreement, before = transition.obj, transition.from_status
     AgreementEvent.objects.create(
-        agreement=locked, action=action, from_status=before, to_status=locked.status, actor=user, note=note.strip()
+        agreement=agreement,
+        action=transition.action,
+        from_status=before,
+        to_status=agreement.status,
+        actor=transition.user,
+        note=transition.note,
     )
     audit_record(
-        user=user,
-        action=AuditEntry.Action.AGREEMENT_APPROVED if action == "approve" else AuditEntry.Action.AGREEMENT_TRANSITION,
+        user=transition.user,
+        action=AUDITED_AS.get(transition.action, AuditEntry.Action.AGREEMENT_TRANSITION),
         object_type="sharing.agreement",
-        object_id=locked.pk,
-        agreement=locked,
-        detail=f"{before} -> {locked.status}" + (f": {note.strip()}" if note.strip() else ""),
+        object_id=agreement.pk,
+        agreement=agreement,
+        detail=f"{before} -> {agreement.status}" + (f": {transition.note}" if transition.note else ""),
     )
-    if action == "activate" and locked.previous_version and locked.previous_version.status in lifecycle.LIVE:
-        agreement_transition(
-            agreement=locked.previous_version,
-            action="supersede",
-            user=None,
-            note=f"Replaced by {locked.label}.",
-            on=today,
-        )
-    _tell(locked, action=action, before=before, user=user, note=note.strip())
-    return locked
 
 
-def _tell(agreement: SharingAgreement, *, action: str, before: str, user, note: str) -> None:
-    if action == "supersede":
-        return
+def _tell(transition: Transition, users) -> None:
+    agreement, before, user, note = transition.obj, transition.from_status, transition.user, transition.note
     who = (user.get_full_name() or user.get_username()) if user else "The tracker"
-    subject = f"{agreement.label}: {lower_first(agreement.get_status_display())}"
-    body = f"{who} moved '{agreement.title}' from {lower_first(Status(before).label)} to {lower_first(agreement.get_status_display())}."
+    now = lower_first(agreement.get_status_display())
+    subject = f"{agreement.label}: {now}"
+    body = f"{who} moved '{agreement.title}' from {lower_first(Status(before).label)} to {now}."
     if note:
         body += f"\n\n{note}"
-    if action == "submit":
-        users = list(people_with_role(roles.DPO))
-    elif action in ("mark_review_due", "expire"):
-        users = list(people_with_role(roles.DPO)) + list(people_with_role(roles.COORDINATOR))
-    else:
-        users = [agreement.created_by] + list(people_with_role(roles.COORDINATOR))
     notify(
         users=[u for u in users if user is None or u.pk != user.pk],
         subject=subject,
         body=body,
         url=agreement_url(agreement),
     )
+
+
+def _check_conditions(transition: Transition) -> None:
+    _check_special_category(transition.obj)
+
+
+def _record_sign_off(transition: Transition) -> None:
+    agreement, given = transition.obj, transition.extra
+    agreement.siro_name = given["siro_name"].strip() or agreement.siro_name
+    agreement.siro_signed_on = given["siro_signed_on"] or agreement.siro_signed_on
+    if given["signed_document"] is not None:
+        agreement.signed_document = given["signed_document"]
+    if not (agreement.siro_name and agreement.siro_signed_on):
+        raise ValidationError("Record the SIRO's name and sign-off date before the agreement can become active.")
+
+
+def _move_review_date(transition: Transition) -> None:
+    agreement = transition.obj
+    agreement.next_review_date = transition.on + relativedelta(months=agreement.review_interval_months)
+
+
+def _supersede_previous(transition: Transition) -> None:
+    previous = transition.obj.previous_version
+    if previous and previous.status in lifecycle.LIVE:
+        agreement_transition(
+            agreement=previous,
+            action="supersede",
+            user=None,
+            note=f"Replaced by {transition.obj.label}.",
+            on=transition.on,
+        )
+
+
+AGREEMENTS = Lifecycle(
+    model=SharingAgreement,
+    edges=lifecycle.EDGES,
+    noun="agreement",
+    article="An",
+    may=_may,
+    record=_record,
+    version_field="lock_version",
+    clean_exclude=("next_review_date",),
+    before={
+        "submit": (_check_conditions,),
+        "activate": (_record_sign_off,),
+        "confirm_review": (_move_review_date,),
+    },
+    after={"activate": (_supersede_previous,)},
+    audiences={
+        "dpo": lambda transition: people_with_role(roles.DPO),
+        "dpo_and_coordinators": lambda transition: [
+            *people_with_role(roles.DPO),
+            *people_with_role(roles.COORDINATOR),
+        ],
+        "coordinators": lambda transition: [transition.obj.created_by, *people_with_role(roles.COORDINATOR)],
+    },
+    tell=_tell,
+)
 
 
 def agreement_comment(*, agreement: SharingAgreement, user, text: str) -> AgreementEvent:

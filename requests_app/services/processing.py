@@ -4,7 +4,6 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from catalogue.loading.codes import normalise_alias
@@ -18,6 +17,8 @@ from catalogue.models import (
 )
 from notifications.services import notify
 from project import roles
+from project.lib.lifecycle import Lifecycle, Transition, transition_claim
+from requests_app import lifecycle
 from requests_app.ingest import codes, validate
 from requests_app.models import (
     ChecklistAnswer,
@@ -74,101 +75,137 @@ def ingest_context(request: DataRequest | None) -> validate.Context:
     )
 
 
-def _set_status(stored: Return, status: str) -> None:
-    Return.objects.filter(pk=stored.pk).update(status=status, status_changed_at=timezone.now())
-
-
 def return_process(*, return_id: int) -> Return:
-    """Reads, validates and stores one return. Safe to run twice and after a crash: a finished
-    return is left alone, and the observations are written in one transaction with the status."""
-    claimed = (
-        Return.objects.filter(pk=return_id)
-        .exclude(status__in=Return.FINAL)
-        .update(status=Return.Status.READING, attempts=F("attempts") + 1, status_changed_at=timezone.now())
-    )
-    stored = Return.objects.select_related("request__agency", "request__coordinator", "uploaded_by").get(pk=return_id)
-    if not claimed:
-        return stored
+    """Reads, validates and stores one return. Safe to run twice and after a crash: each step is
+    claimed under a lock, so a finished return is left alone and a run overtaken by another stops;
+    the observations are written in one transaction with the status."""
+    stored = _step(_latest(return_id), "start")
+    if stored is None:
+        return _latest(return_id)
     with stored.file.open("rb") as handle:
         data = handle.read()
-    _set_status(stored, Return.Status.VALIDATING)
+    if not _step(stored, "validate"):
+        return _latest(return_id)
     result = validate.run(data, stored.original_name, ingest_context(stored.request))
-    report = result.report()
     if result.quarantine:
-        return _finish_quarantined(stored, report)
-    if not result.valid:
-        return _finish(stored, Return.Status.FAILED, report, result)
-    _set_status(stored, Return.Status.STORING)
-    with transaction.atomic():
-        locked = Return.objects.select_for_update().get(pk=stored.pk)
-        if locked.status == Return.Status.DONE:
-            return locked
-        # Anything a crashed attempt left is gone with its transaction; this makes sure of it.
-        Observation.objects.filter(source_return=locked).delete()
-        insert_observations(result.observations, locked.pk)
-        _record_completeness(locked, result.completeness)
-        finished = _finish(locked, Return.Status.DONE, report, result)
-        evidence_refresh(agency_ids=[finished.request.agency_id])
-        return finished
-
-
-def _finish(stored: Return, status: str, report: dict, result) -> Return:
-    Return.objects.filter(pk=stored.pk).update(
-        status=status,
-        status_changed_at=timezone.now(),
-        report=report,
-        rows_read=result.rows_read,
-        observation_count=len(result.observations) if status == Return.Status.DONE else 0,
-        total=result.total if status == Return.Status.DONE else None,
-        processed_at=timezone.now(),
-    )
-    stored.refresh_from_db()
-    request = stored.request
-    if status == Return.Status.DONE:
-        subject = f"{request.reference}: {stored.original_name} processed"
-        body = f"{stored.observation_count} counts stored from {stored.original_name} (total {stored.total})."
+        outcome = _step(stored, "quarantine", result=result)
+    elif not result.valid:
+        outcome = _step(stored, "fail", result=result)
     else:
-        subject = f"{request.reference}: {stored.original_name} needs fixing"
-        body = (
-            "The file could not be accepted. The validation report lists each problem, where it is and how to fix it."
-        )
+        outcome = _step(stored, "store") and _step(stored, "finish", result=result)
+    return outcome or _latest(return_id)
+
+
+def _step(stored: Return, action: str, **extra) -> Return | None:
+    return transition_claim(lifecycle=RETURNS, obj=stored, action=action, **extra)
+
+
+def _latest(return_id: int) -> Return:
+    return Return.objects.select_related(*RETURNS.related).get(pk=return_id)
+
+
+def _record(transition: Transition) -> None:
+    """A return keeps no timeline; the time of its last step tells a lost task from a slow one."""
+    transition.obj.status_changed_at = timezone.now()
+
+
+def _count_attempt(transition: Transition) -> None:
+    transition.obj.attempts += 1
+
+
+def _keep_report(transition: Transition) -> None:
+    transition.obj.report = transition.extra["result"].report()
+    transition.obj.processed_at = timezone.now()
+
+
+def _keep_nothing(transition: Transition) -> None:
+    stored = transition.obj
+    stored.rows_read, stored.observation_count, stored.total = transition.extra["result"].rows_read, 0, None
+
+
+def _store_observations(transition: Transition) -> None:
+    stored, result = transition.obj, transition.extra["result"]
+    # Anything a crashed attempt left is gone with its transaction; this makes sure of it.
+    Observation.objects.filter(source_return=stored).delete()
+    insert_observations(result.observations, stored.pk)
+    _record_completeness(stored, result.completeness)
+    stored.rows_read, stored.observation_count, stored.total = result.rows_read, len(result.observations), result.total
+
+
+def _refresh_evidence(transition: Transition) -> None:
+    evidence_refresh(agency_ids=[transition.obj.request.agency_id])
+
+
+def _tell_processed(transition: Transition) -> None:
+    stored = transition.obj
+    _tell_uploader_and_coordinator(
+        stored,
+        subject=f"{stored.request.reference}: {stored.original_name} processed",
+        body=f"{stored.observation_count} counts stored from {stored.original_name} (total {stored.total}).",
+    )
+
+
+def _tell_needs_fixing(transition: Transition) -> None:
+    stored = transition.obj
+    _tell_uploader_and_coordinator(
+        stored,
+        subject=f"{stored.request.reference}: {stored.original_name} needs fixing",
+        body="The file could not be accepted. The validation report lists each problem, where it is and how to fix it.",
+    )
+
+
+def _tell_uploader_and_coordinator(stored: Return, *, subject: str, body: str) -> None:
+    request = stored.request
     notify(users=[stored.uploaded_by, request.coordinator], subject=subject, body=body, url=request_url(request))
-    return stored
 
 
-def _finish_quarantined(stored: Return, report: dict) -> Return:
-    with transaction.atomic():
-        Return.objects.filter(pk=stored.pk).update(
-            status=Return.Status.QUARANTINED,
-            report=report,
-            status_changed_at=timezone.now(),
-            processed_at=timezone.now(),
-        )
-        stored.refresh_from_db()
-        request = stored.request
-        audit_record(
-            user=None,
-            action=AuditEntry.Action.RETURN_UPLOADED,
-            object_type="requests.return",
-            object_id=stored.pk,
-            agreement=stored.agreement,
-            agency=request.agency,
-            detail="Quarantined: looks like record-level personal data.",
-        )
-        reason = report["errors"][-1]["message"] if report["errors"] else "It looks like personal data."
-        notify(
-            users=list(people_with_role(roles.DPO)) + [request.coordinator],
-            subject=f"{request.reference}: a return was quarantined as possible personal data",
-            body=f"{stored.original_name} from {request.agency} was not ingested. {reason}",
-            url=request_url(request),
-        )
-        notify(
-            users=[stored.uploaded_by],
-            subject=f"{request.reference}: your file was not accepted",
-            body=reason,
-            url=request_url(request),
-        )
-    return stored
+def _hold_for_the_dpo(transition: Transition) -> None:
+    stored = transition.obj
+    request = stored.request
+    audit_record(
+        user=None,
+        action=AuditEntry.Action.RETURN_UPLOADED,
+        object_type="requests.return",
+        object_id=stored.pk,
+        agreement=stored.agreement,
+        agency=request.agency,
+        detail="Quarantined: looks like record-level personal data.",
+    )
+    reason = stored.report["errors"][-1]["message"] if stored.report["errors"] else "It looks like personal data."
+    notify(
+        users=list(people_with_role(roles.DPO)) + [request.coordinator],
+        subject=f"{request.reference}: a return was quarantined as possible personal data",
+        body=f"{stored.original_name} from {request.agency} was not ingested. {reason}",
+        url=request_url(request),
+    )
+    notify(
+        users=[stored.uploaded_by],
+        subject=f"{request.reference}: your file was not accepted",
+        body=reason,
+        url=request_url(request),
+    )
+
+
+# Returns move only by the worker (and the requeue beat): no user takes their edges.
+RETURNS = Lifecycle(
+    model=Return,
+    edges=lifecycle.RETURN_EDGES,
+    noun="return",
+    may=lambda user, stored, edge: user is None,
+    record=_record,
+    related=("request__agency", "request__coordinator", "uploaded_by"),
+    before={
+        "start": (_count_attempt,),
+        "quarantine": (_keep_report,),
+        "fail": (_keep_report, _keep_nothing),
+        "finish": (_keep_report, _store_observations),
+    },
+    after={
+        "quarantine": (_hold_for_the_dpo,),
+        "fail": (_tell_needs_fixing,),
+        "finish": (_tell_processed, _refresh_evidence),
+    },
+)
 
 
 def _record_completeness(stored: Return, completeness: dict[str, float]) -> None:
@@ -201,12 +238,17 @@ def returns_requeue_stale(*, now) -> int:
     task that was merely slow and is sent twice does no harm."""
     from requests_app.tasks import process_return  # here: the task module imports this one
 
-    stale = Return.objects.exclude(status__in=Return.FINAL).filter(status_changed_at__lt=now - STALE_AFTER)
+    stale = Return.objects.filter(
+        status__in=lifecycle.RETURN_EDGES["requeue"].sources, status_changed_at__lt=now - STALE_AFTER
+    )
     sent = 0
     for pk in list(stale.values_list("pk", flat=True)):
-        # Claimed by a conditional update, as healthchecks' sendalerts claims a check: of two runs
-        # at once, only the one that moves the row sends it.
-        if stale.filter(pk=pk).update(status_changed_at=now):
+        with transaction.atomic():
+            # Claimed by a conditional update, as healthchecks' sendalerts claims a check: of two
+            # runs at once, only the one that moves the row sends it again.
+            if not stale.filter(pk=pk).update(status_changed_at=now):
+                continue
+            _step(_latest(pk), "requeue")
             transaction.on_commit(partial(process_return.delay, pk))
             sent += 1
     return sent

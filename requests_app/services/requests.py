@@ -17,6 +17,7 @@ from catalogue.models import (
     Source,
 )
 from notifications.services import notify
+from project.lib.lifecycle import Edge, Lifecycle, Transition, transition_take
 from requests_app import lifecycle
 from requests_app.models import (
     FINISHED,
@@ -102,11 +103,6 @@ def request_create(
     return request
 
 
-class StaleRequest(ValidationError):
-    """Someone changed the request after the page was loaded."""
-
-
-@transaction.atomic
 def request_transition(
     *,
     request: DataRequest,
@@ -119,48 +115,12 @@ def request_transition(
     """Moves the request along one edge, records who, when and why, and tells the other side.
 
     The row is locked and its version compared, so two people acting on the same request at once
-    cannot both succeed on a stale page. `user` None means the system; `on` backdates (demo data).
+    cannot both succeed on a stale page (`project.lib.lifecycle.Stale`). `user` None means the
+    system; `on` backdates (demo data).
     """
-    edge = lifecycle.EDGES.get(action)
-    if edge is None:
-        raise ValidationError(f"Unknown action {action!r}.")
-    locked = DataRequest.objects.select_for_update().select_related("agency__organisation_type").get(pk=request.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleRequest("Someone changed this request after you opened the page. Reload it and try again.")
-    if locked.status not in edge.sources:
-        raise ValidationError(
-            f"A request that is {locked.get_status_display().lower()} cannot take the action '{edge.label}'."
-        )
-    if user is not None and not ActionChecker(user).may(locked, edge.roles):
-        raise PermissionDenied(f"Your role cannot take the action '{edge.label}' on this request.")
-    if edge.note_prompt and not note.strip():
-        raise ValidationError(f"{edge.note_prompt} Please add a note.")
-
-    today = on or timezone.localdate()
-    before = locked.status
-    locked.status = edge.target_for(locked)
-    locked.version += 1
-    if action == "send":
-        locked.sent_on = today
-    if locked.status == Status.RECEIVED and not locked.received_on:
-        locked.received_on = today
-    if locked.status == Status.DRAFT:
-        locked.sent_on = None
-    RequestEvent.objects.create(
-        request=locked,
-        kind=RequestEvent.Kind.TRANSITION,
-        action=action,
-        from_status=before,
-        to_status=locked.status,
-        actor=user,
-        note=note.strip(),
-        happened_on=today,
+    return transition_take(
+        lifecycle=REQUESTS, obj=request, action=action, user=user, note=note, expected_version=expected_version, on=on
     )
-    request_refresh_deadline(locked, today=today)
-    locked.full_clean()
-    locked.save()
-    request_after_transition(locked, action=action, edge=edge, user=user, note=note.strip())
-    return locked
 
 
 def request_refresh_deadline(request: DataRequest, *, today: date) -> None:
@@ -170,18 +130,67 @@ def request_refresh_deadline(request: DataRequest, *, today: date) -> None:
     request.long_overdue_date = deadline.long_overdue if deadline else None
 
 
-def request_after_transition(request: DataRequest, *, action: str, edge, user, note: str) -> None:
+def _may(user, request: DataRequest, edge: Edge) -> bool:
+    return user is None or ActionChecker(user).may(request, edge.roles)
+
+
+def _record(transition: Transition) -> None:
+    """The timeline row, and the due dates, which follow from the timeline."""
+    request = transition.obj
+    RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.TRANSITION,
+        action=transition.action,
+        from_status=transition.from_status,
+        to_status=request.status,
+        actor=transition.user,
+        note=transition.note,
+        happened_on=transition.on,
+    )
+    request_refresh_deadline(request, today=transition.on)
+
+
+def _tell(transition: Transition, users) -> None:
+    request, user, note = transition.obj, transition.user, transition.note
     who = user.get_full_name() or user.username if user else "The tracker"
-    subject = f"{request.reference}: {edge.label.split(' (')[0].lower()} ({request.get_status_display().lower()})"
+    subject = (
+        f"{request.reference}: {transition.edge.label.split(' (')[0].lower()} ({request.get_status_display().lower()})"
+    )
     body = f"{who} changed '{request.title}' for {request.agency} to {request.get_status_display().lower()}."
     if note:
         body += f"\n\n{note}"
-    if edge.notify == "agency":
-        notify(users=request.agency.contacts.all(), subject=subject, body=body, url=request_url(request))
-    elif edge.notify == "coordinator":
-        notify(users=[request.coordinator], subject=subject, body=body, url=request_url(request))
-    if request.status in (Status.COMPLETED, Status.PARTIALLY_COMPLETED) and request.recurrence:
-        request_repeat(request)
+    notify(users=users, subject=subject, body=body, url=request_url(request))
+
+
+def _stamp_sent(transition: Transition) -> None:
+    transition.obj.sent_on = transition.on
+
+
+def _stamp_received(transition: Transition) -> None:
+    transition.obj.received_on = transition.obj.received_on or transition.on
+
+
+def _repeat_if_recurring(transition: Transition) -> None:
+    if transition.obj.recurrence:
+        request_repeat(transition.obj)
+
+
+REQUESTS = Lifecycle(
+    model=DataRequest,
+    edges=lifecycle.EDGES,
+    noun="request",
+    may=_may,
+    record=_record,
+    version_field="version",
+    related=("agency__organisation_type",),
+    before={"send": (_stamp_sent,), "mark_received": (_stamp_received,)},
+    after={"complete": (_repeat_if_recurring,), "complete_partially": (_repeat_if_recurring,)},
+    audiences={
+        "agency": lambda transition: transition.obj.agency.contacts.all(),
+        "coordinator": lambda transition: [transition.obj.coordinator],
+    },
+    tell=_tell,
+)
 
 
 def request_repeat(request: DataRequest) -> DataRequest | None:

@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from project.lib.lifecycle import Stale
 from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
 from requests_app.models import DataRequest, RequestEvent, Status
-from requests_app.services.requests import StaleRequest, request_transition
+from requests_app.services.requests import request_transition
 from tests.requests_app.conftest import force_status
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_a_stale_page_cannot_overwrite_a_newer_change(agency_a, coordinator, con
     seen_version = data_request.version
     stale_copy = DataRequest.objects.get(pk=data_request.pk)
     request_transition(request=data_request, action="acknowledge", user=contact_a, expected_version=seen_version)
-    with pytest.raises(StaleRequest):
+    with pytest.raises(Stale):
         request_transition(
             request=stale_copy, action="withdraw", user=coordinator, note="x", expected_version=seen_version
         )
@@ -150,3 +151,33 @@ def test_a_clarification_pauses_the_clock_until_it_is_answered(agency_b, coordin
     assert deadline.paused_working_days == 3
     assert any("Good Friday" in line for line in deadline.explanation)
     assert any("stopped for 3 working days" in line for line in deadline.explanation)
+
+
+@pytest.mark.parametrize("action", [name for name, edge in EDGES.items() if edge.notify])
+def test_each_edge_tells_the_side_it_names(action, agency_a, coordinator, contact_a, make_request):
+    edge = EDGES[action]
+    # The agency takes what it may, so that each side hears only from the other.
+    actor = contact_a if edge.notify == "coordinator" else coordinator
+    data_request = force_status(make_request(agency_a), sorted(edge.sources)[0])
+    request_transition(request=data_request, action=action, user=actor, note="Because.")
+    told = {
+        name for name, user in {"agency": contact_a, "coordinator": coordinator}.items() if user.notifications.exists()
+    }
+    assert told == {edge.notify}
+
+
+def test_marking_data_received_keeps_the_first_day_it_arrived(agency_a, coordinator, make_request):
+    data_request = force_status(make_request(agency_a), Status.UNDER_QUERY)
+    first = data_request.received_on
+    received = request_transition(request=data_request, action="mark_received", user=coordinator)
+    assert received.received_on == first
+    fresh = force_status(make_request(agency_a), Status.SENT)
+    day = datetime.date(2026, 3, 20)
+    assert request_transition(request=fresh, action="mark_received", user=coordinator, on=day).received_on == day
+
+
+def test_a_request_reopened_to_draft_is_no_longer_sent(agency_a, coordinator, make_request):
+    data_request = make_request(agency_a)
+    request_transition(request=data_request, action="withdraw", user=coordinator, note="Not needed")
+    reopened = request_transition(request=data_request, action="reopen", user=coordinator, note="Needed after all")
+    assert (reopened.status, reopened.sent_on, reopened.due_date) == (Status.DRAFT, None, None)

@@ -1,17 +1,24 @@
 """Processing an uploaded return: the service the Celery task calls, the report pages, the command."""
 
+import datetime
 import io
 import json
+from dataclasses import replace
 from unittest import mock
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import Notification
+from project.lib.lifecycle import transition_claim, transition_take
+from requests_app.ingest import validate
+from requests_app.lifecycle import RETURN_EDGES
 from requests_app.models import ChecklistAnswer, Observation, Return, Status
-from requests_app.services.processing import return_process
+from requests_app.services.processing import RETURNS, return_process, returns_requeue_stale
 from requests_app.services.returns import return_upload
 from requests_app.tasks import process_return
 from tests.requests_app.conftest import force_status
@@ -229,3 +236,49 @@ def test_a_return_whose_task_was_lost_is_sent_again_and_then_processed(
     send.assert_called_once_with(stored.pk)
     return_process(return_id=stored.pk)
     assert Return.objects.get(pk=stored.pk).status == Return.Status.DONE
+
+
+def test_each_return_step_is_taken_only_from_its_states(covered_request, contact_a):
+    bare = replace(RETURNS, before={}, after={})  # the table alone, without the work each step does
+    stored = uploaded(covered_request, contact_a, GOOD)
+    for action, edge in RETURN_EDGES.items():
+        for status in Return.Status:
+            Return.objects.filter(pk=stored.pk).update(status=status)
+            moved = transition_claim(lifecycle=bare, obj=stored, action=action)
+            assert (moved.status if moved else None) == (edge.target if status in edge.sources else None)
+
+
+def test_no_user_moves_a_return(covered_request, contact_a, coordinator):
+    stored = uploaded(covered_request, contact_a, GOOD)
+    for user in (contact_a, coordinator):
+        with pytest.raises(PermissionDenied):
+            transition_take(lifecycle=RETURNS, obj=stored, action="start", user=user)
+    assert Return.objects.get(pk=stored.pk).status == Return.Status.QUEUED
+
+
+def test_a_run_overtaken_by_a_second_delivery_stops_and_the_counts_are_stored_once(covered_request, contact_a):
+    stored = uploaded(covered_request, contact_a, GOOD)
+    check = validate.run
+    runs = []
+
+    def overtaken(*args):
+        runs.append(args)
+        if len(runs) == 1:
+            return_process(return_id=stored.pk)  # the task delivered again finishes while the first checks
+        return check(*args)
+
+    with mock.patch("requests_app.services.processing.validate.run", side_effect=overtaken):
+        first = return_process(return_id=stored.pk)
+    assert len(runs) == 2 and first.status == Return.Status.DONE and first.attempts == 2
+    assert Observation.objects.filter(source_return=stored).count() == 3
+    assert Notification.objects.filter(user=contact_a, subject__contains="processed").count() == 1
+
+
+def test_a_lost_return_goes_back_in_the_queue(covered_request, contact_a):
+    stored = uploaded(covered_request, contact_a, GOOD)
+    Return.objects.filter(pk=stored.pk).update(
+        status="storing", status_changed_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    with mock.patch.object(process_return, "delay"):
+        returns_requeue_stale(now=timezone.now())
+    assert Return.objects.get(pk=stored.pk).status == Return.Status.QUEUED
