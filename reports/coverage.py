@@ -6,7 +6,6 @@ Stage 2 has got; which themes have no local data; which public releases are due.
 sources or requests, and returns plain data that pages, exports and the recommendation rules share.
 """
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import NamedTuple
 from django.db.models import Count, Q
 
 from catalogue.models import Agency, Area, Field, Source, SourceAvailability, SourceField, SourceRefresh, Theme
+from project.lib.periods import months_before, release_dates
 from requests_app.models import DataRequest, FieldEvidence, Return, Status
 from sharing.selectors import ProviderAgreement, provider_agreements
 
@@ -244,21 +244,6 @@ class Coverage:
             for r in self.releases
             if r.last_release and r.last_release.year == self.today.year and r.last_release.month == self.today.month
         ]
-
-
-def release_dates(months: list[int], today: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
-    if not months:
-        return None, None
-    past = [datetime.date(today.year - back, m, 1) for back in (0, 1) for m in months]
-    last = max(d for d in past if d <= today)
-    following = [datetime.date(today.year + ahead, m, 1) for ahead in (0, 1) for m in months]
-    return last, min(d for d in following if d > today)
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month `months` earlier, or that month's last day when it is shorter."""
-    year, index = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return datetime.date(year, index + 1, min(day.day, calendar.monthrange(year, index + 1)[1]))
 
 
 def _source_cell(source: Source, code: str, availability: dict[tuple[int, str], str], levels: set[str]) -> Cell:

@@ -18,8 +18,6 @@ from reports.coverage import (
     PARTLY,
     UNKNOWN,
     coverage_build,
-    months_before,
-    release_dates,
 )
 from requests_app.models import ChecklistAnswer
 from requests_app.services.checklists import evidence_refresh
@@ -288,17 +286,6 @@ def test_census_irregular_and_one_off_public_sources_are_never_out_of_date_by_th
     for slug in ("census-2011", "index-of-multiple-deprivation", "pupil-nationality-cob-english-proficiency"):
         assert releases[slug].source.frequency in ("decennial", "irregular", "one-off")
         assert not releases[slug].stale, slug
-
-
-def test_months_before_keeps_the_day_or_takes_the_last_day_of_a_shorter_month():
-    assert months_before(datetime.date(2026, 11, 21), 4) == datetime.date(2026, 7, 21)
-    assert months_before(datetime.date(2026, 1, 15), 13) == datetime.date(2024, 12, 15)
-    assert months_before(datetime.date(2026, 5, 31), 3) == datetime.date(2026, 2, 28)
-
-
-def test_release_dates_wrap_round_the_year():
-    assert release_dates([5, 11], datetime.date(2026, 3, 2)) == (datetime.date(2025, 11, 1), datetime.date(2026, 5, 1))
-    assert release_dates([], datetime.date(2026, 3, 2)) == (None, None)
 
 
 def test_an_agency_expecting_data_without_an_agreement_in_force_is_listed_with_its_agreements(
