@@ -9,19 +9,10 @@ it in RULES; give it its own test.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from reports.coverage import (
-    COLLECTED,
-    KEY_FIELDS,
-    MEASURED,
-    NOT_COLLECTED,
-    PARTLY,
-    RELEASE_GRACE_MONTHS,
-    RELEASE_INTERVALS,
-    RELEASE_WORDS,
-    UNKNOWN,
-    Coverage,
-    ReleaseRow,
-)
+from reports.coverage import Coverage
+from reports.coverage.cells import COLLECTED, MEASURED, NOT_COLLECTED, PARTLY, UNKNOWN
+from reports.coverage.releases import RELEASE_GRACE_MONTHS, RELEASE_INTERVALS, RELEASE_WORDS, ReleaseRow
+from requests_app.ingest.validate import KEY_FIELDS
 
 # The section 5 checklist, in the project's words. Codes are stable: exports and tests use them.
 ITEMS = {
@@ -144,7 +135,7 @@ def not_mandatory(coverage: Coverage) -> list[Recommendation]:
     optional = defaultdict(list)
     for answer in coverage.checklist:
         if answer["field"] in KEY_FIELDS and answer["mandatory"] == "no" and answer["collected"] in ("yes", "partly"):
-            optional[answer["request__agency_id"]].append(answer["field"])
+            optional[answer["agency_id"]].append(answer["field"])
     if not optional:
         return []
     names, labels = coverage.field_names, coverage.agency_names
@@ -172,7 +163,7 @@ def not_extractable(coverage: Coverage) -> list[Recommendation]:
     stuck = defaultdict(set)
     for answer in coverage.checklist:
         if answer["field"] in KEY_FIELDS and answer["extractable"] == "no" and answer["collected"] in ("yes", "partly"):
-            stuck[answer["request__agency_id"]].add(answer["field"])
+            stuck[answer["agency_id"]].add(answer["field"])
     if not stuck:
         return []
     names, labels = coverage.field_names, coverage.agency_names

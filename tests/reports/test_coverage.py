@@ -8,17 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import Field, Source, SourceRefresh
-from reports.coverage import (
-    CATALOGUE,
-    CHECKLIST,
-    COLLECTED,
-    MATRIX_FIELDS,
-    MEASURED,
-    NOT_COLLECTED,
-    PARTLY,
-    UNKNOWN,
-    coverage_build,
-)
+from reports.coverage import coverage_build
+from reports.coverage.cells import CATALOGUE, CHECKLIST, COLLECTED, MEASURED, NOT_COLLECTED, PARTLY, UNKNOWN
+from reports.coverage.matrix import MATRIX_FIELDS
 from requests_app.models import ChecklistAnswer
 from requests_app.services.checklists import evidence_refresh
 from tests.reports.conftest import Q1
