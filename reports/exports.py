@@ -24,7 +24,8 @@ from reports.indicators import (
     live_returns,
     observations_of,
 )
-from reports.recommendations import Recommendation, recommend
+from reports.recommendations import recommend
+from reports.recommendations.items import Recommendation
 
 SUPPRESSED = "[c]"  # the ONS marker for a confidential (suppressed) cell
 
@@ -253,7 +254,7 @@ def indicators_xlsx(built: Indicators) -> bytes:
                     *(SUPPRESSED if table.value(row, c) is None else table.value(row, c) for c in table.columns),
                 ]
             )
-            for column, cell in zip(table.columns, sheet[sheet.max_row][1:]):
+            for column, cell in zip(table.columns, sheet[sheet.max_row][1:], strict=True):
                 if (row, column) in table.incomplete and cell.value != SUPPRESSED:
                     cell.number_format = f'0"{LOWER_BOUND}"'  # marked, and still a number to sum or chart
             if row in table.group_rows or row == TOTAL:

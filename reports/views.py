@@ -14,7 +14,8 @@ from reports import exports
 from reports.coverage import coverage_build
 from reports.forms import IndicatorForm
 from reports.indicators import area_choices, available_sources, indicators_build
-from reports.recommendations import ITEMS, recommend
+from reports.recommendations import recommend
+from reports.recommendations.items import ITEMS
 from sharing.models import AuditEntry
 from sharing.services import audit_record
 
