@@ -17,6 +17,7 @@ from catalogue.models import Source
 from catalogue.permissions import can_edit_availability, require_area_reader
 from catalogue.services import AvailabilityAnswer, availability_record, source_refresh_record
 from project.lib.feedback import error_text, form_error_text
+from project.lib.text import plural
 
 PAGE_SIZE = 25
 
@@ -93,10 +94,10 @@ def availability_checklist(request):
     if request.method == "POST" and all(f.is_valid() for f in forms):
         answers = [
             AvailabilityAnswer(source=source, available=f.cleaned_data["available"], notes=f.cleaned_data["notes"])
-            for (source, _), f in zip(rows, forms)
+            for (source, _), f in zip(rows, forms, strict=True)
         ]
         changed = availability_record(area=area, answers=answers, user=request.user)
-        messages.success(request, f"Saved. {changed} answer{'s' if changed != 1 else ''} changed.")
+        messages.success(request, f"Saved. {plural(changed, 'answer')} changed.")
         return redirect("catalogue:availability")
     if request.method == "POST":
         messages.error(request, "Some answers could not be saved; see the rows marked below.")
@@ -106,7 +107,7 @@ def availability_checklist(request):
         "catalogue/availability.html",
         {
             "area": area,
-            "rows": list(zip(rows, forms)),
+            "rows": list(zip(rows, forms, strict=True)),
             "editable": editable,
             "answered": answered,
         },

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 
 from catalogue.models import Area
 from project.lib.spreadsheet import neutralise
+from project.lib.text import plural
 from reports.coverage import Coverage, coverage_build
 from reports.indicators import (
     DIMENSIONS,
@@ -182,7 +183,7 @@ def table_notes(table: IndicatorTable) -> list[tuple[str, str]]:
     notes.append(
         (
             "Agencies",
-            f"Data from {table.agencies} agenc{'y' if table.agencies == 1 else 'ies'}, processed returns only.",
+            f"Data from {plural(table.agencies, 'agency')}, processed returns only.",
         )
     )
     return notes

@@ -13,6 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 from catalogue.models import Agency, AreaCode, Country, Field, GeographyLevel, GssPrefix, Language
 from project import roles
 from project.lib.spreadsheet import neutralise
+from project.lib.text import display_name
 from requests_app.collection_template import CodeList, TemplateColumn, TemplateSpec
 from requests_app.ingest.problems import LABELS as PROBLEM_LABELS
 from requests_app.models import (
@@ -192,7 +193,7 @@ def requests_csv(queryset: QuerySet) -> str:
                     r.due_date or "",
                     r.long_overdue_date or "",
                     r.campaign.name if r.campaign else "",
-                    r.coordinator.get_full_name() or r.coordinator.username,
+                    display_name(r.coordinator),
                 ]
             ]
         )
