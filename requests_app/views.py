@@ -39,11 +39,6 @@ from requests_app.services.returns import UPLOADABLE, governance_decision, retur
 PAGE_SIZE = 25
 
 
-def require_coordinator(user):
-    if not roles.is_coordinator(user):
-        raise PermissionDenied("Only the coordinator can do this.")
-
-
 def _filtered(request) -> tuple:
     """The user's requests and the filters applied to them; lists and exports share this."""
     visible = selectors.requests_for(request.user)
@@ -80,7 +75,7 @@ def request_list(request):
 
 @require_http_methods(["GET", "POST"])
 def request_new(request):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,13 +221,13 @@ def request_template(request, public_id, fmt):
 
 
 def campaign_list(request):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     return render(request, "requests_app/campaign_list.html", {"campaigns": selectors.campaigns_for(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 def campaign_new(request):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -293,13 +288,13 @@ def request_export(request):
 
 
 def agency_list(request):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     return render(request, "requests_app/agency_list.html", {"agencies": selectors.agencies_with_contacts()})
 
 
 @require_http_methods(["GET", "POST"])
 def agency_detail(request, public_id):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     agency = selectors.agency_get(public_id)
     form = AgencyContactForm(request.POST or None, agency=agency)
     if request.method == "POST":
@@ -360,8 +355,9 @@ def return_download(request, public_id, return_id):
 
 
 def blocked_list(request):
-    if not (roles.is_coordinator(request.user) or roles.is_dpo(request.user)):
-        raise PermissionDenied("Only the coordinator and the DPO see governance blocks.")
+    roles.require(
+        request.user, roles.COORDINATOR, roles.DPO, reason="Only the coordinator and the DPO see governance blocks."
+    )
     today = timezone.localdate()
     return render(
         request,
