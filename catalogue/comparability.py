@@ -25,9 +25,9 @@ def _definitions(source: Source) -> dict[str, str]:
     return {d.code: d.term for d in source.migrant_definitions.all()}
 
 
-def _finest_level(source: Source):
-    levels = list(source.geography_levels.all())
-    return max(levels, key=lambda g: g.order) if levels else None
+def _measure(source: Source) -> str:
+    """'Stock (people at a point in time)' -> 'stock'."""
+    return source.get_measure_display().split(" (")[0].lower()
 
 
 def compare_pair(a: Source, b: Source) -> list[Finding]:
@@ -36,7 +36,7 @@ def compare_pair(a: Source, b: Source) -> list[Finding]:
         findings.append(
             Finding(
                 "not-comparable",
-                f"{a.get_measure_display().split(' (')[0].lower()} against {b.get_measure_display().split(' (')[0].lower()}",
+                f"{_measure(a)} against {_measure(b)}",
                 f"{a.title} measures {a.get_measure_display().lower()}; {b.title} measures "
                 f"{b.get_measure_display().lower()}. Do not add them together or read one as a check on the other.",
             )
@@ -62,7 +62,8 @@ def compare_pair(a: Source, b: Source) -> list[Finding]:
             Finding(
                 "caution",
                 "definitions only partly shared",
-                f"Both use {', '.join(defs_a[c] for c in shared)}, but not only that: compare on the shared definition only.",
+                f"Both use {', '.join(defs_a[c] for c in shared)}, but not only that: "
+                "compare on the shared definition only.",
             )
         )
     else:

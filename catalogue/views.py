@@ -1,7 +1,7 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +14,10 @@ from catalogue.comparability import compare_all, related_by_verdict
 from catalogue.exports import catalogue_csv, catalogue_json
 from catalogue.forms import AvailabilityForm, CompareForm, RefreshForm
 from catalogue.models import Source
-from catalogue.permissions import can_edit_availability, require_area_reader
 from catalogue.services import AvailabilityAnswer, availability_record, source_refresh_record
+from project import roles
 from project.lib.feedback import error_text, form_error_text
+from project.lib.text import plural
 
 PAGE_SIZE = 25
 
@@ -76,12 +77,18 @@ def definition_list(request):
 
 @require_http_methods(["GET", "POST"])
 def availability_checklist(request):
-    require_area_reader(request.user)
+    """Which Appendix 3 sources exist in the area: the coordinator records the answers, the DPO reads them."""
+    roles.require(
+        request.user,
+        roles.COORDINATOR,
+        roles.DPO,
+        reason="Only the coordinator and the DPO see the area's local sources checklist.",
+    )
+    if request.method == "POST":
+        roles.require(request.user, roles.COORDINATOR, reason="Only the coordinator records local source availability.")
     area = selectors.area_for_user(request.user)
     rows = selectors.availability_rows(area)
-    editable = can_edit_availability(request.user)
-    if request.method == "POST" and not editable:
-        raise PermissionDenied("Only the coordinator records local source availability.")
+    editable = roles.is_coordinator(request.user)
     forms = [
         AvailabilityForm(
             request.POST if request.method == "POST" else None,
@@ -93,10 +100,10 @@ def availability_checklist(request):
     if request.method == "POST" and all(f.is_valid() for f in forms):
         answers = [
             AvailabilityAnswer(source=source, available=f.cleaned_data["available"], notes=f.cleaned_data["notes"])
-            for (source, _), f in zip(rows, forms)
+            for (source, _), f in zip(rows, forms, strict=True)
         ]
         changed = availability_record(area=area, answers=answers, user=request.user)
-        messages.success(request, f"Saved. {changed} answer{'s' if changed != 1 else ''} changed.")
+        messages.success(request, f"Saved. {plural(changed, 'answer')} changed.")
         return redirect("catalogue:availability")
     if request.method == "POST":
         messages.error(request, "Some answers could not be saved; see the rows marked below.")
@@ -106,7 +113,7 @@ def availability_checklist(request):
         "catalogue/availability.html",
         {
             "area": area,
-            "rows": list(zip(rows, forms)),
+            "rows": list(zip(rows, forms, strict=True)),
             "editable": editable,
             "answered": answered,
         },
@@ -116,8 +123,9 @@ def availability_checklist(request):
 @require_http_methods(["POST"])
 def source_refreshed(request, slug):
     """The coordinator took in a public source's latest release (from the coverage page)."""
-    if not can_edit_availability(request.user):
-        raise PermissionDenied("Only the coordinator records that public data was refreshed.")
+    roles.require(
+        request.user, roles.COORDINATOR, reason="Only the coordinator records that public data was refreshed."
+    )
     source = selectors.source_get(slug)
     form = RefreshForm(request.POST)
     if form.is_valid():

@@ -1,11 +1,14 @@
 """The three roles of the tracker, held as Django groups (created by a migration)."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 COORDINATOR = "Coordinator"
 AGENCY_CONTACT = "Agency contact"
 DPO = "DPO"
 ALL = (COORDINATOR, AGENCY_CONTACT, DPO)
+# As a sentence names them: "Only the coordinator and the DPO can do this."
+NAMES = {COORDINATOR: "the coordinator", AGENCY_CONTACT: "agency contacts", DPO: "the DPO"}
 
 
 def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
@@ -27,3 +30,10 @@ def is_dpo(user) -> bool:
 
 def is_agency_contact(user) -> bool:
     return has_role(user, AGENCY_CONTACT)
+
+
+def require(user, *allowed: str, reason: str = "") -> None:
+    """Raises PermissionDenied (the 403 page, which shows `reason`) unless the user holds one of the
+    `allowed` roles. Objects of another agency are a selector's business: those are 404."""
+    if not any(has_role(user, role) for role in allowed):
+        raise PermissionDenied(reason or f"Only {' and '.join(NAMES[role] for role in allowed)} can do this.")

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 
 from catalogue.models import Area
 from project.lib.spreadsheet import neutralise
+from project.lib.text import plural
 from reports.coverage import Coverage, coverage_build
 from reports.indicators import (
     DIMENSIONS,
@@ -24,7 +25,8 @@ from reports.indicators import (
     live_returns,
     observations_of,
 )
-from reports.recommendations import Recommendation, recommend
+from reports.recommendations import recommend
+from reports.recommendations.items import Recommendation
 
 SUPPRESSED = "[c]"  # the ONS marker for a confidential (suppressed) cell
 
@@ -181,7 +183,7 @@ def table_notes(table: IndicatorTable) -> list[tuple[str, str]]:
     notes.append(
         (
             "Agencies",
-            f"Data from {table.agencies} agenc{'y' if table.agencies == 1 else 'ies'}, processed returns only.",
+            f"Data from {plural(table.agencies, 'agency')}, processed returns only.",
         )
     )
     return notes
@@ -253,7 +255,7 @@ def indicators_xlsx(built: Indicators) -> bytes:
                     *(SUPPRESSED if table.value(row, c) is None else table.value(row, c) for c in table.columns),
                 ]
             )
-            for column, cell in zip(table.columns, sheet[sheet.max_row][1:]):
+            for column, cell in zip(table.columns, sheet[sheet.max_row][1:], strict=True):
                 if (row, column) in table.incomplete and cell.value != SUPPRESSED:
                     cell.number_format = f'0"{LOWER_BOUND}"'  # marked, and still a number to sum or chart
             if row in table.group_rows or row == TOTAL:

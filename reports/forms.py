@@ -2,7 +2,8 @@ import datetime
 
 from django import forms
 
-from reports.indicators import COLUMN_CHOICES, DIMENSIONS, Query, month_end
+from project.lib.periods import month_end
+from reports.indicators import COLUMN_CHOICES, DIMENSIONS, Query
 
 
 class MonthInput(forms.DateInput):

@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from catalogue.comparability import compare_pair, verdict
 from catalogue.models import Area, AreaCode, Country, Language, NationalityGroup, Source
+from project.lib.periods import bucket, period_bucket
+from project.lib.text import plural
 from requests_app.models import Observation, Return
 from sharing.disclosure import DisclosureRefused, Policy, Progress, Protected, Relation, Table, protect
 
@@ -64,10 +66,11 @@ class Query:
     @property
     def label(self) -> str:
         text = f"{DIMENSIONS[self.rows][0]} by {COLUMN_CHOICES[self.columns].lower()}"
+        chosen = plural(len(self.areas), "chosen area", one="the chosen area")
         if self.by_area or (self.areas and "area" not in (self.rows, self.columns)):
-            text += f" within {'each area' if not self.areas else _plural_areas(len(self.areas))}"
+            text += f" within {chosen if self.areas else 'each area'}"
         elif self.areas:
-            text += f" ({_plural_areas(len(self.areas))})"
+            text += f" ({chosen})"
         if self.since and self.until:
             text += f", {self.since:%b %Y} to {self.until:%b %Y}"
         elif self.since or self.until:
@@ -83,10 +86,6 @@ class Query:
     def nested(self) -> bool:
         """Rows within areas: asked for, or implied by choosing areas for a table by period."""
         return self.by_area or (bool(self.areas) and "area" not in (self.rows, self.columns))
-
-
-def _plural_areas(n: int) -> str:
-    return "the chosen area" if n == 1 else f"{n} chosen areas"
 
 
 @dataclass
@@ -160,52 +159,6 @@ def available_sources(area: Area) -> list[Source]:
         .select_related("theme")
         .order_by("title")
     )
-
-
-def _quarter(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first = datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    last_month = first.month + 2
-    return first, month_end(datetime.date(first.year, last_month, 1))
-
-
-def month_end(day: datetime.date) -> datetime.date:
-    following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
-
-
-def _financial_year(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
-    return start, datetime.date(start.year + 1, 3, 31)
-
-
-def _bucket(start: datetime.date, granularity: str) -> tuple[datetime.date, datetime.date, str]:
-    if granularity == "month":
-        first, last = datetime.date(start.year, start.month, 1), month_end(start)
-        return first, last, f"{first:%b %Y}"
-    if granularity == "year":
-        first, last = _financial_year(start)
-        return first, last, f"{first.year}/{(first.year + 1) % 100:02d}"
-    first, last = _quarter(start)
-    return first, last, f"{first:%b}–{last:%b %Y}"
-
-
-def period_bucket(
-    start: datetime.date | None, end: datetime.date | None, granularity: str
-) -> tuple[datetime.date, str]:
-    """The column an observation's period falls in: (sort key, label). A period longer than the
-    bucket goes in the coarser bucket it fills exactly, or keeps its own label rather than being
-    split by guesswork."""
-    if start is None:
-        return datetime.date.min, "Period not given"
-    end = end or start
-    first, last, label = _bucket(start, granularity)
-    if end <= last:
-        return first, label
-    for coarser in ("quarter", "year"):
-        first, last, label = _bucket(start, coarser)
-        if (first, last) == (start, end):
-            return first, label
-    return start, f"{start:%b %Y}–{end:%b %Y}"
 
 
 def _names(column: str, codes: set[str]) -> dict[str, str]:
@@ -293,7 +246,7 @@ def _period_columns(rows: list[dict]) -> tuple[list[str], dict[str, list[str]], 
     for column in leaf_columns:
         if starts[column] is None:
             continue
-        month, quarter, year = (_bucket(starts[column], g)[2] for g in ("month", "quarter", "year"))
+        month, quarter, year = (bucket(starts[column], g)[2] for g in ("month", "quarter", "year"))
         if column == month:
             quarters[quarter].append(column)
         if column in (month, quarter):

@@ -3,7 +3,6 @@
 Agency contacts never reach these pages: they span every agency's data.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,20 +13,17 @@ from reports import exports
 from reports.coverage import coverage_build
 from reports.forms import IndicatorForm
 from reports.indicators import area_choices, available_sources, indicators_build
-from reports.recommendations import ITEMS, recommend
+from reports.recommendations import recommend
+from reports.recommendations.items import ITEMS
 from sharing.models import AuditEntry
 from sharing.services import audit_record
 
-
-def _require_reader(user) -> None:
-    if not (roles.is_coordinator(user) or roles.is_dpo(user)):
-        raise PermissionDenied(
-            "Coverage and indicator reports cover every agency's data; they are for the coordinator and the DPO."
-        )
+READERS = (roles.COORDINATOR, roles.DPO)
+READERS_ONLY = "Coverage and indicator reports cover every agency's data; they are for the coordinator and the DPO."
 
 
 def coverage(request):
-    _require_reader(request.user)
+    roles.require(request.user, *READERS, reason=READERS_ONLY)
     built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
     return render(
         request, "reports/coverage.html", {"coverage": built, "can_record": roles.is_coordinator(request.user)}
@@ -35,7 +31,7 @@ def coverage(request):
 
 
 def recommendations(request):
-    _require_reader(request.user)
+    roles.require(request.user, *READERS, reason=READERS_ONLY)
     built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
     return render(
         request,
@@ -45,7 +41,7 @@ def recommendations(request):
 
 
 def coverage_export(request, fmt: str):
-    _require_reader(request.user)
+    roles.require(request.user, *READERS, reason=READERS_ONLY)
     built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
     recs = recommend(built)
     if fmt == "json":
@@ -78,7 +74,7 @@ def _indicators(request, params):
 
 
 def indicators(request):
-    _require_reader(request.user)
+    roles.require(request.user, *READERS, reason=READERS_ONLY)
     sources, form, built = _indicators(request, request.GET or None)
     return render(
         request,
@@ -93,7 +89,7 @@ def indicators(request):
 
 
 def indicators_export(request, fmt: str):
-    _require_reader(request.user)
+    roles.require(request.user, *READERS, reason=READERS_ONLY)
     _, form, built = _indicators(request, request.GET)
     if built is None:
         return HttpResponse(
@@ -116,7 +112,7 @@ def indicators_export(request, fmt: str):
 
 def report(request):
     """A chapter for the Joint Strategic Needs Assessment: print it or save it as PDF from the browser."""
-    _require_reader(request.user)
+    roles.require(request.user, *READERS, reason=READERS_ONLY)
     context = exports.report_context(area=area_for_user(request.user), today=timezone.localdate())
     if context["indicators"]:
         audit_record(

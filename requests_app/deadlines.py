@@ -13,6 +13,8 @@ from functools import cache
 
 import holidays
 
+from project.lib.text import plural
+
 _ONE_DAY = timedelta(days=1)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Our own names rather than calendar.month_name, which follows the server's locale.
@@ -128,7 +130,7 @@ def compute_deadline(
     paused = [(start, end, is_open, working_days_between(start, end)) for start, end, is_open in spans]
     explanation = [
         f"Sent on {_long_date(sent_on)}.",
-        f"{_plural(working_days, 'working day')} allowed." + (f" {allowance_note}" if allowance_note else ""),
+        f"{plural(working_days, 'working day')} allowed." + (f" {allowance_note}" if allowance_note else ""),
         _holiday_line(sent_on, due),
     ]
     for start, end, is_open, days in paused:
@@ -139,7 +141,7 @@ def compute_deadline(
             )
         else:
             explanation.append(
-                f"The clock stopped for {_plural(days, 'working day')} while the agency's "
+                f"The clock stopped for {plural(days, 'working day')} while the agency's "
                 f"question was open ({_span(start, end)})."
             )
     explanation.append(f"Due by the end of {_long_date(due)}. Long overdue after {_long_date(long_overdue)}.")
@@ -170,11 +172,7 @@ def _holiday_line(sent_on: date, due: date) -> str:
     if not named:
         return "Weekends are not counted. No bank holidays fall in this period."
     listed = ", ".join(f"{name} ({_short_date(day)})" for day, name in named)
-    return f"Weekends and {_plural(len(named), 'bank holiday')} are not counted: {listed}."
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return f"Weekends and {plural(len(named), 'bank holiday')} are not counted: {listed}."
 
 
 def _short_date(day: date) -> str:

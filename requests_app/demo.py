@@ -14,14 +14,13 @@ from catalogue.demo import AREA
 from catalogue.models import Agency, Area, Field, GeographyLevel, Source
 from catalogue.services import area_lookup_load
 from requests_app import deadlines
+from requests_app.ingest.validate import KEY_FIELDS
 from requests_app.models import DataRequest, Return
 from requests_app.services.campaigns import campaign_create
 from requests_app.services.checklists import ChecklistInput, checklist_record
 from requests_app.services.processing import return_process
 from requests_app.services.requests import request_create, request_transition
 from requests_app.services.returns import return_upload
-
-KEY = ["country-of-birth", "nationality", "immigration-status", "main-language"]
 
 
 def _working_days_ago(n: int) -> datetime.date:
@@ -37,7 +36,7 @@ DEMO = [
         "Teesmouth Homes",
         "housing-register-applicants",
         "Housing register applicants by nationality, 2025/26",
-        KEY[:2] + ["household-type", "period"],
+        [*KEY_FIELDS[:2], "household-type", "period"],
         "local-authority",
         [],
     ),
@@ -72,7 +71,7 @@ DEMO = [
         "Open Door Refugee Support",
         "vcs-migrant-support-organisations",
         "Service users by country of birth and immigration status",
-        KEY + ["gender", "period"],
+        [*KEY_FIELDS, "gender", "period"],
         "local-authority",
         [
             ("send", 25, "", "coordinator"),

@@ -10,6 +10,7 @@ from catalogue.models import Agency
 from catalogue.services import agency_contact_add
 from project import roles
 from project.lib.feedback import error_text, form_error_text
+from project.lib.text import display_name, plural
 from requests_app import selectors
 from requests_app.collection_template import build_csv, build_xlsx, csv_filename, xlsx_filename
 from requests_app.filters import RequestFilter
@@ -36,11 +37,6 @@ from requests_app.services.requests import (
 from requests_app.services.returns import UPLOADABLE, governance_decision, return_opened, return_upload
 
 PAGE_SIZE = 25
-
-
-def require_coordinator(user):
-    if not roles.is_coordinator(user):
-        raise PermissionDenied("Only the coordinator can do this.")
 
 
 def _filtered(request) -> tuple:
@@ -79,7 +75,7 @@ def request_list(request):
 
 @require_http_methods(["GET", "POST"])
 def request_new(request):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,20 +188,20 @@ def request_checklist(request, public_id):
         for field, answer in rows
     ]
     if request.method == "POST" and all(f.is_valid() for f in forms):
-        answers = [ChecklistInput(field=field, **f.cleaned_data) for (field, _), f in zip(rows, forms)]
+        answers = [ChecklistInput(field=field, **f.cleaned_data) for (field, _), f in zip(rows, forms, strict=True)]
         try:
             changed = checklist_record(request=data_request, user=request.user, answers=answers)
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, f"Checklist saved ({changed} answer{'s' if changed != 1 else ''} changed).")
+            messages.success(request, f"Checklist saved ({plural(changed, 'answer')} changed).")
             return redirect("requests:detail", public_id)
     elif request.method == "POST":
         messages.error(request, "Some answers need fixing; see the rows marked below.")
     return render(
         request,
         "requests_app/checklist.html",
-        {"req": data_request, "rows": list(zip(rows, forms)), "editable": editable},
+        {"req": data_request, "rows": list(zip(rows, forms, strict=True)), "editable": editable},
     )
 
 
@@ -225,13 +221,13 @@ def request_template(request, public_id, fmt):
 
 
 def campaign_list(request):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     return render(request, "requests_app/campaign_list.html", {"campaigns": selectors.campaigns_for(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 def campaign_new(request):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -275,7 +271,7 @@ def campaign_chase(request, public_id):
     campaign = selectors.campaign_get(request.user, public_id)
     chased = campaign_chase_overdue(campaign=campaign, user=request.user, today=timezone.localdate())
     if chased:
-        messages.success(request, f"Chased {chased} overdue agenc{'ies' if chased != 1 else 'y'}.")
+        messages.success(request, f"Chased {plural(chased, 'overdue agency')}.")
     else:
         messages.info(request, "Nobody to chase: no overdue request, or they were all chased today already.")
     return redirect("requests:campaign", public_id)
@@ -292,13 +288,13 @@ def request_export(request):
 
 
 def agency_list(request):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     return render(request, "requests_app/agency_list.html", {"agencies": selectors.agencies_with_contacts()})
 
 
 @require_http_methods(["GET", "POST"])
 def agency_detail(request, public_id):
-    require_coordinator(request.user)
+    roles.require(request.user, roles.COORDINATOR)
     agency = selectors.agency_get(public_id)
     form = AgencyContactForm(request.POST or None, agency=agency)
     if request.method == "POST":
@@ -307,7 +303,7 @@ def agency_detail(request, public_id):
             moved = agency_contact_remove(agency=agency, user=leaver, by=request.user)
             messages.success(
                 request,
-                f"{leaver.get_full_name() or leaver.username} removed; {moved} open request{'s' if moved != 1 else ''} passed on.",
+                f"{display_name(leaver)} removed; {plural(moved, 'open request')} passed on.",
             )
             return redirect("requests:agency", public_id)
         if form.is_valid():
@@ -359,8 +355,9 @@ def return_download(request, public_id, return_id):
 
 
 def blocked_list(request):
-    if not (roles.is_coordinator(request.user) or roles.is_dpo(request.user)):
-        raise PermissionDenied("Only the coordinator and the DPO see governance blocks.")
+    roles.require(
+        request.user, roles.COORDINATOR, roles.DPO, reason="Only the coordinator and the DPO see governance blocks."
+    )
     today = timezone.localdate()
     return render(
         request,

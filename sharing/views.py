@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,10 +23,7 @@ from sharing.services import (
     audit_record,
 )
 
-
-def _require(user, *allowed):
-    if not any(roles.has_role(user, role) for role in allowed):
-        raise PermissionDenied("Your role cannot open this page.")
+WRONG_ROLE = "Your role cannot open this page."
 
 
 def register(request):
@@ -50,7 +47,7 @@ def register_export(request):
 
 @require_http_methods(["GET", "POST"])
 def agreement_new(request):
-    _require(request.user, roles.COORDINATOR)
+    roles.require(request.user, roles.COORDINATOR, reason=WRONG_ROLE)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,7 +62,7 @@ def agreement_new(request):
 
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, public_id):
-    _require(request.user, roles.COORDINATOR)
+    roles.require(request.user, roles.COORDINATOR, reason=WRONG_ROLE)
     agreement = selectors.agreement_get(request.user, public_id)
     if agreement.status not in EDITABLE:
         messages.error(
@@ -183,12 +180,12 @@ def agreement_document(request, public_id):
 
 
 def dpo_workspace(request):
-    _require(request.user, roles.DPO)
+    roles.require(request.user, roles.DPO, reason=WRONG_ROLE)
     return render(request, "sharing/dpo_workspace.html", selectors.dpo_workspace(timezone.localdate()))
 
 
 def audit_log(request):
-    _require(request.user, roles.DPO)
+    roles.require(request.user, roles.DPO, reason=WRONG_ROLE)
     filterset = selectors.AuditFilter(request.GET, queryset=selectors.audit_entries())
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

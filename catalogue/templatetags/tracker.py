@@ -1,14 +1,14 @@
 from django import template
 
+from project.lib.text import display_name
+
 register = template.Library()
 
 
 @register.filter
 def person(user, fallback: str = ""):
     """A user's full name, else their username; `fallback` when there is no user (system, removed)."""
-    if user is None:
-        return fallback
-    return user.get_full_name() or user.get_username()
+    return display_name(user, nobody=fallback)
 
 
 @register.filter

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from project.lib.text import plural
 from reports.charts import line_chart
 from reports.exports import table_notes
 from reports.indicators import DIMENSIONS
@@ -51,7 +52,7 @@ def matrix_rows(rows, linked: bool = True) -> SafeString:
     for row in rows:
         if row.kind == "agency":
             href = agency_url.replace(_UUID_SLOT, row.public_id)
-            sub = f"{esc(row.group)} · {row.requests} request{'' if row.requests == 1 else 's'}"
+            sub = f"{esc(row.group)} · {plural(row.requests, 'request')}"
         else:
             href = source_url.replace(_SLUG_SLOT, row.slug)
             sub = esc(row.group)
@@ -60,7 +61,8 @@ def matrix_rows(rows, linked: bool = True) -> SafeString:
         for cell in row.cells.values():
             share = "" if cell.completeness is None else f' <span class="cov-pct">{cell.completeness:g}%</span>'
             out.append(
-                f'<td class="cov cov-{cell.state}" title="{esc(cell.detail)}"><span class="cov-state">{cell.label}</span>{share}'
+                f'<td class="cov cov-{cell.state}" title="{esc(cell.detail)}">'
+                f'<span class="cov-state">{cell.label}</span>{share}'
                 f'<span class="cov-from cov-from-{cell.provenance or "none"}">{cell.provenance_label}</span></td>'
             )
         out.append("</tr>")

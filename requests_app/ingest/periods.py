@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from project.lib.periods import ACADEMIC_YEAR_START, FINANCIAL_YEAR_START, month_end, months_before
+
 from .codes import normalise, per_unique
 
 MONTHS = {
@@ -31,13 +33,20 @@ MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _YEAR = r"(\d{4}|\d{2})"  # "Apr-23" is Excel's mmm-yy display of a month
 _NOTHING = (pd.NaT, pd.NaT, "")
 
 # Labels that may sit before (or after) a "2023/24" style year.
 _FY_LABEL = r"fy|financial year|fin year|fin\. year|f/y"
 _AY_LABEL = r"ay|academic year|acad year|school year"
+_SPLIT_YEAR = r"(\d{4}|\d{2})[/-](\d{4}|\d{2})"  # "2023/24", "23-24"
+_YEAR_ENDING = (
+    r"ye|y/e|year ending|year ended|year end|year to|yr ending|yr to|(?:12|twelve) months (?:ending|ended|to)"
+)
 
 
 def _year(text: str) -> int:
@@ -45,19 +54,6 @@ def _year(text: str) -> int:
     if len(text) == 2:  # the same pivot as strptime's %y: 00-68 -> 2000s, 69-99 -> 1900s
         year += 2000 if year < 69 else 1900
     return year
-
-
-def _month_start(year: int, month: int) -> date:
-    return date(year, month, 1)
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-
-
-def _months_before(year: int, month: int, count: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) - count
-    return index // 12, index % 12 + 1
 
 
 def _span(start: date, end: date, granularity: str) -> tuple:
@@ -77,7 +73,7 @@ def _months_span(first_year: int, first_month: int, last_year: int, last_month: 
         granularity = "year"
     else:
         return _NOTHING  # two or seven months is not a reporting period we store
-    return _span(_month_start(first_year, first_month), _month_end(last_year, last_month), granularity)
+    return _span(date(first_year, first_month, 1), month_end(date(last_year, last_month, 1)), granularity)
 
 
 def _split_year(first: str, second: str, start_month: int, granularity: str) -> tuple:
@@ -86,8 +82,7 @@ def _split_year(first: str, second: str, start_month: int, granularity: str) -> 
     following = int(second)
     if following != (year + 1 if len(second) == 4 else (year + 1) % 100):
         return _NOTHING  # "2023/25" is a typo we should report, not a guess at which year
-    last_year, last_month = _months_before(year + 1, start_month, 1)
-    return _span(_month_start(year, start_month), _month_end(last_year, last_month), granularity)
+    return _span(date(year, start_month, 1), date(year + 1, start_month, 1) - timedelta(days=1), granularity)
 
 
 def _day(year: int, month: int, day: int) -> tuple:
@@ -157,13 +152,11 @@ def _month_year_range(m):  # "Apr 2023 - Mar 2024"
     return _months_span(first_year, first, last_year, last)
 
 
-@_pattern(
-    rf"^(?:ye|y/e|year ending|year ended|year end|year to|yr ending|yr to|(?:12|twelve) months (?:ending|ended|to))[ -]?{_MONTH}[ -]?{_YEAR}$"
-)
+@_pattern(rf"^(?:{_YEAR_ENDING})[ -]?{_MONTH}[ -]?{_YEAR}$")
 def _year_ending(m):  # "YE Dec 2023", "year ending December 2023": the twelve months to the end of that month
     last_year, last_month = _year(m[2]), _month_number(m[1])
-    first_year, first_month = _months_before(last_year, last_month, 11)
-    return _months_span(first_year, first_month, last_year, last_month)
+    first = months_before(date(last_year, last_month, 1), 11)
+    return _months_span(first.year, first.month, last_year, last_month)
 
 
 @_pattern(rf"^{_MONTH}[ -]?{_YEAR}$")
@@ -188,20 +181,16 @@ def _month_slash_year(m):  # "04/2023", "4-2023"
     return _months_span(int(m[2]), month, int(m[2]), month) if 1 <= month <= 12 else _NOTHING
 
 
-@_pattern(
-    rf"^(?:{_AY_LABEL}) ?(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}})$|^(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}}) ?(?:{_AY_LABEL})$"
-)
+@_pattern(rf"^(?:{_AY_LABEL}) ?{_SPLIT_YEAR}$|^{_SPLIT_YEAR} ?(?:{_AY_LABEL})$")
 def _academic_year(m):  # "AY 2023/24", "academic year 2023/24": 1 September to 31 August
     first, second = (m[1], m[2]) if m[1] else (m[3], m[4])
-    return _split_year(first, second, 9, "academic-year")
+    return _split_year(first, second, ACADEMIC_YEAR_START, "academic-year")
 
 
-@_pattern(
-    rf"^(?:{_FY_LABEL}) ?(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}})$|^(\d{{4}}|\d{{2}})[/-](\d{{4}}|\d{{2}}) ?(?:{_FY_LABEL})$"
-)
+@_pattern(rf"^(?:{_FY_LABEL}) ?{_SPLIT_YEAR}$|^{_SPLIT_YEAR} ?(?:{_FY_LABEL})$")
 def _labelled_financial_year(m):  # "FY2023/24", "financial year 2023-24": 1 April to 31 March
     first, second = (m[1], m[2]) if m[1] else (m[3], m[4])
-    return _split_year(first, second, 4, "financial-year")
+    return _split_year(first, second, FINANCIAL_YEAR_START, "financial-year")
 
 
 @_pattern(r"^(\d{4})-(\d{2})$")
@@ -209,13 +198,17 @@ def _year_hyphen_two(m):  # "2023-04" is April 2023; "2023-24" is the financial 
     year, second = int(m[1]), int(m[2])
     if second == (year + 1) % 100:
         # "2011-12" could be either: parse_periods settles it for the whole column.
-        return _split_year(m[1], m[2], 4, "financial-year")
+        return _split_year(m[1], m[2], FINANCIAL_YEAR_START, "financial-year")
     return _months_span(year, second, year, second) if 1 <= second <= 12 else _NOTHING
 
 
 @_pattern(r"^(\d{4})/(\d{2}|\d{4})$|^(\d{4})-(\d{4})$")
 def _financial_year(m):  # "2023/24", "2023/2024", "2023-2024"
-    return _split_year(m[1], m[2], 4, "financial-year") if m[1] else _split_year(m[3], m[4], 4, "financial-year")
+    return (
+        _split_year(m[1], m[2], FINANCIAL_YEAR_START, "financial-year")
+        if m[1]
+        else _split_year(m[3], m[4], FINANCIAL_YEAR_START, "financial-year")
+    )
 
 
 @_pattern(r"^mid[ -]?(?:year[ -]?)?(\d{4})(?: (?:population )?estimates?)?$")

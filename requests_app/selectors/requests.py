@@ -13,6 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 from catalogue.models import Field
 from project import roles
 from project.lib.spreadsheet import neutralise
+from project.lib.text import display_name
 from requests_app.models import AWAITING_AGENCY, FINISHED, ChecklistAnswer, DataRequest, RequestEvent, Status
 from requests_app.permissions import VIEW
 
@@ -116,7 +117,7 @@ def requests_csv(queryset: QuerySet) -> str:
                     r.due_date or "",
                     r.long_overdue_date or "",
                     r.campaign.name if r.campaign else "",
-                    r.coordinator.get_full_name() or r.coordinator.username,
+                    display_name(r.coordinator),
                 ]
             ]
         )

@@ -8,19 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import Field, Source, SourceRefresh
-from reports.coverage import (
-    CATALOGUE,
-    CHECKLIST,
-    COLLECTED,
-    MATRIX_FIELDS,
-    MEASURED,
-    NOT_COLLECTED,
-    PARTLY,
-    UNKNOWN,
-    coverage_build,
-    months_before,
-    release_dates,
-)
+from reports.coverage import coverage_build
+from reports.coverage.cells import CATALOGUE, CHECKLIST, COLLECTED, MEASURED, NOT_COLLECTED, PARTLY, UNKNOWN
+from reports.coverage.matrix import MATRIX_FIELDS
 from requests_app.models import ChecklistAnswer
 from requests_app.services.checklists import evidence_refresh
 from tests.reports.conftest import Q1
@@ -288,17 +278,6 @@ def test_census_irregular_and_one_off_public_sources_are_never_out_of_date_by_th
     for slug in ("census-2011", "index-of-multiple-deprivation", "pupil-nationality-cob-english-proficiency"):
         assert releases[slug].source.frequency in ("decennial", "irregular", "one-off")
         assert not releases[slug].stale, slug
-
-
-def test_months_before_keeps_the_day_or_takes_the_last_day_of_a_shorter_month():
-    assert months_before(datetime.date(2026, 11, 21), 4) == datetime.date(2026, 7, 21)
-    assert months_before(datetime.date(2026, 1, 15), 13) == datetime.date(2024, 12, 15)
-    assert months_before(datetime.date(2026, 5, 31), 3) == datetime.date(2026, 2, 28)
-
-
-def test_release_dates_wrap_round_the_year():
-    assert release_dates([5, 11], datetime.date(2026, 3, 2)) == (datetime.date(2025, 11, 1), datetime.date(2026, 5, 1))
-    assert release_dates([], datetime.date(2026, 3, 2)) == (None, None)
 
 
 def test_an_agency_expecting_data_without_an_agreement_in_force_is_listed_with_its_agreements(

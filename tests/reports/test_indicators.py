@@ -15,7 +15,6 @@ from reports.indicators import (
     build_table,
     comparability_warnings,
     indicators_build,
-    period_bucket,
 )
 from requests_app.models import Return
 from sharing.disclosure import DisclosureRefused, Policy, Relation, check, protect
@@ -175,22 +174,6 @@ def test_sources_with_the_same_definition_and_measure_raise_no_warning(db):
 def test_sources_with_no_processed_return_are_not_offered(agency_a, received, add_return):
     add_return(received(agency_a), rows(("EU8", "", Q1, 40)), status="failed")
     assert indicators_build(area=agency_a.area, query=Query(sources=(EAL,))).tables == []
-
-
-@pytest.mark.parametrize(
-    "start,end,granularity,label",
-    [
-        (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28), "quarter", "Jan–Mar 2026"),
-        (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28), "month", "Feb 2026"),
-        (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28), "year", "2025/26"),
-        (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31), "month", "Jan–Mar 2026"),
-        (datetime.date(2025, 4, 1), datetime.date(2026, 3, 31), "quarter", "2025/26"),
-        (datetime.date(2025, 2, 1), datetime.date(2025, 7, 31), "quarter", "Feb 2025–Jul 2025"),
-        (None, None, "quarter", "Period not given"),
-    ],
-)
-def test_periods_fall_in_the_column_they_fill(start, end, granularity, label):
-    assert period_bucket(start, end, granularity)[1] == label
 
 
 def test_an_areas_subtotal_is_a_lower_bound_when_one_of_its_cells_is(agency_a, received, add_return):

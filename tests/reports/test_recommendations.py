@@ -5,6 +5,7 @@ import datetime
 from catalogue.models import Source, SourceAvailability, SourceRefresh
 from reports import recommendations as rules
 from reports.coverage import coverage_build
+from reports.recommendations.items import ITEMS
 from tests.reports.test_coverage import answer
 from tests.requests_app.conftest import force_status
 
@@ -222,4 +223,4 @@ def test_recommendations_are_ranked_by_how_many_they_would_improve(agency_a, age
     assert titles.index("Start recording nationality in 2 agencies") < titles.index(
         "Start recording main language in 1 agency"
     )
-    assert all(r.item in rules.ITEMS for r in ranked)
+    assert all(r.item in ITEMS for r in ranked)
