@@ -15,7 +15,7 @@ from catalogue.models import Agency, Area, Field
 from notifications.services import notify
 from project import roles
 from project.lib.lifecycle import Edge, Lifecycle, Transition, transition_take
-from project.lib.text import lower_first
+from project.lib.text import display_name, lower_first
 from sharing import lifecycle
 from sharing.models import AgreementEvent, AgreementParty, AuditEntry, SharingAgreement, Status
 
@@ -239,7 +239,7 @@ def _record(transition: Transition) -> None:
 
 def _tell(transition: Transition, users) -> None:
     agreement, before, user, note = transition.obj, transition.from_status, transition.user, transition.note
-    who = (user.get_full_name() or user.get_username()) if user else "The tracker"
+    who = display_name(user)
     now = lower_first(agreement.get_status_display())
     subject = f"{agreement.label}: {now}"
     body = f"{who} moved '{agreement.title}' from {lower_first(Status(before).label)} to {now}."

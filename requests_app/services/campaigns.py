@@ -9,6 +9,7 @@ from catalogue.models import (
     Agency,
 )
 from project import roles
+from project.lib.text import display_name
 from requests_app.models import (
     AWAITING_AGENCY,
     Campaign,
@@ -45,7 +46,7 @@ def campaign_chase_overdue(*, campaign: Campaign, user, today: date) -> int:
         "agency__group", "coordinator"
     ):
         text = (
-            f"{user.get_full_name() or user.username} is chasing '{request.title}', which was due on "
+            f"{display_name(user)} is chasing '{request.title}', which was due on "
             f"{request.due_date:%d %B %Y}. Please reply, or tell us if something is in the way."
         )
         if reminder_send(request, Reminder.Kind.CHASE, today, to_agency=True, to_coordinator=False, text=text):

@@ -18,6 +18,7 @@ from catalogue.models import (
 )
 from notifications.services import notify
 from project.lib.lifecycle import Edge, Lifecycle, Transition, transition_take
+from project.lib.text import display_name
 from requests_app import lifecycle
 from requests_app.models import (
     FINISHED,
@@ -152,7 +153,7 @@ def _record(transition: Transition) -> None:
 
 def _tell(transition: Transition, users) -> None:
     request, user, note = transition.obj, transition.user, transition.note
-    who = user.get_full_name() or user.username if user else "The tracker"
+    who = display_name(user)
     subject = (
         f"{request.reference}: {transition.edge.label.split(' (')[0].lower()} ({request.get_status_display().lower()})"
     )
@@ -248,7 +249,7 @@ def request_message_post(*, request: DataRequest, user, body: str, attachment=No
     notify(
         users=[u for u in recipients if u.pk != user.pk],
         subject=f"{request.reference}: new message",
-        body=f"{user.get_full_name() or user.username} wrote about '{request.title}':\n\n{body.strip()}",
+        body=f"{display_name(user)} wrote about '{request.title}':\n\n{body.strip()}",
         url=request_url(request),
     )
     return event
@@ -272,19 +273,15 @@ def agency_contact_remove(*, agency: Agency, user: AbstractBaseUser, by: Abstrac
             kind=RequestEvent.Kind.REASSIGNED,
             actor=by,
             happened_on=timezone.localdate(),
-            note=f"{user.get_full_name() or user.username} left {agency}; "
-            + (
-                f"passed to {successor.get_full_name() or successor.username}."
-                if successor
-                else "no other contact yet."
-            ),
+            note=f"{display_name(user)} left {agency}; "
+            + (f"passed to {display_name(successor)}." if successor else "no other contact yet."),
         )
         moved += 1
     if successor and moved:
         notify(
             users=[successor],
             subject=f"{moved} request(s) from {agency} passed to you",
-            body=f"{user.get_full_name() or user.username} has left; their open requests are now yours.",
+            body=f"{display_name(user)} has left; their open requests are now yours.",
             url=reverse("requests:list"),
         )
     return moved

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from notifications.services import notify
 from project import roles
+from project.lib.text import display_name
 from requests_app import lifecycle
 from requests_app.models import (
     DataRequest,
@@ -72,7 +73,7 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
             notify(
                 users=[request.coordinator, *people_with_role(roles.DPO)],
                 subject=f"{request.reference}: upload blocked by governance",
-                body=f"{user.get_full_name() or user.get_username()} tried to upload data for '{request.title}'. "
+                body=f"{display_name(user)} tried to upload data for '{request.title}'. "
                 f"It was refused: {decision.summary}",
                 url=request_url(request),
             )
