@@ -1,4 +1,1 @@
-# Load the Celery app whenever Django starts, so @shared_task uses it.
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""Settings, URLs, the Celery app and small helpers shared by every app."""

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "django_filters",
+    "project.apps.ProjectConfig",
     "notifications",
     "catalogue",
     "sharing",

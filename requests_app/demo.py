@@ -14,7 +14,7 @@ from catalogue.demo import AREA
 from catalogue.models import Agency, Area, Field, GeographyLevel, Source
 from catalogue.services import area_lookup_load
 from requests_app import deadlines
-from requests_app.ingest.validate import KEY_FIELDS
+from requests_app.ingest.completeness import KEY_FIELDS
 from requests_app.models import DataRequest, Return
 from requests_app.services.campaigns import campaign_create
 from requests_app.services.checklists import ChecklistInput, checklist_record

@@ -9,7 +9,7 @@ from django.db.models import F
 
 from catalogue.models import Agency, Area, Field, Source, SourceField
 from reports.coverage.cells import NOT_COLLECTED, Cell, agency_cell, source_cell
-from requests_app.ingest.validate import KEY_FIELDS
+from requests_app.ingest.completeness import KEY_FIELDS
 from requests_app.models import FieldEvidence
 
 BREAKDOWNS = ["age", "gender", "ward", "period"]

@@ -5,7 +5,7 @@ from reports.coverage import Coverage
 from reports.coverage.cells import UNKNOWN
 from reports.coverage.counts import RECEIVED
 from reports.recommendations.items import Evidence, Recommendation
-from requests_app.ingest.validate import KEY_FIELDS
+from requests_app.ingest.completeness import KEY_FIELDS
 
 
 def no_active_agreement(coverage: Coverage) -> list[Recommendation]:

@@ -6,7 +6,7 @@ from project.lib.text import plural
 from reports.coverage import Coverage
 from reports.coverage.cells import COLLECTED, MEASURED, NOT_COLLECTED, PARTLY, Cell
 from reports.recommendations.items import Evidence, Recommendation
-from requests_app.ingest.validate import KEY_FIELDS
+from requests_app.ingest.completeness import KEY_FIELDS
 
 LOW_COMPLETENESS = 50  # percent
 
