@@ -34,8 +34,23 @@ from sharing.services import audit_record, people_with_role
 
 
 def ingest_context(request: DataRequest | None) -> validate.Context:
-    """The pipeline's inputs: plain dicts of reference data, no ORM objects. Without a request
-    (the command line) no field is required and any geography level is accepted."""
+    """The pipeline's inputs for a request. Without a request (the command line) no field is
+    required and any geography level is accepted."""
+    if request is None:
+        return ingest_context_for(requested=[], geography_level="")
+    return ingest_context_for(
+        requested=list(request.fields.values_list("code", flat=True)),
+        geography_level=request.geography_level.code,
+        aggregate_only=request.aggregate_only,
+        # Codes are checked against the area only when its lookup has been loaded (load_area_lookup).
+        area_codes=frozenset(AreaCode.objects.filter(area=request.agency.area).values_list("code", flat=True)),
+    )
+
+
+def ingest_context_for(
+    *, requested: list[str], geography_level: str, aggregate_only: bool = True, area_codes: frozenset[str] = frozenset()
+) -> validate.Context:
+    """The pipeline's inputs: plain dicts of reference data from the catalogue, no ORM objects."""
     aliases = {f.code: [f.name, *f.aliases] for f in Field.objects.all()}
     country_aliases = dict(CountryAlias.objects.values_list("key", "country__code"))
     members = [
@@ -48,12 +63,6 @@ def ingest_context(request: DataRequest | None) -> validate.Context:
             if word:
                 languages.setdefault(normalise_alias(word), code)
     levels = dict(GssPrefix.objects.filter(level__isnull=False).values_list("prefix", "level__code"))
-    # Codes are checked against the area only when its lookup has been loaded (load_area_lookup).
-    area_codes = (
-        frozenset(AreaCode.objects.filter(area=request.agency.area).values_list("code", flat=True))
-        if request
-        else frozenset()
-    )
     reference = codes.Reference(
         country_aliases=country_aliases,
         group_members=members,
@@ -62,15 +71,11 @@ def ingest_context(request: DataRequest | None) -> validate.Context:
         gss_levels=levels,
         area_codes=area_codes or None,
     )
-    if request is None:
-        return validate.Context(
-            requested=[], aliases=aliases, geography_level="", aggregate_only=True, reference=reference
-        )
     return validate.Context(
-        requested=list(request.fields.values_list("code", flat=True)),
+        requested=requested,
         aliases=aliases,
-        geography_level=request.geography_level.code,
-        aggregate_only=request.aggregate_only,
+        geography_level=geography_level,
+        aggregate_only=aggregate_only,
         reference=reference,
     )
 
