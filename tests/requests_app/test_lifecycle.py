@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
 from requests_app.models import DataRequest, RequestEvent, Status
 from requests_app.services.requests import StaleRequest, request_transition
-from tests.requests_app.conftest import force_status
+from tests.factories import force_status
 
 pytestmark = pytest.mark.django_db
 
