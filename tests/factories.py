@@ -22,7 +22,7 @@ START = datetime.date(2026, 1, 1)
 Q1 = (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
 Q2 = (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
 
-# The day coverage is built on, after both quarters and the agreements' start.
+# The day the coverage and export tests take as today.
 TODAY = datetime.date(2026, 11, 21)
 
 # The source most returns in the report tests are for.
