@@ -7,10 +7,7 @@ afterwards, so tests may change catalogue rows freely.
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import Client
 
 from catalogue.models import Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
 from catalogue.services import agency_contact_add, agency_create
@@ -19,6 +16,7 @@ from requests_app.models import DataRequest
 from requests_app.services.requests import request_create
 from sharing.models import SharingAgreement
 from sharing.services import agreement_create, agreement_transition
+from tests.factories import START, client_for, make_user
 
 
 @pytest.fixture(scope="session")
@@ -52,15 +50,6 @@ def private_cache(settings, request):
 def private_media_root(settings, tmp_path):
     """Uploaded files go to a fresh folder per test, never into the developer's ./var."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def make_user(username: str, role: str | None):
-    user = get_user_model().objects.create_user(
-        username=username, password="pw-for-tests-only", first_name=username.title(), email=f"{username}@example.org"
-    )
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture
@@ -104,12 +93,6 @@ def contact_b(agency_b):
     user = make_user("contact_b", roles.AGENCY_CONTACT)
     agency_contact_add(agency=agency_b, user=user)
     return user
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -157,10 +140,6 @@ def add_sources(db):
             SourceField.objects.bulk_create(SourceField(source=source, field=f, availability="carried") for f in fields)
 
     return add
-
-
-# Agreements made by `make_agreement` start on this day unless told otherwise.
-START = datetime.date(2026, 1, 1)
 
 
 @pytest.fixture

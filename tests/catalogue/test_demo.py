@@ -1,6 +1,10 @@
+import shutil
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
 
 from catalogue.models import Agency, Area
 from project import roles
@@ -9,8 +13,39 @@ from requests_app.models import DataRequest, Status
 pytestmark = pytest.mark.django_db
 
 
+def file_cache(folder):
+    return {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(folder)}}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo once for the module (it takes seconds), in a transaction undone after the last
+    test so nothing is left for other modules; its files and cached tables go to folders of its own."""
+    media, cache = tmp_path_factory.mktemp("demo-media"), tmp_path_factory.mktemp("demo-cache")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, CACHES=file_cache(cache)),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))
+        yield media, cache
+        transaction.set_rollback(True)
+
+
+# Each test starts from the demo just as seeded: its rows in a savepoint rolled back after the
+# test, and copies of its files and of its cache (which holds the protected indicator tables).
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path, seeded):
+    settings.MEDIA_ROOT = shutil.copytree(seeded[0], tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings, tmp_path, seeded):
+    settings.CACHES = file_cache(shutil.copytree(seeded[1], tmp_path / "cache"))
+
+
 def test_seed_demo_creates_one_user_per_role_and_can_run_twice():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    # The second run: the module seeded the demo once already.
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     User = get_user_model()
     for role in roles.ALL:
@@ -22,7 +57,6 @@ def test_seed_demo_creates_one_user_per_role_and_can_run_twice():
 
 
 def test_demo_logins_work(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
     from catalogue.demo import DEMO_PASSWORD
 
     assert client.login(username="coordinator", password=DEMO_PASSWORD)
@@ -30,7 +64,7 @@ def test_demo_logins_work(client):
 
 
 def test_demo_requests_exist_in_every_state_with_some_overdue_and_a_campaign():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    # The second run: the module seeded the demo once already.
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert set(DataRequest.objects.values_list("status", flat=True)) == {s.value for s in Status}
     from django.utils import timezone
@@ -48,7 +82,7 @@ def test_the_demo_area_took_in_its_public_sources_once_so_only_some_are_out_of_d
     from catalogue.models import Source, SourceRefresh
     from reports.coverage import coverage_build
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    # The second run: the module seeded the demo once already.
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     area = Area.objects.get()
     public = Source.objects.filter(stage=Source.Stage.PUBLIC)

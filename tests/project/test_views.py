@@ -36,7 +36,7 @@ def test_home_gives_each_role_its_next_step(
     coordinator_client, dpo_client, contact_a_client, contact_b_client, agency_a, make_request
 ):
     from requests_app.models import Status
-    from tests.requests_app.conftest import force_status
+    from tests.factories import force_status
 
     force_status(make_request(agency_a), Status.SENT)
     assert "1 open request" in coordinator_client.get(reverse("home")).content.decode()

@@ -1,13 +1,9 @@
-import datetime
-
 import pytest
 
+from catalogue.models import AreaCode, GeographyLevel, Source
 from requests_app.models import Observation, Return
 from requests_app.services.checklists import evidence_refresh
-from tests.requests_app.conftest import force_status
-
-Q1 = (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
-Q2 = (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+from tests.factories import EAL, Q1, Q2, force_status, rows
 
 
 @pytest.fixture
@@ -60,9 +56,6 @@ def received(make_request):
 @pytest.fixture
 def two_wards_two_quarters(agency_a, received, add_return):
     """Two named wards, two quarters, and a small count: the EAL source, ready to cut views from."""
-    from catalogue.models import AreaCode, GeographyLevel, Source
-    from tests.reports.test_indicators import EAL, rows  # here: that module imports this one
-
     level = GeographyLevel.objects.get(code="ward")
     AreaCode.objects.create(area=agency_a.area, code="E05000001", name="Northgate", level=level)
     AreaCode.objects.create(area=agency_a.area, code="E05000002", name="Riverside", level=level)

@@ -6,8 +6,7 @@ import re
 from catalogue.models import Source
 from reports.charts import line_chart, series_for
 from reports.indicators import Query, build_table
-from tests.reports.conftest import Q1, Q2
-from tests.reports.test_indicators import EAL, rows
+from tests.factories import EAL, Q1, Q2, rows
 
 POINT = re.compile(r"<title>([^<]*), ([^<,]*): (at least )?([\d,]+)</title></circle>")
 

@@ -7,8 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sharing.models import AuditEntry
-from tests.reports.conftest import Q1
-from tests.reports.test_indicators import rows
+from tests.factories import Q1, rows
 
 
 def run(*args) -> str:

@@ -7,44 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalogue.models import Field, Source, SourceRefresh
+from catalogue.models import Source, SourceRefresh
 from reports.coverage import coverage_build
 from reports.coverage.cells import CATALOGUE, CHECKLIST, COLLECTED, MEASURED, NOT_COLLECTED, PARTLY, UNKNOWN
 from reports.coverage.matrix import MATRIX_FIELDS
 from requests_app.models import ChecklistAnswer
 from requests_app.services.checklists import evidence_refresh
-from tests.reports.conftest import Q1
-from tests.reports.test_indicators import rows
-from tests.requests_app.conftest import force_status
-
-TODAY = datetime.date(2026, 11, 21)
-
-
-def answer(
-    request,
-    code,
-    collected,
-    *,
-    completeness=None,
-    mandatory="unknown",
-    extractable="unknown",
-    measured=None,
-    recorded_as="agency",
-):
-    """Stored directly, then the evidence refreshed as the checklist service does."""
-    stored = ChecklistAnswer.objects.create(
-        request=request,
-        field=Field.objects.get(code=code),
-        collected=collected,
-        completeness=completeness,
-        mandatory=mandatory,
-        extractable=extractable,
-        measured_completeness=measured,
-        measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC) if measured is not None else None,
-        recorded_as=recorded_as,
-    )
-    evidence_refresh(agency_ids=[request.agency_id])
-    return stored
+from tests.factories import Q1, TODAY, answer, force_status, rows
 
 
 def build(area):

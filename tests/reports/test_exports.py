@@ -13,9 +13,7 @@ from reports.coverage import coverage_build
 from reports.indicators import TOTAL, Query, indicators_build
 from reports.recommendations import recommend
 from sharing.disclosure import check
-from tests.reports.conftest import Q1, Q2
-from tests.reports.test_coverage import TODAY
-from tests.reports.test_indicators import EAL, rows
+from tests.factories import EAL, Q1, Q2, TODAY, rows
 
 
 @pytest.fixture

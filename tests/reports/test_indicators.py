@@ -18,18 +18,9 @@ from reports.indicators import (
 )
 from requests_app.models import Return
 from sharing.disclosure import DisclosureRefused, Policy, Relation, check, protect
-from tests.reports.conftest import Q1, Q2
+from tests.factories import EAL, Q1, Q2, rows
 
-EAL = "school-census-eal-pupils"
 VCS = "vcs-migrant-support-organisations"
-
-
-def rows(*cells):
-    """(nationality group, ward, period, count) -> observation rows."""
-    return [
-        {"nationality_group": g, "geography_code": w, "period_start": p[0], "period_end": p[1], "count": n}
-        for g, w, p, n in cells
-    ]
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from catalogue.models import Source, SourceAvailability, SourceRefresh
 from reports import recommendations as rules
 from reports.coverage import coverage_build
 from reports.recommendations.items import ITEMS
-from tests.reports.test_coverage import answer
-from tests.requests_app.conftest import force_status
+from tests.factories import answer, force_status
 
 TODAY = datetime.date(2026, 11, 21)
 

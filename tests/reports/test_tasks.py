@@ -15,8 +15,7 @@ from reports.indicators import TOTAL, Preparation, Query, build_table, indicator
 from reports.tasks import protect_indicators
 from requests_app.models import Return
 from requests_app.tasks import process_return
-from tests.reports.conftest import Q1
-from tests.reports.test_indicators import rows
+from tests.factories import Q1, rows
 
 EAL = "school-census-eal-pupils"
 

@@ -12,10 +12,7 @@ from catalogue.models import AreaCode, GeographyLevel, OrganisationType, Source,
 from catalogue.services import agency_create
 from sharing.disclosure import check
 from sharing.models import AuditEntry
-from tests.reports.conftest import Q1, Q2
-from tests.reports.test_coverage import answer
-from tests.reports.test_indicators import EAL, rows
-from tests.requests_app.conftest import force_status
+from tests.factories import EAL, Q1, Q2, answer, force_status, rows
 
 PAGES = [
     "reports:coverage",

@@ -16,7 +16,7 @@ from requests_app.services.checklists import ChecklistInput, checklist_record, e
 from requests_app.services.processing import return_process
 from requests_app.services.returns import return_upload
 from requests_app.tasks import process_return
-from tests.requests_app.conftest import force_status
+from tests.factories import force_status
 
 pytestmark = pytest.mark.django_db
 GOOD = b"Nationality,Ward or small area,Period,Count\nPolish,E05000001,2025 Q1,12\n,E05000002,2025 Q2,5\n"

@@ -7,7 +7,7 @@ from project.lib.lifecycle import Stale
 from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
 from requests_app.models import DataRequest, RequestEvent, Status
 from requests_app.services.requests import request_transition
-from tests.requests_app.conftest import force_status
+from tests.factories import force_status
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from requests_app.models import ChecklistAnswer, Observation, Return, Status
 from requests_app.services.processing import RETURNS, return_process, returns_requeue_stale
 from requests_app.services.returns import return_upload
 from requests_app.tasks import process_return
-from tests.requests_app.conftest import force_status
+from tests.factories import force_status
 
 pytestmark = pytest.mark.django_db
 GOOD = (

@@ -10,7 +10,7 @@ from notifications.models import Notification
 from requests_app.models import DataRequest, Return, Status
 from sharing.models import AuditEntry
 from sharing.services import agreement_transition, agreements_refresh
-from tests.requests_app.conftest import force_status
+from tests.factories import force_status
 
 pytestmark = pytest.mark.django_db
 CSV = b"Nationality,Ward or small area,Period,Count\nPolish,E05000001,2025 Q1,12\n"

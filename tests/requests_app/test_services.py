@@ -13,8 +13,7 @@ from requests_app.services.campaigns import campaign_chase_overdue, campaign_cre
 from requests_app.services.chasers import chasers_send
 from requests_app.services.checklists import ChecklistInput, checklist_record
 from requests_app.services.requests import agency_contact_remove, request_message_post, request_transition
-from tests.conftest import make_user
-from tests.requests_app.conftest import force_status
+from tests.factories import force_status, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from catalogue.models import Agency, GeographyLevel, Source
 from requests_app.models import ChecklistAnswer, DataRequest, RequestEvent, Status
 from requests_app.services.requests import request_message_post
-from tests.requests_app.conftest import force_status
+from tests.factories import force_status, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -312,8 +312,6 @@ class TestAgencyPages:
     def test_the_coordinator_adds_a_contact_and_removes_one_who_left(
         self, coordinator_client, agency_a, contact_a, make_request
     ):
-        from tests.conftest import make_user
-
         newcomer = make_user("newcomer", "Agency contact")
         page = reverse("requests:agency", args=[agency_a.public_id])
         assert coordinator_client.post(page, {"user": newcomer.pk}).status_code == 302

@@ -14,7 +14,7 @@ from django.db import connection
 
 from requests_app.models import Observation, Return, Status
 from requests_app.services.returns import return_upload
-from tests.requests_app.conftest import force_status
+from tests.factories import force_status
 
 # Committed data, so the worker process sees it. pytest-django runs these after the other tests,
 # and each flush empties the catalogue, so each test loads it again.

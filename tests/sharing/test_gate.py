@@ -5,7 +5,7 @@ import pytest
 from catalogue.models import Field
 from sharing.gate import gate_check
 from sharing.services import agreements_refresh
-from tests.conftest import START
+from tests.factories import START
 
 pytestmark = pytest.mark.django_db
 DAY = START + datetime.timedelta(days=30)

@@ -9,8 +9,7 @@ from project.lib.lifecycle import Stale
 from sharing.lifecycle import EDGES, allowed_actions
 from sharing.models import AuditEntry, SharingAgreement, Status
 from sharing.services import agreement_transition, agreement_update
-from tests.conftest import START
-from tests.sharing.conftest import force_status
+from tests.factories import START, force_agreement_status
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def take(agreement, action, *, user, note="Because."):
 def test_each_edge_tells_the_people_it_names(action, make_agreement, agency_a, coordinator, dpo):
     edge = EDGES[action]
     actor = None if not edge.roles else dpo if "DPO" in edge.roles else coordinator
-    agreement = force_status(make_agreement([agency_a], steps=()), sorted(edge.sources)[0])
+    agreement = force_agreement_status(make_agreement([agency_a], steps=()), sorted(edge.sources)[0])
     Notification.objects.all().delete()
     take(agreement, action, user=actor)
     people = {"dpo": dpo, "coordinator": coordinator}

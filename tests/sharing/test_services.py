@@ -9,8 +9,7 @@ from sharing.lifecycle import EDGES
 from sharing.models import AgreementEvent, AuditEntry, SharingAgreement, Status
 from sharing.selectors import agreement_diff
 from sharing.services import CONTENT_FIELDS, agreement_amend, agreement_transition, agreement_update, agreements_refresh
-from tests.conftest import START
-from tests.sharing.conftest import force_status
+from tests.factories import START, force_agreement_status
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +33,7 @@ def test_each_action_is_allowed_only_from_its_states_and_for_its_roles(
 ):
     user = None if persona == "system" else request.getfixturevalue(persona)
     for status in Status:
-        agreement = force_status(make_agreement([agency_a], steps=()), status)
+        agreement = force_agreement_status(make_agreement([agency_a], steps=()), status)
         outcome = expected(persona, action, status)
         if outcome == "ok":
             done = agreement_transition(
