@@ -227,8 +227,8 @@ def main() -> None:
             began = time.perf_counter()
             populate()
             print(
-                f"Populated {AGENCIES} agencies, {SOURCES} sources, {REQUESTS} requests in {time.perf_counter() - began:.1f} s "
-                f"({connection.vendor})."
+                f"Populated {AGENCIES} agencies, {SOURCES} sources, {REQUESTS} requests "
+                f"in {time.perf_counter() - began:.1f} s ({connection.vendor})."
             )
             if connection.vendor == "postgresql":
                 # A live server's autovacuum analyses tables this size within a minute of loading them.
@@ -247,7 +247,8 @@ def main() -> None:
             baseline, base_queries = measure(get, "/", args.runs)
             print(f"{'page':<26}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}{'queries':>9}")
             print(
-                f"{'home (baseline)':<26}{statistics.median(baseline):>10.1f}{p95(baseline):>10.1f}{1:>12.2f}{base_queries:>9}"
+                f"{'home (baseline)':<26}{statistics.median(baseline):>10.1f}{p95(baseline):>10.1f}"
+                f"{1:>12.2f}{base_queries:>9}"
             )
             for label, url in (("coverage", "/reports/coverage/"), ("recommendations", "/reports/recommendations/")):
                 times, queries = measure(get, url, args.runs)

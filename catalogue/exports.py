@@ -107,7 +107,9 @@ def catalogue_json(sources) -> dict:
         "@context": JSON_CONTEXT,
         "@type": "dcat:Catalog",
         "title": "Local international migration data sources",
-        "description": "Public, local and qualitative sources for understanding international migration in a local area.",
+        "description": (
+            "Public, local and qualitative sources for understanding international migration in a local area."
+        ),
         "dataset": [source_record(s) for s in sources],
     }
 

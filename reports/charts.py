@@ -80,8 +80,9 @@ def line_chart(table: IndicatorTable) -> SafeString:
                     f"<title>{escape(label)}, {escape(columns[i])}: {at_least}{value:,}</title></circle>"
                 )
             elif run:
+                width = 3 if n < len(heads) else 2
                 parts.append(
-                    f'<polyline fill="none" stroke="{colour}" stroke-width="{3 if n < len(heads) else 2}" points="{" ".join(run)}"/>'
+                    f'<polyline fill="none" stroke="{colour}" stroke-width="{width}" points="{" ".join(run)}"/>'
                 )
                 run = []
         legend_y = TOP + 18 * n + 8

@@ -19,7 +19,10 @@ COMMON = dict(
     retention="Two years after the needs assessment is published",
     disposal="Deleted from the tracker and its backups",
     privacy_notice_url="https://www.example.gov.uk/privacy/migration-data",
-    necessity="Public statistics stop at council level; only local agencies can show where new arrivals live and which services they use.",
+    necessity=(
+        "Public statistics stop at council level; only local agencies can show where new arrivals live "
+        "and which services they use."
+    ),
 )
 
 # (title, providers, fields, steps, extra): steps are actions taken in order by the coordinator or DPO.

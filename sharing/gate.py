@@ -49,7 +49,8 @@ def _problems(agreement: SharingAgreement, agency: Agency, fields: list[Field], 
         found.append(f"{label} does not cover: {', '.join(missing)}.")
     if not form_permits(agreement.data_form, data_form):
         found.append(
-            f"{label} permits only {lower_first(agreement.get_data_form_display())}; this data is {lower_first(DataForm(data_form).label)}."
+            f"{label} permits only {lower_first(agreement.get_data_form_display())}; "
+            f"this data is {lower_first(DataForm(data_form).label)}."
         )
     return found
 

@@ -138,7 +138,8 @@ def agreement_update(
         raise PermissionDenied("Only coordinators edit agreements.")
     if locked.status not in EDITABLE:
         raise ValidationError(
-            f"An agreement that is {lower_first(locked.get_status_display())} cannot be edited; amend it to make a new version."
+            f"An agreement that is {lower_first(locked.get_status_display())} cannot be edited; "
+            "amend it to make a new version."
         )
     AGREEMENTS.check_version(locked, expected_version)
     locked.lock_version += 1

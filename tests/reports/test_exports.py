@@ -42,7 +42,9 @@ def published_from_rows(table, header, body):
     columns = header[1:]
     labels = [table.rows[i] for i in range(len(body))]  # file rows are in table order; labels may be neutralised
     return {
-        (label, column): parse(value) for label, line in zip(labels, body) for column, value in zip(columns, line[1:])
+        (label, column): parse(value)
+        for label, line in zip(labels, body, strict=True)
+        for column, value in zip(columns, line[1:], strict=True)
     }
 
 
@@ -80,7 +82,9 @@ def test_the_json_api_publishes_the_same_protected_values(built):
     data = exports.indicators_json(built)
     [out] = data["tables"]
     published = {
-        (row["label"], column): value for row in out["rows"] for column, value in zip(out["columns"], row["values"])
+        (row["label"], column): value
+        for row in out["rows"]
+        for column, value in zip(out["columns"], row["values"], strict=True)
     }
     assert published == table.published
     check(published, table.relations, threshold=table.threshold)

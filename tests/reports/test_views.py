@@ -270,7 +270,9 @@ def test_the_html_tables_read_back_cannot_narrow_any_suppressed_cell(
     [table] = tables
 
     published = {
-        (row, column): value for row, line in zip(table.rows, html_table) for column, value in zip(table.columns, line)
+        (row, column): value
+        for row, line in zip(table.rows, html_table, strict=True)
+        for column, value in zip(table.columns, line, strict=True)
     }
 
     assert published == table.published and None in published.values()

@@ -26,7 +26,8 @@ from tests.factories import force_status
 pytestmark = pytest.mark.django_db
 GOOD = (
     b"Nationality,Ward or small area,Period,Count\n"
-    b"Polish,E05000001,2025 Q1,12\nRomanian, E05000001\xc2\xa0,2025 Q1,c\n,E05000002,2025 Q2,5\nTotal,E05000002,2025 Q2,17\n"
+    b"Polish,E05000001,2025 Q1,12\nRomanian, E05000001\xc2\xa0,2025 Q1,c\n"
+    b",E05000002,2025 Q2,5\nTotal,E05000002,2025 Q2,17\n"
 )
 BAD = b"Nationality,Ward or small area,Period,Count\nPolska,E05000001,2025 Q1,12\n"
 PEOPLE = (

@@ -264,7 +264,7 @@ def test_the_campaign_page_runs_the_same_number_of_queries_however_many_agencies
     school = OrganisationType.objects.get(code="primary-school")
 
     def add(n):
-        for i in range(n):
+        for _ in range(n):
             agency = agency_create(name=f"School {Agency.objects.count()}", area=area, organisation_type=school)
             force_status(make_request(agency, campaign=campaign), Status.SENT)
 

@@ -492,7 +492,7 @@ def side_by_side(draw):
         values |= {key(cell): value for cell, value in table.values.items()}
         relations += [Relation(key(r.total), tuple(key(p) for p in r.parts)) for r in table.relations]
     hidden = draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values)))
-    published = {cell: None if hide else value for (cell, value), hide in zip(values.items(), hidden)}
+    published = {cell: None if hide else value for (cell, value), hide in zip(values.items(), hidden, strict=True)}
     return published, list(dict.fromkeys(relations)), [cell for cell in values if cell[0] == T]
 
 

@@ -62,7 +62,7 @@ def test_the_register_export_has_the_central_log_columns(coordinator_client, mak
 
 class TestDpoWorkspace:
     def test_the_queue_shows_what_waits_for_review(self, dpo_client, make_agreement, agency_a, agency_b):
-        waiting = make_agreement([agency_a], steps=("submit",), title="Waiting one")
+        make_agreement([agency_a], steps=("submit",), title="Waiting one")
         make_agreement([agency_b], title="Active one")
         page = dpo_client.get(reverse("sharing:dpo")).content.decode()
         assert "Waiting one" in page and "Waiting for review (1)" in page
@@ -76,11 +76,13 @@ class TestDpoWorkspace:
         self, dpo_client, coordinator_client, make_agreement, agency_a
     ):
         agreement = make_agreement([agency_a], steps=("submit",))
-        post = lambda client, action, **extra: client.post(
-            detail(agreement, "action"),
-            {"action": action, "version": SharingAgreement.objects.get(pk=agreement.pk).lock_version, **extra},
-            follow=True,
-        )
+
+        def post(client, action, **extra):
+            version = SharingAgreement.objects.get(pk=agreement.pk).lock_version
+            return client.post(
+                detail(agreement, "action"), {"action": action, "version": version, **extra}, follow=True
+            )
+
         assert (
             "changes requested"
             in post(dpo_client, "request_changes", note="Add the retention period.").content.decode()

@@ -12,7 +12,10 @@ from sharing.services import agreements_refresh
 
 
 class Command(BaseCommand):
-    help = "Creates a demo area, agencies, one user per role and requests in every state. Safe to run again. Never in production."
+    help = (
+        "Creates a demo area, agencies, one user per role and requests in every state. "
+        "Safe to run again. Never in production."
+    )
 
     # The demo's notifications are kept in the app; their emails would only flood the console.
     @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
