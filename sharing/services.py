@@ -6,7 +6,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -114,8 +114,7 @@ def _save_content(agreement, *, values: dict, data_items: list[Field], providers
 def agreement_create(
     *, area: Area, user, data_items: list[Field], providers: list[Agency], recipients: list[Agency] = (), **values
 ) -> SharingAgreement:
-    if not roles.is_coordinator(user):
-        raise PermissionDenied("Coordinators draft sharing agreements; the DPO reviews them.")
+    roles.require(user, roles.COORDINATOR, reason="Coordinators draft sharing agreements; the DPO reviews them.")
     agreement = SharingAgreement(area=area, created_by=user, reference="")
     _save_content(agreement, values=values, data_items=data_items, providers=providers, recipients=list(recipients))
     AgreementEvent.objects.create(agreement=agreement, action="created", to_status=agreement.status, actor=user)
@@ -134,8 +133,7 @@ def agreement_update(
     **values,
 ) -> SharingAgreement:
     locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
-    if not roles.is_coordinator(user):
-        raise PermissionDenied("Only coordinators edit agreements.")
+    roles.require(user, roles.COORDINATOR, reason="Only coordinators edit agreements.")
     if locked.status not in EDITABLE:
         raise ValidationError(
             f"An agreement that is {lower_first(locked.get_status_display())} cannot be edited; "
@@ -152,8 +150,7 @@ def agreement_update(
 def agreement_amend(*, agreement: SharingAgreement, user) -> SharingAgreement:
     """Starts a new version of an agreement in force; the old one stays in force until the new
     one is activated."""
-    if not roles.is_coordinator(user):
-        raise PermissionDenied("Only coordinators amend agreements.")
+    roles.require(user, roles.COORDINATOR, reason="Only coordinators amend agreements.")
     locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
     if locked.status not in lifecycle.LIVE:
         raise ValidationError("Only an agreement in force can be amended; edit a draft directly.")
@@ -313,8 +310,7 @@ AGREEMENTS = Lifecycle(
 
 
 def agreement_comment(*, agreement: SharingAgreement, user, text: str) -> AgreementEvent:
-    if not (roles.is_coordinator(user) or roles.is_dpo(user)):
-        raise PermissionDenied("Only the coordinator and the DPO comment on agreements.")
+    roles.require(user, roles.COORDINATOR, roles.DPO, reason="Only the coordinator and the DPO comment on agreements.")
     if not text.strip():
         raise ValidationError("Write a comment.")
     return AgreementEvent.objects.create(agreement=agreement, action="comment", actor=user, note=text.strip())

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalogue.models import (
@@ -22,8 +22,7 @@ from requests_app.services.requests import request_create, request_transition
 @transaction.atomic
 def campaign_create(*, name: str, agencies: list[Agency], coordinator, send: bool, **request_fields) -> Campaign:
     """Creates one request per agency (and sends them all, if asked), all or nothing."""
-    if not roles.is_coordinator(coordinator):
-        raise PermissionDenied("Only coordinators start campaigns.")
+    roles.require(coordinator, roles.COORDINATOR, reason="Only coordinators start campaigns.")
     if not agencies:
         raise ValidationError("Choose at least one agency.")
     campaign = Campaign(name=name, source=request_fields["source"], created_by=coordinator)
@@ -39,8 +38,7 @@ def campaign_create(*, name: str, agencies: list[Agency], coordinator, send: boo
 @transaction.atomic
 def campaign_chase_overdue(*, campaign: Campaign, user, today: date) -> int:
     """Chases every overdue agency of the campaign now; at most once a day per request."""
-    if not roles.is_coordinator(user):
-        raise PermissionDenied("Only coordinators chase agencies.")
+    roles.require(user, roles.COORDINATOR, reason="Only coordinators chase agencies.")
     chased = 0
     for request in campaign.requests.filter(status__in=AWAITING_AGENCY, due_date__lt=today).select_related(
         "agency__group", "coordinator"
