@@ -49,4 +49,7 @@ def process_return(return_id: int) -> None:
 @shared_task(ignore_result=True)
 def requeue_stale_returns() -> int:
     """Every 15 minutes: returns whose processing task was lost are sent again."""
-    return returns_requeue_stale(now=timezone.now())
+    claimed = returns_requeue_stale(now=timezone.now())
+    for return_id in claimed:
+        process_return.delay(return_id)
+    return len(claimed)

@@ -1,7 +1,6 @@
 """Processing a stored return: the ingest pipeline, storing observations, completeness evidence."""
 
 from datetime import timedelta
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -237,23 +236,20 @@ def _record_completeness(stored: Return, completeness: dict[str, float]) -> None
 STALE_AFTER = timedelta(minutes=45)
 
 
-def returns_requeue_stale(*, now) -> int:
-    """Sends again the returns whose task was lost (a worker killed on a broker without
-    acknowledgements, such as the embedded filesystem queue). Processing is idempotent, so a
-    task that was merely slow and is sent twice does no harm."""
-    from requests_app.tasks import process_return  # here: the task module imports this one
-
+def returns_requeue_stale(*, now) -> list[int]:
+    """Claims the returns whose task was lost (a worker killed on a broker without
+    acknowledgements, such as the embedded filesystem queue) and puts them back in the queue; the
+    caller sends their ids to the worker again. Processing is idempotent, so a task that was
+    merely slow and is sent twice does no harm."""
     stale = Return.objects.filter(
         status__in=lifecycle.RETURN_EDGES["requeue"].sources, status_changed_at__lt=now - STALE_AFTER
     )
-    sent = 0
+    claimed = []
     for pk in list(stale.values_list("pk", flat=True)):
         with transaction.atomic():
             # Claimed by a conditional update, as healthchecks' sendalerts claims a check: of two
             # runs at once, only the one that moves the row sends it again.
-            if not stale.filter(pk=pk).update(status_changed_at=now):
-                continue
-            _step(_latest(pk), "requeue")
-            transaction.on_commit(partial(process_return.delay, pk))
-            sent += 1
-    return sent
+            if stale.filter(pk=pk).update(status_changed_at=now):
+                _step(_latest(pk), "requeue")
+                claimed.append(pk)
+    return claimed

@@ -20,7 +20,7 @@ from requests_app.lifecycle import RETURN_EDGES
 from requests_app.models import ChecklistAnswer, Observation, Return, Status
 from requests_app.services.processing import RETURNS, return_process, returns_requeue_stale
 from requests_app.services.returns import return_upload
-from requests_app.tasks import process_return
+from requests_app.tasks import process_return, requeue_stale_returns
 from tests.factories import force_status
 
 pytestmark = pytest.mark.django_db
@@ -225,15 +225,13 @@ def test_a_return_whose_task_was_lost_is_sent_again_and_then_processed(
 
     from django.utils import timezone
 
-    from requests_app.services.processing import returns_requeue_stale
-
     stored = uploaded(covered_request, contact_a, GOOD)
     Return.objects.filter(pk=stored.pk).update(
         status="validating", status_changed_at=timezone.now() - datetime.timedelta(hours=2)
     )
-    with mock.patch.object(process_return, "delay") as send, django_capture_on_commit_callbacks(execute=True):
-        assert returns_requeue_stale(now=timezone.now()) == 1
-        assert returns_requeue_stale(now=timezone.now()) == 0
+    with mock.patch.object(process_return, "delay") as send:
+        assert requeue_stale_returns() == 1
+        assert requeue_stale_returns() == 0
     send.assert_called_once_with(stored.pk)
     return_process(return_id=stored.pk)
     assert Return.objects.get(pk=stored.pk).status == Return.Status.DONE
@@ -280,6 +278,5 @@ def test_a_lost_return_goes_back_in_the_queue(covered_request, contact_a):
     Return.objects.filter(pk=stored.pk).update(
         status="storing", status_changed_at=timezone.now() - datetime.timedelta(hours=2)
     )
-    with mock.patch.object(process_return, "delay"):
-        returns_requeue_stale(now=timezone.now())
+    assert returns_requeue_stale(now=timezone.now()) == [stored.pk]
     assert Return.objects.get(pk=stored.pk).status == Return.Status.QUEUED
