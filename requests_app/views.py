@@ -100,6 +100,7 @@ def request_detail(request, public_id):
         {
             "governance": governance_decision(data_request, on=today),
             "returns": selectors.returns_of(data_request),
+            "in_force": selectors.return_in_force(data_request),
             "upload_form": UploadForm(),
             "can_upload": (checker.is_coordinator or checker.is_agency_member(data_request))
             and data_request.status in UPLOADABLE,
@@ -376,6 +377,7 @@ def return_report(request, public_id, return_id):
         {
             "req": data_request,
             "ret": stored,
+            "in_force": selectors.return_in_force(data_request),
             "summary": selectors.report_summary(stored.report),
         },
     )
