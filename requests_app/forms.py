@@ -1,9 +1,12 @@
+from pathlib import PurePath
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from catalogue.models import Agency, Field, GeographyLevel, Source
 from project import roles
+from requests_app.ingest import read
 from requests_app.models import ChecklistAnswer, Granularity, Recurrence
 from sharing.models import DataForm, SharingAgreement
 
@@ -189,17 +192,23 @@ class AgencyContactForm(forms.Form):
         )
 
 
+# The kinds of file the pipeline reads (requests_app.ingest.read, as check_return does): the
+# form takes every one of them, and the words below name each (a test keeps them in step).
+UPLOAD_EXTENSIONS = sorted(read.CSV_EXTENSIONS | read.WORKBOOK_EXTENSIONS)
+UPLOAD_KINDS = "CSV or text (.csv, .tsv, .txt), Excel (.xlsx, .xlsm) or OpenDocument (.ods)"
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Completed file",
-        help_text="CSV, Excel (.xlsx) or OpenDocument (.ods), up to the size limit. Counts only.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.ods"}),
+        help_text=f"{UPLOAD_KINDS}, up to the size limit. Counts only.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_EXTENSIONS)}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".ods")):
-            raise forms.ValidationError("Upload a CSV, Excel (.xlsx) or OpenDocument (.ods) file.")
+        if PurePath(upload.name).suffix.lower() not in UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(f"Upload a CSV, Excel or OpenDocument file: {UPLOAD_KINDS}.")
         if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
                 f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit."

@@ -135,6 +135,33 @@ def test_a_dpo_approval_unblocks_the_agencys_upload(contact_a_client, sent_reque
     assert "was received" in upload(contact_a_client, sent_request).content.decode()
 
 
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("return.tsv", CSV.replace(b",", b"\t")),
+        ("return.txt", CSV),
+        ("Return.CSV", CSV.replace(b",", b";")),
+        ("return.xlsx", b"PK\x03\x04 not checked until processed"),
+        ("return.xlsm", b"PK\x03\x04 not checked until processed"),
+        ("return.ods", b"PK\x03\x04 not checked until processed"),
+    ],
+)
+def test_every_kind_of_file_the_pipeline_reads_is_taken(
+    name, content, contact_a_client, sent_request, make_agreement, agency_a
+):
+    make_agreement([agency_a])
+    assert f"{name} was received (version 1)" in upload(contact_a_client, sent_request, content, name).content.decode()
+
+
+def test_the_upload_form_names_every_kind_of_file_it_takes():
+    from requests_app.forms import UPLOAD_KINDS, UploadForm
+    from requests_app.ingest.read import CSV_EXTENSIONS, WORKBOOK_EXTENSIONS
+
+    html = str(UploadForm()["file"])
+    for extension in CSV_EXTENSIONS | WORKBOOK_EXTENSIONS:
+        assert extension in UPLOAD_KINDS and extension in html, extension
+
+
 def test_too_large_or_unknown_files_are_refused_with_a_message(
     contact_a_client, sent_request, make_agreement, agency_a, settings
 ):
