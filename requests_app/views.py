@@ -209,10 +209,11 @@ def request_checklist(request, public_id):
             messages.error(request, error_text(exc))
         else:
             left = len(rows) - len(answers)
+            unanswered = (
+                f" {plural(left, 'field')} left unanswered: nothing was recorded for {'it' if left == 1 else 'them'}."
+            )
             messages.success(
-                request,
-                f"Checklist saved ({plural(changed, 'answer')} changed)."
-                + (f" {plural(left, 'field')} left unanswered: nothing was recorded for them." if left else ""),
+                request, f"Checklist saved ({plural(changed, 'answer')} changed)." + (unanswered if left else "")
             )
             return redirect("requests:detail", public_id)
     elif request.method == "POST":

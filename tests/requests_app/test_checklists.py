@@ -127,7 +127,7 @@ class TestThePage:
             follow=True,
         )
         page = response.content.decode()
-        assert "Checklist saved (2 answers changed). 1 field left unanswered: nothing was recorded for them." in page
+        assert "Checklist saved (2 answers changed). 1 field left unanswered: nothing was recorded for it." in page
         assert sorted(ChecklistAnswer.objects.values_list("field__code", "collected")) == [
             ("nationality", "partly"),
             ("ward", "unknown"),
