@@ -1,9 +1,12 @@
+from pathlib import PurePath
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from catalogue.models import Agency, Field, GeographyLevel, Source
 from project import roles
+from requests_app.ingest import read
 from requests_app.models import ChecklistAnswer, Granularity, Recurrence
 from sharing.models import DataForm, SharingAgreement
 
@@ -34,7 +37,8 @@ class RequestFieldsMixin(forms.Form):
         choices=DataForm.choices,
         initial=DataForm.AGGREGATE,
         label="Form of the data",
-        help_text="Aggregate counts are enough for this work. Small numbers are still sent: the tracker suppresses them before anything is published.",
+        help_text="Aggregate counts are enough for this work. Small numbers are still sent: "
+        "the tracker suppresses them before anything is published.",
     )
     agreement = forms.ModelChoiceField(
         queryset=SharingAgreement.objects.exclude(
@@ -123,10 +127,22 @@ class MessageForm(forms.Form):
         return data
 
 
+NOT_ANSWERED = [("", "Not answered")]
+
+
 class ChecklistForm(forms.Form):
-    collected = forms.ChoiceField(choices=ChecklistAnswer.Collected.choices, label="Recorded?")
-    mandatory = forms.ChoiceField(choices=ChecklistAnswer.YesNo.choices, label="Mandatory in your system?")
-    extractable = forms.ChoiceField(choices=ChecklistAnswer.YesNo.choices, label="Can be extracted electronically?")
+    """One field's row of the checklist. Every question starts unanswered, so an answer is only
+    ever one the person chose: a row left blank records nothing, and "Don't know" is an answer."""
+
+    collected = forms.ChoiceField(
+        choices=NOT_ANSWERED + ChecklistAnswer.Collected.choices, required=False, label="Recorded?"
+    )
+    mandatory = forms.ChoiceField(
+        choices=NOT_ANSWERED + ChecklistAnswer.YesNo.choices, required=False, label="Mandatory in your system?"
+    )
+    extractable = forms.ChoiceField(
+        choices=NOT_ANSWERED + ChecklistAnswer.YesNo.choices, required=False, label="Can be extracted electronically?"
+    )
     completeness = forms.IntegerField(
         min_value=0,
         max_value=100,
@@ -135,6 +151,28 @@ class ChecklistForm(forms.Form):
         help_text="Roughly what share of records have a value.",
     )
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1}))
+
+    @property
+    def answered(self) -> bool:
+        """Whether the person said anything about this field (only meaningful once valid)."""
+        data = self.cleaned_data
+        return bool(data["collected"] or data["mandatory"] or data["extractable"] or data["notes"].strip()) or (
+            data["completeness"] is not None
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not self.answered:
+            return data
+        collected = data["collected"]
+        if not collected:
+            self.add_error("collected", "Say whether you record this field, or choose Don't know.")
+        elif collected in (ChecklistAnswer.Collected.YES, ChecklistAnswer.Collected.PARTLY):
+            # Only asked of a field that is recorded: of one that is not, neither question means anything.
+            for name in ("mandatory", "extractable"):
+                if not data[name]:
+                    self.add_error(name, "Answer this too, or choose Don't know.")
+        return data
 
 
 class AgencyContactForm(forms.Form):
@@ -154,17 +192,23 @@ class AgencyContactForm(forms.Form):
         )
 
 
+# The kinds of file the pipeline reads (requests_app.ingest.read, as check_return does): the
+# form takes every one of them, and the words below name each (a test keeps them in step).
+UPLOAD_EXTENSIONS = sorted(read.CSV_EXTENSIONS | read.WORKBOOK_EXTENSIONS)
+UPLOAD_KINDS = "CSV or text (.csv, .tsv, .txt), Excel (.xlsx, .xlsm) or OpenDocument (.ods)"
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Completed file",
-        help_text="CSV, Excel (.xlsx) or OpenDocument (.ods), up to the size limit. Counts only.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.ods"}),
+        help_text=f"{UPLOAD_KINDS}, up to the size limit. Counts only.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_EXTENSIONS)}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".ods")):
-            raise forms.ValidationError("Upload a CSV, Excel (.xlsx) or OpenDocument (.ods) file.")
+        if PurePath(upload.name).suffix.lower() not in UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(f"Upload a CSV, Excel or OpenDocument file: {UPLOAD_KINDS}.")
         if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
                 f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit."

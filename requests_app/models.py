@@ -324,8 +324,9 @@ def return_upload_to(instance, filename: str) -> str:
 
 
 class Return(models.Model):
-    """One uploaded file for a request and its processing. A new upload supersedes the previous
-    one, which is kept with its report."""
+    """One uploaded file for a request and its processing. A version supersedes the earlier ones
+    when it is accepted (processed to done), and they are kept with their reports; until then,
+    and if it is refused, the accepted version stays in force."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

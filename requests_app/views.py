@@ -24,7 +24,7 @@ from requests_app.forms import (
     UploadForm,
 )
 from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
-from requests_app.models import Status
+from requests_app.models import ChecklistAnswer, Status
 from requests_app.permissions import ActionChecker
 from requests_app.services.campaigns import campaign_chase_overdue, campaign_create
 from requests_app.services.checklists import ChecklistInput, checklist_record
@@ -100,6 +100,7 @@ def request_detail(request, public_id):
         {
             "governance": governance_decision(data_request, on=today),
             "returns": selectors.returns_of(data_request),
+            "in_force": selectors.return_in_force(data_request),
             "upload_form": UploadForm(),
             "can_upload": (checker.is_coordinator or checker.is_agency_member(data_request))
             and data_request.status in UPLOADABLE,
@@ -169,6 +170,9 @@ def request_attachment(request, public_id, event_id):
     return FileResponse(event.attachment.open("rb"), as_attachment=True, filename=event.attachment_name or "attachment")
 
 
+CHECKLIST_KEYS = ("collected", "mandatory", "extractable", "completeness", "notes")
+
+
 @require_http_methods(["GET", "POST"])
 def request_checklist(request, public_id):
     data_request = selectors.request_get(request.user, public_id)
@@ -181,20 +185,36 @@ def request_checklist(request, public_id):
         ChecklistForm(
             request.POST if request.method == "POST" else None,
             prefix=field.code,
-            initial={k: getattr(answer, k) for k in ("collected", "mandatory", "extractable", "completeness", "notes")}
-            if answer
+            # Only what someone answered: a row measured in a return was never answered.
+            initial={k: getattr(answer, k) for k in CHECKLIST_KEYS}
+            if answer and answer.recorded_as != ChecklistAnswer.RecordedAs.MEASURED
             else None,
         )
         for field, answer in rows
     ]
     if request.method == "POST" and all(f.is_valid() for f in forms):
-        answers = [ChecklistInput(field=field, **f.cleaned_data) for (field, _), f in zip(rows, forms, strict=True)]
+        answers = [
+            ChecklistInput(field=field, **f.cleaned_data)
+            for (field, _), f in zip(rows, forms, strict=True)
+            if f.answered
+        ]
+        if not answers:
+            messages.error(
+                request, "Nothing was saved: no field was answered. Choose an answer for each field you can."
+            )
+            return redirect("requests:checklist", public_id)
         try:
             changed = checklist_record(request=data_request, user=request.user, answers=answers)
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, f"Checklist saved ({plural(changed, 'answer')} changed).")
+            left = len(rows) - len(answers)
+            unanswered = (
+                f" {plural(left, 'field')} left unanswered: nothing was recorded for {'it' if left == 1 else 'them'}."
+            )
+            messages.success(
+                request, f"Checklist saved ({plural(changed, 'answer')} changed)." + (unanswered if left else "")
+            )
             return redirect("requests:detail", public_id)
     elif request.method == "POST":
         messages.error(request, "Some answers need fixing; see the rows marked below.")
@@ -376,6 +396,7 @@ def return_report(request, public_id, return_id):
         {
             "req": data_request,
             "ret": stored,
+            "in_force": selectors.return_in_force(data_request),
             "summary": selectors.report_summary(stored.report),
         },
     )

@@ -9,6 +9,7 @@ at a row they can find.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -256,14 +257,21 @@ def _read_xlsx(data: bytes) -> list[RawSheet]:
 def _read_ods(data: bytes) -> list[RawSheet]:
     # dtype=object keeps the reader's Python values (int, float, Timestamp) so that cell_text can
     # write them the same way as for XLSX; dtype=str would turn a date into "2023-04-01 00:00:00".
-    frames = pd.read_excel(
-        io.BytesIO(data),
-        engine="odf",
-        sheet_name=None,
-        header=None,
-        dtype=object,
-        keep_default_na=False,
-    )
+    # odfpy does not raise on a part it cannot parse: it prints the part, whole, to standard output
+    # (before check_return's JSON, into the worker's log) and goes on with the rows before the
+    # fault, so a file cut short would be read as a smaller one. What it prints is that fault.
+    complaint = io.StringIO()
+    with contextlib.redirect_stdout(complaint):
+        frames = pd.read_excel(
+            io.BytesIO(data),
+            engine="odf",
+            sheet_name=None,
+            header=None,
+            dtype=object,
+            keep_default_na=False,
+        )
+    if complaint.getvalue():
+        raise Unreadable(UNREADABLE_MESSAGE)
     hidden = _ods_hidden_sheets(data)
     sheets = []
     for name, frame in frames.items():

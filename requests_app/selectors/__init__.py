@@ -15,7 +15,14 @@ from requests_app.selectors.requests import (
     timeline_attachment,
     with_list_details,
 )
-from requests_app.selectors.returns import problems_csv, report_summary, require_return_reader, return_get, returns_of
+from requests_app.selectors.returns import (
+    problems_csv,
+    report_summary,
+    require_return_reader,
+    return_get,
+    return_in_force,
+    returns_of,
+)
 from requests_app.selectors.template import template_spec
 
 __all__ = [
@@ -37,6 +44,7 @@ __all__ = [
     "requests_for",
     "require_return_reader",
     "return_get",
+    "return_in_force",
     "returns_of",
     "status_counts",
     "template_spec",

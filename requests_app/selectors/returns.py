@@ -17,6 +17,13 @@ def returns_of(request: DataRequest) -> QuerySet:
     return request.returns.select_related("uploaded_by", "agreement")
 
 
+def return_in_force(request: DataRequest) -> Return | None:
+    """The accepted version whose counts are used; None until one is accepted. Processing keeps
+    at most one accepted version of a request current, so newer uploads still being checked or
+    refused leave it in force."""
+    return request.returns.filter(status=Return.Status.DONE, superseded=False).first()
+
+
 def return_get(request: DataRequest, public_id) -> Return:
     try:
         return request.returns.select_related("agreement", "request__agency").get(public_id=public_id)

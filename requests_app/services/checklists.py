@@ -24,6 +24,10 @@ from requests_app.services.requests import require_participant
 
 @dataclass(frozen=True)
 class ChecklistInput:
+    """One field's answers as given. Whether it is recorded must be answered ("unknown" is the
+    answer "Don't know"); whether it is mandatory and extractable too when it is recorded, and
+    may be left "" when it is not, which is stored as "Don't know"."""
+
     field: Field
     collected: str
     mandatory: str
@@ -32,10 +36,22 @@ class ChecklistInput:
     notes: str
 
 
+RECORDED = (ChecklistAnswer.Collected.YES, ChecklistAnswer.Collected.PARTLY)
+
+
+def _unanswered(given: ChecklistInput) -> str:
+    if not given.collected:
+        return f"{given.field.name}: say whether it is recorded, or that you don't know."
+    if given.collected in RECORDED and not (given.mandatory and given.extractable):
+        return f"{given.field.name}: say whether it is mandatory and can be extracted, or that you don't know."
+    return ""
+
+
 @transaction.atomic
 def checklist_record(*, request: DataRequest, user, answers: list[ChecklistInput]) -> int:
     """Records the field-availability checklist: by the agency in the portal, or by the coordinator
-    after a call. Returns how many answers changed; all or nothing."""
+    after a call. Only the fields given are touched: a field nobody answered keeps its earlier
+    answer, or stays unanswered. Returns how many answers changed; all or nothing."""
     checker = require_participant(user, request)
     requested = set(request.fields.values_list("pk", flat=True))
     stored = {a.field_id: a for a in ChecklistAnswer.objects.select_for_update().filter(request=request)}
@@ -46,15 +62,19 @@ def checklist_record(*, request: DataRequest, user, answers: list[ChecklistInput
     for given in answers:
         if given.field.pk not in requested:
             raise ValidationError(f"{given.field} was not requested.")
+        if missing := _unanswered(given):
+            raise ValidationError(missing)
         answer = stored.get(given.field.pk) or ChecklistAnswer(request=request, field=given.field)
         values = {
             "collected": given.collected,
-            "mandatory": given.mandatory,
-            "extractable": given.extractable,
+            "mandatory": given.mandatory or ChecklistAnswer.YesNo.UNKNOWN,
+            "extractable": given.extractable or ChecklistAnswer.YesNo.UNKNOWN,
             "completeness": given.completeness,
             "notes": given.notes.strip(),
         }
-        if answer.pk and all(getattr(answer, k) == v for k, v in values.items()):
+        # A row measured in a return was never answered: the same values given now are an answer.
+        measured_only = answer.recorded_as == ChecklistAnswer.RecordedAs.MEASURED
+        if answer.pk and not measured_only and all(getattr(answer, k) == v for k, v in values.items()):
             continue
         for key, value in values.items():
             setattr(answer, key, value)

@@ -127,12 +127,27 @@ def _keep_nothing(transition: Transition) -> None:
     stored.rows_read, stored.observation_count, stored.total = transition.extra["result"].rows_read, 0, None
 
 
+def _supersede_earlier(transition: Transition) -> None:
+    """An accepted version replaces the earlier ones in the transaction that stores its counts, so
+    a request never has two versions in force, nor none while a new one is checked or after one
+    is refused. A version accepted after a newer one was (two uploads processed out of order) is
+    kept, but not in force."""
+    stored = transition.obj
+    others = Return.objects.filter(request_id=stored.request_id).exclude(pk=stored.pk)
+    # Each return's own step holds its row locked, so of two versions finishing at once the newer
+    # one's update waits for the older one's commit and still replaces it.
+    others.filter(version__lt=stored.version, superseded=False).update(superseded=True)
+    if others.filter(version__gt=stored.version, status=Return.Status.DONE).exists():
+        stored.superseded = True
+
+
 def _store_observations(transition: Transition) -> None:
     stored, result = transition.obj, transition.extra["result"]
     # Anything a crashed attempt left is gone with its transaction; this makes sure of it.
     Observation.objects.filter(source_return=stored).delete()
     insert_observations(result.observations, stored.pk)
-    _record_completeness(stored, result.completeness)
+    if not stored.superseded:  # the measurement is of the version in force
+        _record_completeness(stored, result.completeness)
     stored.rows_read, stored.observation_count, stored.total = result.rows_read, len(result.observations), result.total
 
 
@@ -154,8 +169,15 @@ def _tell_needs_fixing(transition: Transition) -> None:
     _tell_uploader_and_coordinator(
         stored,
         subject=f"{stored.request.reference}: {stored.original_name} needs fixing",
-        body="The file could not be accepted. The validation report lists each problem, where it is and how to fix it.",
+        body="The file could not be accepted. The validation report lists each problem, where it is and how to fix it."
+        + _still_in_force(stored),
     )
+
+
+def _still_in_force(stored: Return) -> str:
+    """What a refused file leaves in place, so nobody fears that accepted data was lost."""
+    kept = Return.objects.filter(request_id=stored.request_id, status=Return.Status.DONE, superseded=False).first()
+    return f" Version {kept.version} ({kept.original_name}) stays in force." if kept else ""
 
 
 def _tell_uploader_and_coordinator(stored: Return, *, subject: str, body: str) -> None:
@@ -179,13 +201,13 @@ def _hold_for_the_dpo(transition: Transition) -> None:
     notify(
         users=list(people_with_role(roles.DPO)) + [request.coordinator],
         subject=f"{request.reference}: a return was quarantined as possible personal data",
-        body=f"{stored.original_name} from {request.agency} was not ingested. {reason}",
+        body=f"{stored.original_name} from {request.agency} was not ingested. {reason}{_still_in_force(stored)}",
         url=request_url(request),
     )
     notify(
         users=[stored.uploaded_by],
         subject=f"{request.reference}: your file was not accepted",
-        body=reason,
+        body=reason + _still_in_force(stored),
         url=request_url(request),
     )
 
@@ -202,7 +224,7 @@ RETURNS = Lifecycle(
         "start": (_count_attempt,),
         "quarantine": (_keep_report,),
         "fail": (_keep_report, _keep_nothing),
-        "finish": (_keep_report, _store_observations),
+        "finish": (_keep_report, _supersede_earlier, _store_observations),
     },
     after={
         "quarantine": (_hold_for_the_dpo,),

@@ -19,7 +19,6 @@ from requests_app.models import (
     Return,
     Status,
 )
-from requests_app.services.checklists import evidence_refresh
 from requests_app.services.requests import request_transition, request_url, require_participant
 from requests_app.tasks import process_return
 from sharing.gate import gate_check
@@ -47,8 +46,9 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
     """Stores an agency's file for a request if, today, an active agreement allows it.
 
     A refusal stores nothing of the file; it is logged, and the coordinator and DPO are told the
-    request is blocked. An accepted file supersedes the previous upload (kept) and marks the
-    request as received.
+    request is blocked. A stored file marks the request as received; the version in force stays
+    in force until this one is accepted (see `processing`), so a file that fails its checks
+    loses nothing already accepted.
     """
     require_participant(user, request)
     if request.status not in UPLOADABLE:
@@ -83,7 +83,6 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
         digest.update(chunk)
     with transaction.atomic():
         locked = DataRequest.objects.select_for_update().get(pk=request.pk)
-        previous = locked.returns.filter(superseded=False)
         version = (locked.returns.aggregate(n=Max("version"))["n"] or 0) + 1
         stored = Return(
             request=locked,
@@ -96,8 +95,6 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
         )
         stored.file.save(upload.name, upload, save=False)
         try:
-            if previous.update(superseded=True):
-                evidence_refresh(agency_ids=[locked.agency_id])  # the replaced data no longer counts
             stored.full_clean()
             stored.save()
             audit_record(

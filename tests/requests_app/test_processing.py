@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import zipfile
 from dataclasses import replace
 from unittest import mock
 
@@ -192,6 +193,78 @@ class TestCheckReturnCommand:
     def test_stores_nothing(self, tmp_path, covered_request):
         self.run(tmp_path, GOOD, "--request", covered_request.reference)
         assert not Observation.objects.exists() and not Return.objects.exists()
+
+    def test_a_malformed_spreadsheet_gives_nothing_but_the_json_on_standard_output(self, tmp_path, capfd):
+        path = tmp_path / "broken.ods"
+        path.write_bytes(malformed_ods())
+        with pytest.raises(SystemExit) as exit_:
+            call_command("check_return", str(path), "--json")  # onto the real standard output
+        out, err = capfd.readouterr()
+        report = json.loads(out)
+        assert exit_.value.code == 1 and [e["type"] for e in report["errors"]] == ["unreadable-file"]
+        assert "SAX" not in out and "table:table" not in out and "table:table" not in err
+
+    def test_whatever_a_library_prints_while_reading_goes_to_standard_error(self, tmp_path, capfd):
+        path = tmp_path / "return.csv"
+        path.write_bytes(GOOD)
+        check = validate.run
+
+        def chatty(*args):
+            print("parser banner")
+            return check(*args)
+
+        with mock.patch("requests_app.management.commands.check_return.validate.run", side_effect=chatty):
+            call_command("check_return", str(path), "--json")
+        out, err = capfd.readouterr()
+        assert json.loads(out)["valid"] and "parser banner" in err
+
+
+def malformed_ods() -> bytes:
+    """An OpenDocument spreadsheet cut off part-way through its content, as a failed download leaves it."""
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    content = (
+        "<office:document-content xmlns:office='urn:oasis:names:tc:opendocument:xmlns:office:1.0'>"
+        "<office:body><office:spreadsheet><table:table table:name='Data'><table:table-row>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return out.getvalue()
+
+
+def test_a_spreadsheet_cut_short_is_refused_not_read_as_a_smaller_one(capfd):
+    import pandas as pd
+
+    from requests_app.ingest.read import read_file
+
+    table = pd.DataFrame({"Nationality": ["Polish", "Romanian", "Syrian"], "Count": [10, 20, 30]})
+    whole = io.BytesIO()
+    table.to_excel(whole, engine="odf", index=False)
+    cut = io.BytesIO()
+    with zipfile.ZipFile(whole) as archive, zipfile.ZipFile(cut, "w") as out:
+        for name in archive.namelist():
+            part = archive.read(name)
+            out.writestr(name, part[: part.index(b"Syrian")] if name == "content.xml" else part)
+    assert [p.type for p in read_file(whole.getvalue(), "r.ods")[1]] == []
+    sheets, problems = read_file(cut.getvalue(), "r.ods")
+    assert not sheets and [p.type for p in problems] == ["unreadable-file"]
+    assert capfd.readouterr() == ("", "")
+
+
+def test_the_reader_prints_nothing_of_a_malformed_spreadsheet_into_the_workers_log(capfd):
+    from requests_app.ingest.read import read_file
+
+    sheets, problems = read_file(malformed_ods(), "broken.ods")
+    assert not sheets and [p.type for p in problems] == ["unreadable-file"]
+    assert capfd.readouterr() == ("", "")
 
 
 def test_ward_codes_outside_the_area_are_refused_once_a_lookup_is_loaded(covered_request, contact_a, area):

@@ -1,4 +1,6 @@
+import contextlib
 import json
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -28,7 +30,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         context = self._context(options["request"])
-        result = validate.run(path.read_bytes(), path.name, context)
+        # Standard output is the report's alone (tools parse the JSON): anything a library prints
+        # while the file is read goes to standard error.
+        with contextlib.redirect_stdout(sys.stderr):
+            result = validate.run(path.read_bytes(), path.name, context)
         if options["json"]:
             self.stdout.write(json.dumps(result.report(with_observations=True), indent=2, default=str))
         else:
