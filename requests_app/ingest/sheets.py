@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import combinations
 
 import pandas as pd
 
@@ -35,6 +36,20 @@ NOT_DATA_NAME = re.compile(
 NOTES_TITLE = re.compile(r"^\s*(?:notes?|footnotes?|definitions?|glossary)\b", re.IGNORECASE)
 NOTES_LABEL = re.compile(r"^\s*(?:notes?|footnotes?)\b", re.IGNORECASE)
 SCORED_ROWS = 5000  # enough to tell a data sheet from a cover sheet, quick on a big one
+# Fields that split people apart: each person has one period, area, nationality, age band... A
+# general heading ("Category", "Service") can hold a different breakdown on each sheet (ages on
+# one, sexes on another, the same people both times), so it never tells tables apart.
+PARTITIONING = {
+    "period",
+    "ward",
+    "nationality",
+    "country-of-birth",
+    "main-language",
+    "immigration-status",
+    "age",
+    "gender",
+}
+GSS_CODE = re.compile(r"^[EKNSW]\d{8}$")
 
 
 def pick_sheet(sheets: list[RawSheet]) -> tuple[RawSheet | None, list[Problem]]:
@@ -183,20 +198,45 @@ def choose(
 
 
 def _telling_apart(tables: list[Candidate]) -> str | None:
-    """The heading of a column whose values no two of the tables share (totals left aside)."""
-    for code in sorted(tables[0].fields):
-        seen: set[str] = set()
-        for candidate in tables:
-            position = next(p for p, c in candidate.column_map.fields.items() if c == code)
-            values = {str(v).strip().casefold() for v in candidate.table.body[position].unique()}
-            values -= {""} | TOTAL_LABELS
-            if not values or values & seen:
-                break
-            seen |= values
-        else:
+    """The heading of a column that shows the tables count different people, or None."""
+    for code in sorted(set.intersection(*(c.fields for c in tables)) & PARTITIONING):
+        if _apart(code, [_values(candidate, code) for candidate in tables]):
             first = tables[0]
             return first.table.labels[next(p for p, c in first.column_map.fields.items() if c == code)]
     return None
+
+
+def _values(candidate: Candidate, code: str) -> set[str]:
+    """The distinct values of a field in a table, blanks and totals left aside."""
+    position = next(p for p, c in candidate.column_map.fields.items() if c == code)
+    values = {str(v).strip() for v in candidate.table.body[position].unique()}
+    return {v for v in values if v and v.casefold() not in TOTAL_LABELS}
+
+
+def _apart(code: str, values: list[set[str]]) -> bool:
+    """Do no two tables share a value? Periods must not overlap at all (a year and its quarters
+    count the same people), and areas must be of one level (wards on every sheet, not wards on
+    one and the council's total on another)."""
+    if not all(values):
+        return False
+    if code == "period":
+        spans = [periods.parse_periods(pd.Series(sorted(found))) for found in values]
+        if any(span["start"].isna().any() for span in spans):
+            return False
+        return not any(_meet(a, b) for a, b in combinations(spans, 2))
+    if code == "ward":
+        if not all(GSS_CODE.match(value) for found in values for value in found):
+            return False
+        if len({frozenset(value[:3] for value in found) for found in values}) > 1:
+            return False
+    keys = [{value.casefold() for value in found} for found in values]
+    return not any(a & b for a, b in combinations(keys, 2))
+
+
+def _meet(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Does any span of a overlap any span of b?"""
+    a_start, a_end = a["start"].to_numpy()[:, None], a["end"].to_numpy()[:, None]
+    return bool(((a_start <= b["end"].to_numpy()) & (b["start"].to_numpy() <= a_end)).any())
 
 
 def _left_out(chosen: list[Candidate], candidates: list[Candidate], names: dict[str, str], why: str) -> list[Problem]:

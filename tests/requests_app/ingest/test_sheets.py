@@ -16,10 +16,11 @@ from requests_app.ingest.sheets import data_tables, pick_sheet
 FIXTURES = Path(__file__).parent / "fixtures"
 FIELDS = {
     "nationality": ["Nationality", "citizenship"],
-    "ward": ["Ward or small area", "ward code"],
+    "ward": ["Ward or small area", "ward code", "area code"],
     "period": ["Period", "quarter"],
     "age": ["Age or age band", "age band"],
     "gender": ["Gender", "sex"],
+    "category-of-need": ["Category of need", "category"],
 }
 REFERENCE = codes.Reference(
     country_aliases={"polish": "PL", "romanian": "RO", "syrian": "SY", "afghan": "AF", "eritrean": "ER"},
@@ -215,6 +216,46 @@ def test_tables_of_the_same_columns_that_share_every_value_are_refused_as_they_c
     result = run(data, ["nationality", "period"])
     assert not result.valid and types_of(result.errors) == ["several-tables"]
     assert "twice" in result.errors[0].message
+
+
+def test_a_year_and_its_quarters_on_two_sheets_are_refused_as_the_same_people_twice():
+    data = workbook(
+        {
+            "Annual": quarter("2024", [("Polish", 20)]),
+            "Quarterly": quarter("2024 Q1", [("Polish", 5)]) + [["2024 Q2", "Polish", 15]],
+        }
+    )
+    result = run(data, ["nationality", "period"])
+    assert not result.valid and types_of(result.errors) == ["several-tables"]
+
+
+def test_wards_on_one_sheet_and_the_council_on_another_are_refused():
+    def areas(codes):
+        return [["Area code", "Nationality", "Count"], *[[code, "Polish", 5] for code in codes]]
+
+    data = workbook({"Wards": areas(["E05009901", "E05009902"]), "Council": areas(["E06000099"])})
+    result = run(data, ["ward", "nationality"])
+    assert not result.valid and types_of(result.errors) == ["several-tables"]
+
+
+def test_sheets_on_different_wards_are_each_read():
+    def ward(code):
+        return [["Area code", "Nationality", "Count"], [code, "Polish", 5], [code, "Syrian", 2]]
+
+    result = run(workbook({"Northgate": ward("E05009901"), "Southbank": ward("E05009902")}), ["ward", "nationality"])
+    assert result.valid, result.errors
+    assert result.total == 14
+
+
+def test_a_general_heading_never_tells_two_breakdowns_of_the_same_people_apart():
+    data = workbook(
+        {
+            "By age": [["Category", "Count"], ["0-17", 4], ["18+", 8]],
+            "By sex": [["Category", "Count"], ["Female", 7], ["Male", 5]],
+        }
+    )
+    result = run(data, ["category-of-need"])
+    assert not result.valid and types_of(result.errors) == ["several-tables"]
 
 
 def test_tables_with_the_fields_asked_for_laid_out_differently_are_refused():
