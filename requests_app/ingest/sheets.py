@@ -241,18 +241,22 @@ def _meet(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 def _left_out(chosen: list[Candidate], candidates: list[Candidate], names: dict[str, str], why: str) -> list[Problem]:
     reason = f": {why}" if why else ""
-    return [
-        Problem(
-            "several-tables",
-            WARNING,
-            f"{c.name(names)[0].upper()}{c.name(names)[1:]} was not read{reason}. "
-            "If it is part of the return, send it on its own or in the same table as the rest.",
-            sheet=c.located.table.sheet,
-            row=c.located.table.header_rows[0],
+    problems = []
+    for candidate in candidates:
+        if candidate in chosen:
+            continue
+        table, named = candidate.located.table, candidate.name(names)
+        problems.append(
+            Problem(
+                "several-tables",
+                WARNING,
+                f"{named[:1].upper()}{named[1:]} was not read{reason}. If it is part of the return, send it on "
+                "its own or in the same table as the rest.",
+                sheet=table.sheet,
+                row=table.header_rows[0],
+            )
         )
-        for c in candidates
-        if c not in chosen
-    ]
+    return problems
 
 
 def _refusal(tables: list[Candidate], names: dict[str, str], why: str) -> Problem:

@@ -42,7 +42,15 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
 
 def _sheet_parts(data: bytes) -> dict[str, tuple[list[Merge], bool]]:
     """Sheet name -> (its merged ranges, whether it holds a pivot table). Read-only openpyxl
-    reports neither, so the workbook's parts are read for them."""
+    reports neither, so the workbook's parts are read for them; parts this cannot make sense of
+    leave the sheets unmerged rather than the file unread."""
+    try:
+        return _parts(data)
+    except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+
+
+def _parts(data: bytes) -> dict[str, tuple[list[Merge], bool]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
