@@ -1,10 +1,10 @@
-"""Find the table on a sheet: its header row(s), its data rows, and the notes around it.
+"""Header rows and labels: which rows of a sheet form a table's header, and one label per column.
 
 Public-sector spreadsheets put titles and metadata above the header ("Units : Persons"), spread
 the header over several rows (a period merged over groups of columns, a measure under it,
-inflow/outflow under that), separate groups of rows with blank rows, and end with "End of table"
-and footnotes. This module turns that into one flat label per column and a body of text cells,
-still indexed by the row numbers the sender sees.
+inflow/outflow under that) and merge cells over the columns a heading covers. Each column gets
+the header cells over it (its label parts) and one label joining them. Where the tables are on
+the sheet, and where their bodies end, is layout.py's part.
 """
 
 from __future__ import annotations
@@ -17,16 +17,19 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .problems import ERROR, Problem, column_letter
-from .read import MARKER, NUMBER, RawSheet
+from .read import RawSheet
 
 HEADER_WINDOW = 200  # non-blank rows searched for the header: titles and notes above it are never longer
 LOOKAHEAD = 10  # non-blank rows looked at below a candidate header for the first data row
 
+# A number as written in a table (1,234 / -5 / 12.5 / 7% / 1.2E+05) or a suppression marker (DfE x c z,
+# ONS .. and [x], "-", "*", "<5").
+NUMBER = r"[-+\u2212]?£?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?%?|[-+]?\.\d+%?|\(\d[\d,]*(?:\.\d+)?\)"
+MARKER = r"\[?[xczu]\]?|\[(?:low|[a-z])\]|\.\.?|[-\u2013\u2014*~:]|<\s*\d+(?:\.\d+)?"
+
 _NUMBER = re.compile(NUMBER)
 _MARKER = re.compile(MARKER, re.IGNORECASE)
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")  # a year is a label over a column as often as it is a value
-_END_OF_TABLE = re.compile(r"^\s*end of table", re.IGNORECASE)
 _NOTE_WORD = re.compile(r"^(?:notes?\b|sources?\b|footnotes?\b|copyright\b|©|\[note\b)", re.IGNORECASE)
 _NOTE_MARK = re.compile(r"^(?:\*|\d+\s*[.)](?:\s|$)|\(\d+\))")
 
@@ -42,6 +45,14 @@ class Table:
     letters: list[str]  # the spreadsheet column letter of each kept column
     body: pd.DataFrame  # str cells; columns 0..len(labels)-1; index = spreadsheet row numbers of data rows
     notes: list[str] = field(default_factory=list)  # text above the header and below the table
+    # Per column, the header cells it was labelled from, top row first ("2024", "Females",
+    # "Number"), a merged or grouped heading given to every column under it; labels joins them.
+    label_parts: list[tuple[str, ...]] = field(default_factory=list)
+    title: str = ""  # the first line above the header, which usually names the table
+
+    def __post_init__(self):
+        if len(self.label_parts) != len(self.labels):
+            self.label_parts = [(label,) if label else () for label in self.labels]
 
 
 def collapse(text: str) -> str:
@@ -64,23 +75,6 @@ def cell_kind(value: str) -> str | None:
     return TEXT
 
 
-def locate_table(sheet: RawSheet) -> tuple[Table | None, list[Problem]]:
-    finder = _Finder(sheet)
-    found = finder.header_block()
-    if found is None:
-        return None, [
-            Problem(
-                "empty-file",
-                ERROR,
-                f'Could not find a header row on the sheet "{sheet.name}". Put the column headings in one row '
-                "directly above the data, with the data below them.",
-                sheet=sheet.name,
-            )
-        ]
-    top, last = found
-    return finder.table(top, last)
-
-
 def _filled(column: pd.Series) -> np.ndarray:
     # Decided once per distinct value: a million-row column holds few distinct values.
     positions, uniques = pd.factorize(column)
@@ -91,8 +85,8 @@ def _filled(column: pd.Series) -> np.ndarray:
     )
 
 
-class _Finder:
-    """The sheet as arrays, with the questions the search asks about its rows."""
+class SheetRows:
+    """The sheet as arrays, with the questions the search for a header asks about its rows."""
 
     def __init__(self, sheet: RawSheet):
         self.sheet = sheet
@@ -107,6 +101,13 @@ class _Finder:
             self.filled = np.zeros((n, width), dtype=bool)
         self.counts = self.filled.sum(axis=1)
         self.nonblank = np.flatnonzero(self.counts)
+        # Merged ranges in row positions, cut to the cells read (trailing empty rows are dropped).
+        self.merges = []
+        for merge in sheet.merged:
+            first = int(np.searchsorted(self.rows, merge.first_row))
+            last = int(np.searchsorted(self.rows, merge.last_row, side="right")) - 1
+            if first < n and merge.first_column < width and first <= last:
+                self.merges.append((first, merge.first_column, last, min(merge.last_column, width - 1)))
 
     # -- looking at one row ---------------------------------------------------------------
 
@@ -147,31 +148,50 @@ class _Finder:
 
     # -- the header -----------------------------------------------------------------------
 
-    def header_block(self) -> tuple[int, int] | None:
-        """(first, last) row positions of the header, scanning from the top for the first row that
+    def header_block(self, start: int) -> tuple[int, int] | None:
+        """(first, last) row positions of the first header at or below start: the first row that
         reads as labels and has figures below it in the same columns."""
-        for position in self.nonblank[:HEADER_WINDOW]:
-            position = int(position)
-            if not self.is_label_row(position):
-                continue
-            last = position
-            while last + 1 < len(self.values) and self.continues_header(position, last + 1):
-                last += 1
-            if not self.followed_by_data(position, last):
-                continue
-            top = position
-            first_column = int(np.flatnonzero(self.filled[position : last + 1].any(axis=0))[0])
-            # An upper header row (a period over groups of columns) sits directly above and holds
-            # only labels; a title sits alone in the first column and is left to the notes.
-            while (
-                top > 0
-                and self.counts[top - 1]
-                and self.only_labels(top - 1)
-                and (self.counts[top - 1] >= 2 or int(np.argmax(self.filled[top - 1])) > first_column)
-            ):
-                top -= 1
-            return top, last
+        for position in self.nonblank[np.searchsorted(self.nonblank, start) :][:HEADER_WINDOW]:
+            found = self.header_at(int(position), start)
+            if found is not None:
+                return found
         return None
+
+    def header_at(self, position: int, floor: int) -> tuple[int, int] | None:
+        """(first, last) row positions of a header whose first label row is at position, or None."""
+        if not self.is_label_row(position):
+            return None
+        last = position
+        while last + 1 < len(self.values) and self.continues_header(position, last + 1):
+            last += 1
+        if not self.followed_by_data(position, last):
+            return None
+        top = position
+        covered = np.flatnonzero(self.filled[position : last + 1].any(axis=0))
+        # An upper header row (a period over groups of columns) sits directly above and holds
+        # only labels; a title sits alone in the first column and is left to the notes, unless
+        # it is merged over some of the columns only: then it heads them.
+        while (
+            top > floor
+            and self.counts[top - 1]
+            and self.only_labels(top - 1)
+            and (
+                self.counts[top - 1] >= 2
+                or int(np.argmax(self.filled[top - 1])) > covered[0]
+                or self.merged_heading(top - 1, int(covered[-1]))
+            )
+        ):
+            top -= 1
+        return top, last
+
+    def merged_heading(self, position: int, right: int) -> bool:
+        """Is the one cell of the row merged across several columns, ending before the header's
+        last column? A title merged across the whole table is not a heading."""
+        column = int(np.argmax(self.filled[position]))
+        return any(
+            first <= position <= final and first_column == column and column < final_column < right
+            for first, first_column, final, final_column in self.merges
+        )
 
     def continues_header(self, top: int, position: int) -> bool:
         """Is the row directly below the header rows top..position-1 a lower header row?
@@ -184,8 +204,16 @@ class _Finder:
             return False
         if (self.filled[position] & ~self.filled[top:position].any(axis=0)).any():
             return True
-        figures = self.next_figures(position)
-        return any(kind == TEXT and column in figures for column, kind in self.kinds(position).items())
+        return self.words_over_figures(position, position)
+
+    def words_over_figures(self, top: int, last: int) -> bool:
+        """Do rows top..last put words over columns that hold figures in the rows below?"""
+        figures = self.next_figures(last)
+        return any(
+            kind == TEXT and column in figures
+            for position in range(top, last + 1)
+            for column, kind in self.kinds(position).items()
+        )
 
     def next_figures(self, position: int) -> set[int]:
         """The columns holding figures in the first row below position that has any."""
@@ -214,113 +242,42 @@ class _Finder:
             # else a data row whose figures are missing: look further down
         return False
 
-    def labels(self, top: int, last: int, columns: np.ndarray) -> list[str]:
-        """One label per column: upper header rows forward-filled across the columns they were
-        merged over, then the parts joined top to bottom."""
-        left, right = int(columns[0]), int(columns[-1])
+    # -- the labels -----------------------------------------------------------------------
+
+    def label_parts(self, top: int, last: int, columns: list[int]) -> list[tuple[str, ...]]:
+        """The header cells over each column, top to bottom. A merged cell gives its value to
+        every cell it covers. Where a row has no merged range, an upper header row's label is
+        carried across the blanks to its right (a merge that the file did not record, as in a
+        CSV) until a new group starts in a row above; the lowest row names single columns."""
+        left, right = columns[0], columns[-1]
         grid = [[collapse(self.values[r, c]) for c in range(left, right + 1)] for r in range(top, last + 1)]
-        filled_grid = [row[:] for row in grid]
-        for r in range(len(grid) - 1):  # the lowest header row names single columns: never filled
+        spread = [row[:] for row in grid]
+        merged_rows = set()
+        for first, first_column, final, final_column in self.merges:
+            if not (top <= first <= last and first_column <= right and final_column >= left):
+                continue
+            value = collapse(self.values[first, first_column])
+            for r in range(first, min(final, last) + 1):
+                if final_column > first_column:
+                    merged_rows.add(r)
+                for c in range(max(first_column, left), min(final_column, right) + 1):
+                    spread[r - top][c - left] = value
+        for r in range(len(grid) - 1):
+            if top + r in merged_rows:
+                continue
             carried = ""
             for c in range(len(grid[r])):
                 if grid[r][c]:
                     carried = grid[r][c]
                 elif any(grid[upper][c] for upper in range(r)):
                     carried = ""  # a new group starts in a row above: the merge ends here
-                filled_grid[r][c] = carried
-        labels = []
+                spread[r][c] = carried
+        parts = []
         for c in columns:
-            parts: list[str] = []
-            for row in filled_grid:
-                part = row[int(c) - left]
-                if part and part.casefold() not in (p.casefold() for p in parts):
-                    parts.append(part)
-            labels.append(" ".join(parts))
-        return labels
-
-    # -- the body and the notes -----------------------------------------------------------
-
-    def row_text(self, position: int) -> str:
-        return " ".join(collapse(self.values[position, c]) for c in np.flatnonzero(self.filled[position]))
-
-    def end_of_table(self, start: int) -> int:
-        """Position of the "End of table" line at or after start, else the number of rows."""
-        rows = np.flatnonzero(self.counts[start:]) + start
-        if not len(rows):
-            return len(self.values)
-        firsts = pd.Series(self.values[rows, np.argmax(self.filled[rows], axis=1)], dtype=object)
-        hits = np.flatnonzero(firsts.str.match(_END_OF_TABLE).fillna(False).to_numpy(dtype=bool))
-        return int(rows[hits[0]]) if len(hits) else len(self.values)
-
-    def notes_start(self, start: int, end: int) -> int:
-        """Where the trailing notes begin in rows start..end-1 (end when there are none).
-
-        The table closes with a run of blank, one-cell and note lines; the notes begin at the first
-        blank or note line of that run. One-cell lines before it stay data (a last "Total" or
-        group label); one-cell lines after a blank are sentences such as Nomis's disclosure
-        notice, since a group label with no rows under it would carry nothing."""
-        position = end
-        while position > start and (self.counts[position - 1] <= 1 or self.is_note_line(position - 1)):
-            position -= 1
-        for p in range(position, end):
-            if self.counts[p] == 0 or self.is_note_line(p):
-                return p
-        return end
-
-    def table(self, top: int, last: int) -> tuple[Table, list[Problem]]:
-        name = self.sheet.name
-        end = self.end_of_table(last + 1)
-        cut = self.notes_start(last + 1, end)
-        body_positions = np.flatnonzero(self.counts[last + 1 : cut]) + last + 1
-
-        notes = [self.row_text(p) for p in range(top) if self.counts[p]]
-        notes += [self.row_text(p) for p in range(cut, len(self.values)) if self.counts[p] and p != end]
-
-        in_body = self.filled[last + 1 : cut].any(axis=0)
-        columns = np.flatnonzero(self.filled[top : last + 1].any(axis=0) | in_body)
-        labels = self.labels(top, last, columns)
-        kept = [(int(c), label) for c, label in zip(columns, labels) if label or in_body[c]]
-
-        header_row = int(self.rows[last])
-        problems = []
-        seen: dict[str, str] = {}
-        for c, label in kept:
-            letter = column_letter(c)
-            if not label:
-                problems.append(
-                    Problem(
-                        "blank-header",
-                        ERROR,
-                        f"Column {letter} has data but no heading in row {header_row}; give this column a "
-                        "heading such as the field name.",
-                        sheet=name,
-                        row=header_row,
-                        column=letter,
-                    )
-                )
-            elif label.casefold() in seen:
-                problems.append(
-                    Problem(
-                        "duplicate-label",
-                        ERROR,
-                        f'The heading "{label}" in column {letter} is the same as in column '
-                        f"{seen[label.casefold()]}; give each column its own heading.",
-                        sheet=name,
-                        row=header_row,
-                        column=letter,
-                        value=label,
-                    )
-                )
-            else:
-                seen[label.casefold()] = letter
-
-        body = self.cells.iloc[body_positions, [c for c, _ in kept]]
-        body.columns = range(len(kept))
-        return Table(
-            sheet=name,
-            header_rows=[int(r) for r in self.rows[top : last + 1]],
-            labels=[label for _, label in kept],
-            letters=[column_letter(c) for c, _ in kept],
-            body=body,
-            notes=notes,
-        ), problems
+            column: list[str] = []
+            for row in spread:
+                part = row[c - left]
+                if part and part.casefold() not in (p.casefold() for p in column):
+                    column.append(part)
+            parts.append(tuple(column))
+        return parts

@@ -24,6 +24,8 @@ TYPES = {
     "suppressed-cell",
     "total-row",
     "hidden-sheet",
+    "several-tables",
+    "merged-cells",
 }
 
 
@@ -43,6 +45,8 @@ LABELS = {
     "suppressed-cell": "Suppressed counts",
     "total-row": "Total rows left out",
     "hidden-sheet": "Hidden sheets",
+    "several-tables": "More than one table",
+    "merged-cells": "Merged cells over figures",
 }
 
 

@@ -111,3 +111,37 @@ def refused(rows_read=0, sheet="", problems=None, quarantine=False) -> Result:
         {},
         sheet,
     )
+
+
+def combined(parts: list[Result]) -> Result:
+    """Tables read one by one (the same columns for different periods or areas) as one result:
+    stored only if every one of them can be."""
+    if len(parts) == 1:
+        return parts[0]
+    valid = all(part.valid for part in parts)
+    counts: dict[str, int] = {}
+    for part in parts:
+        for key, number in part.counts.items():
+            counts[key] = counts.get(key, 0) + number
+    rows = sum(len(part.observations) for part in parts)
+    completeness = (
+        {
+            key: round(sum(part.completeness.get(key, 0.0) * len(part.observations) for part in parts) / rows, 4)
+            for key in parts[0].completeness
+        }
+        if valid and rows
+        else {}
+    )
+    return Result(
+        valid,
+        any(part.quarantine for part in parts),
+        sum(part.rows_read for part in parts),
+        pd.concat([part.observations for part in parts], ignore_index=True)
+        if valid
+        else pd.DataFrame(columns=OBSERVATION_COLUMNS),
+        [problem for part in parts for problem in part.errors],
+        [problem for part in parts for problem in part.warnings],
+        counts,
+        completeness,
+        ", ".join(dict.fromkeys(part.sheet for part in parts)),
+    )

@@ -11,14 +11,16 @@ from requests_app.ingest import (
     geography,
     harmonise,
     headers,
+    layout,
     mapping,
     personal,
     read,
+    sheets,
     tables,
     totals,
 )
 from requests_app.ingest.problems import ERROR, Problem, ProblemLog
-from requests_app.ingest.result import DIMENSION_COLUMNS, OBSERVATION_COLUMNS, Result, refused
+from requests_app.ingest.result import DIMENSION_COLUMNS, OBSERVATION_COLUMNS, Result, combined, refused
 
 
 @dataclass(frozen=True)
@@ -31,43 +33,68 @@ class Context:
 
 
 def run(data: bytes, filename: str, context: Context) -> Result:
-    sheets, found = read.read_file(data, filename)
+    workbook, found = read.read_file(data, filename)
     if any(p.severity == ERROR for p in found):
         return refused(problems=found)
-    sheet, picked = read.pick_sheet(sheets)
+    located, best, picked = sheets.data_tables(workbook)
     found += picked
-    if sheet is None:
+    if best is None:
         return refused(problems=found)
-    table, located = headers.locate_table(sheet)
-    if table is None:
-        # A list of people has no figures under its headings, so no table is found; it must
-        # still be caught as personal data rather than reported as unreadable.
-        naive = tables.first_row_table(sheet)
-        if (
-            context.aggregate_only
-            and naive is not None
-            and personal.looks_record_level(naive.labels, naive.body, False)
-        ):
+    # A list of people has no figures under its headings, so no table is found on its sheet; it
+    # must still be caught as personal data, whichever sheet it is on, rather than passed over.
+    with_tables = {item.table.sheet for item in located}
+    for sheet in workbook if context.aggregate_only else []:
+        skip = sheet.hidden or sheet.name in with_tables or (sheets.set_aside(sheet) and sheet is not best)
+        naive = None if skip else tables.first_row_table(sheet)
+        if naive is not None and personal.looks_record_level(naive.labels, naive.body, False):
             return _quarantine(naive, found)
-        return refused(sheet=sheet.name, problems=found + located)
-    found += located
-    table = tables.melt_period_columns(table, context.aliases)
-    header_row = table.header_rows[-1] if table.header_rows else None
-    column_map, mapped = mapping.map_columns(
+    if not located:
+        return refused(sheet=best.name, problems=found)
+    candidates = [_candidate(item, context) for item in located]
+    for candidate in candidates if context.aggregate_only else []:
+        has_count = candidate.column_map.count is not None
+        if personal.looks_record_level(candidate.table.labels, candidate.table.body, has_count):
+            return _quarantine(candidate.table, found + candidate.problems, has_count=has_count)
+    names = {code: words[0] for code, words in context.aliases.items() if words}
+    chosen, chose = sheets.choose(candidates, context.requested, names)
+    found += chose
+    if not chosen:
+        return refused(problems=found)
+    return combined([_read(c, context, found if i == 0 else []) for i, c in enumerate(chosen)])
+
+
+def _candidate(located: layout.Located, context: Context) -> sheets.Candidate:
+    """A table as it will be read: reshaped, its columns mapped to the fields, its period taken
+    from its sheet's name when no column gives one."""
+    table = tables.melt_period_columns(located.table, context.aliases)
+    column_map, mapped = _mapped(table, context)
+    problems = list(located.problems)
+    if "period" not in column_map.fields.values():
+        named = sheets.sheet_period(table, context.aliases.get("period", ["Period"])[0])
+        if named is not None:
+            table, said = named
+            column_map, mapped = _mapped(table, context)
+            problems.append(said)
+    return sheets.Candidate(located, table, column_map, problems + mapped)
+
+
+def _mapped(table: headers.Table, context: Context) -> tuple[mapping.Mapping, list[Problem]]:
+    return mapping.map_columns(
         table.labels,
         table.letters,
         aliases=context.aliases,
         requested=context.requested,
         sheet=table.sheet,
-        header_row=header_row,
+        header_row=table.header_rows[-1] if table.header_rows else None,
     )
-    found += mapped
-    body = table.body
-    if context.aggregate_only and personal.looks_record_level(table.labels, body, column_map.count is not None):
-        return _quarantine(table, found, has_count=column_map.count is not None)
+
+
+def _read(candidate: sheets.Candidate, context: Context, found: list[Problem]) -> Result:
+    """One chosen table through the checks, with the problems found before it."""
+    found = found + candidate.problems
     if any(p.severity == ERROR for p in found):
-        return refused(len(body), table.sheet, found)
-    return _clean(body, table, column_map, context, found)
+        return refused(len(candidate.table.body), candidate.table.sheet, found)
+    return _clean(candidate.table.body, candidate.table, candidate.column_map, context, found)
 
 
 def _stripped(values: pd.Series) -> pd.Series:

@@ -6,9 +6,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from requests_app.ingest.headers import Table, locate_table
+from requests_app.ingest.headers import Table
+from requests_app.ingest.layout import locate_tables
 from requests_app.ingest.problems import ERROR
-from requests_app.ingest.read import RawSheet, pick_sheet, read_file
+from requests_app.ingest.read import RawSheet, read_file
+from requests_app.ingest.sheets import pick_sheet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -18,6 +20,15 @@ def sheet_of(rows: list[list], name: str = "Data") -> RawSheet:
     width = max(len(row) for row in rows)
     padded = [[str(cell) for cell in row] + [""] * (width - len(row)) for row in rows]
     return RawSheet(name, False, pd.DataFrame(padded, index=range(1, len(rows) + 1), dtype=str))
+
+
+def locate_table(sheet: RawSheet) -> tuple[Table | None, list]:
+    """The one table on a sheet, with its problems; None and why when there is none."""
+    found, problems = locate_tables(sheet)
+    if not found:
+        return None, problems
+    assert len(found) == 1, [item.table.labels for item in found]
+    return found[0].table, problems + found[0].problems
 
 
 def table_of(rows: list[list]) -> Table:
@@ -334,6 +345,116 @@ def test_a_group_merged_over_columns_ends_where_the_next_group_starts():
         "Secondary Pupils All",
         "Secondary Schools All",
     ]
+
+
+def test_each_column_keeps_the_parts_of_its_label_top_row_first():
+    table = table_of(
+        [
+            ["", "2021", "", "2022"],
+            ["", "Females", "Males", "Females"],
+            ["Area code", "", "", ""],
+            ["E06000099", "10", "12", "8"],
+        ]
+    )
+    assert table.label_parts == [("Area code",), ("2021", "Females"), ("2021", "Males"), ("2022", "Females")]
+    assert table.labels == [" ".join(parts) for parts in table.label_parts]
+
+
+def test_a_table_built_from_labels_alone_has_one_part_per_label():
+    table = Table("Data", [1], ["Ward", "", "Count"], ["A", "B", "C"], pd.DataFrame())
+    assert table.label_parts == [("Ward",), (), ("Count",)]
+
+
+# --- merged cells in the header ------------------------------------------------------------------
+
+
+def merged_sheet(rows: list[list], merges: list[str]) -> RawSheet:
+    book = openpyxl.Workbook()
+    book.active.title = "Data"
+    for row in rows:
+        book.active.append(row)
+    for ref in merges:
+        book.active.merge_cells(ref)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return read_file(buffer.getvalue(), "return.xlsx")[0][0]
+
+
+def test_a_heading_merged_over_some_columns_heads_those_columns_only():
+    sheet = merged_sheet(
+        [
+            ["Ward", None, None, None],
+            ["Code", "Name", "Nationality", "Count"],
+            ["E05009901", "Northgate", "Polish", 14],
+        ],
+        ["A1:B1"],
+    )
+    table, problems = locate_table(sheet)
+    assert problems == []
+    assert table.header_rows == [1, 2]
+    assert table.labels == ["Ward Code", "Ward Name", "Nationality", "Count"]
+
+
+def test_a_merged_heading_over_two_header_rows_is_given_to_each_column_under_it():
+    sheet = merged_sheet(
+        [
+            ["Ward", "Nationality", None, None],
+            [None, "Polish", "Romanian", "All pupils"],
+            ["E05009901", 5, 6, 11],
+        ],
+        ["A1:A2", "B1:C1"],
+    )
+    table, problems = locate_table(sheet)
+    assert problems == []
+    assert table.label_parts == [("Ward",), ("Nationality", "Polish"), ("Nationality", "Romanian"), ("All pupils",)]
+
+
+def test_a_title_merged_across_the_whole_table_is_a_note_not_a_heading():
+    sheet = merged_sheet(
+        [["Pupils by ward", None, None], ["Ward", "Sex", "Count"], ["Adur", "Female", 5]],
+        ["A1:C1"],
+    )
+    table, _ = locate_table(sheet)
+    assert table.header_rows == [2]
+    assert table.labels == ["Ward", "Sex", "Count"]
+    assert table.title == "Pupils by ward"
+
+
+def test_merged_header_cells_of_an_ods_file_are_read_from_their_spans(tmp_path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, TableCell, TableRow
+    from odf.table import Table as OdsTable
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    sheet = OdsTable(name="Clients")
+    rows = [
+        ["Ward", None, "", ""],
+        ["Code", "Name", "Nationality", "Clients"],
+        ["E05009903", "Riverside", "Syrian", 11],
+    ]
+    for r, values in enumerate(rows):
+        row = TableRow()
+        for c, value in enumerate(values):
+            if value is None:
+                row.addElement(CoveredTableCell())
+                continue
+            spans = {"numbercolumnsspanned": 2, "numberrowsspanned": 1} if (r, c) == (0, 0) else {}
+            if isinstance(value, int):
+                cell = TableCell(valuetype="float", value=value, **spans)
+            else:
+                cell = TableCell(valuetype="string", **spans)
+            if value != "":
+                cell.addElement(P(text=str(value)))
+            row.addElement(cell)
+        sheet.addElement(row)
+    document.spreadsheet.addElement(sheet)
+    path = tmp_path / "return.ods"
+    document.save(str(path))
+    (read,), _ = read_file(path.read_bytes(), path.name)
+    table, problems = locate_table(read)
+    assert problems == []
+    assert table.labels == ["Ward Code", "Ward Name", "Nationality", "Clients"]
 
 
 def test_labels_have_their_whitespace_collapsed_but_body_cells_are_left_alone():

@@ -10,9 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from requests_app.ingest import read as read_module
 from requests_app.ingest.problems import ERROR, WARNING
-from requests_app.ingest.read import RawSheet, cell_text, pick_sheet, read_file
+from requests_app.ingest.read import Merge, RawSheet, cell_text, read_file
+from requests_app.ingest.sheets import pick_sheet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -139,7 +139,7 @@ def test_the_csv_reader_uses_pandas_fast_c_engine(monkeypatch):
         engines.append(kwargs.get("engine"))
         return real_read_csv(*args, **kwargs)
 
-    monkeypatch.setattr(read_module.pd, "read_csv", spy)
+    monkeypatch.setattr(pd, "read_csv", spy)
     rows = "\n".join(f"E0{i:07d},Ward {i},{i % 97}" for i in range(5000))
     sheet = only_sheet(("Code,Name,Count\n" + rows).encode())
     assert sheet.cells.shape == (5001, 3)
@@ -149,9 +149,7 @@ def test_the_csv_reader_uses_pandas_fast_c_engine(monkeypatch):
 def test_a_csv_with_a_title_line_above_the_header_still_uses_the_c_engine(monkeypatch):
     engines = []
     real_read_csv = pd.read_csv
-    monkeypatch.setattr(
-        read_module.pd, "read_csv", lambda *a, **k: engines.append(k["engine"]) or real_read_csv(*a, **k)
-    )
+    monkeypatch.setattr(pd, "read_csv", lambda *a, **k: engines.append(k["engine"]) or real_read_csv(*a, **k))
     sheet = only_sheet(b"Pupils by ethnicity\nLA,Ethnicity,Headcount\n201,Indian,12\n")
     assert sheet.cells.shape == (3, 3)
     assert set(engines) == {"c"}
@@ -295,6 +293,47 @@ def test_a_table_away_from_the_corner_keeps_its_row_numbers_and_column_positions
     assert cells.loc[5].tolist() == ["", "", "Adur", "3"]
 
 
+def test_merged_ranges_are_read_in_the_row_numbers_and_column_positions_of_the_cells():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Pupils by ward"])
+    sheet.append(["Ward", None, "Count"])
+    sheet.append(["Code", "Name", None])
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("A2:B2")
+    sheet.merge_cells("C2:C3")
+    (read,) = read_file(xlsx_bytes(workbook), "return.xlsx")[0]
+    assert read.merged == [Merge(1, 0, 1, 2), Merge(2, 0, 2, 1), Merge(2, 2, 3, 2)]
+    assert read.cells.loc[2].tolist() == ["Ward", "", "Count"], "covered cells read as empty"
+    assert read.pivot is False
+
+
+def with_pivot_table(data: bytes, sheet_file: str) -> bytes:
+    """The workbook with a pivot table linked from one sheet, as Excel links it."""
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'pivotTable" Target="../pivotTables/pivotTable1.xml"/></Relationships>'
+    )
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            out.writestr(item, source.read(item.filename))
+        out.writestr("xl/pivotTables/pivotTable1.xml", "<pivotTableDefinition/>")
+        out.writestr(f"xl/worksheets/_rels/{sheet_file}.rels", rels)
+    return target.getvalue()
+
+
+def test_a_sheet_holding_a_pivot_table_is_marked_as_such():
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Sheet1"
+    workbook.active.append(["Nationality", "Count"])
+    workbook.create_sheet("Sheet2").append(["Row Labels", "Sum of Count"])
+    sheets, problems = read_file(with_pivot_table(xlsx_bytes(workbook), "sheet2.xml"), "return.xlsx")
+    assert problems == []
+    assert [(sheet.name, sheet.pivot) for sheet in sheets] == [("Sheet1", False), ("Sheet2", True)]
+
+
 def test_cell_text_writes_whole_floats_without_a_decimal_point_whatever_their_type():
     assert cell_text(12.0) == "12"
     assert cell_text(np.float64(12.0)) == "12"
@@ -370,48 +409,45 @@ def test_a_hidden_ods_sheet_is_marked_hidden(tmp_path):
     assert types_of(problems) == ["hidden-sheet"]
 
 
-# --- pick_sheet ----------------------------------------------------------------------------------
+def test_merged_cells_and_pivot_tables_of_an_ods_file_are_read_after_repeated_rows_and_cells(tmp_path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, DataPilotTable, DataPilotTables, Table, TableCell, TableRow
+    from odf.text import P
 
+    def text_cell(value, **extra):
+        cell = TableCell(valuetype="string", **extra)
+        cell.addElement(P(text=value))
+        return cell
 
-def raw(name: str, rows: list[list[str]], hidden: bool = False) -> RawSheet:
-    width = max(len(row) for row in rows)
-    padded = [row + [""] * (width - len(row)) for row in rows]
-    return RawSheet(name, hidden, pd.DataFrame(padded, index=range(1, len(rows) + 1), dtype=str))
-
-
-TABLE = [["Ward", "Sex", "Count"], ["Adur", "F", "12"], ["Adur", "M", "x"], ["Arun", "F", "1,204"]]
-
-
-def test_the_data_sheet_is_picked_by_content_not_by_position():
-    cover = raw("Sheet1", [["Return for 2024"], ["Prepared by the school"]])
-    data = raw("Sheet2", TABLE)
-    assert pick_sheet([cover, data])[0] is data
-
-
-def test_a_notes_sheet_full_of_numbers_loses_to_a_data_sheet():
-    notes = raw("Notes", [["1", "Counts under 5 are shown as x", "2024"]] * 10)
-    data = raw("Return", TABLE)
-    assert pick_sheet([notes, data]) == (data, [])
-
-
-def test_a_data_named_sheet_beats_a_summary_sheet_of_the_same_size():
-    summary = raw("Irr_D01", TABLE)
-    data = raw("Data - Irr_D01", TABLE)
-    assert pick_sheet([summary, data])[0] is data
-
-
-def test_hidden_sheets_are_never_picked():
-    hidden = raw("Data", TABLE * 5, hidden=True)
-    visible = raw("Sheet1", TABLE)
-    assert pick_sheet([hidden, visible])[0] is visible
-
-
-def test_no_visible_sheet_with_data_is_an_empty_file_that_points_at_the_hidden_sheet():
-    picked, problems = pick_sheet([raw("Sheet1", [[""]]), raw("Data", TABLE, hidden=True)])
-    assert picked is None
-    assert types_of(problems) == ["empty-file"] and "hidden" in problems[0].message
-
-
-def test_a_csv_sheet_is_picked_as_it_is():
-    sheets, _ = read_file((FIXTURES / "nomis_query_metadata_header.csv").read_bytes(), "nomis.csv")
-    assert pick_sheet(sheets) == (sheets[0], [])
+    document = OpenDocumentSpreadsheet()
+    data = Table(name="Data")
+    data.addElement(TableRow(numberrowsrepeated=2))  # two blank rows written as one
+    header = TableRow()
+    header.addElement(TableCell(numbercolumnsrepeated=2))  # two blank cells written as one
+    header.addElement(text_cell("Ward", numbercolumnsspanned=2, numberrowsspanned=1))
+    header.addElement(CoveredTableCell())
+    header.addElement(text_cell("Count", numbercolumnsspanned=1, numberrowsspanned=2))
+    data.addElement(header)
+    lower = TableRow()
+    lower.addElement(TableCell(numbercolumnsrepeated=2))
+    for value in ["Code", "Name"]:
+        lower.addElement(text_cell(value))
+    lower.addElement(CoveredTableCell())
+    data.addElement(lower)
+    document.spreadsheet.addElement(data)
+    summary = Table(name="Pivot of data")
+    row = TableRow()
+    row.addElement(text_cell("Ward"))
+    summary.addElement(row)
+    document.spreadsheet.addElement(summary)
+    pilots = DataPilotTables()
+    pilots.addElement(
+        DataPilotTable(name="DataPilot1", targetrangeaddress="'Pivot of data'.A1:'Pivot of data'.B5", buttons="")
+    )
+    document.spreadsheet.addElement(pilots)
+    path = tmp_path / "return.ods"
+    document.save(str(path))
+    sheets, _ = read_file(path.read_bytes(), "return.ods")
+    assert sheets[0].cells.loc[3].tolist() == ["", "", "Ward", "", "Count"]
+    assert sheets[0].merged == [Merge(3, 2, 3, 3), Merge(3, 4, 4, 4)]
+    assert [(sheet.name, sheet.pivot) for sheet in sheets] == [("Data", False), ("Pivot of data", True)]
