@@ -21,6 +21,8 @@ from .xlsx import read_xlsx
 
 __all__ = ["Merge", "RawSheet", "cell_text", "has_data", "read_file"]
 
+# What the upload form offers; the bytes, not the name, decide how a file is read.
+CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".ods"}
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also any encrypted .xlsx
