@@ -12,6 +12,7 @@ from requests_app.ingest import (
     harmonise,
     headers,
     mapping,
+    pairs,
     personal,
     read,
     tables,
@@ -51,23 +52,25 @@ def run(data: bytes, filename: str, context: Context) -> Result:
             return _quarantine(naive, found)
         return refused(sheet=sheet.name, problems=found + located)
     found += located
-    table = tables.melt_period_columns(table, context.aliases)
-    header_row = table.header_rows[-1] if table.header_rows else None
     column_map, mapped = mapping.map_columns(
-        table.labels,
-        table.letters,
+        table,
+        tables.header_parts(sheet, table),
         aliases=context.aliases,
         requested=context.requested,
-        sheet=table.sheet,
-        header_row=header_row,
+        reference=context.reference,
+        geography_level=context.geography_level,
     )
     found += mapped
-    body = table.body
-    if context.aggregate_only and personal.looks_record_level(table.labels, body, column_map.count is not None):
-        return _quarantine(table, found, has_count=column_map.count is not None)
+    has_count = column_map.count is not None or bool(column_map.across)
+    if context.aggregate_only and personal.looks_record_level(table.labels, table.body, has_count):
+        return _quarantine(table, found, has_count=has_count)
     if any(p.severity == ERROR for p in found):
-        return refused(len(body), table.sheet, found)
-    return _clean(body, table, column_map, context, found)
+        return refused(len(table.body), table.sheet, found)
+    table, column_map, reshaped = tables.reshape(table, column_map)
+    found += reshaped
+    if any(p.severity == ERROR for p in found):
+        return refused(len(table.body), table.sheet, found)
+    return _clean(table.body, table, column_map, context, found)
 
 
 def _stripped(values: pd.Series) -> pd.Series:
@@ -108,11 +111,16 @@ def _clean(
         problems.add(p)
     letters = table.letters
     dims = {code: _stripped(body[position]) for position, code in column_map.fields.items()}
-    letter_of = {code: letters[position] for position, code in column_map.fields.items()}
+    letter_of = {code: column_map.letter(position, letters) for position, code in column_map.fields.items()}
 
     live = ~totals.total_rows(dims, body.index, problems)
     frame = pd.DataFrame(index=body.index)
-    checks.check_counts(frame, body[column_map.count].astype(str), letters[column_map.count], live, problems)
+    count_letter = column_map.letter(column_map.count, letters)
+    checks.check_counts(frame, body[column_map.count].astype(str), count_letter, live, problems)
+    for code, position in column_map.names.items():
+        pairs.check_names(
+            code, dims[code], _stripped(body[position]), letters[position], live, problems, context.reference
+        )
     checks.check_periods(frame, dims, letter_of, live, problems)
     harmonise.country_columns(frame, dims, letter_of, live, problems, context.reference)
     harmonise.language_column(frame, dims, letter_of, live, problems, context.reference)
