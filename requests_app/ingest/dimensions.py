@@ -14,6 +14,7 @@ from requests_app.ingest.categories import Column
 from requests_app.ingest.problems import WARNING, Problem
 
 CODED_FIELDS = ("ward", "country-of-birth", "nationality", "main-language")
+UK_NATIONS = frozenset({"england", "wales", "scotland", "northern ireland", "united kingdom", "uk", "great britain"})
 VALUE_SAMPLE = 5_000  # distinct values looked at to tell which of two columns reads better
 
 
@@ -31,13 +32,16 @@ class Dimensions:
         wanted = [f for f in ("country-of-birth", "nationality") if f in self.requested and f not in named]
         if len(wanted) != 1:
             return []
+        bare = [
+            c for c in columns if c.heading is None and headings.core_of(c.label)[0] in (("country",), ("countries",))
+        ]
+        if any(self.value_quality("ward", c.position)[0] >= 0.5 for c in bare):
+            return []  # DfE's country_code and country_name: the area's country
         found = []
-        for c in columns:
-            core, kind = headings.core_of(c.label)
-            if c.heading is not None or core not in (("country",), ("countries",)) or self.figures(c.position):
+        for c in bare:
+            if self.figures(c.position) or self.only_nations(c.position):
                 continue
-            if self.value_quality("ward", c.position)[0] >= 0.5:
-                continue
+            kind = headings.core_of(c.label)[1]
             c.heading = headings.Heading(wanted[0], False, 1, len(self.aliases.get(wanted[0], [])) + 1, kind, 0)
             found.append(c)
             self.problems.append(
@@ -54,6 +58,11 @@ class Dimensions:
                 )
             )
         return found
+
+    def only_nations(self, position: int) -> bool:
+        """England, Wales, Scotland: the area's country, not a person's."""
+        values = set(codes.normalised(pd.Series(pd.unique(self.table.body[position])[:VALUE_SAMPLE]))) - {""}
+        return bool(values) and values <= UK_NATIONS
 
     def choose_dimensions(self, dimensions: list[Column]) -> None:
         by_field: dict[str, list[Column]] = defaultdict(list)

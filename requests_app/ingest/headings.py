@@ -32,7 +32,8 @@ SUBJECTS = frozenset(
 QUALIFIERS = frozenset(
     {"main", "current", "usual", "recorded", "reported", "self", "declared", "stated", "primary", "latest"}
     | {"registered", "reporting", "home", "residence", "of", "the", "at", "as", "on", "in", "for", "s"}
-    | {"start", "starting", "beginning", "end", "ending", "ended", "first", "last"}
+    | {"start", "starting", "beginning", "commencing", "end", "ending", "ended", "first", "last"}
+    | {"years", "yrs", "described", "identity", "financial", "calendar", "academic"}
     | {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
     | {"october", "november", "december"}
 )

@@ -86,6 +86,8 @@ def test_headings_become_words_whatever_their_case_punctuation_or_database_style
         ("Age at referral", "age"),
         ("Date (as at...)", "period"),
         ("Gender of pupil", "gender"),
+        ("Age (years)", "age"),
+        ("Quarter ending", "period"),
         ("Employment status", "economic-activity"),
     ],
 )
@@ -291,4 +293,12 @@ def test_a_bare_country_column_is_the_one_person_country_asked_for_with_a_warnin
     assert found.fields == {0: "nationality"}
     assert [p.type for p in problems] == ["ambiguous-label"] and problems[0].severity == "warning"
     found, _ = plan(["Country", "Count"], [["E92000001", 3]], ["nationality"], reference=reference)
+    assert found.fields == {}
+
+
+def test_the_area_country_of_a_dfe_file_is_never_read_as_a_person_country(reference):
+    labels = ["country_code", "country_name", "headcount"]
+    found, _ = plan(labels, [["E92000001", "England", 3]], ["nationality"], reference=reference)
+    assert found.fields == {}
+    found, _ = plan(["Country", "Count"], [["England", 3], ["Wales", 4]], ["nationality"], reference=reference)
     assert found.fields == {}
