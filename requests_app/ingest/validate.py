@@ -66,11 +66,12 @@ def run(data: bytes, filename: str, context: Context) -> Result:
         return _quarantine(table, found, has_count=has_count)
     if any(p.severity == ERROR for p in found):
         return refused(len(table.body), table.sheet, found)
+    rows_read = len(table.body)  # rows of the sheet, before categories across the columns become rows
     table, column_map, reshaped = tables.reshape(table, column_map)
     found += reshaped
     if any(p.severity == ERROR for p in found):
-        return refused(len(table.body), table.sheet, found)
-    return _clean(table.body, table, column_map, context, found)
+        return refused(rows_read, table.sheet, found)
+    return _clean(table.body, table, column_map, context, found, rows_read)
 
 
 def _stripped(values: pd.Series) -> pd.Series:
@@ -103,7 +104,12 @@ def _quarantine(table: headers.Table, found: list[Problem], has_count: bool = Fa
 
 
 def _clean(
-    body: pd.DataFrame, table: headers.Table, column_map: mapping.Mapping, context: Context, found: list[Problem]
+    body: pd.DataFrame,
+    table: headers.Table,
+    column_map: mapping.Mapping,
+    context: Context,
+    found: list[Problem],
+    rows_read: int,
 ) -> Result:
     problems = ProblemLog(table.sheet, pd.Series(body.index, index=range(len(body))))
     body = body.reset_index(drop=True)
@@ -140,7 +146,7 @@ def _clean(
     return Result(
         not problems.errors,
         False,
-        len(body),
+        rows_read,
         observations,
         problems.errors,
         problems.warnings,

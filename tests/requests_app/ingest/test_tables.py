@@ -101,6 +101,7 @@ def test_each_category_column_becomes_a_row_and_its_problems_name_its_column():
 def test_a_total_column_that_agrees_is_reported_as_checked_and_never_stored():
     result = run("Ward code,Girls,Boys,Total\nE05000001,4,5,9\nE05000002,6,1,7\n", ["ward", "gender"])
     assert result.valid and result.total == 16 and len(result.observations) == 4
+    assert result.rows_read == 2, "the rows of the sheet, not the rows made from its columns"
     (checked,) = [p for p in result.warnings if p.type == "total-column"]
     assert "2 rows agree" in checked.message and checked.column == "D"
 
