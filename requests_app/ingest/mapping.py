@@ -10,6 +10,7 @@ its code column, or unused, which is reported with the reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -39,6 +40,14 @@ class Mapping:
         if position in self.melted and self.cell_letters is not None:
             return self.cell_letters
         return letters[position]
+
+
+def label_key(label: str) -> str:
+    """'Country of Birth (ISO code)' and 'country_of_birth' both become 'country of birth iso code':
+    the key other steps match headings by (the period columns, the geography levels)."""
+    text = re.sub(r"[_\-/]+", " ", str(label).casefold())
+    text = re.sub(r"[()\[\]:.,*]+", " ", text)
+    return " ".join(text.split())
 
 
 def map_columns(
