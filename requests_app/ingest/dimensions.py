@@ -71,7 +71,8 @@ class Dimensions:
         for code, candidates in by_field.items():
             ranked = sorted(candidates, key=lambda c: self.dimension_rank(c, len(candidates) > 1))
             best = ranked[0]
-            if len(ranked) > 1 and self.dimension_rank(ranked[1], True) == self.dimension_rank(best, True):
+            tied = len(ranked) > 1 and self.dimension_rank(ranked[1], True) == self.dimension_rank(best, True)
+            if tied and not self.same_thing(best, ranked[1]):
                 self.ambiguous(code, [best.position, ranked[1].position])
                 continue
             self.mapping.fields[best.position] = code
@@ -121,6 +122,11 @@ class Dimensions:
             days = (spans["end"] - spans["start"]).dt.days[read]
             return (round(float(read.mean()), 2), -float(days.median()) if read.any() else 0.0)
         return (1.0, 0.0)
+
+    def same_thing(self, one: Column, other: Column) -> bool:
+        """Do two columns hold the same values on every row (Nomis's DATE and DATE_NAME)?"""
+        pairs = self.table.body[[one.position, other.position]].drop_duplicates()
+        return bool((codes.normalised(pairs[one.position]) == codes.normalised(pairs[other.position])).all())
 
     def names_of(self, code_column: Column, other: Column) -> bool:
         """Does other name what code_column codes (same field, same level, names not codes)?"""

@@ -37,6 +37,7 @@ QUALIFIERS = frozenset(
     | {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
     | {"october", "november", "december"}
 )
+PERSONAL_EVENTS = frozenset({"birth", "born", "death", "died", "arrival", "arrived", "entry", "leaving", "departure"})
 # Phrases that hold a field's word but mean something else: a date of birth is not a period, a
 # school year group is not a year, an EAL flag is not a language, an area type is not an area.
 NOT_A_FIELD = (
@@ -169,9 +170,13 @@ def _inside(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
 
 
-def _fits(synonym: tuple[str, ...], core: tuple[str, ...]) -> bool:
+def _fits(synonym: tuple[str, ...], core: tuple[str, ...], field: str) -> bool:
     """Does the heading name the synonym's field inside a longer phrase?"""
     n = len(synonym)
+    if field == "period" and _inside(synonym, core):
+        # "Referral date", "Date of contact", "Month of registration": the date of what was counted,
+        # unless it is a date in someone's life.
+        return not set(core) & PERSONAL_EVENTS
     for i in range(len(core) - n + 1):
         if core[i : i + n] != synonym:
             continue
@@ -220,7 +225,7 @@ class Vocabulary:
         best: dict[str, tuple] = {}
         for code, rank, synonym in self.synonyms:
             exact = core == synonym
-            if exact or _fits(synonym, core):
+            if exact or _fits(synonym, core, code):
                 found = (not exact, -len(synonym), rank)
                 if code not in best or found < best[code]:
                     best[code] = found

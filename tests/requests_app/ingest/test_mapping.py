@@ -88,6 +88,8 @@ def test_headings_become_words_whatever_their_case_punctuation_or_database_style
         ("Gender of pupil", "gender"),
         ("Age (years)", "age"),
         ("Quarter ending", "period"),
+        ("Referral date", "period"),
+        ("Month of registration", "period"),
         ("Employment status", "economic-activity"),
     ],
 )
@@ -95,7 +97,9 @@ def test_a_heading_names_a_field_inside_a_longer_phrase(heading, field):
     assert headings.Vocabulary(SYNONYMS).field_of(heading).field == field
 
 
-@pytest.mark.parametrize("heading", ["Marital status", "Area of need", "Date of birth", "Year group", "Area type"])
+@pytest.mark.parametrize(
+    "heading", ["Marital status", "Area of need", "Date of birth", "Year group", "Area type", "Date of entry to the UK"]
+)
 def test_a_word_of_a_synonym_inside_another_thing_names_no_field(heading):
     assert headings.Vocabulary(SYNONYMS).field_of(heading) is None
 
@@ -217,6 +221,17 @@ def test_two_columns_that_could_both_be_the_field_are_refused(reference):
     )
     (error,) = [p for p in problems if p.severity == "error"]
     assert error.type == "ambiguous-label" and "B and C" in error.message
+
+
+def test_two_columns_that_say_the_same_thing_are_one_field_and_not_a_question(reference):
+    found, problems = plan(
+        ["DATE", "DATE_NAME", "Nationality", "Count"],
+        [["2021", "2021", "Polish", 3], ["2022", "2022", "Polish", 4]],
+        ["period", "nationality"],
+        reference=reference,
+    )
+    assert found.fields == {0: "period", 2: "nationality"}
+    assert [p.column for p in problems] == ["B"]
 
 
 def test_every_unused_column_is_reported_by_name_and_letter(reference):
