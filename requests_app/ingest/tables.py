@@ -90,15 +90,10 @@ def reshape(table: headers.Table, plan: mapping.Mapping) -> tuple[headers.Table,
         cell_letters=pd.Series(np.concatenate(letters), index=range(len(body))),
         melted=set(range(len(kept), count + 1)),
     )
-    return (
-        headers.Table(
-            table.sheet,
-            table.header_rows,
-            [table.labels[p] for p in kept] + [*keys, "Count"],
-            [table.letters[p] for p in kept] + [""] * (len(keys) + 1),
-            body,
-            table.notes,
-        ),
-        reshaped,
-        problems,
+    melted = dataclasses.replace(
+        table,
+        labels=[table.labels[p] for p in kept] + [*keys, "Count"],
+        letters=[table.letters[p] for p in kept] + [""] * (len(keys) + 1),
+        body=body,
     )
+    return melted, reshaped, problems
