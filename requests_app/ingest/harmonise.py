@@ -3,7 +3,7 @@ is reported on its row."""
 
 import pandas as pd
 
-from requests_app.ingest import codes
+from requests_app.ingest import categories, codes
 from requests_app.ingest.problems import ERROR, WARNING, ProblemLog
 
 
@@ -23,6 +23,10 @@ def country_columns(
             frame[column] = pd.NA
             continue
         harmonised = codes.harmonise_countries(dims[code], reference)
+        if code == "nationality":
+            # A nationality group ("EU8", "Non-EU") is an answer too, at a coarser grain.
+            groups = categories.groups_named(dims[code], reference).where(harmonised["unmapped"])
+            harmonised["unmapped"] &= groups.isna()
         problems.add_rows(
             live & harmonised["unmapped"],
             dims[code],
@@ -36,7 +40,8 @@ def country_columns(
         )
         frame[column] = harmonised["code"]
     if "nationality" in dims:
-        frame["nationality_group"] = codes.nationality_groups(frame["nationality"], group_date, reference)
+        grouped = codes.nationality_groups(frame["nationality"], group_date, reference)
+        frame["nationality_group"] = grouped.where(groups.isna(), groups.astype("string"))
     else:
         frame["nationality_group"] = pd.NA
 

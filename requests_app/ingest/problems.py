@@ -26,6 +26,11 @@ TYPES = {
     "hidden-sheet",
     "several-tables",
     "merged-cells",
+    "total-checked",
+    "total-mismatch",
+    "mixed-measures",
+    "ambiguous-label",
+    "code-name-mismatch",
 }
 
 
@@ -47,6 +52,11 @@ LABELS = {
     "hidden-sheet": "Hidden sheets",
     "several-tables": "More than one table",
     "merged-cells": "Merged cells over figures",
+    "total-checked": "Totals checked against their rows",
+    "total-mismatch": "Totals that do not add up",
+    "mixed-measures": "Different measures in one table",
+    "ambiguous-label": "Headings that could mean more than one thing",
+    "code-name-mismatch": "Codes and names that disagree",
 }
 
 
@@ -80,6 +90,25 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def columns_named(letters: list[str]) -> str:
+    """['C'] -> 'column C'; ['C', 'D'] -> 'columns C and D'; a run of three or more -> 'columns C to G'."""
+    letters = [letter for letter in letters if letter]
+    if len(letters) == 1:
+        return f"column {letters[0]}"
+    indexes = [column_index(letter) for letter in letters]
+    if len(letters) > 2 and indexes == list(range(indexes[0], indexes[0] + len(indexes))):
+        return f"columns {letters[0]} to {letters[-1]}"
+    return f"columns {', '.join(letters[:-1])} and {letters[-1]}"
+
+
+def column_index(letter: str) -> int:
+    """'A' -> 0, 'AB' -> 27: the inverse of column_letter."""
+    index = 0
+    for char in letter:
+        index = index * 26 + ord(char) - 64
+    return index - 1
+
+
 class ProblemLog:
     """The problems of one sheet as they are found: each is counted, the first DETAIL_LIMIT of a type kept."""
 
@@ -92,8 +121,11 @@ class ProblemLog:
         if self.counts[problem.type] <= DETAIL_LIMIT:
             (self.errors if problem.severity == ERROR else self.warnings).append(problem)
 
-    def add_rows(self, mask: pd.Series, values: pd.Series, *, type: str, severity: str, column: str, message) -> None:
-        """One problem per flagged row, built only for the rows kept in detail."""
+    def add_rows(
+        self, mask: pd.Series, values: pd.Series, *, type: str, severity: str, column: str | pd.Series, message
+    ) -> None:
+        """One problem per flagged row, built only for the rows kept in detail. column is a letter, or
+        each row's letter where the rows came from different columns (categories across the columns)."""
         flagged = mask[mask].index
         if not len(flagged):
             return
@@ -102,6 +134,7 @@ class ProblemLog:
         for position in flagged[:room]:
             value = str(values.at[position])
             row = int(self.row_numbers.at[position]) if self.row_numbers is not None else int(position)
-            problem = Problem(type, severity, message(value), sheet=self.sheet, row=row, column=column, value=value)
+            letter = column if isinstance(column, str) else str(column.at[position])
+            problem = Problem(type, severity, message(value), sheet=self.sheet, row=row, column=letter, value=value)
             (self.errors if severity == ERROR else self.warnings).append(problem)
         self.counts[type] = already + len(flagged)

@@ -13,6 +13,7 @@ from requests_app.ingest import (
     headers,
     layout,
     mapping,
+    pairs,
     personal,
     read,
     sheets,
@@ -52,9 +53,10 @@ def run(data: bytes, filename: str, context: Context) -> Result:
         return refused(sheet=best.name, problems=found)
     candidates = [_candidate(item, context) for item in located]
     for candidate in candidates if context.aggregate_only else []:
-        has_count = candidate.column_map.count is not None
-        if personal.looks_record_level(candidate.table.labels, candidate.table.body, has_count):
-            return _quarantine(candidate.table, found + candidate.problems, has_count=has_count)
+        # Judged on the table as sent, before categories across its columns become rows.
+        sent, has_count = candidate.located.table, candidate.column_map.count is not None
+        if personal.looks_record_level(sent.labels, sent.body, has_count):
+            return _quarantine(sent, found + candidate.problems, has_count=has_count)
     names = {code: words[0] for code, words in context.aliases.items() if words}
     chosen, chose = sheets.choose(candidates, context.requested, names)
     found += chose
@@ -64,37 +66,45 @@ def run(data: bytes, filename: str, context: Context) -> Result:
 
 
 def _candidate(located: layout.Located, context: Context) -> sheets.Candidate:
-    """A table as it will be read: reshaped, its columns mapped to the fields, its period taken
-    from its sheet's name when no column gives one."""
-    table = tables.melt_period_columns(located.table, context.aliases)
+    """A table as it will be read: its columns mapped to the fields, categories across its columns
+    turned into rows, its period taken from its sheet's name when nothing else gives one."""
+    table = located.table
     column_map, mapped = _mapped(table, context)
     problems = list(located.problems)
-    if "period" not in column_map.fields.values():
+    if not _has_period(column_map):
         named = sheets.sheet_period(table, context.aliases.get("period", ["Period"])[0])
         if named is not None:
             table, said = named
             column_map, mapped = _mapped(table, context)
             problems.append(said)
+    if not any(p.severity == ERROR for p in mapped):
+        table, column_map, reshaped = tables.reshape(table, column_map)
+        mapped = mapped + reshaped
     return sheets.Candidate(located, table, column_map, problems + mapped)
+
+
+def _has_period(column_map: mapping.Mapping) -> bool:
+    return "period" in column_map.fields.values() or any("period" in key for key in column_map.across.values())
 
 
 def _mapped(table: headers.Table, context: Context) -> tuple[mapping.Mapping, list[Problem]]:
     return mapping.map_columns(
-        table.labels,
-        table.letters,
+        table,
+        [list(parts) for parts in table.label_parts],
         aliases=context.aliases,
         requested=context.requested,
-        sheet=table.sheet,
-        header_row=table.header_rows[-1] if table.header_rows else None,
+        reference=context.reference,
+        geography_level=context.geography_level,
     )
 
 
 def _read(candidate: sheets.Candidate, context: Context, found: list[Problem]) -> Result:
     """One chosen table through the checks, with the problems found before it."""
     found = found + candidate.problems
+    rows_read = len(candidate.located.table.body)  # the sheet's rows, before categories became rows
     if any(p.severity == ERROR for p in found):
-        return refused(len(candidate.table.body), candidate.table.sheet, found)
-    return _clean(candidate.table.body, candidate.table, candidate.column_map, context, found)
+        return refused(rows_read, candidate.table.sheet, found)
+    return _clean(candidate.table.body, candidate.table, candidate.column_map, context, found, rows_read)
 
 
 def _stripped(values: pd.Series) -> pd.Series:
@@ -127,7 +137,12 @@ def _quarantine(table: headers.Table, found: list[Problem], has_count: bool = Fa
 
 
 def _clean(
-    body: pd.DataFrame, table: headers.Table, column_map: mapping.Mapping, context: Context, found: list[Problem]
+    body: pd.DataFrame,
+    table: headers.Table,
+    column_map: mapping.Mapping,
+    context: Context,
+    found: list[Problem],
+    rows_read: int,
 ) -> Result:
     problems = ProblemLog(table.sheet, pd.Series(body.index, index=range(len(body))))
     body = body.reset_index(drop=True)
@@ -135,11 +150,16 @@ def _clean(
         problems.add(p)
     letters = table.letters
     dims = {code: _stripped(body[position]) for position, code in column_map.fields.items()}
-    letter_of = {code: letters[position] for position, code in column_map.fields.items()}
+    letter_of = {code: column_map.letter(position, letters) for position, code in column_map.fields.items()}
 
     live = ~totals.total_rows(dims, body.index, problems)
     frame = pd.DataFrame(index=body.index)
-    checks.check_counts(frame, body[column_map.count].astype(str), letters[column_map.count], live, problems)
+    count_letter = column_map.letter(column_map.count, letters)
+    checks.check_counts(frame, body[column_map.count].astype(str), count_letter, live, problems)
+    for code, position in column_map.names.items():
+        pairs.check_names(
+            code, dims[code], _stripped(body[position]), letters[position], live, problems, context.reference
+        )
     checks.check_periods(frame, dims, letter_of, live, problems)
     harmonise.country_columns(frame, dims, letter_of, live, problems, context.reference)
     harmonise.language_column(frame, dims, letter_of, live, problems, context.reference)
@@ -159,7 +179,7 @@ def _clean(
     return Result(
         not problems.errors,
         False,
-        len(body),
+        rows_read,
         observations,
         problems.errors,
         problems.warnings,
