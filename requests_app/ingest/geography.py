@@ -1,13 +1,287 @@
-"""The geography column: GSS codes checked for their shape, the requested level and the area."""
+"""Where each row is: the rows of the level asked for, within the council's area, are kept.
+
+A public table mixes levels (England, its regions, every authority, sometimes wards) and areas
+(every council in a region). Adding them all up counts the same people several times, so only
+the rows of the level asked for within the council's area are kept. The council's own total
+(its authority row beside its wards) is not stored but checked against the rows it adds up; the
+other rows are left out and the report says which. A file whose rows mix levels with nothing to
+tell them apart is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
-from requests_app.ingest import codes
-from requests_app.ingest.problems import ERROR, ProblemLog
+from requests_app.ingest import codes, levels, vintages
+from requests_app.ingest.problems import DETAIL_LIMIT, ERROR, WARNING, Problem, ProblemLog
+
+WORDS = {
+    "uk": ("UK-wide area", "UK-wide areas"),
+    "country": ("country", "countries"),
+    "region": ("region", "regions"),
+    "county": ("county", "counties"),
+    codes.LOCAL_AUTHORITY: ("authority", "authorities"),
+    "ward": ("ward", "wards"),
+    "msoa": ("MSOA", "MSOAs"),
+    "lsoa": ("LSOA", "LSOAs"),
+    "output-area": ("output area", "output areas"),
+    levels.OTHER: ("area of another kind", "areas of other kinds"),
+}
+# Names that are never one of a council's wards or small areas: the nations and England's regions.
+_WIDER_AREAS = {
+    "united kingdom",
+    "uk",
+    "great britain",
+    "england and wales",
+    "england",
+    "wales",
+    "scotland",
+    "northern ireland",
+    "north east",
+    "north west",
+    "yorkshire and the humber",
+    "yorkshire and humber",
+    "east midlands",
+    "west midlands",
+    "east of england",
+    "london",
+    "south east",
+    "south west",
+}
+_COUNCIL_WORDS = ("metropolitan borough council", "borough council", "city council", "county council", "council")
+
+
+def word(level: str, many: bool = False) -> str:
+    singular, plural = WORDS.get(level, (level.replace("-", " "), level.replace("-", " ") + "s"))
+    return plural if many else singular
+
+
+@dataclass
+class Located:
+    places: levels.Places | None
+    level: str = ""  # the level kept; "" when nothing was set aside
+    checks: pd.Series | None = None  # rows of the council set aside to check the kept rows against
+
+
+def _council(ref: codes.Reference) -> str:
+    return ref.area_name or ref.local_authority or "this council"
+
+
+def _council_names(ref: codes.Reference) -> set[str]:
+    name = codes.normalise(ref.area_name).split(" (")[0]
+    if not name:
+        return set()
+    found = {name}
+    for suffix in _COUNCIL_WORDS:
+        if name.endswith(" " + suffix):
+            found.add(name[: -len(suffix) - 1])
+    return found
+
+
+def _names_without_levels(
+    values: pd.Series, letter: str, live: pd.Series, problems: ProblemLog, ref: codes.Reference
+) -> bool:
+    """An area column of names holding the council, its region or a nation beside other areas:
+    nothing says which rows are totals of which, so the file cannot be read. True when refused."""
+    names = {codes.normalise(v): v for v in values[live].unique() if str(v).strip()}
+    wider = sorted(v for key, v in names.items() if key in _WIDER_AREAS | _council_names(ref))
+    if not wider or len(wider) == len(names):
+        return False
+    problems.add(
+        Problem(
+            "mixed-levels",
+            ERROR,
+            f"Column {letter} mixes whole areas ({', '.join(wider[:3])}) with smaller ones, and nothing says which "
+            "row is which kind of area, so the rows cannot be added up without counting people twice. Use GSS "
+            "codes (e.g. E05001234 for a ward), or add a column saying the level of each row (Local authority, "
+            "Ward), or send only the rows for the smaller areas.",
+            sheet=problems.sheet,
+            column=letter,
+            value=wider[0],
+        )
+    )
+    return True
+
+
+def _finest(present: list[str], problems: ProblemLog) -> str:
+    """With no level asked for, the most detailed level on the chain of containing areas."""
+    chain = [level for level in present if levels.depth(level) is not None]
+    if not chain:
+        return ""
+    deepest = max(levels.depth(level) for level in chain)
+    finest = sorted(level for level in chain if levels.depth(level) == deepest)
+    if len(finest) > 1:
+        problems.add(
+            Problem(
+                "mixed-levels",
+                ERROR,
+                f"The file has rows for {' and for '.join(word(level, True) for level in finest)}: these are cut "
+                "differently and cannot be added together. Send one kind of area.",
+                sheet=problems.sheet,
+            )
+        )
+        return ""
+    return finest[0]
+
+
+def locate(
+    body: pd.DataFrame,
+    labels: list[str],
+    letters: list[str],
+    *,
+    fields: dict[int, str],
+    count: int,
+    dims: dict[str, pd.Series],
+    live: pd.Series,
+    problems: ProblemLog,
+    level: str,
+    ref: codes.Reference,
+) -> tuple[Located, pd.Series]:
+    """Which rows are kept (the returned live mask), and the council's rows set aside as checks."""
+    area_position = next((p for p, code in fields.items() if code == "ward"), None)
+    skip = {p for p in fields if p != area_position} | {count}
+    places = levels.read_places(labels, letters, body, skip=skip, area_position=area_position, ref=ref)
+    if places is None:
+        if area_position is not None:
+            _names_without_levels(dims["ward"], letters[area_position], live, problems, ref)
+        return Located(None), live
+    located = Located(places)
+    if places.conflicts is not None:
+        problems.add_rows(
+            live & places.conflicts,
+            places.codes,
+            type="level-mismatch",
+            severity=ERROR,
+            column=places.level_column,
+            message=lambda v: (
+                f"The level column says this row is for one kind of area, but '{v}' is the code of another. "
+                "Correct the level or the code."
+            ),
+        )
+    present = [lv for lv in pd.unique(places.levels[live]) if lv]
+    want = level or _finest(present, problems)
+    if want not in present:
+        return located, live  # one kind of area, or none of the kind asked for: check_areas says so
+
+    own = ref.own_codes
+    by_level = places.levels
+    at_want = by_level == want
+    theirs = own.get(want)
+    ours = at_want if theirs is None else at_want & places.codes.isin(theirs)
+    ours &= _first_word_only(places, ours, live, problems)
+
+    council = pd.Series(False, index=body.index)
+    for lv, known in own.items():
+        council |= (by_level == lv) & places.codes.isin(known)
+    on_chain = by_level.map(lambda lv: (levels.depth(lv) is not None) and levels.depth(lv) <= 4)
+    others_here = live & on_chain & ~council & by_level.isin(own.keys())
+    others_here |= (
+        live & (places.authority != "") & (places.authority != ref.local_authority) & bool(ref.local_authority)
+    )
+    many_areas = bool(others_here.any())
+
+    stay = pd.Series(False, index=body.index)  # not kept, not set aside: check_areas reports them
+    checks = pd.Series(False, index=body.index)
+    for lv in pd.unique(by_level[live]):
+        rows = live & (by_level == lv)
+        if lv == want:
+            if theirs is None:
+                continue
+            strays = rows & ~ours
+            if levels.depth(want) is None or levels.depth(want) > 4:
+                # A ward or small area missing from the lookup is another council's only when the
+                # file shows other councils; in a council's own return it is a mistake to report.
+                mine = places.authority == ref.local_authority if ref.local_authority else False
+                stay |= strays & ((places.authority == "") & ~many_areas | mine)
+        elif codes.contains(lv, want) and lv == codes.LOCAL_AUTHORITY:
+            checks |= rows & council  # the council's total over the rows kept
+        elif codes.contains(want, lv):
+            checks |= rows & council  # the council's own parts of the rows kept
+        elif not lv or (not codes.contains(lv, want) and not places.level_column):
+            stay |= rows  # a code of an unknown or unrelated kind: check_areas reports it
+    kept = live & (ours | stay)
+    left_out = live & ~kept & ~checks
+    if left_out.any():
+        _report_left_out(left_out, places, want, ref, problems, nothing_kept=not kept.any())
+    located.level, located.checks = want, checks
+    return located, kept
+
+
+def _first_word_only(places: levels.Places, ours: pd.Series, live: pd.Series, problems: ProblemLog) -> pd.Series:
+    """DfE files can hold the same council as a "Local authority" and as a "Local authority
+    district": both are rows of the level kept, and adding them would count everyone twice. The
+    rows under the first such word are kept."""
+    if places.level_values is None:
+        return pd.Series(True, index=ours.index)
+    words = [w for w in pd.unique(places.level_values[live & ours]) if w]
+    if len(words) < 2:
+        return pd.Series(True, index=ours.index)
+    repeated = live & ours & (places.level_values != words[0])
+    problems.add(
+        Problem(
+            "other-area",
+            WARNING,
+            f"{int(repeated.sum())} rows at level {', '.join(repr(w) for w in words[1:])} repeat the rows at level "
+            f"'{words[0]}' for the same area and were left out, so no one is counted twice.",
+            sheet=problems.sheet,
+            column=places.level_column,
+            value=words[1],
+        )
+    )
+    return ~repeated
+
+
+def _report_left_out(
+    left_out: pd.Series,
+    places: levels.Places,
+    want: str,
+    ref: codes.Reference,
+    problems: ProblemLog,
+    nothing_kept: bool,
+) -> None:
+    pairs = pd.DataFrame({"level": places.levels[left_out], "code": places.codes[left_out]}).drop_duplicates()
+    parts = []
+    order = sorted(pd.unique(pairs["level"]), key=lambda lv: (levels.depth(lv) is None, levels.depth(lv) or 0, lv))
+    for lv in order:
+        found = pairs.loc[pairs["level"] == lv, "code"].tolist()
+        named = [places.names.get(code) or code for code in found if code]
+        if len(named) > 3:
+            other = " other" if lv in ref.own_codes else ""
+            parts.append(f"{len(named)}{other} {word(lv, True)}")
+        else:
+            parts += named
+        if "" in found:
+            parts.append(f"rows at {word(lv)} level without a code" if lv else "rows of no known level")
+    count = int(left_out.sum())
+    kept = f"Only the {word(want, True)} of {_council(ref)} are kept."
+    if nothing_kept:
+        missing = pairs.loc[pairs["level"] == want, "code"].tolist()
+        hint = vintages.explain(want, sorted(c for c in missing if c), ref)
+        problems.add(
+            Problem(
+                "other-area",
+                ERROR,
+                f"None of the rows is for the {word(want, True)} of {_council(ref)}: the file's {count} rows are for "
+                f"{', '.join(parts)}. {hint or 'Send the rows for the council area.'}",
+                sheet=problems.sheet,
+            )
+        )
+        return
+    problems.add(
+        Problem(
+            "other-area",
+            WARNING,
+            f"{count} rows for other areas or levels were left out: {', '.join(parts)}. {kept}",
+            sheet=problems.sheet,
+        )
+    )
 
 
 def check_areas(
     frame: pd.DataFrame,
+    located: Located,
     dims: dict[str, pd.Series],
     letter_of: dict[str, str],
     live: pd.Series,
@@ -16,38 +290,134 @@ def check_areas(
     reference: codes.Reference,
 ) -> None:
     """Fills the geography_code column of frame; level "" accepts a code of any level."""
-    if "ward" in dims:
-        geography = codes.check_geography(dims["ward"], level or "ward", reference)
-        if not level:
-            # No level was asked for: any valid GSS code will do.
-            geography.loc[geography["problem"] == "level", "problem"] = ""
-        level_word = (level or "area").replace("-", " ")
-        problems.add_rows(
-            live & (geography["problem"] == "format"),
-            dims["ward"],
-            type="unknown-code",
-            severity=ERROR,
-            column=letter_of["ward"],
-            message=lambda v: f"'{v}' is not a {level_word} code. Use the 9-character GSS code, e.g. E05001234.",
-        )
-        problems.add_rows(
-            live & (geography["problem"] == "level"),
-            dims["ward"],
-            type="level-mismatch",
-            severity=ERROR,
-            column=letter_of["ward"],
-            message=lambda v: (
-                f"'{v}' is the code of a different kind of area; this request asks for {level_word} codes."
-            ),
-        )
-        problems.add_rows(
-            live & (geography["problem"] == "area"),
-            dims["ward"],
-            type="unknown-code",
-            severity=ERROR,
-            column=letter_of["ward"],
-            message=lambda v: f"'{v}' is not in this council's area.",
-        )
-        frame["geography_code"] = geography["code"]
+    if located.places is not None:
+        values = located.places.codes
+        shown = located.places.letters[live]
+        letter = shown.mode().iat[0] if len(shown) else ""
+    elif "ward" in dims:
+        values, letter = dims["ward"], letter_of["ward"]
     else:
         frame["geography_code"] = pd.NA
+        return
+    geography = codes.check_geography(values, level or "ward", reference)
+    if not level:
+        # No level was asked for: any valid GSS code will do.
+        geography.loc[geography["problem"] == "level", "problem"] = ""
+    level_word = (level or "area").replace("-", " ")
+    problems.add_rows(
+        live & (geography["problem"] == "format"),
+        values,
+        type="unknown-code",
+        severity=ERROR,
+        column=letter,
+        message=lambda v: f"'{v}' is not a {level_word} code. Use the 9-character GSS code, e.g. E05001234.",
+    )
+    problems.add_rows(
+        live & (geography["problem"] == "level"),
+        values,
+        type="level-mismatch",
+        severity=ERROR,
+        column=letter,
+        message=lambda v: f"'{v}' is the code of a different kind of area; this request asks for {level_word} codes.",
+    )
+    outside = live & (geography["problem"] == "area")
+    problems.add_rows(
+        outside,
+        values,
+        type="unknown-code",
+        severity=ERROR,
+        column=letter,
+        message=lambda v: f"'{v}' is not in this council's area.",
+    )
+    if outside.any():
+        missing = sorted(pd.unique(geography.loc[outside, "code"]))
+        found = geography.loc[outside, "found_level"].iat[0]
+        if hint := vintages.explain(found, missing, reference):
+            problems.add(Problem("boundary-vintage", WARNING, hint, sheet=problems.sheet, column=letter))
+    frame["geography_code"] = geography["code"]
+
+
+def reconcile(
+    frame: pd.DataFrame,
+    located: Located,
+    body: pd.DataFrame,
+    count: int,
+    count_letter: str,
+    kept: pd.Series,
+    problems: ProblemLog,
+    ref: codes.Reference,
+) -> None:
+    """The council's total rows against the sum of the rows they cover, cell by cell: the rows
+    for the same period and categories (every other column of the file) must add up to it."""
+    if located.checks is None or not located.checks.any():
+        return
+    places = located.places
+    want = located.level
+    if want == codes.LOCAL_AUTHORITY:
+        pairs = [(kept, located.checks & (places.levels == lv), lv) for lv in pd.unique(places.levels[located.checks])]
+    else:
+        pairs = [(located.checks & (places.levels == codes.LOCAL_AUTHORITY), kept, want)]
+    keys = [p for p in body.columns if p not in places.used and p != count]
+    for totals, parts, part_level in pairs:
+        if totals.any() and parts.any():
+            _compare(frame, body, keys, totals, parts, part_level, count_letter, places, problems, ref)
+
+
+def _compare(
+    frame: pd.DataFrame,
+    body: pd.DataFrame,
+    keys: list[int],
+    totals: pd.Series,
+    parts: pd.Series,
+    part_level: str,
+    count_letter: str,
+    places: levels.Places,
+    problems: ProblemLog,
+    ref: codes.Reference,
+) -> None:
+    both = totals | parts
+    if keys:
+        cell = body.loc[both, keys].astype(str).groupby(keys, sort=False, dropna=False).ngroup()
+    else:
+        cell = pd.Series(0, index=body.index[both])
+    counts, hidden = frame.loc[both, "count"], frame.loc[both, "suppressed"]
+    is_part = parts[both]
+    summed = counts[is_part].groupby(cell[is_part]).sum()
+    unknown = (hidden | counts.isna())[is_part].groupby(cell[is_part]).any()
+    stated_rows = cell[~is_part]
+    stated = counts[~is_part]
+    checkable = ~hidden[~is_part] & stated.notna() & ~stated_rows.map(unknown).fillna(False).astype(bool)
+    expected = stated_rows.map(summed).fillna(0).astype("Int64")
+    wrong = (checkable & (stated.astype("Int64") != expected)).fillna(False).astype(bool)
+    code = places.codes[totals].iat[0]
+    name = f"{places.names.get(code) or _council(ref)} ({code})"
+    parts_word = word(part_level, True)
+    for position in wrong[wrong].index[:DETAIL_LIMIT]:
+        problems.add(
+            Problem(
+                "area-total",
+                ERROR,
+                f"The row for {name} says {stated[position]}, but its {parts_word} in this file add up to "
+                f"{expected[position]} for the same period and categories. Correct the figures so that they "
+                f"agree, or leave the {word(codes.LOCAL_AUTHORITY)} row out.",
+                sheet=problems.sheet,
+                row=int(problems.row_numbers.at[position]) if problems.row_numbers is not None else int(position),
+                column=count_letter,
+                value=str(stated[position]),
+            )
+        )
+    problems.counts["area-total"] = problems.counts.get("area-total", 0) + max(int(wrong.sum()) - DETAIL_LIMIT, 0)
+    if wrong.any():
+        return
+    checked, unchecked = int(checkable.sum()), int((~checkable).sum())
+    note = f" {unchecked} could not be checked because a count in them is suppressed or missing." if unchecked else ""
+    problems.add(
+        Problem(
+            "area-total",
+            WARNING,
+            f"The {checked + unchecked} rows for {name} were checked against its {parts_word} in this file"
+            f"{' and agree' if checked else ''}; they were used as a check and not stored.{note}",
+            sheet=problems.sheet,
+            value=code,
+        )
+    )

@@ -24,6 +24,12 @@ TYPES = {
     "suppressed-cell",
     "total-row",
     "hidden-sheet",
+    "other-area",
+    "mixed-levels",
+    "area-total",
+    "boundary-vintage",
+    "ambiguous-period",
+    "period-meaning",
 }
 
 
@@ -43,6 +49,12 @@ LABELS = {
     "suppressed-cell": "Suppressed counts",
     "total-row": "Total rows left out",
     "hidden-sheet": "Hidden sheets",
+    "other-area": "Rows for other areas or levels left out",
+    "mixed-levels": "Kinds of area that cannot be told apart",
+    "area-total": "Area totals checked against their parts",
+    "boundary-vintage": "Codes from other boundaries",
+    "ambiguous-period": "Periods with two possible readings",
+    "period-meaning": "How the periods were read",
 }
 
 

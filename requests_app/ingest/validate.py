@@ -12,6 +12,7 @@ from requests_app.ingest import (
     harmonise,
     headers,
     mapping,
+    period_columns,
     personal,
     read,
     tables,
@@ -28,6 +29,7 @@ class Context:
     geography_level: str  # "" accepts any level
     aggregate_only: bool
     reference: codes.Reference
+    stock: bool = False  # the source counts people at a point in time, never summed over time
 
 
 def run(data: bytes, filename: str, context: Context) -> Result:
@@ -61,13 +63,23 @@ def run(data: bytes, filename: str, context: Context) -> Result:
         sheet=table.sheet,
         header_row=header_row,
     )
+    timing, mapped = period_columns.choose(
+        table.labels,
+        table.letters,
+        table.body,
+        column_map,
+        mapped,
+        sheet=table.sheet,
+        header_row=header_row,
+        stock=context.stock,
+    )
     found += mapped
     body = table.body
     if context.aggregate_only and personal.looks_record_level(table.labels, body, column_map.count is not None):
         return _quarantine(table, found, has_count=column_map.count is not None)
     if any(p.severity == ERROR for p in found):
         return refused(len(body), table.sheet, found)
-    return _clean(body, table, column_map, context, found)
+    return _clean(body, table, column_map, timing, context, found)
 
 
 def _stripped(values: pd.Series) -> pd.Series:
@@ -100,7 +112,12 @@ def _quarantine(table: headers.Table, found: list[Problem], has_count: bool = Fa
 
 
 def _clean(
-    body: pd.DataFrame, table: headers.Table, column_map: mapping.Mapping, context: Context, found: list[Problem]
+    body: pd.DataFrame,
+    table: headers.Table,
+    column_map: mapping.Mapping,
+    timing: period_columns.Timing | None,
+    context: Context,
+    found: list[Problem],
 ) -> Result:
     problems = ProblemLog(table.sheet, pd.Series(body.index, index=range(len(body))))
     body = body.reset_index(drop=True)
@@ -111,12 +128,27 @@ def _clean(
     letter_of = {code: letters[position] for position, code in column_map.fields.items()}
 
     live = ~totals.total_rows(dims, body.index, problems)
+    located, live = geography.locate(
+        body,
+        table.labels,
+        letters,
+        fields=column_map.fields,
+        count=column_map.count,
+        dims=dims,
+        live=live,
+        problems=problems,
+        level=context.geography_level,
+        ref=context.reference,
+    )
     frame = pd.DataFrame(index=body.index)
     checks.check_counts(frame, body[column_map.count].astype(str), letters[column_map.count], live, problems)
-    checks.check_periods(frame, dims, letter_of, live, problems)
+    checks.check_periods(frame, timing, body, live, problems)
     harmonise.country_columns(frame, dims, letter_of, live, problems, context.reference)
     harmonise.language_column(frame, dims, letter_of, live, problems, context.reference)
-    geography.check_areas(frame, dims, letter_of, live, problems, context.geography_level, context.reference)
+    geography.check_areas(frame, located, dims, letter_of, live, problems, context.geography_level, context.reference)
+    geography.reconcile(
+        frame, located, body, column_map.count, letters[column_map.count], live, problems, context.reference
+    )
 
     for code, column in (("immigration-status", "immigration_status"), ("age", "age_band"), ("gender", "gender")):
         frame[column] = dims[code].replace("", pd.NA) if code in dims else pd.NA
