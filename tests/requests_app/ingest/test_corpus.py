@@ -30,13 +30,25 @@ def area_codes() -> frozenset[str]:
     return frozenset([AREA["local_authority"], *AREA["wards"], *AREA["msoas"], *AREA["lsoas"]])
 
 
+def council() -> dict:
+    """The council as the upload's context knows it: its codes, region, name and lookup years."""
+    return {
+        "area_codes": area_codes(),
+        "local_authority": AREA["local_authority"],
+        "region": AREA["region"],
+        "area_name": AREA["name"],
+        "vintages": AREA["vintages"],
+    }
+
+
 def read(case: dict) -> validate.Result:
     asked = case.get("request", {})
     context = ingest_context_for(
         requested=asked.get("fields", []),
         geography_level=asked.get("geography_level", ""),
         aggregate_only=asked.get("aggregate_only", True),
-        area_codes=area_codes() if asked.get("area", True) else frozenset(),
+        stock=asked.get("measure") == "stock",
+        **(council() if asked.get("area", True) else {}),
     )
     return validate.run((CORPUS / case["file"]).read_bytes(), case["file"], context)
 
