@@ -23,6 +23,7 @@ EXPECTATIONS = {
     "says",
     "sums",
     "values",
+    "stock",
 }
 
 
@@ -100,6 +101,9 @@ def test_the_file_is_judged_as_its_meaning_says(db, path):
         assert any(words.lower() in p["message"].lower() for p in problems), f"no message says {words!r}: {problems}"
     for part in expect.get("sums", []):
         assert sliced(result.observations, part["where"]) == part["total"], part
+    if "stock" in expect:
+        stored = set(result.observations["point_in_time"].astype(bool))
+        assert stored == {expect["stock"]}, f"point_in_time stored as {stored}"
     for column, values in expect.get("values", {}).items():
         stored = result.observations[column].dropna().astype(str).unique()
         assert sorted(stored) == sorted(str(v) for v in values), column
