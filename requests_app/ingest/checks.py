@@ -1,7 +1,7 @@
 """Row checks on the count and period columns: a value that cannot be stored is reported on its row."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -49,9 +49,30 @@ def check_counts(
     frame["suppressed"] = parsed["suppressed"].astype(bool)
 
 
-def _excel_day(value: str) -> str:
-    day = periods.EXCEL_EPOCH + timedelta(days=int(float(value)))
-    return f"{day.day} {day:%B %Y}"
+def _excel_day(value: str) -> date:
+    return periods.EXCEL_EPOCH + timedelta(days=int(float(value)))
+
+
+def _spelt(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def _us_date(value: str) -> str:
+    day = periods.readings(value)[1]
+    return (
+        f"'{value}' has a month above 12 if read day first, as UK dates are, so this column seems to put the "
+        f"month first. If it is {_spelt(day)}, write it as {day:%Y-%m-%d} or {day.day} {day:%b %Y}, so that "
+        "each date has only one meaning."
+    )
+
+
+def _ambiguous_date(value: str, example: str) -> str:
+    day_first, month_first = periods.readings(value)
+    return (
+        f"'{value}' could be {_spelt(day_first)} or {_spelt(month_first)}: other dates in this column, such as "
+        f"'{example}', can only be month first. Write it as {day_first:%Y-%m-%d} if it is {_spelt(day_first)}, "
+        f"or {month_first:%Y-%m-%d} if it is {_spelt(month_first)}, so that it has only one meaning."
+    )
 
 
 def _questions(timing: period_columns.Timing, example_us: str) -> dict[str, Callable[[str], str]]:
@@ -60,18 +81,12 @@ def _questions(timing: period_columns.Timing, example_us: str) -> dict[str, Call
     year_word = {periods.ACADEMIC: "academic year", periods.FINANCIAL: "financial year", periods.TAX: "tax year"}
     return {
         "excel-serial": lambda v: (
-            f"'{v}' looks like a date stored as an Excel serial number ({_excel_day(v)} in Excel's numbering), "
-            "which cannot be read safely. Format the cell as a date, or type the date as 2024-03-31, and send "
-            "the file again."
+            f"'{v}' looks like a date stored as an Excel serial number ({_spelt(_excel_day(v))} in Excel's "
+            "numbering), which cannot be read safely. Format the cell as a date, or type the date (e.g. "
+            f"{_excel_day(v):%Y-%m-%d}), and send the file again."
         ),
-        "us-date": lambda v: (
-            f"'{v}' has a month above 12 if read day first, as UK dates are, so this column seems to put the "
-            "month first. Write dates as 2024-04-13 or 13 Apr 2024 so that each has only one meaning."
-        ),
-        "ambiguous-date": lambda v: (
-            f"'{v}' could be day first or month first: other dates in this column, such as '{example_us}', can "
-            "only be month first. Write dates as 2024-04-03 or 3 Apr 2024 so that each has only one meaning."
-        ),
+        "us-date": _us_date,
+        "ambiguous-date": lambda v: _ambiguous_date(v, example_us),
         "split-digit": lambda v: (
             f"'{v}' could be a year written short or a month. Write 2023/24 for a year, or Apr 2023 for a month."
         ),

@@ -105,7 +105,7 @@ def _names_without_levels(
     return True
 
 
-def _finest(present: list[str], problems: ProblemLog) -> str:
+def _finest(present: list[str], problems: ProblemLog, column: str) -> str:
     """With no level asked for, the most detailed level on the chain of containing areas."""
     chain = [level for level in present if levels.depth(level) is not None]
     if not chain:
@@ -120,6 +120,7 @@ def _finest(present: list[str], problems: ProblemLog) -> str:
                 f"The file has rows for {' and for '.join(word(level, True) for level in finest)}: these are cut "
                 "differently and cannot be added together. Send one kind of area.",
                 sheet=problems.sheet,
+                column=column,
             )
         )
         return ""
@@ -148,6 +149,7 @@ def locate(
             _names_without_levels(dims["ward"], letters[area_position], live, problems, ref)
         return Located(None), live
     located = Located(places)
+    problems.withdraw("unknown-label", {letters[p] for p in places.used})
     if places.conflicts is not None:
         problems.add_rows(
             live & places.conflicts,
@@ -161,7 +163,7 @@ def locate(
             ),
         )
     present = [lv for lv in pd.unique(places.levels[live]) if lv]
-    want = level or _finest(present, problems)
+    want = level or _finest(present, problems, places.level_column or places.letters[live].mode().iat[0])
     if want not in present:
         return located, live  # one kind of area, or none of the kind asked for: check_areas says so
 
@@ -170,7 +172,8 @@ def locate(
     at_want = by_level == want
     theirs = own.get(want)
     ours = at_want if theirs is None else at_want & places.codes.isin(theirs)
-    ours &= _first_word_only(places, ours, live, problems)
+    repeated = _repeated_levels(places, ours, live, problems)
+    ours &= ~repeated
 
     council = pd.Series(False, index=body.index)
     for lv, known in own.items():
@@ -202,22 +205,23 @@ def locate(
         elif not lv or (not codes.contains(lv, want) and not places.level_column):
             stay |= rows  # a code of an unknown or unrelated kind: check_areas reports it
     kept = live & (ours | stay)
-    left_out = live & ~kept & ~checks
+    left_out = live & ~kept & ~checks & ~repeated
     if left_out.any():
         _report_left_out(left_out, places, want, ref, problems, nothing_kept=not kept.any())
     located.level, located.checks = want, checks
     return located, kept
 
 
-def _first_word_only(places: levels.Places, ours: pd.Series, live: pd.Series, problems: ProblemLog) -> pd.Series:
+def _repeated_levels(places: levels.Places, ours: pd.Series, live: pd.Series, problems: ProblemLog) -> pd.Series:
     """DfE files can hold the same council as a "Local authority" and as a "Local authority
     district": both are rows of the level kept, and adding them would count everyone twice. The
-    rows under the first such word are kept."""
+    rows under the first such word are kept; the others are returned, and reported."""
+    nothing = pd.Series(False, index=ours.index)
     if places.level_values is None:
-        return pd.Series(True, index=ours.index)
+        return nothing
     words = [w for w in pd.unique(places.level_values[live & ours]) if w]
     if len(words) < 2:
-        return pd.Series(True, index=ours.index)
+        return nothing
     repeated = live & ours & (places.level_values != words[0])
     problems.add(
         Problem(
@@ -230,7 +234,7 @@ def _first_word_only(places: levels.Places, ours: pd.Series, live: pd.Series, pr
             value=words[1],
         )
     )
-    return ~repeated
+    return repeated
 
 
 def _report_left_out(
@@ -255,7 +259,8 @@ def _report_left_out(
         if "" in found:
             parts.append(f"rows at {word(lv)} level without a code" if lv else "rows of no known level")
     count = int(left_out.sum())
-    kept = f"Only the {word(want, True)} of {_council(ref)} are kept."
+    deep = levels.depth(want) is None or levels.depth(want) > levels.depth(codes.LOCAL_AUTHORITY)
+    ours = f"the {word(want, True)} of {_council(ref)}" if deep else _council(ref)
     if nothing_kept:
         missing = pairs.loc[pairs["level"] == want, "code"].tolist()
         hint = vintages.explain(want, sorted(c for c in missing if c), ref)
@@ -263,7 +268,7 @@ def _report_left_out(
             Problem(
                 "other-area",
                 ERROR,
-                f"None of the rows is for the {word(want, True)} of {_council(ref)}: the file's {count} rows are for "
+                f"None of the rows is for {ours}: the file's {count} rows are for "
                 f"{', '.join(parts)}. {hint or 'Send the rows for the council area.'}",
                 sheet=problems.sheet,
             )
@@ -273,7 +278,8 @@ def _report_left_out(
         Problem(
             "other-area",
             WARNING,
-            f"{count} rows for other areas or levels were left out: {', '.join(parts)}. {kept}",
+            f"{count} rows for other areas or levels were left out: {', '.join(parts)}. Only the rows for {ours} "
+            "are kept.",
             sheet=problems.sheet,
         )
     )
@@ -321,19 +327,21 @@ def check_areas(
         message=lambda v: f"'{v}' is the code of a different kind of area; this request asks for {level_word} codes.",
     )
     outside = live & (geography["problem"] == "area")
+    hint = ""
+    if outside.any():
+        missing = sorted(pd.unique(geography.loc[outside, "code"]))
+        hint = vintages.explain(geography.loc[outside, "found_level"].iat[0], missing, reference)
+    note = " It looks like a code from another set of boundaries: see the note on boundaries." if hint else ""
     problems.add_rows(
         outside,
         values,
         type="unknown-code",
         severity=ERROR,
         column=letter,
-        message=lambda v: f"'{v}' is not in this council's area.",
+        message=lambda v: f"'{v}' is not in this council's area.{note}",
     )
-    if outside.any():
-        missing = sorted(pd.unique(geography.loc[outside, "code"]))
-        found = geography.loc[outside, "found_level"].iat[0]
-        if hint := vintages.explain(found, missing, reference):
-            problems.add(Problem("boundary-vintage", WARNING, hint, sheet=problems.sheet, column=letter))
+    if hint:
+        problems.add(Problem("boundary-vintage", WARNING, hint, sheet=problems.sheet, column=letter))
     frame["geography_code"] = geography["code"]
 
 

@@ -81,7 +81,15 @@ _GEOGRAPHY_WORDS = {
     "mnemonic",
     "location",
 }
-_NAME_WORDS = {"name", "nm", "geography", "area", "authority", "region", "country", "ward", "borough", "district"}
+# The other location columns of DfE's open data standard, read with its geographic_level column.
+_DFE_LOCATION = re.compile(
+    r"^(?:country|region|la|new la|old la|lad|ward|pcon|lsip|local enterprise partnership|english devolved area"
+    r"|opportunity area|rsc region lead|planning area|trust|sponsor|school|provider|institution) "
+    r"(?:code|name|id|urn|ukprn|laestab)$"
+)
+# Headings of a column naming areas: by its own words, or by "name" beside the code column's words.
+_AREA_WORDS = {"geography", "area", "authority", "region", "country", "ward", "borough", "district"}
+_NAME_WORDS = {"name", "nm"}
 _CODE_WORDS = {"code", "cd", "gss", "new", "old", "ons", "mnemonic"}
 _DEPTH = {"uk": 0, "country": 1, "region": 2, "county": 3, codes.LOCAL_AUTHORITY: 4}
 
@@ -163,12 +171,12 @@ def _name_column(code: CodeColumn, labels: list[str], taken: set[int]) -> int | 
     """The column naming the areas of a code column: one sharing a word with its heading
     ("region_code" and "region_name"), else the one beside it ("LAD Code" and "Local Authority")."""
     words = _tokens(code.label) - _CODE_WORDS
-    candidates = [i for i, label in enumerate(labels) if i not in taken and _tokens(label) & _NAME_WORDS]
-    for i in candidates:
-        if words & (_tokens(labels[i]) - {"name", "nm"}):
+    free = [i for i in range(len(labels)) if i not in taken]
+    for i in free:
+        if _tokens(labels[i]) & _NAME_WORDS and words & (_tokens(labels[i]) - _NAME_WORDS):
             return i
     for i in (code.position + 1, code.position - 1):
-        if i in candidates:
+        if i in free and _tokens(labels[i]) & _AREA_WORDS:
             return i
     return None
 
@@ -230,7 +238,8 @@ def read_places(
         places.levels = words.where(words != "", own_levels)
         places.level_column = letters[level_position]
         places.used.add(level_position)
-    taken = skip | places.used
+        places.used |= {p for p, label in enumerate(labels) if p not in skip and _DFE_LOCATION.match(label_key(label))}
+    taken = skip | {c.position for c in columns} | ({level_position} if level_position is not None else set())
     for column in columns:
         name_at = _name_column(column, labels, taken)
         if name_at is None:

@@ -21,10 +21,12 @@ from requests_app.ingest.problems import WARNING, Problem
 # Headings that hold a period or a part of one, after mapping.label_key.
 _PERIOD_HEADING = re.compile(
     r"^(?:(?:calendar|financial|fiscal|academic|school|tax|reporting) )?(?:year|quarter|qtr|month)(?: name)?$"
-    r"|^(?:fy|ay|cy)$|^(?:time |reporting )?period(?: ending| ended| covered)?$|^date\b|^time identifier$"
+    r"|^(?:fy|ay|cy)$|^(?:time |reporting )?period(?: ending| ended| covered)?$|\bdate\b|^time identifier$"
     r"|^(?:week|month|quarter|year) (?:ending|ended|commencing|beginning)$"
-    r"|\b(?:as at|as of|snapshot|count date|census date|census day|position (?:at|on))\b"
+    r"|\b(?:as at|as of|snapshot|count date|census date|census day|position (?:at|on)|extract(?:ion)? date)\b"
 )
+# Dates that belong to a person, not to the count.
+_NOT_A_PERIOD = re.compile(r"birth|death|arrival|dob\b", re.IGNORECASE)
 _QUARTER_ONLY = re.compile(r"^(?:q(?:uarter|tr)? ?)?([1-4])$")
 _MONTH_ONLY = re.compile(rf"^{periods.MONTH_WORDS}$|^(\d{{1,2}})$")
 # DfE time identifiers the tracker can turn into whole months, written as the parser reads them.

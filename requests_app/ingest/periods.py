@@ -133,8 +133,8 @@ def _uk_date(m):  # "01/04/2023": UK day-month-year order, never US month-day
     return _day(_year(m[3]), int(m[2]), int(m[1]))
 
 
-@_pattern(rf"^(\d{{1,2}})(?:st|nd|rd|th)?[ -]{_MONTH}[ -]{_YEAR}$")
-def _written_date(m):  # "1 April 2023", "01-Apr-23"
+@_pattern(rf"^(\d{{1,2}})(?:st|nd|rd|th)?[ -]?{_MONTH}[ -]?{_YEAR}$")
+def _written_date(m):  # "1 April 2023", "01-Apr-23", and NHS extracts' "01APR2024"
     return _day(_year(m[3]), _month_number(m[2]), int(m[1]))
 
 
@@ -242,6 +242,12 @@ def _financial_year(m):  # "2023/24", "2023/2024", "2023-2024"
     )
 
 
+@_pattern(r"^mid[ -]?(\d{4}) to mid[ -]?(\d{4})$")
+def _mid_year_to_mid_year(m):  # "Mid-2016 to Mid-2017": ONS migration flows between two mid-year estimates
+    first, last = int(m[1]), int(m[2])
+    return _months_span(first, 7, last, 6) if last == first + 1 else _NOTHING
+
+
 @_pattern(r"^mid[ -]?(?:year[ -]?)?(\d{4})(?: (?:population )?estimates?)?$")
 def _mid_year(m):  # "Mid-2022": ONS mid-year estimates refer to 30 June, a point in time
     moment = date(int(m[1]), 6, 30)
@@ -276,8 +282,12 @@ ACADEMIC, FINANCIAL, TAX, CALENDAR, SNAPSHOT = (
 )
 _YEAR_STARTS = {ACADEMIC: ACADEMIC_YEAR_START, FINANCIAL: FINANCIAL_YEAR_START}
 _KIND_WORDS = [
+    # An extract date is the day a register (patients on a GP list, households waiting) was read.
     (
-        re.compile(r"\b(?:as at|as of|snapshot|count date|census date|census day|position (?:at|on)|stock at)\b"),
+        re.compile(
+            r"\b(?:as at|as of|snapshot|count date|census date|census day|position (?:at|on)|stock at"
+            r"|extract(?:ion)? date)\b"
+        ),
         SNAPSHOT,
     ),
     (re.compile(r"\b(?:academic|school) years?\b|\bay\b"), ACADEMIC),
@@ -358,6 +368,22 @@ def _on_day(span: tuple, as_at) -> tuple:
         if start <= moment <= end:
             return moment, moment, "day"
     return _NOTHING
+
+
+def readings(value: str) -> tuple[date | None, date | None]:
+    """A numeric date read day first and month first; None where that reading is no date."""
+    m = _NUMERIC_DATE.match(_prepare(value))
+    if not m:
+        return None, None
+    year = _year(re.split(r"[/.-]", _prepare(value))[-1])
+
+    def on(day: int, month: int) -> date | None:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+
+    return on(int(m[1]), int(m[2])), on(int(m[2]), int(m[1]))
 
 
 def _slash_dates(texts: list[str]) -> tuple[bool, str]:

@@ -100,6 +100,16 @@ class ProblemLog:
         if self.counts[problem.type] <= DETAIL_LIMIT:
             (self.errors if problem.severity == ERROR else self.warnings).append(problem)
 
+    def withdraw(self, type: str, columns: set[str]) -> None:
+        """Takes back the problems of a type about these columns: a later step made sense of them."""
+        for kept in (self.errors, self.warnings):
+            gone = [p for p in kept if p.type == type and p.column in columns]
+            for p in gone:
+                kept.remove(p)
+            self.counts[type] = self.counts.get(type, 0) - len(gone)
+        if not self.counts.get(type):
+            self.counts.pop(type, None)
+
     def add_rows(self, mask: pd.Series, values: pd.Series, *, type: str, severity: str, column: str, message) -> None:
         """One problem per flagged row, built only for the rows kept in detail."""
         flagged = mask[mask].index

@@ -47,7 +47,7 @@ def explain(level: str, missing: list[str], ref: codes.Reference) -> str:
     year = _year_of_lookup(level, known, ref)
     example = missing[0]
     if level == "ward":
-        lookup = f"the council's lookup holds its {year} wards" if year else "the council's lookup holds its wards"
+        lookup = f"The council's lookup holds its {year} wards" if year else "The council's lookup holds its wards"
         if max(missing) < min(known):
             side = "older"
         elif min(missing) > max(known):
