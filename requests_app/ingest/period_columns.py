@@ -159,7 +159,7 @@ def choose(
         p
         for p, label in enumerate(labels)
         if p != column_map.count
-        and (p in mapped or _PERIOD_HEADING.search(mapping.label_key(label)))
+        and (p in mapped or (_PERIOD_HEADING.search(mapping.label_key(label)) and not _NOT_A_PERIOD.search(label)))
         and (p not in column_map.fields or p in mapped)
     ]
     if not candidates:
