@@ -124,11 +124,13 @@ def check_periods(
     body: pd.DataFrame,
     live: pd.Series,
     problems: ProblemLog,
+    stock: bool,
 ) -> None:
-    """Fills the period_start, period_end and point_in_time columns of frame."""
+    """Fills the period_start, period_end and point_in_time columns of frame; a stock source's
+    counts are point-in-time counts whatever their periods, or with none."""
     if timing is None:
         frame["period_start"] = frame["period_end"] = pd.NaT
-        frame["point_in_time"] = False
+        frame["point_in_time"] = stock
         return
     text = timing.text(body)
     spans = periods.parse_periods(text, timing.meaning)

@@ -3,8 +3,8 @@
 A public table mixes levels (England, its regions, every authority, sometimes wards) and areas
 (every council in a region). Adding them all up counts the same people several times, so only
 the rows of the level asked for within the council's area are kept. The council's own total
-(its authority row beside its wards) is not stored but checked against the rows it adds up; the
-other rows are left out and the report says which. A file whose rows mix levels with nothing to
+(its authority row beside its wards) is set aside to be checked (area_totals); the other rows
+are left out and the report says which. A file whose rows mix levels with nothing to
 tell them apart is refused.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from requests_app.ingest import codes, levels, vintages
-from requests_app.ingest.problems import DETAIL_LIMIT, ERROR, WARNING, Problem, ProblemLog
+from requests_app.ingest.problems import ERROR, WARNING, Problem, ProblemLog
 
 WORDS = {
     "uk": ("UK-wide area", "UK-wide areas"),
@@ -65,7 +65,7 @@ class Located:
     checks: pd.Series | None = None  # rows of the council set aside to check the kept rows against
 
 
-def _council(ref: codes.Reference) -> str:
+def council_name(ref: codes.Reference) -> str:
     return ref.area_name or ref.local_authority or "this council"
 
 
@@ -103,6 +103,12 @@ def _names_without_levels(
         )
     )
     return True
+
+
+def _main_letter(places: levels.Places, live: pd.Series) -> str:
+    """The column most live rows take their code from (DfE rows take it from their level's column)."""
+    shown = places.letters[live]
+    return shown.mode().iat[0] if len(shown) else ""
 
 
 def _finest(present: list[str], problems: ProblemLog, column: str) -> str:
@@ -163,7 +169,7 @@ def locate(
             ),
         )
     present = [lv for lv in pd.unique(places.levels[live]) if lv]
-    want = level or _finest(present, problems, places.level_column or places.letters[live].mode().iat[0])
+    want = level or _finest(present, problems, places.level_column or _main_letter(places, live))
     if want not in present:
         return located, live  # one kind of area, or none of the kind asked for: check_areas says so
 
@@ -178,7 +184,9 @@ def locate(
     council = pd.Series(False, index=body.index)
     for lv, known in own.items():
         council |= (by_level == lv) & places.codes.isin(known)
-    on_chain = by_level.map(lambda lv: (levels.depth(lv) is not None) and levels.depth(lv) <= 4)
+    authority_depth = levels.depth(codes.LOCAL_AUTHORITY)
+    wider = [lv for lv in present if levels.depth(lv) is not None and levels.depth(lv) <= authority_depth]
+    on_chain = by_level.isin(wider)
     others_here = live & on_chain & ~council & by_level.isin(own.keys())
     others_here |= (
         live & (places.authority != "") & (places.authority != ref.local_authority) & bool(ref.local_authority)
@@ -260,7 +268,7 @@ def _report_left_out(
             parts.append(f"rows at {word(lv)} level without a code" if lv else "rows of no known level")
     count = int(left_out.sum())
     deep = levels.depth(want) is None or levels.depth(want) > levels.depth(codes.LOCAL_AUTHORITY)
-    ours = f"the {word(want, True)} of {_council(ref)}" if deep else _council(ref)
+    ours = f"the {word(want, True)} of {council_name(ref)}" if deep else council_name(ref)
     if nothing_kept:
         missing = pairs.loc[pairs["level"] == want, "code"].tolist()
         hint = vintages.explain(want, sorted(c for c in missing if c), ref)
@@ -297,9 +305,7 @@ def check_areas(
 ) -> None:
     """Fills the geography_code column of frame; level "" accepts a code of any level."""
     if located.places is not None:
-        values = located.places.codes
-        shown = located.places.letters[live]
-        letter = shown.mode().iat[0] if len(shown) else ""
+        values, letter = located.places.codes, _main_letter(located.places, live)
     elif "ward" in dims:
         values, letter = dims["ward"], letter_of["ward"]
     else:
@@ -343,89 +349,3 @@ def check_areas(
     if hint:
         problems.add(Problem("boundary-vintage", WARNING, hint, sheet=problems.sheet, column=letter))
     frame["geography_code"] = geography["code"]
-
-
-def reconcile(
-    frame: pd.DataFrame,
-    located: Located,
-    body: pd.DataFrame,
-    count: int,
-    count_letter: str,
-    kept: pd.Series,
-    problems: ProblemLog,
-    ref: codes.Reference,
-) -> None:
-    """The council's total rows against the sum of the rows they cover, cell by cell: the rows
-    for the same period and categories (every other column of the file) must add up to it."""
-    if located.checks is None or not located.checks.any():
-        return
-    places = located.places
-    want = located.level
-    if want == codes.LOCAL_AUTHORITY:
-        pairs = [(kept, located.checks & (places.levels == lv), lv) for lv in pd.unique(places.levels[located.checks])]
-    else:
-        pairs = [(located.checks & (places.levels == codes.LOCAL_AUTHORITY), kept, want)]
-    keys = [p for p in body.columns if p not in places.used and p != count]
-    for totals, parts, part_level in pairs:
-        if totals.any() and parts.any():
-            _compare(frame, body, keys, totals, parts, part_level, count_letter, places, problems, ref)
-
-
-def _compare(
-    frame: pd.DataFrame,
-    body: pd.DataFrame,
-    keys: list[int],
-    totals: pd.Series,
-    parts: pd.Series,
-    part_level: str,
-    count_letter: str,
-    places: levels.Places,
-    problems: ProblemLog,
-    ref: codes.Reference,
-) -> None:
-    both = totals | parts
-    if keys:
-        cell = body.loc[both, keys].astype(str).groupby(keys, sort=False, dropna=False).ngroup()
-    else:
-        cell = pd.Series(0, index=body.index[both])
-    counts, hidden = frame.loc[both, "count"], frame.loc[both, "suppressed"]
-    is_part = parts[both]
-    summed = counts[is_part].groupby(cell[is_part]).sum()
-    unknown = (hidden | counts.isna())[is_part].groupby(cell[is_part]).any()
-    stated_rows = cell[~is_part]
-    stated = counts[~is_part]
-    checkable = ~hidden[~is_part] & stated.notna() & ~stated_rows.map(unknown).fillna(False).astype(bool)
-    expected = stated_rows.map(summed).fillna(0).astype("Int64")
-    wrong = (checkable & (stated.astype("Int64") != expected)).fillna(False).astype(bool)
-    code = places.codes[totals].iat[0]
-    name = f"{places.names.get(code) or _council(ref)} ({code})"
-    parts_word = word(part_level, True)
-    for position in wrong[wrong].index[:DETAIL_LIMIT]:
-        problems.add(
-            Problem(
-                "area-total",
-                ERROR,
-                f"The row for {name} says {stated[position]}, but its {parts_word} in this file add up to "
-                f"{expected[position]} for the same period and categories. Correct the figures so that they "
-                f"agree, or leave the {word(codes.LOCAL_AUTHORITY)} row out.",
-                sheet=problems.sheet,
-                row=int(problems.row_numbers.at[position]) if problems.row_numbers is not None else int(position),
-                column=count_letter,
-                value=str(stated[position]),
-            )
-        )
-    problems.counts["area-total"] = problems.counts.get("area-total", 0) + max(int(wrong.sum()) - DETAIL_LIMIT, 0)
-    if wrong.any():
-        return
-    checked, unchecked = int(checkable.sum()), int((~checkable).sum())
-    note = f" {unchecked} could not be checked because a count in them is suppressed or missing." if unchecked else ""
-    problems.add(
-        Problem(
-            "area-total",
-            WARNING,
-            f"The {checked + unchecked} rows for {name} were checked against its {parts_word} in this file"
-            f"{' and agree' if checked else ''}; they were used as a check and not stored.{note}",
-            sheet=problems.sheet,
-            value=code,
-        )
-    )

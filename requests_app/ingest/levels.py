@@ -234,7 +234,9 @@ def read_places(
         words = _spread(positions, [level_word(u) for u in uniques])
         # The level column says what each row is; where it names a level its code contradicts, the
         # file is inconsistent, and the row is reported rather than trusted either way.
-        places.conflicts = (own_levels != "") & (words != "") & (words != OTHER) & (words != own_levels)
+        # A county council (E10) is one of the "Local authority" rows of DfE and Nomis files.
+        agree = (words == own_levels) | ((words == codes.LOCAL_AUTHORITY) & (own_levels == "county"))
+        places.conflicts = (own_levels != "") & (words != "") & (words != OTHER) & ~agree
         places.levels = words.where(words != "", own_levels)
         places.level_column = letters[level_position]
         places.used.add(level_position)
@@ -246,7 +248,7 @@ def read_places(
             continue
         taken.add(name_at)
         places.used.add(name_at)
-        pairs = pd.DataFrame({"code": column.codes, "name": body[name_at].astype(str).str.strip()})
-        pairs = pairs[pairs["code"] != ""].drop_duplicates("code")
-        places.names.update(dict(zip(pairs["code"], pairs["name"], strict=True)))
+        first = (column.codes != "") & ~column.codes.duplicated()
+        names = body.loc[first, name_at].astype(str).str.strip()
+        places.names.update(dict(zip(column.codes[first], names, strict=True)))
     return places

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from requests_app.ingest import codes, mapping, periods
+from requests_app.ingest import codes, mapping, period_forms, periods
 from requests_app.ingest.problems import WARNING, Problem
 
 # Headings that hold a period or a part of one, after mapping.label_key.
@@ -28,7 +28,7 @@ _PERIOD_HEADING = re.compile(
 # Dates that belong to a person, not to the count.
 _NOT_A_PERIOD = re.compile(r"birth|death|arrival|dob\b", re.IGNORECASE)
 _QUARTER_ONLY = re.compile(r"^(?:q(?:uarter|tr)? ?)?([1-4])$")
-_MONTH_ONLY = re.compile(rf"^{periods.MONTH_WORDS}$|^(\d{{1,2}})$")
+_MONTH_ONLY = re.compile(rf"^{period_forms.MONTH_WORDS}$|^(\d{{1,2}})$")
 # DfE time identifiers the tracker can turn into whole months, written as the parser reads them.
 _DFE_FORMS = {
     "academic year": "AY {split}",
@@ -37,7 +37,7 @@ _DFE_FORMS = {
     "calendar year": "{year}",
     **{f"calendar year q{n}": f"{{year}} Q{n}" for n in range(1, 5)},
     **{f"financial year q{n}": f"FY {{split}} Q{n}" for n in range(1, 5)},
-    **{name: f"{name} {{year}}" for name in periods.MONTHS},
+    **{name: f"{name} {{year}}" for name in period_forms.MONTHS},
 }
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
 _MONTH_NAMES += ["November", "December"]
@@ -99,7 +99,7 @@ def _year_quarter_text(year: str, quarter: str, meaning: periods.Meaning) -> str
 
 def _year_month_text(year: str, month: str, meaning: periods.Meaning) -> str:
     text = codes.normalise(month)
-    number = int(text) if text.isdigit() else periods.MONTHS.get(text[:3], 0)
+    number = int(text) if text.isdigit() else period_forms.MONTHS.get(text[:3], 0)
     if not 1 <= number <= 12:
         return f"{month} {year}"
     spans = periods.parse_periods(pd.Series([year]), meaning).iloc[0]
@@ -130,7 +130,7 @@ def _kind_of(label: str) -> str:
 
 def _complete(values: pd.Series, meaning: periods.Meaning) -> tuple[bool, float]:
     """Whether every filled value of a column is a period by itself, and the typical days it spans."""
-    distinct = pd.Series(pd.unique(values.astype(str).str.strip()))
+    distinct = pd.Series(pd.unique(pd.Series(pd.unique(values)).astype(str).str.strip()))
     distinct = distinct[distinct != ""]
     if distinct.empty:
         return False, 0.0

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from requests_app.ingest import (
+    area_totals,
     checks,
     codes,
     completeness,
@@ -142,11 +143,11 @@ def _clean(
     )
     frame = pd.DataFrame(index=body.index)
     checks.check_counts(frame, body[column_map.count].astype(str), letters[column_map.count], live, problems)
-    checks.check_periods(frame, timing, body, live, problems)
+    checks.check_periods(frame, timing, body, live, problems, context.stock)
     harmonise.country_columns(frame, dims, letter_of, live, problems, context.reference)
     harmonise.language_column(frame, dims, letter_of, live, problems, context.reference)
     geography.check_areas(frame, located, dims, letter_of, live, problems, context.geography_level, context.reference)
-    geography.reconcile(
+    area_totals.reconcile(
         frame, located, body, column_map.count, letters[column_map.count], live, problems, context.reference
     )
 
