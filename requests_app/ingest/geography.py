@@ -201,11 +201,12 @@ def locate(
             if theirs is None:
                 continue
             strays = rows & ~ours
-            if levels.depth(want) is None or levels.depth(want) > 4:
+            if levels.depth(want) is None or levels.depth(want) > authority_depth:
                 # A ward or small area missing from the lookup is another council's only when the
                 # file shows other councils; in a council's own return it is a mistake to report.
-                mine = places.authority == ref.local_authority if ref.local_authority else False
-                stay |= strays & ((places.authority == "") & ~many_areas | mine)
+                unplaced = (places.authority == "") & (not many_areas)
+                mine = (places.authority == ref.local_authority) & bool(ref.local_authority)
+                stay |= strays & (unplaced | mine)
         elif codes.contains(lv, want) and lv == codes.LOCAL_AUTHORITY:
             checks |= rows & council  # the council's total over the rows kept
         elif codes.contains(want, lv):

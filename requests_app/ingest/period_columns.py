@@ -184,7 +184,7 @@ def choose(
             meaning = periods.meaning(labels[p])
             complete, length = _complete(body[p], meaning)
             scored.append((not complete, length, p, meaning))
-        years = [p for p in by_kind.get("year", []) if _complete(body[p], periods.meaning(labels[p]))[0]]
+        years = [p for incomplete, _, p, _ in scored if not incomplete and kinds[p] == "year"]
         for part, form, pattern in (("quarter", "year-quarter", _QUARTER_ONLY), ("month", "year-month", _MONTH_ONLY)):
             for p in by_kind.get(part, []):
                 if years and _all_match(body[p], pattern):
@@ -221,8 +221,8 @@ def choose(
             Problem(
                 "period-meaning",
                 WARNING,
-                f"The column '{labels[p]}' was not used: each row's period is taken from "
-                f"{' and '.join(repr(labels[q]) for q in timing.positions)}, which it only repeats in less detail.",
+                f"The column '{labels[p]}' was not used as the period: each row's period is taken from "
+                f"{' and '.join(repr(labels[q]) for q in timing.positions)}, the most detailed one in the file.",
                 sheet=sheet,
                 row=header_row,
                 column=letters[p],
@@ -234,6 +234,6 @@ def choose(
 
 
 def _all_match(values: pd.Series, pattern: re.Pattern) -> bool:
-    distinct = [codes.normalise(v) for v in pd.unique(values.astype(str))]
+    distinct = [codes.normalise(v) for v in pd.unique(values)]
     distinct = [v for v in distinct if v]
     return bool(distinct) and all(pattern.match(v) for v in distinct)
