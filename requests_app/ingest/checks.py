@@ -146,8 +146,11 @@ def check_periods(
             f"'{v}' is not a period the tracker understands. Use forms like '2024 Q1', 'Apr-24', '2024/25' or a date."
         ),
     )
-    example_us = next((v for v in text[issue == "us-date"].head(1)), "")
+    found = set(pd.unique(issue[live]))
+    example_us = next((v for v in text[issue == "us-date"].head(1)), "") if "us-date" in found else ""
     for kind, question in _questions(timing, example_us).items():
+        if kind not in found:
+            continue
         problems.add_rows(
             live & (issue == kind),
             text,
@@ -156,7 +159,7 @@ def check_periods(
             column=timing.letter,
             message=question,
         )
-    assumed = live & (issue == "assumed-financial")
+    assumed = live & (issue == "assumed-financial") if "assumed-financial" in found else live & False
     if assumed.any():
         example = text[assumed].iat[0]
         problems.add(

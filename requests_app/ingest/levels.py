@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from requests_app.ingest import codes
@@ -149,7 +150,13 @@ def _distinct(values: pd.Series) -> tuple[pd.Series, list[str]]:
 
 
 def _spread(positions: pd.Series, small: list[str]) -> pd.Series:
-    return pd.Series(pd.array(small, dtype=object).take(positions.to_numpy()), index=positions.index, dtype=object)
+    """One value per row from one per distinct value, as categories: the comparisons that follow
+    then look at a million small integers, not a million strings."""
+    return pd.Series(pd.Categorical(small)[positions.to_numpy()], index=positions.index)
+
+
+def _blank(index: pd.Index, letter: str = "") -> pd.Series:
+    return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype=np.int8), categories=[letter]), index=index)
 
 
 def _code_column(position: int, letter: str, label: str, values: pd.Series, ref: codes.Reference) -> CodeColumn | None:
@@ -179,6 +186,23 @@ def _name_column(code: CodeColumn, labels: list[str], taken: set[int]) -> int | 
         if i in free and _tokens(labels[i]) & _AREA_WORDS:
             return i
     return None
+
+
+def _combined(columns: list[CodeColumn], index: pd.Index) -> tuple[pd.Series, ...]:
+    """Each row's most detailed code among several code columns, its level and column, and the
+    authority code on the same row when the row's own code is finer than that."""
+    empty = pd.Series("", index=index, dtype=object)
+    own_codes, own_levels, own_letters, authority = empty, empty, empty, empty
+    # Coarsest column first, so that each finer code on a row replaces the coarser one.
+    for column in sorted(columns, key=lambda c: c.deepest):
+        filled = column.codes != ""
+        # A finer code's authority is the last local-authority code seen on its row before it.
+        authority = authority.where(~filled | (own_levels != codes.LOCAL_AUTHORITY), own_codes)
+        own_codes = own_codes.where(~filled, column.codes.astype(object))
+        own_levels = own_levels.where(~filled, column.levels.astype(object))
+        own_letters = own_letters.where(~filled, column.letter)
+    authority = authority.where(own_levels != codes.LOCAL_AUTHORITY, "")
+    return tuple(series.astype("category") for series in (own_codes, own_levels, own_letters, authority))
 
 
 def read_places(
@@ -211,33 +235,25 @@ def read_places(
     if not columns and level_position is None:
         return None
     index = body.index
-    # Coarsest column first, so that each finer code on a row replaces the coarser one.
-    columns.sort(key=lambda c: c.deepest)
-    own_codes = pd.Series("", index=index, dtype=object)
-    own_levels = pd.Series("", index=index, dtype=object)
-    own_letters = pd.Series("", index=index, dtype=object)
-    authority = pd.Series("", index=index, dtype=object)
-    for column in columns:
-        filled = column.codes != ""
-        # A finer code's authority is the last local-authority code seen on its row before it.
-        authority = authority.where(~filled | (own_levels != codes.LOCAL_AUTHORITY), own_codes)
-        own_codes = own_codes.where(~filled, column.codes)
-        own_levels = own_levels.where(~filled, column.levels)
-        own_letters = own_letters.where(~filled, column.letter)
-    authority = authority.where(own_levels != codes.LOCAL_AUTHORITY, "")
-
+    if len(columns) == 1:
+        [column] = columns
+        own_codes, own_levels, authority = column.codes, column.levels, _blank(index)
+        own_letters = _blank(index, column.letter)
+    else:
+        own_codes, own_levels, own_letters, authority = _combined(columns, index)
     places = Places(own_codes, own_levels, own_letters, authority, code_columns=columns)
     places.used = {c.position for c in columns}
     if level_position is not None:
         positions, uniques = _distinct(body[level_position])
         places.level_values = _spread(positions, [u.strip() for u in uniques])
-        words = _spread(positions, [level_word(u) for u in uniques])
+        words = _spread(positions, [level_word(u) for u in uniques]).astype(object)
+        found = own_levels.astype(object)
         # The level column says what each row is; where it names a level its code contradicts, the
         # file is inconsistent, and the row is reported rather than trusted either way.
         # A county council (E10) is one of the "Local authority" rows of DfE and Nomis files.
-        agree = (words == own_levels) | ((words == codes.LOCAL_AUTHORITY) & (own_levels == "county"))
-        places.conflicts = (own_levels != "") & (words != "") & (words != OTHER) & ~agree
-        places.levels = words.where(words != "", own_levels)
+        agree = (words == found) | ((words == codes.LOCAL_AUTHORITY) & (found == "county"))
+        places.conflicts = (found != "") & (words != "") & (words != OTHER) & ~agree
+        places.levels = words.where(words != "", found).astype("category")
         places.level_column = letters[level_position]
         places.used.add(level_position)
         places.used |= {p for p, label in enumerate(labels) if p not in skip and _DFE_LOCATION.match(label_key(label))}

@@ -65,13 +65,13 @@ class Timing:
         positions, uniques = pd.factorize(pairs)
         combine = {"dfe": _dfe_text, "year-quarter": _year_quarter_text, "year-month": _year_month_text}[self.form]
         small = [combine(a, b, self.meaning) for a, b in uniques]
-        return pd.Series(pd.array(small, dtype=object).take(positions), index=body.index, dtype=object)
+        return pd.Series(pd.Categorical(small)[positions], index=body.index)
 
 
 def _stripped(values: pd.Series) -> pd.Series:
+    """Trimmed text as categories, so the parser and the checks after it work per distinct value."""
     positions, uniques = pd.factorize(values.astype(str))
-    small = pd.array([u.strip() for u in uniques], dtype=object)
-    return pd.Series(small.take(positions), index=values.index, dtype=object)
+    return pd.Series(pd.Categorical([u.strip() for u in uniques])[positions], index=values.index)
 
 
 def _split_form(year: str) -> str:
