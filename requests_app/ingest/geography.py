@@ -170,6 +170,9 @@ def locate(
         )
     present = [lv for lv in pd.unique(places.levels[live]) if lv]
     want = level or _finest(present, problems, places.level_column or _main_letter(places, live))
+    if want not in present and (coarser := places.at_level(want, live)) is not None:
+        places = located.places = coarser
+        present = [lv for lv in pd.unique(places.levels[live]) if lv]
     if want not in present:
         return located, live  # one kind of area, or none of the kind asked for: check_areas says so
 

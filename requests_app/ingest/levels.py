@@ -12,7 +12,7 @@ Work is per distinct value of each column, never per row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -138,6 +138,24 @@ class Places:
     conflicts: pd.Series | None = None  # rows whose level column disagrees with their code
     code_columns: list[CodeColumn] = field(default_factory=list)
     used: set[int] = field(default_factory=set)  # positions of the columns read here
+
+    def at_level(self, level: str, live: pd.Series) -> Places | None:
+        """The same rows placed by their column of codes at `level`, when a file gives a finer code
+        beside it ("Ward code" and "LSOA code" on each row) and the level asked for is the coarser."""
+        if self.level_column:
+            return None
+        column = next((c for c in self.code_columns if (c.levels[live] == level).any()), None)
+        if column is None or len(self.code_columns) < 2:
+            return None
+        index = column.codes.index
+        return replace(
+            self,
+            codes=column.codes,
+            levels=column.levels,
+            letters=_blank(index, column.letter),
+            authority=_blank(index),
+            conflicts=None,
+        )
 
 
 def _tokens(label: str) -> set[str]:

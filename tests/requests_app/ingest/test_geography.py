@@ -160,6 +160,16 @@ def test_a_ward_whose_authority_column_names_the_council_is_the_councils_even_wh
     assert "E05008942" in message(report, "warnings", "other-area")
 
 
+def test_asked_for_wards_a_file_with_a_finer_code_beside_each_ward_is_read_by_its_wards():
+    csv = (
+        "Ward code,LSOA code,Nationality,Count\nE05009901,E01035101,Polish,4\nE05009901,E01035102,Polish,3\n"
+        "E05009902,E01035101,Polish,2\n"
+    )
+    result, report = run(csv, "ward", requested=("nationality", "ward"))
+    assert report["valid"], report["errors"]
+    assert result.observations.groupby("geography_code")["count"].sum().to_dict() == {"E05009901": 7, "E05009902": 2}
+
+
 def test_a_file_with_none_of_the_councils_rows_says_what_it_holds():
     csv = "geography code,Nationality,Count\nE06000001,Polish,4\nE06000002,Polish,3\n"
     _, report = run(csv, "local-authority")
