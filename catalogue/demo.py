@@ -17,7 +17,12 @@ from project import roles
 
 DEMO_PASSWORD = "demo-pass-2026"
 
-AREA = {"name": "Teesmouth Borough Council (demo)", "slug": "teesmouth", "gss_code": "E06000002"}
+AREA = {
+    "name": "Teesmouth Borough Council (demo)",
+    "slug": "teesmouth",
+    "gss_code": "E06000002",
+    "region_code": "E12000001",
+}
 
 AGENCIES = [
     ("Northgate Academy", "secondary-school"),

@@ -109,7 +109,9 @@ LOOKUP_LEVELS = {"WD": "ward", "LSOA": "lsoa", "MSOA": "msoa"}
 @transaction.atomic
 def area_lookup_load(*, area: Area, rows: list[dict]) -> dict[str, int]:
     """Replaces the area's ward, LSOA and MSOA codes with those of an ONS lookup whose local
-    authority column (LADyyCD) matches the area's GSS code. Rows of other councils are ignored."""
+    authority column (LADyyCD) matches the area's GSS code. Rows of other councils are ignored.
+    Each code keeps the year of its boundaries (WD23CD: 2023), and a region column (RGNyyCD), when
+    the lookup has one, gives the area its region."""
     import re
 
     if not rows:
@@ -118,13 +120,17 @@ def area_lookup_load(*, area: Area, rows: list[dict]) -> dict[str, int]:
     lad = next((c for c in columns if re.fullmatch(r"LAD\d{2}CD", c.strip(), re.I)), None)
     if lad is None:
         raise ValidationError("The lookup has no local authority code column (such as LAD24CD).")
+    region = next((c for c in columns if re.fullmatch(r"RGN\d{2}CD", c.strip(), re.I)), None)
     levels = {level.code: level for level in GeographyLevel.objects.filter(code__in=LOOKUP_LEVELS.values())}
     found: dict[str, AreaCode] = {}
+    regions = set()
     for row in rows:
         if row[lad].strip() != area.gss_code:
             continue
+        if region and row[region].strip():
+            regions.add(row[region].strip().upper())
         for column in columns:
-            match = re.fullmatch(r"(WD|LSOA|MSOA)\d{2}CD", column.strip(), re.I)
+            match = re.fullmatch(r"(WD|LSOA|MSOA)(\d{2})CD", column.strip(), re.I)
             if match and row[column].strip():
                 code = row[column].strip().upper()
                 name_column = column.strip()[:-2] + "NM"
@@ -133,6 +139,7 @@ def area_lookup_load(*, area: Area, rows: list[dict]) -> dict[str, int]:
                     code=code,
                     name=(row.get(name_column) or "").strip(),
                     level=levels[LOOKUP_LEVELS[match.group(1).upper()]],
+                    vintage=2000 + int(match.group(2)),
                 )
     if not found:
         raise ValidationError(f"No row of the lookup belongs to {area.name} ({area.gss_code}).")
@@ -140,6 +147,10 @@ def area_lookup_load(*, area: Area, rows: list[dict]) -> dict[str, int]:
         code.full_clean(exclude=["area"], validate_unique=False)
     AreaCode.objects.filter(area=area).delete()
     AreaCode.objects.bulk_create(found.values())
+    if len(regions) == 1:
+        area.region_code = regions.pop()
+        area.full_clean()
+        area.save(update_fields=["region_code"])
     counts: dict[str, int] = {}
     for code in found.values():
         counts[code.level.code] = counts.get(code.level.code, 0) + 1

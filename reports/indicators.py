@@ -218,6 +218,11 @@ class Master:
     refused: str = ""
     spans: dict[str, tuple[datetime.date, datetime.date]] = field(default_factory=dict)  # column -> first and last day
     area_codes: dict[str, str] = field(default_factory=dict)  # area label -> GSS code
+    # Counts taken at a point in time (stocks) are never added up over time: the master has no
+    # quarter, year or all-period totals, and `overall` (the column standing for all periods) is
+    # the latest count rather than a total.
+    stock: bool = False
+    overall: str = TOTAL
 
 
 def _value_order(value: str) -> tuple[bool, str]:
@@ -232,16 +237,28 @@ def _label(value: str, lookup: dict) -> str:
     return lookup.get(value, value) if value else NOT_RECORDED
 
 
-def _period_columns(rows: list[dict]) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+def _column_of(start: datetime.date | None, end: datetime.date | None, stock: bool) -> tuple[datetime.date, str]:
+    """The leaf column of a period as returned: (sort key, label). A stock counted on a day keeps
+    its day, so that two counts in one month are never added together."""
+    if stock and start is not None and end in (None, start):
+        return start, f"{start.day} {start:%b %Y}"
+    return period_bucket(start, end, "month")
+
+
+def _period_columns(
+    rows: list[dict], stock: bool = False
+) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
     """Sets each row's column (its period as returned) and gives the columns in order with the
-    quarter and financial-year totals over them."""
+    quarter and financial-year totals over them; a stock has no totals over time."""
     column_keys, starts = {}, {}
     for r in rows:
-        key, r["column"] = period_bucket(r["period_start"], r["period_end"], "month")
+        key, r["column"] = _column_of(r["period_start"], r["period_end"], stock)
         column_keys.setdefault(r["column"], (key, r["column"]))
         starts.setdefault(r["column"], r["period_start"])
         r["span"] = (r["period_start"], r["period_end"])
     leaf_columns = sorted(column_keys, key=lambda c: column_keys[c])
+    if stock:
+        return leaf_columns, {}, {}
     quarters, years = defaultdict(list), defaultdict(list)
     for column in leaf_columns:
         if starts[column] is None:
@@ -256,6 +273,18 @@ def _period_columns(rows: list[dict]) -> tuple[list[str], dict[str, list[str]], 
     quarters = {q: parts for q, parts in quarters.items() if len(parts) > 1 and q not in column_keys}
     years = {y: parts for y, parts in years.items() if len(parts) > 1 and y not in column_keys}
     return leaf_columns, quarters, years
+
+
+def _is_stock(area: Area, source: Source) -> bool:
+    return observations_of(area, source).filter(point_in_time=True).exists()
+
+
+def _within_periods(table: Table) -> Table:
+    """A stock's table keeps only the sums within one period: adding counts of the same people
+    taken on different days is no count at all, so the all-period totals go, with their sums."""
+    values = {cell: value for cell, value in table.values.items() if cell[1] != TOTAL}
+    relations = [r for r in table.relations if all(cell[1] != TOTAL for cell in r.cells)]
+    return Table(values, relations, table.rows, [c for c in table.columns if c != TOTAL])
 
 
 def _area_names(rows: list[dict]) -> dict[str, str]:
@@ -275,7 +304,8 @@ def _margin(area: Area, source: Source, policy: Policy) -> dict[tuple[str, str],
         return {}
     nested = any(r["geography_code"] for r in rows)
     names = _area_names(rows) if nested else {}
-    leaf_columns, quarters, years = _period_columns(rows)
+    stock = _is_stock(area, source)
+    leaf_columns, quarters, years = _period_columns(rows, stock)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     incomplete = set()
     for r in rows:
@@ -288,13 +318,15 @@ def _margin(area: Area, source: Source, policy: Policy) -> dict[tuple[str, str],
         {c: [counts.get((p, c), 0) for p in places] for c in leaf_columns}, index=places, columns=leaf_columns
     )
     table = Table.two_way(frame, col_groups={**quarters, **years} or None, total_label=TOTAL)
+    if stock:
+        table = _within_periods(table)
     incomplete = _with_totals(incomplete, {}, {**quarters, **years})
     published = protect(table, policy, hide=_maybe_small(table, incomplete, policy)).published
     shared = [*places, TOTAL] if nested else [TOTAL]
     return {(row, column): published[row, column] is None for row in shared for column in table.columns}
 
 
-def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table] | None:
+def _master(area: Area, source: Source, row_column: str, stock: bool = False) -> tuple[Master, Table] | None:
     """The master of one dimension, not yet protected, and its table of counts."""
     observations = observations_of(area, source)
     rows = list(
@@ -307,7 +339,7 @@ def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table]
     names = _names(row_column, {r[row_column] for r in rows if r[row_column]})
     nested = any(r["geography_code"] for r in rows)
     area_names = _area_names(rows) if nested else {}
-    leaf_columns, quarters, years = _period_columns(rows)
+    leaf_columns, quarters, years = _period_columns(rows, stock)
     spans = _spans(rows, {**quarters, **years})
 
     counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -335,6 +367,8 @@ def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table]
     table = Table.two_way(
         frame, row_groups=row_groups or None, col_groups={**quarters, **years} or None, total_label=TOTAL
     )
+    if stock:
+        table = _within_periods(table)
     incomplete = _with_totals(incomplete, row_groups, {**quarters, **years})
     area_codes = {
         _label(r["geography_code"], area_names): r["geography_code"] for r in rows if nested and r["geography_code"]
@@ -350,6 +384,8 @@ def _master(area: Area, source: Source, row_column: str) -> tuple[Master, Table]
         incomplete,
         spans=spans,
         area_codes=area_codes,
+        stock=stock,
+        overall=leaf_columns[-1] if stock else TOTAL,
     ), table
 
 
@@ -406,7 +442,7 @@ def _group_sums(area: Area, source: Source, groups: Master, nationalities: Maste
     group_names = _names("nationality_group", {r["nationality_group"] for r in rows if r["nationality_group"]})
     in_period, anywhere = defaultdict(lambda: defaultdict(set)), defaultdict(set)
     for r in rows:
-        column = period_bucket(r["period_start"], r["period_end"], "month")[1]
+        column = _column_of(r["period_start"], r["period_end"], groups.stock)[1]
         nationality, group = _label(r["nationality"], nationality_names), _label(r["nationality_group"], group_names)
         in_period[column][nationality].add(group)
         anywhere[nationality].add(group)
@@ -481,10 +517,11 @@ def _protect_together(
 
 def _read(area: Area, source: Source) -> dict[str, tuple[Master, Table]]:
     """Every dimension's master of the source, not yet protected, with its table of counts."""
+    stock = _is_stock(area, source)
     return {
         code: found
         for code, (_, column, _) in DIMENSIONS.items()
-        if code != "area" and (found := _master(area, source, column)) is not None
+        if code != "area" and (found := _master(area, source, column, stock)) is not None
     }
 
 
@@ -555,7 +592,7 @@ def _keys(area: Area, source: Source, threshold: int, rounding: int | None) -> t
     names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
     fingerprint = hashlib.sha256(repr((source.pk, threshold, rounding, live, names)).encode()).hexdigest()
     return (
-        f"indicator-masters:v5:{fingerprint}",
+        f"indicator-masters:v6:{fingerprint}",
         f"indicator-preparing:v1:{fingerprint}",
         f"indicator-protecting:v1:{fingerprint}",
     )
@@ -586,7 +623,15 @@ def _cached_masters(
 
 
 def _columns_for(master: Master, choice: str) -> list[str]:
-    """The columns of one view, cut from the master's periods, quarters and years."""
+    """The columns of one view, cut from the master's periods, quarters and years. A stock's
+    quarter or year shows the latest count taken in it, never a sum of its counts."""
+    if master.stock:
+        granularity = "month" if choice.startswith("month") else choice
+        latest: dict = {}
+        for column in master.leaf_columns:
+            span = master.spans.get(column)
+            latest[bucket(span[1], granularity)[0] if span else column] = column
+        return list(latest.values())
     quarter_of = {month: q for q, months in master.quarters.items() for month in months}
     year_of = {part: y for y, parts in master.years.items() for part in parts}
     out: list[str] = []
@@ -655,7 +700,7 @@ def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
         columns = {place: place for place in places} | ({TOTAL: TOTAL} if every_area else {})
 
         def master_cell(r: str, c: str) -> tuple[str, str]:
-            return (_leaf(c, r) if c != TOTAL and r != TOTAL else rows[r] if c == TOTAL else c), TOTAL
+            return (_leaf(c, r) if c != TOTAL and r != TOTAL else rows[r] if c == TOTAL else c), master.overall
     else:
         if query.nested and nested:
             ordered = [row for place in places for row in [place, *[_leaf(place, v) for v in master.values]]]
@@ -725,7 +770,13 @@ def comparability_warnings(sources: list[Source]) -> list[str]:
 def indicators_build(*, area: Area, query: Query) -> Indicators:
     sources = [s for s in available_sources(area) if s.slug in query.sources]
     tables = [build_table(area, source, query) for source in sources]
-    return Indicators(query, tables, comparability_warnings(sources))
+    stocks = [
+        f"{source.title} counts people at a point in time: each column shows one day's count (in a quarter "
+        "or a year, the latest one), never a sum of counts over time."
+        for source in sources
+        if _is_stock(area, source)
+    ]
+    return Indicators(query, tables, [*stocks, *comparability_warnings(sources)])
 
 
 def _threshold(area: Area, source: Source) -> int:

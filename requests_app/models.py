@@ -83,7 +83,10 @@ class DataRequest(models.Model):
         max_length=22,
         choices=DataForm.choices,
         default=DataForm.AGGREGATE,
-        help_text="What the agency sends. Aggregate counts include small numbers: the tracker suppresses them before publishing.",
+        help_text=(
+            "What the agency sends. Aggregate counts include small numbers: the tracker suppresses them before "
+            "publishing."
+        ),
     )
     agreement = models.ForeignKey(
         SharingAgreement,
@@ -405,6 +408,10 @@ class Observation(models.Model):
     other = models.TextField(default="{}", help_text="Other requested dimensions, as JSON.")
     count = models.PositiveBigIntegerField(null=True)
     suppressed = models.BooleanField(default=False)
+    point_in_time = models.BooleanField(
+        default=False,
+        help_text="A count of people on one day (a stock): never added up over periods.",
+    )
 
     class Meta:
         constraints = [

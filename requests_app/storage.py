@@ -20,7 +20,8 @@ TEXT_COLUMNS = [
     "gender",
     "other",
 ]
-COLUMNS = ["source_return_id", "period_start", "period_end", *TEXT_COLUMNS, "count", "suppressed"]
+FLAG_COLUMNS = ["suppressed", "point_in_time"]
+COLUMNS = ["source_return_id", "period_start", "period_end", *TEXT_COLUMNS, "count", *FLAG_COLUMNS]
 
 
 def _prepared(frame: pd.DataFrame, return_id: int) -> pd.DataFrame:
@@ -30,7 +31,8 @@ def _prepared(frame: pd.DataFrame, return_id: int) -> pd.DataFrame:
     for column in TEXT_COLUMNS:
         out[column] = frame[column].astype("string").fillna("")
     out["count"] = frame["count"].astype("Int64")
-    out["suppressed"] = frame["suppressed"].astype(bool)
+    for column in FLAG_COLUMNS:
+        out[column] = frame[column].astype(bool) if column in frame else False
     return out[COLUMNS]
 
 
@@ -49,7 +51,8 @@ def insert_observations(frame: pd.DataFrame, return_id: int) -> int:
 def _copy(rows: pd.DataFrame) -> None:
     # CSV COPY: an unquoted empty field is NULL (dates, counts); FORCE_NOT_NULL keeps text as ''.
     buffer = io.StringIO()
-    rows.assign(suppressed=rows["suppressed"].map({True: "t", False: "f"})).to_csv(buffer, header=False, index=False)
+    flags = {column: rows[column].map({True: "t", False: "f"}) for column in FLAG_COLUMNS}
+    rows.assign(**flags).to_csv(buffer, header=False, index=False)
     sql = (
         f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))"
     )

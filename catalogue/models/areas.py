@@ -12,11 +12,20 @@ class Area(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     gss_code = models.CharField(max_length=9, unique=True, help_text="The local authority's GSS code.")
+    region_code = models.CharField(
+        max_length=9,
+        blank=True,
+        help_text="The GSS code of the region the authority is in (E12...), so that returns holding every "
+        "region's rows keep the right one.",
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(gss_code__regex=r"^[EWSNK][0-9]{8}$"), name="area_gss_code_format"),
+            models.CheckConstraint(
+                condition=Q(region_code="") | Q(region_code__regex=r"^E12[0-9]{6}$"), name="area_region_code_format"
+            ),
         ]
 
     def __str__(self):
@@ -30,6 +39,11 @@ class AreaCode(models.Model):
     code = models.CharField(max_length=9)
     name = models.CharField(max_length=150, blank=True)
     level = models.ForeignKey(GeographyLevel, on_delete=models.PROTECT, related_name="+")
+    vintage = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The year of the boundaries the code belongs to (2023 for WD23CD), from the lookup's column.",
+    )
 
     class Meta:
         ordering = ["level__order", "name"]

@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 FINANCIAL_YEAR_START = 4  # April: the UK public sector's year runs 1 April to 31 March
 ACADEMIC_YEAR_START = 9  # September
+TAX_YEAR_START = (4, 6)  # the UK tax year runs 6 April to 5 April
 
 
 def month_end(day: datetime.date) -> datetime.date:

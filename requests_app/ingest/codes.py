@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,33 @@ POSTCODE_DISTRICT_RE = r"^[A-Z]{1,2}\d[A-Z\d]?$"
 LOCAL_AUTHORITY_PREFIXES = frozenset({"E06", "E07", "E08", "E09", "W06", "S12", "N09"})
 LOCAL_AUTHORITY = "local-authority"
 POSTCODE_DISTRICT = "postcode-district"
+
+# The areas a council sits in and the areas inside it. A row for a containing area may be the total
+# of rows below it; areas on different branches (wards and LSOAs) are cut differently and never are.
+# Counties hold districts, not unitary councils, but a county row is never one of a unitary's totals
+# either, so one chain serves both.
+PARENT_LEVEL = {
+    "country": "uk",
+    "region": "country",
+    "county": "region",
+    LOCAL_AUTHORITY: "county",
+    "ward": LOCAL_AUTHORITY,
+    "msoa": LOCAL_AUTHORITY,
+    "lsoa": "msoa",
+    "output-area": "lsoa",
+}
+# Prefixes the catalogue has no level for, placed in that chain: counties (E10) and metropolitan
+# counties (E11), output areas, Great Britain (K03) and England and Wales (K04).
+_CHAIN_PREFIXES = {
+    "E10": "county",
+    "E11": "county",
+    "E00": "output-area",
+    "W00": "output-area",
+    "S00": "output-area",
+    "K03": "uk",
+    "K04": "uk",
+}
+COUNTRY_CODES = {"E": "E92000001", "W": "W92000004", "S": "S92000003", "N": "N92000002"}
 
 # Characters that are invisible in a spreadsheet but break an exact match. Removed, not turned
 # into spaces, because they usually sit inside a word ("Pol\u200bish") after a copy and paste.
@@ -52,6 +80,29 @@ class Reference:
     language_aliases: dict[str, str]  # normalise(name or ISO 639-1/639-3 code) -> ISO 639-3 code
     gss_levels: dict[str, str]  # GSS prefix ("E05") -> geography level code ("ward")
     area_codes: frozenset[str] | None = None  # the area's known codes when a lookup is loaded
+    # The council itself, when known: its GSS code, its region's, its name, and the year of the
+    # boundaries its lookup's codes come from, per level ({"ward": 2023, "lsoa": 2021}).
+    local_authority: str = ""
+    region: str = ""
+    area_name: str = ""
+    vintages: dict[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def own_codes(self) -> dict[str, frozenset[str]]:
+        """The council's codes at each level it knows them for: itself, its region and country,
+        and the wards and small areas of its lookup."""
+        found: dict[str, set[str]] = {}
+        for code in self.area_codes or ():
+            if re.match(GSS_RE, code):
+                found.setdefault(level_of(code, self), set()).add(code)
+        if self.local_authority:
+            found[LOCAL_AUTHORITY] = {self.local_authority}
+            if country := COUNTRY_CODES.get(self.local_authority[:1]):
+                found["country"] = {country}
+        if self.region:
+            found["region"] = {self.region}
+        found.pop("", None)
+        return {level: frozenset(codes) for level, codes in found.items()}
 
 
 def is_missing(value) -> bool:
@@ -244,7 +295,7 @@ def harmonise_languages(values: pd.Series, ref: Reference) -> pd.DataFrame:
 _ALL_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]+")
 
 
-def _clean_code(value) -> str:
+def clean_code(value) -> str:
     if is_missing(value):
         return ""
     return _ALL_SPACE.sub("", unicodedata.normalize("NFKC", str(value))).upper()
@@ -252,14 +303,28 @@ def _clean_code(value) -> str:
 
 def clean_gss(values: pd.Series) -> pd.Series:
     """Remove every kind of space (a GSS code never contains one) and uppercase; blanks become ""."""
-    return per_unique(values, lambda value: (_clean_code(value),), {"code": "str"})["code"]
+    return per_unique(values, lambda value: (clean_code(value),), {"code": "str"})["code"]
 
 
-def _level_of(code: str, ref: Reference) -> str:
+def level_of(code: str, ref: Reference) -> str:
+    """The geography level of a clean GSS code, "" when its prefix is not one the tracker knows."""
     prefix = code[:3]
     if prefix in LOCAL_AUTHORITY_PREFIXES:
         return LOCAL_AUTHORITY
-    return ref.gss_levels.get(prefix, "")
+    return ref.gss_levels.get(prefix) or _CHAIN_PREFIXES.get(prefix, "")
+
+
+def ancestors(level: str) -> list[str]:
+    """The levels containing `level`, nearest first."""
+    found = []
+    while level := PARENT_LEVEL.get(level, ""):
+        found.append(level)
+    return found
+
+
+def contains(outer: str, inner: str) -> bool:
+    """Whether every area of level `inner` lies inside one area of level `outer`."""
+    return outer in ancestors(inner)
 
 
 def _clean_district(value) -> str:
@@ -276,8 +341,11 @@ def check_geography(values: pd.Series, level: str, ref: Reference) -> pd.DataFra
     does not know is a "level" problem (found_level ""): it is not a code of the requested level.
     Blank values have no problem here; the caller reports them as missing.
     Postcode districts are checked against area_codes only when that lookup lists postcode
-    districts at all: a lookup of GSS codes says nothing about postcodes.
+    districts at all: a lookup of GSS codes says nothing about postcodes. Likewise a GSS code is
+    checked against the council's codes of its level only when the council has some: a lookup of
+    wards says nothing about LSOAs, and the council's own code is known without a lookup.
     """
+    own = ref.own_codes
     if level == POSTCODE_DISTRICT:
         district_lookup = ref.area_codes is not None and any(re.match(POSTCODE_DISTRICT_RE, c) for c in ref.area_codes)
 
@@ -293,15 +361,15 @@ def check_geography(values: pd.Series, level: str, ref: Reference) -> pd.DataFra
     else:
 
         def check(value) -> tuple:
-            code = _clean_code(value)
+            code = clean_code(value)
             if not code:
                 return code, "", ""
             if not re.match(GSS_RE, code):
                 return code, "format", ""
-            found = _level_of(code, ref)
+            found = level_of(code, ref)
             if found != level:
                 return code, "level", found
-            if ref.area_codes is not None and code not in ref.area_codes:
+            if found in own and code not in own[found]:
                 return code, "area", found
             return code, "", found
 

@@ -31,6 +31,12 @@ TYPES = {
     "mixed-measures",
     "ambiguous-label",
     "code-name-mismatch",
+    "other-area",
+    "mixed-levels",
+    "area-total",
+    "boundary-vintage",
+    "ambiguous-period",
+    "period-meaning",
 }
 
 
@@ -57,6 +63,12 @@ LABELS = {
     "mixed-measures": "Different measures in one table",
     "ambiguous-label": "Headings that could mean more than one thing",
     "code-name-mismatch": "Codes and names that disagree",
+    "other-area": "Rows for other areas or levels left out",
+    "mixed-levels": "Kinds of area that cannot be told apart",
+    "area-total": "Area totals checked against their parts",
+    "boundary-vintage": "Codes from other boundaries",
+    "ambiguous-period": "Periods with two possible readings",
+    "period-meaning": "How the periods were read",
 }
 
 
@@ -120,6 +132,16 @@ class ProblemLog:
         self.counts[problem.type] = self.counts.get(problem.type, 0) + 1
         if self.counts[problem.type] <= DETAIL_LIMIT:
             (self.errors if problem.severity == ERROR else self.warnings).append(problem)
+
+    def withdraw(self, type: str, columns: set[str]) -> None:
+        """Takes back the problems of a type about these columns: a later step made sense of them."""
+        for kept in (self.errors, self.warnings):
+            gone = [p for p in kept if p.type == type and p.column in columns]
+            for p in gone:
+                kept.remove(p)
+            self.counts[type] = self.counts.get(type, 0) - len(gone)
+        if not self.counts.get(type):
+            self.counts.pop(type, None)
 
     def add_rows(
         self, mask: pd.Series, values: pd.Series, *, type: str, severity: str, column: str | pd.Series, message

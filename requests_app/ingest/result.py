@@ -30,6 +30,7 @@ OBSERVATION_COLUMNS = [
     "other",
     "count",
     "suppressed",
+    "point_in_time",
 ]
 # Categorical dimensions whose category lists are compared across agencies (the coverage report's
 # "same categories across agencies" check); more distinct values than CATEGORY_LIMIT are not a code list.

@@ -119,6 +119,7 @@ class Candidate:
     table: Table  # as it will be read (periods across the columns turned into rows...)
     column_map: Mapping
     problems: list[Problem]  # its own, from finding and mapping it
+    timing: object = None  # period_columns.Timing: which columns give each row's period, and how
 
     @property
     def fields(self) -> set[str]:

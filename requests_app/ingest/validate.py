@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from requests_app.ingest import (
+    area_totals,
     checks,
     codes,
     completeness,
@@ -14,6 +15,7 @@ from requests_app.ingest import (
     layout,
     mapping,
     pairs,
+    period_columns,
     personal,
     read,
     sheets,
@@ -31,6 +33,7 @@ class Context:
     geography_level: str  # "" accepts any level
     aggregate_only: bool
     reference: codes.Reference
+    stock: bool = False  # the source counts people at a point in time, never summed over time
 
 
 def run(data: bytes, filename: str, context: Context) -> Result:
@@ -80,7 +83,17 @@ def _candidate(located: layout.Located, context: Context) -> sheets.Candidate:
     if not any(p.severity == ERROR for p in mapped):
         table, column_map, reshaped = tables.reshape(table, column_map)
         mapped = mapped + reshaped
-    return sheets.Candidate(located, table, column_map, problems + mapped)
+    timing, mapped = period_columns.choose(
+        table.labels,
+        table.letters,
+        table.body,
+        column_map,
+        mapped,
+        sheet=table.sheet,
+        header_row=table.header_rows[-1] if table.header_rows else None,
+        stock=context.stock,
+    )
+    return sheets.Candidate(located, table, column_map, problems + mapped, timing)
 
 
 def _has_period(column_map: mapping.Mapping) -> bool:
@@ -104,7 +117,9 @@ def _read(candidate: sheets.Candidate, context: Context, found: list[Problem]) -
     rows_read = len(candidate.located.table.body)  # the sheet's rows, before categories became rows
     if any(p.severity == ERROR for p in found):
         return refused(rows_read, candidate.table.sheet, found)
-    return _clean(candidate.table.body, candidate.table, candidate.column_map, context, found, rows_read)
+    return _clean(
+        candidate.table.body, candidate.table, candidate.column_map, candidate.timing, context, found, rows_read
+    )
 
 
 def _stripped(values: pd.Series) -> pd.Series:
@@ -140,6 +155,7 @@ def _clean(
     body: pd.DataFrame,
     table: headers.Table,
     column_map: mapping.Mapping,
+    timing: period_columns.Timing | None,
     context: Context,
     found: list[Problem],
     rows_read: int,
@@ -153,6 +169,19 @@ def _clean(
     letter_of = {code: column_map.letter(position, letters) for position, code in column_map.fields.items()}
 
     live = ~totals.total_rows(dims, body.index, problems)
+    located, live = geography.locate(
+        body,
+        table.labels,
+        letters,
+        fields=column_map.fields,
+        count=column_map.count,
+        dims=dims,
+        live=live,
+        problems=problems,
+        level=context.geography_level,
+        ref=context.reference,
+        names=frozenset(column_map.names.values()),
+    )
     frame = pd.DataFrame(index=body.index)
     count_letter = column_map.letter(column_map.count, letters)
     checks.check_counts(frame, body[column_map.count].astype(str), count_letter, live, problems)
@@ -160,10 +189,13 @@ def _clean(
         pairs.check_names(
             code, dims[code], _stripped(body[position]), letters[position], live, problems, context.reference
         )
-    checks.check_periods(frame, dims, letter_of, live, problems)
+    checks.check_periods(frame, timing, body, live, problems, context.stock)
     harmonise.country_columns(frame, dims, letter_of, live, problems, context.reference)
     harmonise.language_column(frame, dims, letter_of, live, problems, context.reference)
-    geography.check_areas(frame, dims, letter_of, live, problems, context.geography_level, context.reference)
+    geography.check_areas(frame, located, dims, letter_of, live, problems, context.geography_level, context.reference)
+    area_totals.reconcile(
+        frame, located, body, column_map.count, letters[column_map.count], live, problems, context.reference
+    )
 
     for code, column in (("immigration-status", "immigration_status"), ("age", "age_band"), ("gender", "gender")):
         frame[column] = dims[code].replace("", pd.NA) if code in dims else pd.NA

@@ -13,6 +13,7 @@ from catalogue.models import (
     GssPrefix,
     Language,
     NationalityGroupMember,
+    Source,
 )
 from notifications.services import notify
 from project import roles
@@ -37,19 +38,40 @@ def ingest_context(request: DataRequest | None) -> validate.Context:
     required and any geography level is accepted."""
     if request is None:
         return ingest_context_for(requested=[], geography_level="")
+    area = request.agency.area
+    # Codes are checked against the area only when its lookup has been loaded (load_area_lookup).
+    lookup = list(AreaCode.objects.filter(area=area).values_list("code", "level__code", "vintage"))
+    vintages: dict[str, int] = {}
+    for _, level, vintage in lookup:
+        if vintage:
+            vintages[level] = max(vintage, vintages.get(level, 0))
     return ingest_context_for(
         requested=list(request.fields.values_list("code", flat=True)),
         geography_level=request.geography_level.code,
         aggregate_only=request.aggregate_only,
-        # Codes are checked against the area only when its lookup has been loaded (load_area_lookup).
-        area_codes=frozenset(AreaCode.objects.filter(area=request.agency.area).values_list("code", flat=True)),
+        area_codes=frozenset(code for code, _, _ in lookup),
+        local_authority=area.gss_code,
+        region=area.region_code,
+        area_name=area.name,
+        vintages=vintages,
+        stock=request.source.measure == Source.Measure.STOCK,
     )
 
 
 def ingest_context_for(
-    *, requested: list[str], geography_level: str, aggregate_only: bool = True, area_codes: frozenset[str] = frozenset()
+    *,
+    requested: list[str],
+    geography_level: str,
+    aggregate_only: bool = True,
+    area_codes: frozenset[str] = frozenset(),
+    local_authority: str = "",
+    region: str = "",
+    area_name: str = "",
+    vintages: dict[str, int] | None = None,
+    stock: bool = False,
 ) -> validate.Context:
-    """The pipeline's inputs: plain dicts of reference data from the catalogue, no ORM objects."""
+    """The pipeline's inputs: plain dicts of reference data from the catalogue, no ORM objects.
+    The council's own code, region and name let a file holding many areas keep the council's rows."""
     aliases = {f.code: [f.name, *f.aliases] for f in Field.objects.all()}
     country_aliases = dict(CountryAlias.objects.values_list("key", "country__code"))
     members = [
@@ -69,6 +91,10 @@ def ingest_context_for(
         language_aliases=languages,
         gss_levels=levels,
         area_codes=area_codes or None,
+        local_authority=local_authority,
+        region=region,
+        area_name=area_name,
+        vintages=vintages or {},
     )
     return validate.Context(
         requested=requested,
@@ -76,6 +102,7 @@ def ingest_context_for(
         geography_level=geography_level,
         aggregate_only=aggregate_only,
         reference=reference,
+        stock=stock,
     )
 
 

@@ -51,3 +51,12 @@ def test_a_lookup_without_the_area_says_so_and_keeps_what_was_loaded(tmp_path, a
     with pytest.raises(CommandError, match="no local authority code column"):
         load(tmp_path, "WD24CD,WD24NM\nE05000101,Central\n")
     assert AreaCode.objects.filter(area=area).count() == 5
+
+
+def test_each_code_keeps_the_year_of_its_boundaries_and_a_region_column_gives_the_area_its_region(tmp_path, area):
+    header, *rows = LOOKUP.splitlines()
+    load(tmp_path, "\n".join([header + ",RGN24CD", *(row + ",E12000001" for row in rows)]) + "\n")
+    assert dict(AreaCode.objects.filter(area=area).values_list("code", "vintage"))["E05000101"] == 2024
+    assert AreaCode.objects.get(code="E01000001").vintage == 2021
+    area.refresh_from_db()
+    assert area.region_code == "E12000001"

@@ -353,3 +353,50 @@ def test_a_lost_return_goes_back_in_the_queue(covered_request, contact_a):
     )
     assert returns_requeue_stale(now=timezone.now()) == [stored.pk]
     assert Return.objects.get(pk=stored.pk).status == Return.Status.QUEUED
+
+
+def test_the_pipeline_is_told_the_councils_code_region_lookup_years_and_measure(agency_a, make_request, area):
+    from catalogue.models import AreaCode, GeographyLevel, Source
+    from requests_app.services.processing import ingest_context
+
+    area.region_code = "E12000001"
+    area.save()
+    ward = GeographyLevel.objects.get(code="ward")
+    AreaCode.objects.create(area=area, code="E05000001", name="Central", level=ward, vintage=2023)
+    stock = Source.objects.filter(measure=Source.Measure.STOCK).first()
+    reference = ingest_context(make_request(agency_a, source=stock)).reference
+    assert (reference.local_authority, reference.region, reference.area_name) == ("E06000099", "E12000001", area.name)
+    assert reference.vintages == {"ward": 2023} and reference.area_codes == {"E05000001"}
+    assert ingest_context(make_request(agency_a, source=stock)).stock
+
+
+def test_a_local_authority_return_for_the_council_is_accepted_once_its_ward_lookup_is_loaded(
+    agency_a, make_request, make_agreement, contact_a, area
+):
+    from catalogue.models import AreaCode, GeographyLevel
+
+    AreaCode.objects.create(area=area, code="E05000001", name="Central", level=GeographyLevel.objects.get(code="ward"))
+    make_agreement([agency_a])
+    request = force_status(
+        make_request(agency_a, geography_level=GeographyLevel.objects.get(code="local-authority")), Status.SENT
+    )
+    content = (
+        b"Nationality,Ward or small area,Period,Count\n"
+        b"Polish,E92000001,2025 Q1,900\nPolish,E06000099,2025 Q1,12\nPolish,E06000001,2025 Q1,7\n"
+    )
+    stored = uploaded(request, contact_a, content)
+    return_process(return_id=stored.pk)
+    stored.refresh_from_db()
+    assert stored.status == Return.Status.DONE, stored.report["errors"]
+    assert list(Observation.objects.values_list("geography_code", "count")) == [("E06000099", 12)]
+
+
+def test_counts_taken_on_a_day_are_stored_as_point_in_time(covered_request, contact_a):
+    content = b"Date (as at...),Nationality,Ward or small area,Count\n31/03/2025,Polish,E05000001,12\n"
+    stored = uploaded(covered_request, contact_a, content)
+    return_process(return_id=stored.pk)
+    stored.refresh_from_db()
+    assert stored.status == Return.Status.DONE, stored.report["errors"]
+    assert list(Observation.objects.values_list("period_start", "period_end", "point_in_time")) == [
+        (datetime.date(2025, 3, 31), datetime.date(2025, 3, 31), True)
+    ]

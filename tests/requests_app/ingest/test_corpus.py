@@ -23,11 +23,23 @@ EXPECTATIONS = {
     "says",
     "sums",
     "values",
+    "stock",
 }
 
 
 def area_codes() -> frozenset[str]:
     return frozenset([AREA["local_authority"], *AREA["wards"], *AREA["msoas"], *AREA["lsoas"]])
+
+
+def council() -> dict:
+    """The council as the upload's context knows it: its codes, region, name and lookup years."""
+    return {
+        "area_codes": area_codes(),
+        "local_authority": AREA["local_authority"],
+        "region": AREA["region"],
+        "area_name": AREA["name"],
+        "vintages": AREA["vintages"],
+    }
 
 
 def read(case: dict) -> validate.Result:
@@ -36,7 +48,8 @@ def read(case: dict) -> validate.Result:
         requested=asked.get("fields", []),
         geography_level=asked.get("geography_level", ""),
         aggregate_only=asked.get("aggregate_only", True),
-        area_codes=area_codes() if asked.get("area", True) else frozenset(),
+        stock=asked.get("measure") == "stock",
+        **(council() if asked.get("area", True) else {}),
     )
     return validate.run((CORPUS / case["file"]).read_bytes(), case["file"], context)
 
@@ -88,6 +101,9 @@ def test_the_file_is_judged_as_its_meaning_says(db, path):
         assert any(words.lower() in p["message"].lower() for p in problems), f"no message says {words!r}: {problems}"
     for part in expect.get("sums", []):
         assert sliced(result.observations, part["where"]) == part["total"], part
+    if "stock" in expect:
+        stored = set(result.observations["point_in_time"].astype(bool))
+        assert stored == {expect["stock"]}, f"point_in_time stored as {stored}"
     for column, values in expect.get("values", {}).items():
         stored = result.observations[column].dropna().astype(str).unique()
         assert sorted(stored) == sorted(str(v) for v in values), column
