@@ -23,6 +23,7 @@ EXPECTATIONS = {
     "says",
     "sums",
     "values",
+    "completeness",
 }
 
 
@@ -88,6 +89,8 @@ def test_the_file_is_judged_as_its_meaning_says(db, path):
         assert any(words.lower() in p["message"].lower() for p in problems), f"no message says {words!r}: {problems}"
     for part in expect.get("sums", []):
         assert sliced(result.observations, part["where"]) == part["total"], part
+    for code, share in expect.get("completeness", {}).items():
+        assert report["completeness"].get(code) == pytest.approx(share, abs=1e-4), report["completeness"]
     for column, values in expect.get("values", {}).items():
         stored = result.observations[column].dropna().astype(str).unique()
         assert sorted(stored) == sorted(str(v) for v in values), column
