@@ -137,6 +137,6 @@ def _clean(
         problems.errors,
         problems.warnings,
         problems.counts,
-        completeness.of_key_fields(frame, dims, live),
+        completeness.of_fields(frame, dims, live),
         table.sheet,
     )
