@@ -23,6 +23,9 @@ TYPES = {
     "personal-data",
     "suppressed-cell",
     "total-row",
+    "total-checked",
+    "total-mismatch",
+    "duplicate-key",
     "hidden-sheet",
 }
 
@@ -42,6 +45,9 @@ LABELS = {
     "personal-data": "Personal data",
     "suppressed-cell": "Suppressed counts",
     "total-row": "Total rows left out",
+    "total-checked": "Totals checked against their rows",
+    "total-mismatch": "Totals that do not add up",
+    "duplicate-key": "Rows that repeat the same categories",
     "hidden-sheet": "Hidden sheets",
 }
 
@@ -74,6 +80,19 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+def row_list(numbers: list[int]) -> str:
+    """[5] -> "row 5"; [5, 6, 7, 9] -> "rows 5 to 7 and 9": rows as a message names them."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    spans = [f"{r[0]} to {r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+    head, _, tail = ", ".join(spans).rpartition(", ")
+    return ("row " if len(numbers) == 1 else "rows ") + (f"{head} and {tail}" if head else tail)
 
 
 class ProblemLog:

@@ -8,16 +8,18 @@ from requests_app.ingest import (
     checks,
     codes,
     completeness,
+    counts,
     geography,
     harmonise,
     headers,
     mapping,
     personal,
     read,
+    reconcile,
     tables,
     totals,
 )
-from requests_app.ingest.problems import ERROR, Problem, ProblemLog
+from requests_app.ingest.problems import ERROR, Problem, ProblemLog, row_list
 from requests_app.ingest.result import DIMENSION_COLUMNS, OBSERVATION_COLUMNS, Result, refused
 
 
@@ -43,12 +45,10 @@ def run(data: bytes, filename: str, context: Context) -> Result:
         # A list of people has no figures under its headings, so no table is found; it must
         # still be caught as personal data rather than reported as unreadable.
         naive = tables.first_row_table(sheet)
-        if (
-            context.aggregate_only
-            and naive is not None
-            and personal.looks_record_level(naive.labels, naive.body, False)
-        ):
-            return _quarantine(naive, found)
+        if context.aggregate_only and naive is not None:
+            reasons = personal.record_level_signals(naive.labels, naive.body, False)
+            if reasons:
+                return _quarantine(naive, found, reasons)
         return refused(sheet=sheet.name, problems=found + located)
     found += located
     table = tables.melt_period_columns(table, context.aliases)
@@ -62,12 +62,37 @@ def run(data: bytes, filename: str, context: Context) -> Result:
         header_row=header_row,
     )
     found += mapped
-    body = table.body
-    if context.aggregate_only and personal.looks_record_level(table.labels, body, column_map.count is not None):
-        return _quarantine(table, found, has_count=column_map.count is not None)
+    rows = pd.Series(table.body.index, index=range(len(table.body)))  # the spreadsheet row of each
+    body = table.body.reset_index(drop=True)
+    count_text = body[column_map.count].astype(str) if column_map.count is not None else None
+    parsed = counts.parse_counts(count_text) if count_text is not None else None
+    columns = {p: _stripped(body[p]) for p in body.columns if p != column_map.count}
+    keys = totals.comparable(columns)
+    set_aside = totals.find(keys, parsed)
+    if context.aggregate_only:
+        reasons, repeats = personal.table_signals(
+            table.labels, body, keys, count_text, set(column_map.fields), set_aside.rows
+        )
+        if reasons:
+            return _quarantine(table, found, reasons)
+        found += personal.repeat_problems(repeats, rows, columns, table.sheet)
     if any(p.severity == ERROR for p in found):
         return refused(len(body), table.sheet, found)
-    return _clean(body, table, column_map, context, found)
+    return _clean(body, rows, parsed, table, column_map, context, found, columns, keys, set_aside)
+
+
+def _nothing_to_store(table: headers.Table, rows: pd.Series, set_aside: pd.Series) -> Problem:
+    numbers = [int(rows[p]) for p in set_aside[set_aside].index[:12]]
+    listed = row_list(numbers) + (" and more" if set_aside.sum() > 12 else "")
+    return Problem(
+        "empty-file",
+        ERROR,
+        f'Every row of the table on the sheet "{table.sheet}" is a total ({listed}), so there are no '
+        "counts to store. Send the counts the total is made of, one row for each combination of the "
+        "requested fields (for example each ward, nationality and period); a total row below them may stay.",
+        sheet=table.sheet,
+        row=int(rows[set_aside.idxmax()]),
+    )
 
 
 def _stripped(values: pd.Series) -> pd.Series:
@@ -77,8 +102,7 @@ def _stripped(values: pd.Series) -> pd.Series:
     )
 
 
-def _quarantine(table: headers.Table, found: list[Problem], has_count: bool = False) -> Result:
-    reasons = personal.record_level_signals(table.labels, table.body, has_count)
+def _quarantine(table: headers.Table, found: list[Problem], reasons: list[str]) -> Result:
     return refused(
         len(table.body),
         table.sheet,
@@ -100,23 +124,49 @@ def _quarantine(table: headers.Table, found: list[Problem], has_count: bool = Fa
 
 
 def _clean(
-    body: pd.DataFrame, table: headers.Table, column_map: mapping.Mapping, context: Context, found: list[Problem]
+    body: pd.DataFrame,
+    rows: pd.Series,
+    parsed: pd.DataFrame,
+    table: headers.Table,
+    column_map: mapping.Mapping,
+    context: Context,
+    found: list[Problem],
+    columns: dict[int, pd.Series],
+    keys: dict[int, pd.Series],
+    set_aside: totals.SetAside,
 ) -> Result:
-    problems = ProblemLog(table.sheet, pd.Series(body.index, index=range(len(body))))
-    body = body.reset_index(drop=True)
+    problems = ProblemLog(table.sheet, rows)
     for p in found:
         problems.add(p)
     letters = table.letters
-    dims = {code: _stripped(body[position]) for position, code in column_map.fields.items()}
+    dims = {code: columns[position] for position, code in column_map.fields.items()}
     letter_of = {code: letters[position] for position, code in column_map.fields.items()}
 
-    live = ~totals.total_rows(dims, body.index, problems)
+    live = ~set_aside.rows
     frame = pd.DataFrame(index=body.index)
-    checks.check_counts(frame, body[column_map.count].astype(str), letters[column_map.count], live, problems)
+    raw_counts = body[column_map.count].astype(str)
+    count_letter = letters[column_map.count]
+    checks.check_counts(frame, raw_counts, count_letter, live, problems, parsed)
+    totals.report(set_aside, columns, letters, problems)
+    reconcile.check(
+        columns=columns,
+        keys=keys,
+        mapped=sorted(column_map.fields),
+        labels=set_aside.labels,
+        arithmetic=set_aside.arithmetic != "",
+        counts=frame["count"],
+        suppressed=frame["suppressed"],
+        raw=raw_counts,
+        said=reconcile.declared(table.notes),
+        count_letter=count_letter,
+        problems=problems,
+    )
     checks.check_periods(frame, dims, letter_of, live, problems)
     harmonise.country_columns(frame, dims, letter_of, live, problems, context.reference)
     harmonise.language_column(frame, dims, letter_of, live, problems, context.reference)
     geography.check_areas(frame, dims, letter_of, live, problems, context.geography_level, context.reference)
+    if not live.any():
+        problems.add(_nothing_to_store(table, rows, ~live))
 
     for code, column in (("immigration-status", "immigration_status"), ("age", "age_band"), ("gender", "gender")):
         frame[column] = dims[code].replace("", pd.NA) if code in dims else pd.NA
