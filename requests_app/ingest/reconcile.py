@@ -231,6 +231,94 @@ def _agrees(stated: np.ndarray, parts: Parts, said: Declared) -> np.ndarray:
     return (parts.size > 0) & (stated >= parts.known + parts.low - room) & (stated <= parts.known + parts.most + room)
 
 
+@dataclass
+class _Judged:
+    totals: np.ndarray  # positions of the totals judged
+    stated: np.ndarray
+    candidates: list[tuple[str, Parts]]  # the ways of finding each total's rows, in order of preference
+    how: np.ndarray  # index of the first candidate that agrees, -1 for none
+
+
+def _segments(row_numbers: pd.Series | None, n: int) -> np.ndarray:
+    if row_numbers is None:
+        return np.zeros(n, int)
+    # Periods melted from the columns repeat the rows once per period: blocks never span two.
+    return np.r_[0, np.cumsum(np.diff(row_numbers.to_numpy()) < 0)]
+
+
+def _judge(
+    totals: np.ndarray,
+    leaves_mask: pd.Series,
+    boundaries: np.ndarray,
+    keys: dict[int, pd.Series],
+    mapped: list[int],
+    labels: Labels,
+    counts: pd.Series,
+    suppressed: pd.Series,
+    raw: pd.Series,
+    said: Declared,
+    row_numbers: pd.Series | None,
+) -> _Judged:
+    leaves = _Leaves(leaves_mask, counts, suppressed, raw, said)
+    stated = counts.to_numpy(dtype="float64", na_value=0)[totals]
+    every = sorted(keys)
+    segment = _segments(row_numbers, len(counts))
+    by_keys = _by_keys(totals, leaves, keys, labels, every)
+    by_mapped = _by_keys(totals, leaves, keys, labels, mapped) if set(every) - set(mapped) else by_keys
+    candidates = [
+        ("keys", by_keys),
+        ("keys", by_mapped),
+        ("above", _beside(totals, leaves, boundaries, segment, True)),
+        ("below", _beside(totals, leaves, boundaries, segment, False)),
+    ]
+    how = np.full(len(totals), -1)
+    for i, (_, parts) in enumerate(candidates):
+        agree = _agrees(stated, parts, said) & (how < 0)
+        how[agree] = i
+    return _Judged(totals, stated, candidates, how)
+
+
+def confirm(
+    *,
+    keys: dict[int, pd.Series],
+    mapped: list[int],
+    labels: Labels,
+    counts: pd.Series,
+    suppressed: pd.Series,
+    raw: pd.Series,
+    said: Declared,
+    row_numbers: pd.Series | None,
+) -> pd.Series:
+    """Which rows whose label only may be a total ("All schemes", but also "All Saints") are one:
+    those whose count is what the rows they would cover add up to. A row whose parts include a cell
+    that could hold anything is not confirmed: its agreement would prove nothing."""
+    maybe = labels.maybe_rows.to_numpy()
+    readable = (counts.notna() & ~suppressed).to_numpy()
+    totals = np.flatnonzero(maybe & readable & (counts.fillna(0).to_numpy() > 0))
+    confirmed = pd.Series(False, index=counts.index)
+    wildcards = labels.with_maybes()
+    leaves_mask = ~wildcards.rows
+    if not len(totals) or not leaves_mask.any():
+        return confirmed
+    judged = _judge(
+        totals,
+        leaves_mask,
+        wildcards.rows.to_numpy(),
+        keys,
+        mapped,
+        wildcards,
+        counts,
+        suppressed,
+        raw,
+        said,
+        row_numbers,
+    )
+    for j in np.flatnonzero(judged.how >= 0):
+        if not judged.candidates[judged.how[j]][1].unbounded[j]:
+            confirmed.iat[judged.totals[j]] = True
+    return confirmed
+
+
 def check(
     *,
     columns: dict[int, pd.Series],
@@ -252,36 +340,14 @@ def check(
     RangeIndex in sheet order."""
     labelled = labels.rows.to_numpy()
     leaves_mask = pd.Series(~labelled & ~arithmetic.to_numpy(), index=counts.index)
-    if not leaves_mask.any():
-        return
     readable = (counts.notna() & ~suppressed).to_numpy()
     totals = np.flatnonzero(labelled & readable)
-    if not len(totals):
+    if not leaves_mask.any() or not len(totals):
         return
-    leaves = _Leaves(leaves_mask, counts, suppressed, raw, said)
-    stated = counts.to_numpy(dtype="float64", na_value=0)[totals]
-    every = sorted(keys)
-    unmapped_noise = [p for p in every if p not in mapped]
     row_numbers = problems.row_numbers
-    segment = np.zeros(len(counts), int)
-    if row_numbers is not None:
-        # Periods melted from the columns repeat the rows once per period: blocks never span two.
-        segment = np.r_[0, np.cumsum(np.diff(row_numbers.to_numpy()) < 0)]
     boundaries = labelled | arithmetic.to_numpy()
-    by_keys = _by_keys(totals, leaves, keys, labels, every)
-    by_mapped = _by_keys(totals, leaves, keys, labels, mapped) if unmapped_noise else by_keys
-    candidates = [
-        ("keys", by_keys),
-        ("keys", by_mapped),
-        ("above", _beside(totals, leaves, boundaries, segment, True)),
-        ("below", _beside(totals, leaves, boundaries, segment, False)),
-    ]
-    settled = np.zeros(len(totals), bool)
-    how = np.full(len(totals), -1)
-    for i, (_, parts) in enumerate(candidates):
-        agree = _agrees(stated, parts, said) & ~settled
-        how[agree] = i
-        settled |= agree
+    judged = _judge(totals, leaves_mask, boundaries, keys, mapped, labels, counts, suppressed, raw, said, row_numbers)
+    stated, candidates = judged.stated, judged.candidates
     label = pd.Series([_label_of(columns, labels, position) for position in totals], index=totals, dtype=object)
 
     def add(j: int, kind: str, severity: str, message: str) -> None:
@@ -291,18 +357,17 @@ def check(
             Problem(kind, severity, message, sheet=problems.sheet, row=row, column=count_letter, value=label[position])
         )
 
-    for j in np.flatnonzero(settled):
-        name, parts = candidates[how[j]]
+    for j in np.flatnonzero(judged.how >= 0):
+        name, parts = candidates[judged.how[j]]
         add(j, "total-checked", WARNING, _checked_words(label[totals[j]], int(stated[j]), parts, j, name, said))
     # A disagreement is judged on the rows the total names; with none it cannot be judged.
+    by_keys, by_mapped = candidates[0][1], candidates[1][1]
     blame = np.where(by_mapped.size > 0, 1, -1)
     blame = np.where(by_keys.size > 0, 0, blame)
-    wrong = ~settled & (blame >= 0)
-    if not wrong.any():
-        return
+    wrong = (judged.how < 0) & (blame >= 0)
     for j in np.flatnonzero(wrong):
         parts = candidates[blame[j]][1]
-        rows = _covered_rows(totals[j], keys, labels, leaves_mask, every if blame[j] == 0 else mapped)
+        rows = _covered_rows(totals[j], keys, labels, leaves_mask, sorted(keys) if blame[j] == 0 else mapped)
         add(
             j,
             "total-mismatch",

@@ -3,9 +3,10 @@ left out of the observations so nothing is counted twice, and reported.
 
 A label is a total when it is a total word or phrase ("Total", "Grand total", "All persons",
 "Both sexes", "All usual residents", "Total (all nationalities)", "Northgate total"), never merely
-because it starts with "All" ("All Saints" is a ward, "All other nationalities" a category). The
-label may sit in any column, mapped or not: a "Total" in a column of ward names nobody asked for
-still makes the row a total.
+because it starts with "All": "All Saints" is a ward, "All other nationalities" a category. A label
+"All ..." outside the vocabulary ("All schemes") only may be a total, and is one when its count is
+what the rows it would cover add up to (reconcile.confirm). The label may sit in any column, mapped
+or not: a "Total" in a column of ward names nobody asked for still makes the row a total.
 
 A row whose label is not a total word is taken as a subtotal only on exact, structural evidence:
 it leaves blank a column its neighbours fill, its count equals the sum of at least two rows
@@ -14,6 +15,7 @@ directly above or below it, and those rows agree with it on every column it fill
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -56,6 +58,7 @@ _ALL_OF = (
     r"individuals|families|periods|years|quarters|months|records"
 )
 _ALL_RE = re.compile(rf"^all (?:{_ALL_OF})\b")
+_MAYBE_ALL = re.compile(r"^all (?!others?\b|the\b|but\b|except\b)\w")
 _TOTAL_WORD = r"(?:grand |sub ?|overall )?totals?"
 # "Total for Northgate", "Total (all nationalities)": a total word first; "Northgate total",
 # "Europe: Total": last. Long sentences that merely start with "Total" are not labels.
@@ -71,20 +74,30 @@ def _words(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+|_", " ", _FOOTNOTE.sub(" ", text)).split())
 
 
-def classify(value) -> tuple[bool, str]:
-    """(is a total label, the part naming what it totals): "Northgate total" -> (True, "northgate"),
-    "Total" -> (True, ""), "All Saints" -> (False, "")."""
+TOTAL, MAYBE = "total", "maybe"
+
+
+def classify(value) -> tuple[str, str]:
+    """(TOTAL, MAYBE or "", the part naming what it totals): "Northgate total" -> (TOTAL,
+    "northgate"), "Total" -> (TOTAL, ""), "All schemes" and "All Saints" -> (MAYBE, ""), "Polish" -> ("", "")."""
     text = codes.normalise(value)
     words = _words(text)
+    length = len(words.split())
     if not words:
-        return False, ""
-    if words in TOTAL_LABELS or (_ALL_RE.match(words) and len(words.split()) <= _MAX_WORDS + 2):
-        return True, ""
-    if len(words.split()) <= _MAX_WORDS and (_TOTAL_FIRST.match(words) or _TOTAL_LAST.search(words)):
+        return "", ""
+    if words in TOTAL_LABELS or (_ALL_RE.match(words) and length <= _MAX_WORDS + 2):
+        return TOTAL, ""
+    if length <= _MAX_WORDS and (_TOTAL_FIRST.match(words) or _TOTAL_LAST.search(words)):
         qualifier = _TOTAL_IN_TEXT.sub(" ", _FOOTNOTE.sub(" ", text))
         qualifier = re.sub(r"^\s*(?:for|of)\s+", "", qualifier.strip(_QUALIFIER_EDGES))
-        return True, " ".join(qualifier.split()).strip(_QUALIFIER_EDGES)
-    return False, ""
+        return TOTAL, " ".join(qualifier.split()).strip(_QUALIFIER_EDGES)
+    if length <= _MAX_WORDS and _MAYBE_ALL.match(words):
+        return MAYBE, ""
+    return "", ""
+
+
+def _any(cells: pd.DataFrame) -> pd.Series:
+    return cells.any(axis=1) if len(cells.columns) else pd.Series(False, index=cells.index)
 
 
 @dataclass
@@ -93,20 +106,32 @@ class Labels:
 
     cells: pd.DataFrame  # bool, one column per body column position
     qualifiers: pd.DataFrame  # str: what a total label names ("northgate"), "" when it names nothing
+    maybe: pd.DataFrame  # bool: the label only may be a total ("All schemes")
 
     @property
     def rows(self) -> pd.Series:
-        return self.cells.any(axis=1) if len(self.cells.columns) else pd.Series(False, index=self.cells.index)
+        return _any(self.cells)
+
+    @property
+    def maybe_rows(self) -> pd.Series:
+        return _any(self.maybe) & ~self.rows
+
+    def with_maybes(self, rows: pd.Series | None = None) -> "Labels":
+        """These labels, taking the maybe-totals on the given rows (all of them by default) as totals."""
+        taken = self.maybe if rows is None else self.maybe.mul(rows, axis=0)
+        return Labels(self.cells | taken, self.qualifiers, self.maybe & ~taken)
 
 
 def labelled(columns: dict[int, pd.Series]) -> Labels:
-    """columns: body position -> stripped text of every column but the count, mapped or not."""
-    cells, qualifiers = {}, {}
+    """columns: body position -> text of every column but the count, mapped or not."""
+    cells, qualifiers, maybe = {}, {}, {}
     for position, values in columns.items():
-        found = codes.per_unique(values, classify, {"total": "bool", "qualifier": "str"})
-        cells[position], qualifiers[position] = found["total"], found["qualifier"]
+        found = codes.per_unique(values, classify, {"kind": "str", "qualifier": "str"})
+        cells[position], maybe[position] = found["kind"] == TOTAL, found["kind"] == MAYBE
+        qualifiers[position] = found["qualifier"]
     index = next(iter(columns.values())).index if columns else pd.RangeIndex(0)
-    return Labels(pd.DataFrame(cells, index=index), pd.DataFrame(qualifiers, index=index))
+    frame = partial(pd.DataFrame, index=index)
+    return Labels(frame(cells, dtype=bool), frame(qualifiers, dtype=object), frame(maybe, dtype=bool))
 
 
 @dataclass
@@ -121,10 +146,9 @@ class SetAside:
         return self.labels.rows | (self.arithmetic != "")
 
 
-def find(keys: dict[int, pd.Series], parsed: pd.DataFrame | None) -> SetAside:
-    """Totals by label, then subtotals by arithmetic; keys as comparable() gives them, parsed the
-    counts as counts.parse_counts reads them (None when there is no count column)."""
-    labels = labelled(keys)
+def find(keys: dict[int, pd.Series], parsed: pd.DataFrame | None, labels: Labels) -> SetAside:
+    """Subtotals by arithmetic beside the totals by label; keys as comparable() gives them, parsed
+    the counts as counts.parse_counts reads them (None when there is no count column)."""
     if parsed is None:
         return SetAside(labels, pd.Series("", index=labels.cells.index, dtype=object))
     return SetAside(labels, subtotals(keys, parsed["count"], parsed["suppressed"], labels.rows))

@@ -68,7 +68,22 @@ def run(data: bytes, filename: str, context: Context) -> Result:
     parsed = counts.parse_counts(count_text) if count_text is not None else None
     columns = {p: _stripped(body[p]) for p in body.columns if p != column_map.count}
     keys = totals.comparable(columns)
-    set_aside = totals.find(keys, parsed)
+    labels = totals.labelled(keys)
+    said = reconcile.declared(table.notes)
+    if parsed is not None and labels.maybe_rows.any():
+        labels = labels.with_maybes(
+            reconcile.confirm(
+                keys=keys,
+                mapped=sorted(column_map.fields),
+                labels=labels,
+                counts=parsed["count"],
+                suppressed=parsed["suppressed"],
+                raw=count_text,
+                said=said,
+                row_numbers=rows,
+            )
+        )
+    set_aside = totals.find(keys, parsed, labels)
     if context.aggregate_only:
         reasons, repeats = personal.table_signals(
             table.labels, body, keys, count_text, set(column_map.fields), set_aside.rows
@@ -78,7 +93,7 @@ def run(data: bytes, filename: str, context: Context) -> Result:
         found += personal.repeat_problems(repeats, rows, columns, table.sheet)
     if any(p.severity == ERROR for p in found):
         return refused(len(body), table.sheet, found)
-    return _clean(body, rows, parsed, table, column_map, context, found, columns, keys, set_aside)
+    return _clean(body, rows, parsed, said, table, column_map, context, found, columns, keys, set_aside)
 
 
 def _nothing_to_store(table: headers.Table, rows: pd.Series, set_aside: pd.Series) -> Problem:
@@ -127,6 +142,7 @@ def _clean(
     body: pd.DataFrame,
     rows: pd.Series,
     parsed: pd.DataFrame,
+    said: reconcile.Declared,
     table: headers.Table,
     column_map: mapping.Mapping,
     context: Context,
@@ -157,7 +173,7 @@ def _clean(
         counts=frame["count"],
         suppressed=frame["suppressed"],
         raw=raw_counts,
-        said=reconcile.declared(table.notes),
+        said=said,
         count_letter=count_letter,
         problems=problems,
     )

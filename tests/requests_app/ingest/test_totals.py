@@ -41,7 +41,7 @@ from tests.requests_app.ingest.pure import messages, run, types
     ],
 )
 def test_total_words_and_phrases_are_totals(label):
-    assert totals.classify(label)[0]
+    assert totals.classify(label)[0] == totals.TOTAL
 
 
 @pytest.mark.parametrize(
@@ -60,15 +60,48 @@ def test_total_words_and_phrases_are_totals(label):
     ],
 )
 def test_names_and_categories_that_merely_look_like_totals_are_not(label):
-    assert not totals.classify(label)[0]
+    assert totals.classify(label)[0] != totals.TOTAL
 
 
 def test_a_total_names_what_it_totals():
-    assert totals.classify("Northgate total") == (True, "northgate")
-    assert totals.classify("Europe: Total") == (True, "europe")
-    assert totals.classify("Total for Northgate") == (True, "northgate")
-    assert totals.classify("Total") == (True, "")
-    assert totals.classify("All persons") == (True, "")
+    assert totals.classify("Northgate total") == (totals.TOTAL, "northgate")
+    assert totals.classify("Europe: Total") == (totals.TOTAL, "europe")
+    assert totals.classify("Total for Northgate") == (totals.TOTAL, "northgate")
+    assert totals.classify("Total") == (totals.TOTAL, "")
+    assert totals.classify("All persons") == (totals.TOTAL, "")
+
+
+@pytest.mark.parametrize("label", ["All schemes", "All Saints", "All ASB types"])
+def test_other_labels_starting_with_all_only_may_be_totals(label):
+    assert totals.classify(label) == (totals.MAYBE, "")
+
+
+@pytest.mark.parametrize("label", ["All other nationalities", "All others", "All the rest"])
+def test_the_rest_of_the_categories_is_not_a_total(label):
+    assert totals.classify(label)[0] == ""
+
+
+def test_a_label_that_may_be_a_total_is_one_when_its_count_is_the_sum_of_the_rows_it_covers():
+    _, report = run(
+        "Scheme,Quarter,Count\n"
+        "Homes for Ukraine,2024 Q4,35\n"
+        "UK Resettlement Scheme,2024 Q4,15\n"
+        "All schemes,2024 Q4,50\n",
+        ["period"],
+        level="",
+    )
+    assert report["valid"] and report["total"] == 50 and len(report["observations"]) == 2
+
+
+def test_a_ward_called_all_saints_is_kept():
+    _, report = run(
+        "Ward name,Ward code,Quarter,Count\n"
+        "All Saints,E05009901,2024 Q4,50\n"
+        "Northgate,E05009902,2024 Q4,35\n"
+        "Southbank,E05009903,2024 Q4,14\n",
+        ["ward", "period"],
+    )
+    assert report["valid"] and report["total"] == 99 and "total-row" not in types(report, "warnings")
 
 
 def test_a_total_whose_label_sits_in_a_column_nobody_asked_for_is_not_stored():
