@@ -107,6 +107,11 @@ class ProblemLog:
         if self.counts[problem.type] <= DETAIL_LIMIT:
             (self.errors if problem.severity == ERROR else self.warnings).append(problem)
 
+    def tally(self, type: str, more: int) -> None:
+        """Counts more problems of a type beyond those added in detail."""
+        if more > 0:
+            self.counts[type] = self.counts.get(type, 0) + more
+
     def add_rows(self, mask: pd.Series, values: pd.Series, *, type: str, severity: str, column: str, message) -> None:
         """One problem per flagged row, built only for the rows kept in detail."""
         flagged = mask[mask].index

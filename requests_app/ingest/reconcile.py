@@ -15,11 +15,12 @@ a row was read twice, read wrongly or is missing. See the README ("Totals") for 
 import math
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from requests_app.ingest.problems import ERROR, WARNING, Problem, ProblemLog, row_list
+from requests_app.ingest.problems import DETAIL_LIMIT, ERROR, WARNING, Problem, ProblemLog, row_list
 from requests_app.ingest.totals import Labels
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "five": 5, "ten": 10, "hundred": 100, "thousand": 1000}
@@ -313,9 +314,10 @@ def confirm(
         said,
         row_numbers,
     )
-    for j in np.flatnonzero(judged.how >= 0):
-        if not judged.candidates[judged.how[j]][1].unbounded[j]:
-            confirmed.iat[judged.totals[j]] = True
+    agreed = judged.how >= 0
+    for i, (_, parts) in enumerate(judged.candidates):
+        sure = agreed & (judged.how == i) & (parts.unbounded == 0)
+        confirmed.iloc[judged.totals[sure]] = True
     return confirmed
 
 
@@ -348,32 +350,39 @@ def check(
     boundaries = labelled | arithmetic.to_numpy()
     judged = _judge(totals, leaves_mask, boundaries, keys, mapped, labels, counts, suppressed, raw, said, row_numbers)
     stated, candidates = judged.stated, judged.candidates
-    label = pd.Series([_label_of(columns, labels, position) for position in totals], index=totals, dtype=object)
 
-    def add(j: int, kind: str, severity: str, message: str) -> None:
+    def add(j: int, kind: str, severity: str, words) -> None:
         position = totals[j]
         row = int(row_numbers.iat[position]) if row_numbers is not None else int(position)
+        label = _label_of(columns, labels, position)
         problems.add(
-            Problem(kind, severity, message, sheet=problems.sheet, row=row, column=count_letter, value=label[position])
+            Problem(kind, severity, words(label), sheet=problems.sheet, row=row, column=count_letter, value=label)
         )
 
-    for j in np.flatnonzero(judged.how >= 0):
+    checked = np.flatnonzero(judged.how >= 0)
+    for j in checked[:DETAIL_LIMIT]:
         name, parts = candidates[judged.how[j]]
-        add(j, "total-checked", WARNING, _checked_words(label[totals[j]], int(stated[j]), parts, j, name, said))
+        add(
+            j,
+            "total-checked",
+            WARNING,
+            partial(_checked_words, stated=int(stated[j]), parts=parts, j=j, name=name, said=said),
+        )
+    problems.tally("total-checked", len(checked) - DETAIL_LIMIT)
     # A disagreement is judged on the rows the total names; with none it cannot be judged.
     by_keys, by_mapped = candidates[0][1], candidates[1][1]
     blame = np.where(by_mapped.size > 0, 1, -1)
     blame = np.where(by_keys.size > 0, 0, blame)
     wrong = (judged.how < 0) & (blame >= 0)
-    for j in np.flatnonzero(wrong):
+    wrong = np.flatnonzero(wrong)
+    for j in wrong[:DETAIL_LIMIT]:
         parts = candidates[blame[j]][1]
         rows = _covered_rows(totals[j], keys, labels, leaves_mask, sorted(keys) if blame[j] == 0 else mapped)
-        add(
-            j,
-            "total-mismatch",
-            ERROR,
-            _mismatch_words(label[totals[j]], int(stated[j]), parts, j, said, rows, row_numbers),
+        words = partial(
+            _mismatch_words, stated=int(stated[j]), parts=parts, j=j, said=said, rows=rows, row_numbers=row_numbers
         )
+        add(j, "total-mismatch", ERROR, words)
+    problems.tally("total-mismatch", len(wrong) - DETAIL_LIMIT)
 
 
 def _label_of(columns: dict[int, pd.Series], labels: Labels, position: int) -> str:

@@ -15,7 +15,7 @@ directly above or below it, and those rows agree with it on every column it fill
 
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -108,7 +108,7 @@ class Labels:
     qualifiers: pd.DataFrame  # str: what a total label names ("northgate"), "" when it names nothing
     maybe: pd.DataFrame  # bool: the label only may be a total ("All schemes")
 
-    @property
+    @cached_property
     def rows(self) -> pd.Series:
         return _any(self.cells)
 
@@ -122,14 +122,18 @@ class Labels:
         return Labels(self.cells | taken, self.qualifiers, self.maybe & ~taken)
 
 
-def labelled(columns: dict[int, pd.Series]) -> Labels:
-    """columns: body position -> text of every column but the count, mapped or not."""
+def labelled(keys: dict[int, pd.Series]) -> Labels:
+    """keys: body position -> comparable text (comparable()) of every column but the count."""
     cells, qualifiers, maybe = {}, {}, {}
-    for position, values in columns.items():
-        found = codes.per_unique(values, classify, {"kind": "str", "qualifier": "str"})
-        cells[position], maybe[position] = found["kind"] == TOTAL, found["kind"] == MAYBE
-        qualifiers[position] = found["qualifier"]
-    index = next(iter(columns.values())).index if columns else pd.RangeIndex(0)
+    for position, values in keys.items():
+        # Classified once per category, then spread over the rows by the category codes.
+        found = [classify(category) for category in values.cat.categories]
+        at = values.cat.codes.to_numpy()
+        kinds = np.array([(TOTAL, MAYBE).index(kind) + 1 if kind else 0 for kind, _ in found] + [0], np.int8)[at]
+        cells[position], maybe[position] = kinds == 1, kinds == 2
+        named = [qualifier for _, qualifier in found]
+        qualifiers[position] = np.array(named + [""], dtype=object)[at] if any(named) else np.full(len(at), "", object)
+    index = next(iter(keys.values())).index if keys else pd.RangeIndex(0)
     frame = partial(pd.DataFrame, index=index)
     return Labels(frame(cells, dtype=bool), frame(qualifiers, dtype=object), frame(maybe, dtype=bool))
 
@@ -141,7 +145,7 @@ class SetAside:
     labels: Labels
     arithmetic: pd.Series  # subtotals by arithmetic: HEAD, BLANK or ""
 
-    @property
+    @cached_property
     def rows(self) -> pd.Series:
         return self.labels.rows | (self.arithmetic != "")
 

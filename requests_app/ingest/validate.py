@@ -181,8 +181,8 @@ def _clean(
     harmonise.country_columns(frame, dims, letter_of, live, problems, context.reference)
     harmonise.language_column(frame, dims, letter_of, live, problems, context.reference)
     geography.check_areas(frame, dims, letter_of, live, problems, context.geography_level, context.reference)
-    if not live.any():
-        problems.add(_nothing_to_store(table, rows, ~live))
+    if set_aside.rows.all():
+        problems.add(_nothing_to_store(table, rows, set_aside.rows))
 
     for code, column in (("immigration-status", "immigration_status"), ("age", "age_band"), ("gender", "gender")):
         frame[column] = dims[code].replace("", pd.NA) if code in dims else pd.NA

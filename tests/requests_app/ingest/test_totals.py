@@ -196,5 +196,5 @@ def test_the_head_of_a_hierarchy_equal_to_its_parts_is_a_subtotal():
 
 def test_the_labels_of_every_column_are_read_once_per_distinct_value():
     columns = {0: pd.Series(["E05009901", "Total"] * 500_000), 1: pd.Series(["Polish", "All"] * 500_000)}
-    found = totals.labelled(columns)
+    found = totals.labelled(totals.comparable(columns))
     assert found.rows.sum() == 500_000 and found.cells[1].sum() == 500_000
