@@ -9,6 +9,7 @@ from requests_app.ingest import (
     codes,
     completeness,
     counts,
+    declared,
     geography,
     harmonise,
     headers,
@@ -68,22 +69,8 @@ def run(data: bytes, filename: str, context: Context) -> Result:
     parsed = counts.parse_counts(count_text) if count_text is not None else None
     columns = {p: _stripped(body[p]) for p in body.columns if p != column_map.count}
     keys = totals.comparable(columns)
-    labels = totals.labelled(keys)
-    said = reconcile.declared(table.notes)
-    if parsed is not None and labels.maybe_rows.any():
-        labels = labels.with_maybes(
-            reconcile.confirm(
-                keys=keys,
-                mapped=sorted(column_map.fields),
-                labels=labels,
-                counts=parsed["count"],
-                suppressed=parsed["suppressed"],
-                raw=count_text,
-                said=said,
-                row_numbers=rows,
-            )
-        )
-    set_aside = totals.find(keys, parsed, labels)
+    said = declared.from_notes(table.notes)
+    set_aside = _totals(keys, parsed, count_text, said, sorted(column_map.fields), rows)
     if context.aggregate_only:
         reasons, repeats = personal.table_signals(
             table.labels, body, keys, count_text, set(column_map.fields), set_aside.rows
@@ -94,6 +81,32 @@ def run(data: bytes, filename: str, context: Context) -> Result:
     if any(p.severity == ERROR for p in found):
         return refused(len(body), table.sheet, found)
     return _clean(body, rows, parsed, said, table, column_map, context, found, columns, keys, set_aside)
+
+
+def _totals(
+    keys: dict[int, pd.Series],
+    parsed: pd.DataFrame | None,
+    count_text: pd.Series | None,
+    said: declared.Declared,
+    mapped: list[int],
+    rows: pd.Series,
+) -> totals.SetAside:
+    """Totals by label (a label that only may be a total confirmed by its arithmetic), then
+    subtotals by arithmetic alone."""
+    labels = totals.labelled(keys)
+    if parsed is not None and labels.maybe_rows.any():
+        confirmed = reconcile.confirm(
+            keys=keys,
+            mapped=mapped,
+            labels=labels,
+            counts=parsed["count"],
+            suppressed=parsed["suppressed"],
+            raw=count_text,
+            said=said,
+            row_numbers=rows,
+        )
+        labels = labels.with_maybes(confirmed)
+    return totals.find(keys, parsed, labels)
 
 
 def _nothing_to_store(table: headers.Table, rows: pd.Series, set_aside: pd.Series) -> Problem:
@@ -142,7 +155,7 @@ def _clean(
     body: pd.DataFrame,
     rows: pd.Series,
     parsed: pd.DataFrame,
-    said: reconcile.Declared,
+    said: declared.Declared,
     table: headers.Table,
     column_map: mapping.Mapping,
     context: Context,

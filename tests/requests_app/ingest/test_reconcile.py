@@ -1,10 +1,5 @@
 """A stated total is checked against the rows it totals; a gap the file cannot explain blocks it."""
 
-import math
-
-import pytest
-
-from requests_app.ingest import reconcile
 from tests.requests_app.ingest.pure import messages, run, types
 
 FIELDS = ["ward", "nationality", "period"]
@@ -21,44 +16,6 @@ ROWS = [
     "E05009902,Polish,2025 Q1,5",
     "E05009902,Syrian,2025 Q1,20",
 ]  # 50
-
-
-@pytest.mark.parametrize(
-    ("note", "said"),
-    [
-        ("Figures are rounded to the nearest 5.", reconcile.Declared(rounding=5)),
-        ("Note: all counts rounded to the nearest ten", reconcile.Declared(rounding=10)),
-        ("Figures have been randomly rounded to base 5", reconcile.Declared(rounding=5, random_rounding=True)),
-        (
-            "Statistical Disclosure Control has been applied to this table to avoid the release of confidential "
-            "data. Totals may not equal the sum of components.",
-            reconcile.Declared(noise=True),
-        ),
-        ("Counts below 5 are suppressed and shown as c", reconcile.Declared(threshold=5)),
-        ("Values of 1 to 4 are shown as *", reconcile.Declared(threshold=5)),
-        ("Counts of 3 or fewer are suppressed", reconcile.Declared(threshold=4)),
-        (
-            "Counts under 10 are suppressed; secondary suppression is applied so they cannot be worked out",
-            reconcile.Declared(threshold=10, secondary=True),
-        ),
-        ("Source: school census, January 2025", reconcile.Declared()),
-    ],
-)
-def test_what_a_file_says_about_its_figures_is_read_from_its_notes(note, said):
-    assert reconcile.declared([note]) == said
-
-
-@pytest.mark.parametrize(
-    ("marker", "bounds"),
-    [("<5", (0, 4)), ("< 10", (0, 9)), ("<=3", (0, 3)), ("1-4", (1, 4)), ("1 to 6", (1, 6)), ("c", (0, math.inf))],
-)
-def test_a_suppressed_cell_holds_what_its_marker_allows(marker, bounds):
-    assert reconcile.marker_bounds(marker, reconcile.Declared()) == bounds
-
-
-def test_a_bare_marker_holds_less_than_the_declared_threshold_unless_other_cells_are_suppressed_too():
-    assert reconcile.marker_bounds("c", reconcile.Declared(threshold=5)) == (0, 4)
-    assert reconcile.marker_bounds("c", reconcile.Declared(threshold=5, secondary=True)) == (0, math.inf)
 
 
 def test_a_total_that_agrees_is_reported_as_checked():
