@@ -4,8 +4,9 @@ left out of the observations so nothing is counted twice, and reported.
 A label is a total when it is a total word or phrase ("Total", "Grand total", "All persons",
 "Both sexes", "All usual residents", "Total (all nationalities)", "Northgate total"), never merely
 because it starts with "All": "All Saints" is a ward, "All other nationalities" a category. A label
-"All ..." outside the vocabulary ("All schemes") only may be a total, and is one when its count is
-what the rows it would cover add up to (reconcile.confirm). The label may sit in any column, mapped
+"All ..." outside the vocabulary ("All schemes"), or a longer phrase around a total word ("Total
+number of referrals", but also a note such as "Total includes late returns"), only may be a total,
+and is one when its count is what the rows it would cover add up to (reconcile.confirm). The label may sit in any column, mapped
 or not: a "Total" in a column of ward names nobody asked for still makes the row a total.
 
 A row whose label is not a total word is taken as a subtotal only on exact, structural evidence:
@@ -65,6 +66,8 @@ _TOTAL_WORD = r"(?:grand |sub ?|overall )?totals?"
 _TOTAL_FIRST = re.compile(rf"^{_TOTAL_WORD} ")
 _TOTAL_LAST = re.compile(rf" {_TOTAL_WORD}$")
 _MAX_WORDS = 6
+_MAX_SENTENCE = 15
+_QUALIFIER_WORDS = 2
 _FOOTNOTE = re.compile(r"\[(?:note|x)?\s*\d*\]|\((?:note\s*)?\d+\)|[*\u2020\u2021]+")
 _TOTAL_IN_TEXT = re.compile(rf"\b{_TOTAL_WORD}\b")
 _QUALIFIER_EDGES = " :-\u2013\u2014,()[]"
@@ -87,10 +90,16 @@ def classify(value) -> tuple[str, str]:
         return "", ""
     if words in TOTAL_LABELS or (_ALL_RE.match(words) and length <= _MAX_WORDS + 2):
         return TOTAL, ""
-    if length <= _MAX_WORDS and (_TOTAL_FIRST.match(words) or _TOTAL_LAST.search(words)):
+    if _TOTAL_FIRST.match(words) or _TOTAL_LAST.search(words):
         qualifier = _TOTAL_IN_TEXT.sub(" ", _FOOTNOTE.sub(" ", text))
-        qualifier = re.sub(r"^\s*(?:for|of)\s+", "", qualifier.strip(_QUALIFIER_EDGES))
-        return TOTAL, " ".join(qualifier.split()).strip(_QUALIFIER_EDGES)
+        qualifier = " ".join(re.sub(r"^\s*(?:for|of)\s+", "", qualifier.strip(_QUALIFIER_EDGES)).split())
+        qualifier = qualifier.strip(_QUALIFIER_EDGES)
+        # "Total (all nationalities)", "Total for Northgate", "Northgate NPT total" name what they
+        # total in a few words; a longer phrase ("Total number of referrals received", "Total
+        # includes late returns") is as likely a note, and a total only if its rows add up to it.
+        if len(qualifier.split()) <= _QUALIFIER_WORDS or _words(qualifier).startswith("all "):
+            return TOTAL, qualifier
+        return (MAYBE, "") if length <= _MAX_SENTENCE else ("", "")
     if length <= _MAX_WORDS and _MAYBE_ALL.match(words):
         return MAYBE, ""
     return "", ""
