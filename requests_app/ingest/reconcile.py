@@ -225,9 +225,10 @@ def confirm(
         said,
         row_numbers,
     )
-    agreed = judged.how >= 0
-    for i, (_, parts) in enumerate(judged.candidates):
-        sure = agreed & (judged.how == i) & (parts.unbounded == 0)
+    # Only the rows the label's own row names: a block beside it is evidence for a row that says
+    # "Total", not for one that only may be a total.
+    for i, (name, parts) in enumerate(judged.candidates):
+        sure = (judged.how == i) & (name == "keys") & (parts.unbounded == 0)
         confirmed.iloc[judged.totals[sure]] = True
     return confirmed
 

@@ -6,12 +6,14 @@ A label is a total when it is a total word or phrase ("Total", "Grand total", "A
 because it starts with "All": "All Saints" is a ward, "All other nationalities" a category. A label
 "All ..." outside the vocabulary ("All schemes"), or a longer phrase around a total word ("Total
 number of referrals", but also a note such as "Total includes late returns"), only may be a total,
-and is one when its count is what the rows it would cover add up to (reconcile.confirm). The label may sit in any column, mapped
-or not: a "Total" in a column of ward names nobody asked for still makes the row a total.
+and is one when its count is what the rows it names add up to (reconcile.confirm). The label may
+sit in any column, mapped or not: a "Total" in a column of ward names nobody asked for still makes
+the row a total.
 
 A row whose label is not a total word is taken as a subtotal only on exact, structural evidence:
-it leaves blank a column its neighbours fill, its count equals the sum of at least two rows
-directly above or below it, and those rows agree with it on every column it fills.
+either it heads a hierarchy ("Europe" over "Europe: ...") and its count is exactly the sum of the
+rows below it there, or it leaves blank a column its neighbours fill, its count equals the sum of
+at least two rows directly above or below it, and those rows agree with it on every column it fills.
 """
 
 import re

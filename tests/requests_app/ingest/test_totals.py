@@ -208,3 +208,15 @@ def test_the_labels_of_every_column_are_read_once_per_distinct_value():
     columns = {0: pd.Series(["E05009901", "Total"] * 500_000), 1: pd.Series(["Polish", "All"] * 500_000)}
     found = totals.labelled(totals.comparable(columns))
     assert found.rows.sum() == 500_000 and found.cells[1].sum() == 500_000
+
+
+def test_a_note_starting_with_total_in_a_comments_column_leaves_its_row_as_data():
+    _, report = run(
+        "Ward code,Nationality,Quarter,Count,Comments\n"
+        "E05009901,Polish,2025 Q1,14,Total includes late returns\n"
+        "E05009901,Romanian,2025 Q1,9,\n"
+        "E05009902,Polish,2025 Q1,5,\n",
+        ["ward", "nationality", "period"],
+    )
+    # 14 is also the sum of the rows below it: a block beside a row is no evidence for a note.
+    assert report["valid"] and report["total"] == 28 and "total-row" not in types(report, "warnings")
