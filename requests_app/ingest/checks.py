@@ -10,10 +10,16 @@ from requests_app.ingest.problems import ERROR, WARNING, Problem, ProblemLog
 
 
 def check_counts(
-    frame: pd.DataFrame, raw_counts: pd.Series, count_letter: str, live: pd.Series, problems: ProblemLog
+    frame: pd.DataFrame,
+    raw_counts: pd.Series,
+    count_letter: str,
+    live: pd.Series,
+    problems: ProblemLog,
+    parsed: pd.DataFrame | None = None,
 ) -> None:
-    """Fills the count and suppressed columns of frame."""
-    parsed = counts.parse_counts(raw_counts)
+    """Fills the count and suppressed columns of frame; parsed is counts.parse_counts(raw_counts)
+    when the caller has it already."""
+    parsed = counts.parse_counts(raw_counts) if parsed is None else parsed
     problems.add_rows(
         live & parsed["error"].isin(["not-a-number", "not-whole", "blank"]),
         raw_counts,

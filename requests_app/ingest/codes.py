@@ -21,7 +21,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-SPECIAL = {"STATELESS", "UNKNOWN", "NOT-RECORDED"}
+from .missing_answers import FIELD_CODES, FIELD_WORDS, NOT_KNOWN, NOT_RECORDED, PARTS, UNKNOWN
+
+SPECIAL = {"STATELESS", UNKNOWN, NOT_RECORDED}
 GSS_RE = r"^[EWSNK]\d{8}$"
 POSTCODE_DISTRICT_RE = r"^[A-Z]{1,2}\d[A-Z\d]?$"
 
@@ -146,6 +148,30 @@ def per_unique(values: pd.Series, func: Callable[[object], tuple], columns: dict
     return pd.DataFrame(data, index=values.index)
 
 
+# --- values that say the answer is not known ------------------------------------------------------
+
+
+def not_known_code(value, field: str = "") -> str:
+    """UNKNOWN or NOT_RECORDED when the value says the answer is not known, else "" (blank included)."""
+    text = normalise(value).strip("()[]<>*_ ")
+    if not text:
+        return ""
+    if text in FIELD_CODES.get(field, {}):
+        return FIELD_CODES[field][text]
+    for candidate in (text, _SPACES.sub(" ", FIELD_WORDS.sub(" ", text)).strip(" ()[]-:")):
+        if candidate in NOT_KNOWN:
+            return NOT_KNOWN[candidate]
+        parts = [part for part in PARTS.split(candidate) if part]
+        if len(parts) > 1 and all(part in NOT_KNOWN for part in parts):
+            return NOT_RECORDED if any(NOT_KNOWN[part] == NOT_RECORDED for part in parts) else UNKNOWN
+    return ""
+
+
+def not_known(values: pd.Series, field: str = "") -> pd.Series:
+    """not_known_code of each value, worked out once per distinct value."""
+    return per_unique(values, lambda value: (not_known_code(value, field),), {"code": "str"})["code"]
+
+
 # --- countries ---------------------------------------------------------------------------------
 
 _NATIONALS_SUFFIX = re.compile(r"\s+(?:nationals?|citizens?)$")
@@ -201,6 +227,8 @@ def harmonise_countries(values: pd.Series, ref: Reference) -> pd.DataFrame:
         text = normalise(value)
         if not text:
             return pd.NA, "", False
+        if special := not_known_code(text):
+            return special, "name", False
         if text in aliases:
             return aliases[text], "code" if re.fullmatch(r"[a-z]{2,3}", text) else "name", False
         for candidate in _alternatives(text, _country_rewrites):
@@ -282,6 +310,8 @@ def harmonise_languages(values: pd.Series, ref: Reference) -> pd.DataFrame:
         text = normalise(value)
         if not text:
             return pd.NA, False
+        if special := not_known_code(text, "main-language"):
+            return special, False
         for candidate in [text, *_alternatives(text, _language_rewrites)]:
             if candidate in aliases:
                 return aliases[candidate], False

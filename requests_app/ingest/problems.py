@@ -23,11 +23,12 @@ TYPES = {
     "personal-data",
     "suppressed-cell",
     "total-row",
+    "total-checked",
+    "total-mismatch",
+    "duplicate-key",
     "hidden-sheet",
     "several-tables",
     "merged-cells",
-    "total-checked",
-    "total-mismatch",
     "mixed-measures",
     "ambiguous-label",
     "code-name-mismatch",
@@ -55,11 +56,12 @@ LABELS = {
     "personal-data": "Personal data",
     "suppressed-cell": "Suppressed counts",
     "total-row": "Total rows left out",
+    "total-checked": "Totals checked against their rows",
+    "total-mismatch": "Totals that do not add up",
+    "duplicate-key": "Rows that repeat the same categories",
     "hidden-sheet": "Hidden sheets",
     "several-tables": "More than one table",
     "merged-cells": "Merged cells over figures",
-    "total-checked": "Totals checked against their rows",
-    "total-mismatch": "Totals that do not add up",
     "mixed-measures": "Different measures in one table",
     "ambiguous-label": "Headings that could mean more than one thing",
     "code-name-mismatch": "Codes and names that disagree",
@@ -121,6 +123,19 @@ def column_index(letter: str) -> int:
     return index - 1
 
 
+def row_list(numbers: list[int]) -> str:
+    """[5] -> "row 5"; [5, 6, 7, 9] -> "rows 5 to 7 and 9": rows as a message names them."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    spans = [f"{r[0]} to {r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+    head, _, tail = ", ".join(spans).rpartition(", ")
+    return ("row " if len(numbers) == 1 else "rows ") + (f"{head} and {tail}" if head else tail)
+
+
 class ProblemLog:
     """The problems of one sheet as they are found: each is counted, the first DETAIL_LIMIT of a type kept."""
 
@@ -142,6 +157,11 @@ class ProblemLog:
             self.counts[type] = self.counts.get(type, 0) - len(gone)
         if not self.counts.get(type):
             self.counts.pop(type, None)
+
+    def tally(self, type: str, more: int) -> None:
+        """Counts more problems of a type beyond those added in detail."""
+        if more > 0:
+            self.counts[type] = self.counts.get(type, 0) + more
 
     def add_rows(
         self, mask: pd.Series, values: pd.Series, *, type: str, severity: str, column: str | pd.Series, message

@@ -1,9 +1,12 @@
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import pytest
 
 from requests_app.ingest.codes import (
+    NOT_RECORDED,
+    UNKNOWN,
     Reference,
     check_geography,
     clean_gss,
@@ -11,6 +14,8 @@ from requests_app.ingest.codes import (
     harmonise_languages,
     nationality_groups,
     normalise,
+    not_known,
+    not_known_code,
 )
 
 COUNTRY_ALIASES = {
@@ -308,3 +313,60 @@ def test_a_million_row_column_with_fifty_distinct_values_goes_through_harmonise_
     assert len(result) == 1_000_000
     assert (result["code"] == "PL").sum() == 4 * 20_000
     assert result["unmapped"].sum() == 40 * 20_000  # Polska and the 39 made-up names; blank is not unmapped
+
+
+# --- values that say the answer is not known ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("Unknown", UNKNOWN),
+        ("Not known", UNKNOWN),
+        ("Unclassified", UNKNOWN),
+        ("N/K", UNKNOWN),
+        ("Not stated", NOT_RECORDED),
+        ("Not Recorded", NOT_RECORDED),
+        ("Refused", NOT_RECORDED),
+        ("Information not obtained", NOT_RECORDED),
+        ("Information not yet obtained", NOT_RECORDED),
+        ("Prefer not to say", NOT_RECORDED),
+        ("Declined to answer", NOT_RECORDED),
+        ("Missing", NOT_RECORDED),
+        ("(blank)", NOT_RECORDED),
+        ("[Unknown]", UNKNOWN),
+        ("Unknown / not stated", NOT_RECORDED),
+        ("Not known or refused", NOT_RECORDED),
+        ("Nationality unknown", UNKNOWN),
+        ("Country of birth not stated", NOT_RECORDED),
+        ("Not stated (ethnicity)", NOT_RECORDED),
+    ],
+)
+def test_the_words_agencies_write_for_a_missing_answer_are_not_known(value, code):
+    assert not_known_code(value) == code
+
+
+@pytest.mark.parametrize(
+    "value", ["", "Other", "Stateless", "NA", "Polish", "Not known but believed to be English", "Other and unknown"]
+)
+def test_answers_and_residual_categories_are_known(value):
+    assert not_known_code(value) == ""
+
+
+def test_a_code_means_not_known_only_in_the_field_whose_list_uses_it():
+    assert not_known_code("Z", "ethnicity") == NOT_RECORDED and not_known_code("99", "ethnicity") == UNKNOWN
+    assert not_known_code("REFU", "ethnicity") == NOT_RECORDED and not_known_code("Z", "gender") == ""
+    assert not_known_code("NOT", "main-language") == NOT_RECORDED and not_known_code("NOT") == ""
+
+
+def test_not_known_answers_are_worked_out_per_distinct_value():
+    values = pd.Series(["Refused", "Polish", "Not stated"] * 100_000)
+    assert (not_known(values) != "").sum() == 200_000
+
+
+def test_a_missing_answer_is_never_an_unknown_country_or_language(ref):
+    found = countries(["Refused", "Prefer not to say", "Unclassified"], ref)
+    assert list(found["code"]) == [NOT_RECORDED, NOT_RECORDED, UNKNOWN] and not found["unmapped"].any()
+    aliases = {**ref.language_aliases, "not": "not"}  # ISO 639-3 "not" is Nomatsiguenga
+    languages = harmonise_languages(pd.Series(["NOT", "Refused", "Polish"]), replace(ref, language_aliases=aliases))
+    assert list(languages["code"]) == [NOT_RECORDED, NOT_RECORDED, "pol"]

@@ -24,6 +24,7 @@ EXPECTATIONS = {
     "sums",
     "values",
     "stock",
+    "completeness",
 }
 
 
@@ -104,6 +105,8 @@ def test_the_file_is_judged_as_its_meaning_says(db, path):
     if "stock" in expect:
         stored = set(result.observations["point_in_time"].astype(bool))
         assert stored == {expect["stock"]}, f"point_in_time stored as {stored}"
+    for code, share in expect.get("completeness", {}).items():
+        assert report["completeness"].get(code) == pytest.approx(share, abs=1e-4), report["completeness"]
     for column, values in expect.get("values", {}).items():
         stored = result.observations[column].dropna().astype(str).unique()
         assert sorted(stored) == sorted(str(v) for v in values), column

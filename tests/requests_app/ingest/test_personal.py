@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from requests_app.ingest.personal import looks_record_level, record_level_signals
+from tests.requests_app.ingest import pure
 
 # NHS numbers with valid check digits, spaced and unspaced (943 476 5919 is the NHS Data
 # Dictionary's worked example).
@@ -13,7 +14,7 @@ VALID_NHS = ["943 476 5919", "9434765870", "401 023 2137", "4010232145"]
 
 def check_digit(first_nine: str) -> int | None:
     """The NHS modulus 11 check digit, or None when no valid number starts with these nine digits."""
-    remainder = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1))) % 11
+    remainder = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True)) % 11
     check = 0 if remainder == 0 else 11 - remainder
     return None if check == 10 else check
 
@@ -172,3 +173,82 @@ def test_large_tables_are_sampled_and_still_detected():
     numbers = nhs_numbers(30_000)
     body = pd.DataFrame({0: numbers, 1: ["1"] * len(numbers)})
     assert looks_record_level(["Reference", "Count"], body, has_count_column=True)
+
+
+# --- person-level data with no identifying label ---------------------------------------------------
+
+WARDS = ["E05009901", "E05009902", "E05009903"]
+NATIONALITIES = ["Polish", "Romanian", "Syrian", "British"]
+
+
+def pupil_list(rows: int = 40, count: str = "1") -> str:
+    lines = ["Pupil ref,Year group,Ward code,Nationality,Count"]
+    lines += [f"NA-{1000 + i},Year {7 + i % 5},{WARDS[i % 3]},{NATIONALITIES[i % 4]},{count}" for i in range(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_reference_unique_on_every_row_with_every_count_1_is_one_row_per_person():
+    _, report = pure.run(pupil_list(), ["ward", "nationality"])
+    assert report["quarantine"] and not report["valid"]
+    [reason] = pure.messages(report, "personal-data")
+    assert 'column "Pupil ref" has a different value on every row (40 rows) and every count is 1' in reason
+
+
+def test_a_unique_column_in_an_aggregate_of_larger_counts_is_a_row_per_group_not_per_person():
+    _, report = pure.run(pupil_list(count="12"), ["ward", "nationality"])
+    assert not report["quarantine"]
+
+
+def test_small_area_codes_one_per_row_are_not_identifiers():
+    lines = ["LSOA code,MSOA code,Nationality,Count"]
+    lines += [f"E0103{5100 + i:04d},E0200{7001 + i % 3},Polish,1" for i in range(40)]
+    _, report = pure.run("\n".join(lines) + "\n", ["nationality"], level="")
+    assert not report["quarantine"], report["errors"]
+
+
+def test_every_count_1_beside_exact_dates_is_one_row_per_person():
+    lines = ["Date of first contact,Ward code,Nationality,Count"]
+    lines += [f"2025-03-{1 + i // 2:02d},{WARDS[i % 3]},{NATIONALITIES[i % 4]},1" for i in range(24)]
+    _, report = pure.run("\n".join(lines) + "\n", ["ward", "nationality"])
+    assert report["quarantine"]
+    assert any('"Date of first contact" holds exact dates' in m for m in pure.messages(report, "personal-data"))
+
+
+def test_every_count_1_beside_single_years_of_age_is_one_row_per_person():
+    lines = ["Age,Gender,Nationality,Count"]
+    lines += [f"{20 + (i * 7) % 50},{'FM'[i % 2]},{NATIONALITIES[i % 4]},1" for i in range(30)]
+    _, report = pure.run("\n".join(lines) + "\n", ["age", "gender", "nationality"], level="")
+    assert report["quarantine"]
+    assert any('"Age" holds single years of age' in m for m in pure.messages(report, "personal-data"))
+
+
+def test_single_years_of_age_with_real_counts_are_an_aggregate():
+    lines = ["Age,Count"] + [f"{age},{100 + age}" for age in range(60)]
+    _, report = pure.run("\n".join(lines) + "\n", ["age"], level="")
+    assert report["valid"], report["errors"]
+
+
+def test_the_same_categories_on_many_rows_each_counting_one_person_are_a_list_of_people():
+    lines = ["Ward code,Nationality,Count"] + [f"{WARDS[i % 3]},{NATIONALITIES[i % 2]},1" for i in range(12)]
+    _, report = pure.run("\n".join(lines) + "\n", ["ward", "nationality"])
+    assert report["quarantine"]
+    assert any("repeat the categories of an earlier row" in m for m in pure.messages(report, "personal-data"))
+
+
+def test_the_same_categories_twice_with_large_counts_are_refused_naming_both_rows_not_quarantined():
+    text = "Ward code,Nationality,Count\nE05009901,Polish,40\nE05009901,Romanian,31\nE05009901,Polish,40\n"
+    _, report = pure.run(text, ["ward", "nationality"])
+    assert not report["valid"] and not report["quarantine"]
+    [repeat] = report["errors"]
+    assert repeat["type"] == "duplicate-key" and repeat["row"] == 4 and "same categories as row 2" in repeat["message"]
+
+
+def test_repeats_are_only_looked_for_among_rows_that_are_not_totals():
+    text = "Ward code,Nationality,Count\nE05009901,Polish,4\nTotal,,4\nE05009902,Polish,3\nTotal,,3\n"
+    _, report = pure.run(text, ["ward", "nationality"])
+    assert "duplicate-key" not in pure.types(report, "errors")
+
+
+def test_a_list_of_people_may_be_sent_where_the_request_accepts_records():
+    _, report = pure.run(pupil_list(), ["ward", "nationality"], aggregate_only=False)
+    assert not report["quarantine"]

@@ -248,7 +248,8 @@ def test_nationality_groups_follow_the_date_of_each_period(reference):
 
 
 def test_many_problems_of_one_kind_are_counted_beyond_the_detail_kept(reference):
-    csv = "Nationality,Count\n" + "".join("Atlantean,1\n" for _ in range(problems.DETAIL_LIMIT + 50))
+    # One row per category, as in an aggregate: the same category on every row would be a list of people.
+    csv = "Nationality,Count\n" + "".join(f"Atlantean {i},1\n" for i in range(problems.DETAIL_LIMIT + 50))
     _, report = run(reference, csv.encode(), "many.csv", ["nationality"])
     assert report["problem_counts"]["unknown-code"] == problems.DETAIL_LIMIT + 50
     assert len([p for p in report["errors"] if p["type"] == "unknown-code"]) == problems.DETAIL_LIMIT
