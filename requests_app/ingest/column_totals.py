@@ -7,109 +7,29 @@ on every row: the rows that agree are counted in one message, each row that does
 with the stated and the summed figure, and blocks the file when the gap is beyond what the file
 explains.
 
-What the file explains is the rule the totals step applies to total rows: the rounding it
-declares (half a unit for each figure, the parts and the total: (k + 1) x base / 2; base - 1 each
-when rounded at random), noise it declares without a size (2 a figure, or 5% of the total if
-more), and what its suppressed cells can hold ("<5" 0 to 4, a bare "c" below the threshold the
-notes give, else anything).
+What the file explains is the rule the totals step applies to total rows (declared.py): the
+rounding it declares, noise it declares without a size, and what its suppressed cells can hold.
 """
 
 from __future__ import annotations
-
-import math
-import re
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from project.lib.text import plural
 from requests_app.ingest import counts, headers, headings, mapping
+from requests_app.ingest.declared import Declared, from_notes, marker_bounds, slack
 from requests_app.ingest.problems import ERROR, WARNING, Problem, columns_named
 
 SUBTOTAL_SAMPLE = 2_000  # rows compared to find a column that sums the ones before it
 LONGEST_RUN = 12  # the most columns a subtotal column is looked for over
-NOISE_PER_CELL = 2
-NOISE_SHARE = 0.05
 
 AGREES, WITHIN, HIDDEN, DIFFERS, UNCHECKED = "agrees", "within", "hidden", "differs", "unchecked"
-
-_AMOUNT = r"(\d[\d,]*|one|two|three|five|ten|twenty|fifty|hundred|thousand)"
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "five": 5, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}
-_ROUNDED_TO = re.compile(rf"\bround\w*\b.*?\b(?:nearest|multiples? of|base)\s+(?:a\s+)?{_AMOUNT}")
-_RANDOM = re.compile(r"\brandom(?:ly)?\s+round")
-_NOISE = re.compile(
-    r"perturb|\bnoise\b|statistical disclosure control|may not (?:sum|add|equal|match|agree)|"
-    r"(?:do|does|will) not (?:necessarily )?(?:sum|add up|equal)|not add up"
-)
-_SUPPRESSION = re.compile(r"suppress|redact|withh[eo]ld|not shown|shown as|replaced|hidden|not published")
-_BELOW = re.compile(r"(?:fewer than|less than|below|under|<)\s*(\d+)")
-_SECONDARY = re.compile(r"secondary|complementary|further cells|other cells")
-_MARKER_BELOW = re.compile(r"^(?:<|less than|fewer than|under)\s*(\d+)$")
-_MARKER_AT_MOST = re.compile(r"^(?:<=|\u2264)\s*(\d+)$")
-_MARKER_RANGE = re.compile(r"^(\d+)\s*(?:-|\u2013|to)\s*(\d+)$")
-
-
-@dataclass(frozen=True)
-class Declared:
-    """What the notes around a table say about its figures."""
-
-    rounding: int = 0  # figures rounded to a multiple of this (0: not rounded)
-    random_rounding: bool = False
-    noise: bool = False  # "totals may not sum", with no size given
-    threshold: int = 0  # counts below this are suppressed (0: not said)
-    secondary: bool = False  # other cells are suppressed too, so a suppressed cell may be large
-
-    def says(self) -> str:
-        if self.rounding:
-            how = "randomly rounded" if self.random_rounding else "rounded"
-            return f"the file says its figures are {how} to multiples of {self.rounding:,}"
-        return "the file says its totals may not add up exactly" if self.noise else ""
-
-
-def declared(notes: list[str]) -> Declared:
-    rounding, random_rounding, noise, threshold, secondary = 0, False, False, 0, False
-    for note in notes:
-        text = " ".join(note.casefold().split())
-        if match := _ROUNDED_TO.search(text):
-            found = match[1].replace(",", "")
-            rounding = rounding or (_NUMBER_WORDS.get(found) or (1000 if found == "thousand" else int(found)))
-            random_rounding |= bool(_RANDOM.search(text))
-        noise |= bool(_NOISE.search(text))
-        if _SUPPRESSION.search(text):
-            secondary |= bool(_SECONDARY.search(text))
-            if match := _BELOW.search(text):
-                threshold = threshold or int(match[1])
-    return Declared(rounding, random_rounding, noise and not rounding, threshold, secondary)
-
-
-def marker_bounds(marker: str, said: Declared) -> tuple[float, float]:
-    """The least and the most a suppressed cell can hold."""
-    text = " ".join(str(marker).casefold().split())
-    if match := _MARKER_BELOW.match(text):
-        return 0, max(int(match[1]) - 1, 0)
-    if match := _MARKER_AT_MOST.match(text):
-        return 0, int(match[1])
-    if match := _MARKER_RANGE.match(text):
-        return int(match[1]), int(match[2])
-    if said.threshold and not said.secondary:
-        return 0, said.threshold - 1
-    return 0, math.inf
-
-
-def slack(stated: np.ndarray, parts: int, said: Declared) -> np.ndarray:
-    """How far the sum of the parts may miss the stated total by rounding or noise alone."""
-    cells = parts + 1
-    if said.rounding:
-        return np.full(len(stated), cells * (said.rounding - 1 if said.random_rounding else said.rounding / 2))
-    if said.noise:
-        return np.maximum(cells * NOISE_PER_CELL, np.ceil(np.nan_to_num(stated) * NOISE_SHARE))
-    return np.zeros(len(stated))
 
 
 def check_total_columns(table: headers.Table, plan: mapping.Mapping) -> list[Problem]:
     """Moves subtotal columns from plan.across to plan.totals, then checks every total column."""
-    figures = _Figures(table.body, declared(table.notes))
+    figures = _Figures(table.body, from_notes(table.notes))
     _subtotals(table, plan, figures)
     problems = []
     for position, key in plan.totals.items():
@@ -180,7 +100,7 @@ def _verdicts(figures: _Figures, position: int, parts: list[int]) -> pd.Series:
     hidden = sum(c["suppressed"].to_numpy(dtype=int) for c in cells)
     low = sum(c["low"].to_numpy() for c in cells)
     high = sum(c["high"].to_numpy() for c in cells)
-    room = slack(stated, len(parts), figures.said)
+    room = slack(np.nan_to_num(stated), np.full(len(stated), len(parts)), figures.said)
     with np.errstate(invalid="ignore"):
         within = (stated >= known + low - room) & (stated <= known + high + room)
         verdict = np.where(

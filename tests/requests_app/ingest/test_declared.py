@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from requests_app.ingest import declared
@@ -43,3 +44,31 @@ def test_a_suppressed_cell_holds_what_its_marker_allows(marker, bounds):
 def test_a_bare_marker_holds_less_than_the_declared_threshold_unless_other_cells_are_suppressed_too():
     assert declared.marker_bounds("c", declared.Declared(threshold=5)) == (0, 4)
     assert declared.marker_bounds("c", declared.Declared(threshold=5, secondary=True)) == (0, math.inf)
+
+
+def test_the_slack_a_file_declares_is_read_from_its_notes():
+    assert declared.from_notes(["Figures are rounded to the nearest ten."]).rounding == 10
+    assert declared.from_notes(["All figures randomly rounded to base 5"]).random_rounding
+    noise = declared.from_notes(["Statistical Disclosure Control has been applied; totals may not sum"])
+    assert (noise.rounding, noise.noise) == (0, True)
+    assert declared.from_notes(["Counts fewer than 3 are suppressed."]).threshold == 3
+    assert declared.from_notes(["Source: school census"]) == declared.Declared()
+
+
+def test_rounding_and_noise_allow_a_gap_that_grows_with_the_figures_added():
+    stated = np.array([100.0, 1000.0])
+    assert declared.slack(stated, np.full(2, 5), declared.Declared()).tolist() == [0, 0]
+    assert declared.slack(stated, np.full(2, 5), declared.Declared(rounding=10)).tolist() == [30, 30]
+    assert declared.slack(stated, np.full(2, 5), declared.Declared(rounding=5, random_rounding=True)).tolist() == [
+        24,
+        24,
+    ]
+    assert declared.slack(stated, np.full(2, 5), declared.Declared(noise=True)).tolist() == [12, 50]
+
+
+def test_a_suppressed_cell_holds_what_its_marker_or_the_notes_allow():
+    said = declared.Declared(threshold=5)
+    assert declared.marker_bounds("<3", said) == (0, 2)
+    assert declared.marker_bounds("1-4", said) == (1, 4)
+    assert declared.marker_bounds("c", said) == (0, 4)
+    assert declared.marker_bounds("c", declared.Declared()) == (0, math.inf)

@@ -2,17 +2,15 @@
 columns they sum. Pure: hand-built synonyms and reference, no database."""
 
 import io
-import math
 from datetime import date
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from requests_app.ingest import codes, column_totals, headers, layout, read, tables, validate
+from requests_app.ingest import codes, headers, layout, read, tables, validate
 from requests_app.ingest.problems import columns_named
 
 SYNONYMS = {
@@ -173,31 +171,6 @@ def test_a_code_and_a_name_for_the_same_country_that_disagree_are_reported():
     result = run("Nationality code,Nationality,Count\nPL,Poland,3\nRO,Poland,4\n", ["nationality"], level="")
     assert errors(result) == ["code-name-mismatch"]
     assert result.errors[0].row == 3 and result.errors[0].column == "B"
-
-
-def test_the_slack_a_file_declares_is_read_from_its_notes():
-    assert column_totals.declared(["Figures are rounded to the nearest ten."]).rounding == 10
-    assert column_totals.declared(["All figures randomly rounded to base 5"]).random_rounding
-    noise = column_totals.declared(["Statistical Disclosure Control has been applied; totals may not sum"])
-    assert (noise.rounding, noise.noise) == (0, True)
-    assert column_totals.declared(["Counts fewer than 3 are suppressed."]).threshold == 3
-    assert column_totals.declared(["Source: school census"]) == column_totals.Declared()
-
-
-def test_rounding_and_noise_allow_a_gap_that_grows_with_the_figures_added():
-    stated = np.array([100.0, 1000.0])
-    assert column_totals.slack(stated, 5, column_totals.Declared()).tolist() == [0, 0]
-    assert column_totals.slack(stated, 5, column_totals.Declared(rounding=10)).tolist() == [30, 30]
-    assert column_totals.slack(stated, 5, column_totals.Declared(rounding=5, random_rounding=True)).tolist() == [24, 24]
-    assert column_totals.slack(stated, 5, column_totals.Declared(noise=True)).tolist() == [12, 50]
-
-
-def test_a_suppressed_cell_holds_what_its_marker_or_the_notes_allow():
-    said = column_totals.Declared(threshold=5)
-    assert column_totals.marker_bounds("<3", said) == (0, 2)
-    assert column_totals.marker_bounds("1-4", said) == (1, 4)
-    assert column_totals.marker_bounds("c", said) == (0, 4)
-    assert column_totals.marker_bounds("c", column_totals.Declared()) == (0, math.inf)
 
 
 GENDERS = ["Girls", "Boys", "Other"]
