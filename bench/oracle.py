@@ -23,7 +23,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
 from bench import tauargus
 from bench.grids import Dimension, Grid, council, flat, grouped, periods, table
 from sharing.disclosure import DisclosureRefused, Policy, Table, audit, check, protect
