@@ -203,12 +203,17 @@ def test_the_indicators_page_shows_the_progress_and_reloads_itself(coordinator_c
     query = {"source": EAL, "rows": "nationality_group", "columns": "quarter"}
     page = coordinator_client.get(reverse("reports:indicators"), query).content.decode()
     assert "Being protected" in page and "Waiting for the background worker" in page
+    assert "This source's returns hold 3 counts" in page
     assert '<meta http-equiv="refresh" content="15">' in page and 'class="suppressed"' not in page
 
     preparing = keys(agency_a.area, large).preparing
-    cache.set(preparing, replace(cache.get(preparing), part=1, parts=2, stage="checking", done=3, of=8))
+    cache.set(preparing, replace(cache.get(preparing), stage="reading"))
+    page = coordinator_client.get(reverse("reports:indicators"), query).content.decode()
+    assert "Reading the returned counts" in page
+    cache.set(preparing, replace(cache.get(preparing), cells=40, part=1, parts=2, stage="checking", done=3, of=8))
     page = coordinator_client.get(reverse("reports:indicators"), query).content.decode()
     assert "Final check of every suppressed cell (part 1 of 2): 3 of 8 suppressed cells shown safe" in page
+    assert "This source's tables have 40 cells" in page
 
 
 def test_exports_of_a_source_being_protected_say_so(coordinator_client, agency_a, large, delay):
