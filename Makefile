@@ -14,7 +14,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# The embedded default: SQLite, a broker kept in ./var (no server), a real Celery worker.
+# The embedded default: SQLite, a broker kept in ./var (no server), real Celery workers: one for the
+# default queue (returns, with the scheduler), one for the protection queue, so a protection never
+# holds a slot a return needs.
 setup: export DEBUG ?= true
 setup: install
 	$(PY) manage.py migrate --noinput
@@ -24,9 +26,11 @@ setup: install
 run: export DEBUG ?= true
 run: setup
 	@bash -c '\
-	  $(PY) -m celery -A project worker --beat --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & worker=$$!; \
-	  trap "kill $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
-	  echo; echo "Celery worker started (pid $$worker, log in var/worker.log)."; \
+	  $(PY) -m celery -A project worker --queues=celery --hostname=default@%h --beat --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & worker=$$!; \
+	  $(PY) -m celery -A project worker --queues=protect --hostname=protect@%h --loglevel=INFO --concurrency=1 > var/protect.log 2>&1 & protector=$$!; \
+	  trap "kill $$worker $$protector 2>/dev/null; wait $$worker $$protector 2>/dev/null" EXIT INT TERM; \
+	  echo; echo "Celery workers started: returns and the rest (pid $$worker, log in var/worker.log);"; \
+	  echo "protection of indicator tables (pid $$protector, log in var/protect.log)."; \
 	  echo "The tracker is at http://$(HOST):$(PORT)/  (demo logins above; stop with Ctrl+C)"; echo; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)'
 

@@ -170,6 +170,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
+# Protection of indicator tables has a queue of its own, served by its own worker, so that however
+# many protections are queued or running, an agency's return is processed by the default queue's
+# worker within moments of its upload. Everything else runs on the default queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+PROTECT_QUEUE = "protect"
+CELERY_TASK_ROUTES = {"reports.tasks.protect_indicators": {"queue": PROTECT_QUEUE}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic task of the tracker is scheduled here, and only here; tests/project/test_celery.py
 # checks that each name is a registered task.
@@ -202,9 +208,10 @@ TRACKER_REPORTING_THRESHOLD = env.int("TRACKER_REPORTING_THRESHOLD", default=10)
 # Published counts are rounded to a multiple of this (e.g. 5), or not at all when 0. One policy for
 # every output: a rounded and an unrounded view of the same counts could be read against each other.
 TRACKER_ROUNDING = env.int("TRACKER_ROUNDING", default=0) or None
-# A source whose tables have more cells than this is protected by the worker, not while someone
-# waits for a page (the disclosure audit's time grows much faster than the cells). See README.
-TRACKER_INDICATORS_INLINE_CELLS = env.int("TRACKER_INDICATORS_INLINE_CELLS", default=1000)
+# A source whose live returns hold more counts (observations) than this is protected by the worker
+# only, never while someone waits for a page: the page counts them from the returns, without reading
+# a table. See README.
+TRACKER_INDICATORS_INLINE_COUNTS = env.int("TRACKER_INDICATORS_INLINE_COUNTS", default=100)
 TRACKER_UPLOAD_MAX_BYTES = env.int("TRACKER_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Agencies get a reminder this many working days before a request is due.
 TRACKER_REMINDER_WORKING_DAYS = env.int("TRACKER_REMINDER_WORKING_DAYS", default=5)

@@ -22,8 +22,8 @@ from reports.indicators import (
     available_sources,
     build_table,
     comparability_warnings,
+    has_areas,
     live_returns,
-    observations_of,
 )
 from reports.recommendations import recommend
 from reports.recommendations.items import Recommendation
@@ -317,13 +317,13 @@ KEY_DIMENSIONS = ["nationality_group", "country_of_birth", "main_language", "imm
 def key_indicator_query(area: Area, source) -> Query:
     """Nationality group by quarter when the returns have it, else the next key dimension they
     have (read from the returns' category lists, not from millions of observations); within each
-    ward or small area when the returns give areas, as needs assessments look at neighbourhoods."""
+    ward or small area when the returns give areas (as their protected tables say), as needs
+    assessments look at neighbourhoods."""
     present = set()
     for categories in live_returns(area, source).values_list("report__categories", flat=True):
         present |= {column for column, values in (categories or {}).items() if values}
     rows = next((code for code in KEY_DIMENSIONS if DIMENSIONS[code][1] in present), "nationality_group")
-    by_area = observations_of(area, source).exclude(geography_code="").exists()
-    return Query(sources=(source.slug,), rows=rows, columns="quarter", by_area=by_area)
+    return Query(sources=(source.slug,), rows=rows, columns="quarter", by_area=has_areas(area, source))
 
 
 def report_context(*, area: Area, today: datetime.date) -> dict:

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 # Sent by name: the reports app builds on this one, which may not import it. Simpler to follow
 # than a "return processed" signal that reports would listen for, and not a bare string:
 # tests/project/test_celery.py checks that the name is registered, so a rename fails there.
-PROTECT_INDICATORS = "reports.tasks.protect_indicators"
+REFRESH_INDICATORS = "reports.tasks.refresh_indicators"
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -43,7 +43,7 @@ def process_return(return_id: int) -> None:
         log.info("Return %s is gone; nothing to process.", return_id)
         return
     if stored.status == Return.Status.DONE:
-        current_app.send_task(PROTECT_INDICATORS, args=[stored.request.agency.area_id, stored.request.source_id])
+        current_app.send_task(REFRESH_INDICATORS, args=[stored.request.agency.area_id, stored.request.source_id])
 
 
 @shared_task(ignore_result=True)

@@ -15,7 +15,7 @@ from requests_app.models import Return
 pytestmark = pytest.mark.django_db
 
 # Where a task object cannot be used: the beat schedule in settings, and a send to a higher app.
-NAMED = sorted({entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} | {tasks.PROTECT_INDICATORS})
+NAMED = sorted({entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} | {tasks.REFRESH_INDICATORS})
 
 
 @pytest.mark.parametrize("name", NAMED)

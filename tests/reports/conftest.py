@@ -29,6 +29,7 @@ def add_return(make_agreement):
             status=status,
             superseded=superseded,
             report={"categories": categories or {}},
+            observation_count=len(rows),
         )
         Observation.objects.bulk_create(
             Observation(

@@ -210,10 +210,10 @@ def test_data_returned_for_the_whole_authority_has_no_area_view(agency_a, receiv
 
 
 def test_a_protected_table_is_reused_until_its_returns_change(agency_a, received, add_return, monkeypatch):
-    from reports import indicators
+    from reports.indicators import protection
 
     protected = []
-    monkeypatch.setattr(indicators, "protect", lambda *args, **kwargs: protected.append(1) or protect(*args, **kwargs))
+    monkeypatch.setattr(protection, "protect", lambda *args, **kwargs: protected.append(1) or protect(*args, **kwargs))
     request = received(agency_a)
     add_return(request, rows(("EU8", "", Q1, 40), ("EU2", "", Q1, 4)))
     source = Source.objects.get(slug=EAL)
