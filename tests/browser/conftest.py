@@ -88,6 +88,8 @@ def worker(tmp_path):
 
 
 def log_in(page, user) -> None:
+    """Signs in through the login page, as whoever was signed in before signs out."""
+    page.context.clear_cookies()
     page.goto(reverse("login"))
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
