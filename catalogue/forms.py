@@ -1,6 +1,7 @@
 from django import forms
 
 from catalogue.models import SourceAvailability
+from project.lib.widgets import DateInput
 
 
 class AvailabilityForm(forms.Form):
@@ -35,7 +36,7 @@ class CompareForm(forms.Form):
 class RefreshForm(forms.Form):
     refreshed_on = forms.DateField(
         label="Taken in on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={
             "required": "Give the date the release was taken in.",
             "invalid": "Give the date as day, month and year.",

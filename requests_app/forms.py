@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from catalogue.models import Agency, Field, GeographyLevel, Source
 from project import roles
+from project.lib.widgets import DateInput
 from requests_app.ingest import read
 from requests_app.models import ChecklistAnswer, Granularity, Recurrence
 from sharing.models import DataForm, SharingAgreement
@@ -30,8 +31,8 @@ class RequestFieldsMixin(forms.Form):
         help_text="The columns of the template. Key fields first; add the breakdowns you need.",
     )
     geography_level = forms.ModelChoiceField(queryset=GeographyLevel.objects.order_by("order"), initial=None)
-    period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(widget=DateInput())
+    period_end = forms.DateField(widget=DateInput())
     granularity = forms.ChoiceField(choices=Granularity.choices, initial=Granularity.QUARTER)
     data_form = forms.ChoiceField(
         choices=DataForm.choices,

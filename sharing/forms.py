@@ -1,6 +1,7 @@
 from django import forms
 
 from catalogue.models import Agency, Field
+from project.lib.widgets import DateInput
 from sharing.models import SharingAgreement
 from sharing.services import CONTENT_FIELDS
 
@@ -30,8 +31,8 @@ class AgreementForm(forms.ModelForm):
         fields = CONTENT_FIELDS
         labels = {"dpia_reference": "DPIA reference"}
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "necessity": forms.Textarea(attrs={"rows": 3}),
             "legal_power": forms.Textarea(attrs={"rows": 2}),
@@ -63,9 +64,7 @@ class AgreementActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     siro_name = forms.CharField(required=False, max_length=120, label="SIRO's name")
-    siro_signed_on = forms.DateField(
-        required=False, label="Date signed", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    siro_signed_on = forms.DateField(required=False, label="Date signed", widget=DateInput())
     signed_document = forms.FileField(required=False, label="Signed agreement (PDF)")
 
     def clean_signed_document(self):

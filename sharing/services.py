@@ -231,7 +231,8 @@ def _record(transition: Transition) -> None:
         object_type="sharing.agreement",
         object_id=agreement.pk,
         agreement=agreement,
-        detail=f"{before} -> {agreement.status}" + (f": {transition.note}" if transition.note else ""),
+        detail=f"{Status(before).label} → {agreement.get_status_display()}"
+        + (f": {transition.note}" if transition.note else ""),
     )
 
 

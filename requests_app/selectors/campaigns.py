@@ -6,16 +6,26 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from project import roles
-from requests_app.models import AWAITING_AGENCY, Campaign, Reminder, Status
+from requests_app.models import AWAITING_AGENCY, Campaign, Reminder, Return, Status
 from requests_app.selectors.requests import overdue_count, status_counts
+
+# An agency has sent usable data once a return of its request is accepted (processed to done),
+# whether or not the coordinator has closed the request yet.
+FINISHED = [Status.COMPLETED, Status.PARTIALLY_COMPLETED]
+ANSWERED = [*FINISHED, Status.NOT_HELD, Status.REFUSED]
 
 
 def campaigns_for(user) -> QuerySet:
     if not roles.is_coordinator(user):
         return Campaign.objects.none()
     return Campaign.objects.select_related("source", "created_by").annotate(
-        total=Count("requests", filter=~Q(requests__status=Status.WITHDRAWN)),
-        done=Count("requests", filter=Q(requests__status__in=[Status.COMPLETED, Status.PARTIALLY_COMPLETED])),
+        total=Count("requests", filter=~Q(requests__status=Status.WITHDRAWN), distinct=True),
+        done=Count(
+            "requests",
+            filter=~Q(requests__status=Status.WITHDRAWN)
+            & (Q(requests__status__in=FINISHED) | Q(requests__returns__status=Return.Status.DONE)),
+            distinct=True,
+        ),
     )
 
 
@@ -30,8 +40,10 @@ def campaign_rollup(campaign: Campaign, today: datetime.date) -> dict:
     requests = campaign.requests.all()
     counts = status_counts(requests)
     live = sum(n for status, n in counts.items() if status != Status.WITHDRAWN)
-    done = counts.get(Status.COMPLETED, 0) + counts.get(Status.PARTIALLY_COMPLETED, 0)
-    answered = done + counts.get(Status.NOT_HELD, 0) + counts.get(Status.REFUSED, 0)
+    usable = Q(status__in=FINISHED) | Q(returns__status=Return.Status.DONE)
+    sent = requests.exclude(status=Status.WITHDRAWN)
+    done = sent.filter(usable).distinct().count()
+    answered = sent.filter(usable | Q(status__in=ANSWERED)).distinct().count()
     return {
         "counts": counts,
         "total": live,

@@ -48,7 +48,9 @@ def test_each_action_is_allowed_only_from_its_states_and_for_its_roles(
             assert done.status == EDGES[action].target
             event = done.events.get(action=action)
             assert (event.actor, event.from_status) == (user, status)
-            assert AuditEntry.objects.filter(agreement=done, detail__startswith=f"{status} -> ").exists()
+            # The log is read by people: state names, not codes.
+            change = f"{status.label} → {Status(EDGES[action].target).label}"
+            assert AuditEntry.objects.filter(agreement=done, detail__startswith=change).exists()
         else:
             with pytest.raises(ValidationError if outcome == "wrong-state" else PermissionDenied):
                 agreement_transition(
