@@ -382,7 +382,7 @@ def blocked_list(request):
     return render(
         request,
         "requests_app/blocked_list.html",
-        {"rows": selectors.blocked_requests(request.user, today), "today": today},
+        {"page": selectors.blocked_requests(request.user, today, request.GET.get("page")), "today": today},
     )
 
 

@@ -307,6 +307,21 @@ class TestExport:
             make_request(agency_a)
         assert queries() == before
 
+    def test_each_row_says_what_the_request_is_in_words(self, coordinator_client, coordinator, request_a):
+        from requests_app.models import Campaign
+
+        campaign = Campaign.objects.create(name="Schools 2026", source=request_a.source, created_by=coordinator)
+        DataRequest.objects.filter(pk=request_a.pk).update(campaign=campaign)
+        (row,) = csv.DictReader(io.StringIO(coordinator_client.get(reverse("requests:export")).content.decode()))
+        assert row["agency"] == "Agency A School" and row["agency_type"] == request_a.agency.organisation_type.name
+        assert row["status"] == request_a.get_status_display() and row["campaign"] == "Schools 2026"
+        assert row["coordinator"] == coordinator.get_full_name() and row["source"] == request_a.source.title
+
+    def test_a_coordinator_without_a_full_name_is_named_by_username(self, coordinator_client, coordinator, request_a):
+        type(coordinator).objects.filter(pk=coordinator.pk).update(first_name="", last_name="")
+        (row,) = csv.DictReader(io.StringIO(coordinator_client.get(reverse("requests:export")).content.decode()))
+        assert row["coordinator"] == coordinator.username
+
 
 class TestAgencyPages:
     def test_the_coordinator_adds_a_contact_and_removes_one_who_left(
