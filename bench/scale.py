@@ -19,6 +19,7 @@ WARDS = 30
 QUARTERS = 20
 AGES = ["0-4", "5-10", "11-15", "16-17", "18-24", "25-34", "35-49", "50-64", "65+", "Unknown"]
 START = datetime.date(2026, 1, 1)
+RECEIVED = {"received", "under-query", "completed", "partial"}
 
 
 @dataclass
@@ -113,8 +114,8 @@ def _requests(rng, n, agencies, local, observed, ward, coordinator, campaigns) -
         sent = (
             None if status in (Status.DRAFT, Status.WITHDRAWN) else START + datetime.timedelta(days=rng.randint(0, 330))
         )
-        # Requests with returns are mostly for the observed sources, so that each holds many returns.
-        source = rng.choice(observed) if rng.random() < 0.5 else rng.choice(local)
+        # Requests with returns are for the observed sources: a processed return stores observations.
+        source = rng.choice(observed) if status in RECEIVED else rng.choice(local)
         requests.append(
             DataRequest(
                 reference=f"REQ-2026-{i + 1:05d}",
@@ -130,7 +131,7 @@ def _requests(rng, n, agencies, local, observed, ward, coordinator, campaigns) -
                 coordinator=coordinator,
                 status=status,
                 sent_on=sent,
-                received_on=sent if status in ("received", "under-query", "completed", "partial") else None,
+                received_on=sent if status in RECEIVED else None,
                 due_date=sent and sent + datetime.timedelta(days=28),
                 long_overdue_date=sent and sent + datetime.timedelta(days=56),
                 recurrence=rng.choice(["", "", "quarterly"]),
@@ -215,7 +216,7 @@ def _checklists(rng, requests, fields) -> None:
 def _returns(rng, requests, agreement, coordinator) -> list:
     from requests_app.models import Return
 
-    received = [r for r in requests if r.status in ("received", "under-query", "completed", "partial")]
+    received = [r for r in requests if r.status in RECEIVED]
     made = []
     for r in received:
         # Some requests were answered twice: the first file stays, superseded, beside the one in force.
@@ -244,8 +245,8 @@ def _returns(rng, requests, agreement, coordinator) -> list:
     return Return.objects.bulk_create(made, batch_size=2000)
 
 
-def _observations(returns, observed, total: int, area, ward) -> int:
-    """`total` rows over the live returns of the observed sources, through the tracker's bulk path."""
+def _observations(returns, total: int, area, ward) -> int:
+    """`total` rows over the live returns (all of the observed sources), through the tracker's bulk path."""
     from catalogue.models import AreaCode, NationalityGroupMember
     from requests_app.models import Return
     from requests_app.storage import insert_observations
@@ -259,7 +260,7 @@ def _observations(returns, observed, total: int, area, ward) -> int:
         .order_by("country__code")
         .values_list("country__code", "group__code")[:60]
     )
-    live = [r for r in returns if not r.superseded and r.request.source_id in {s.pk for s in observed}]
+    live = [r for r in returns if not r.superseded]
     quarters = [
         (datetime.date(2021 + q // 4, q % 4 * 3 + 1, 1), datetime.date(2021 + (q + 1) // 4, (q + 1) % 4 * 3 + 1, 1))
         for q in range(QUARTERS)
@@ -336,7 +337,7 @@ def populate(scale: float) -> Built:
         _timelines(rng, requests, coordinator)
         _checklists(rng, requests, fields)
         returns = _returns(rng, requests, agreements[0], coordinator)
-        observations = _observations(returns, observed, round(2_000_000 * scale), area, ward)
+        observations = _observations(returns, round(2_000_000 * scale), area, ward)
         # Rows stored in bulk bypass the services, which keep each agency's evidence: derive it once here.
         evidence_refresh(agency_ids=[a.pk for a in agencies])
     return Built(

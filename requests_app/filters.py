@@ -39,12 +39,14 @@ class RequestFilter(django_filters.FilterSet):
             self.filters["agency"].queryset = agencies
 
     def search(self, queryset, name, value):
+        # Agencies and sources are matched in their own (small) tables, once per term: matched
+        # through the join, each of thousands of request rows would test their names again.
         for term in value.split():
             queryset = queryset.filter(
                 Q(title__icontains=term)
                 | Q(reference__icontains=term)
-                | Q(agency__name__icontains=term)
-                | Q(source__title__icontains=term)
+                | Q(agency__in=Agency.objects.filter(name__icontains=term).values("pk"))
+                | Q(source__in=Source.objects.filter(title__icontains=term).values("pk"))
             )
         return queryset
 

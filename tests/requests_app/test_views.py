@@ -58,7 +58,15 @@ class TestAnotherAgencysContact:
         assert not ChecklistAnswer.objects.exists()
 
     def test_does_not_see_it_in_lists_searches_or_filters(self, contact_b_client, request_a, agency_a):
-        for query in ["", "?q=Pupils", f"?q={request_a.reference}", f"?agency={agency_a.public_id}", "?status=sent"]:
+        for query in [
+            "",
+            "?q=Pupils",
+            f"?q={request_a.reference}",
+            "?q=Agency+A+School",
+            f"?q={request_a.source.title.split()[0]}",
+            f"?agency={agency_a.public_id}",
+            "?status=sent",
+        ]:
             response = contact_b_client.get(reverse("requests:list") + query)
             page = response.content.decode()
             assert str(request_a.public_id) not in page, query
@@ -78,6 +86,17 @@ class TestAnotherAgencysContact:
     def test_a_made_up_identifier_is_404_too(self, contact_b_client):
         assert contact_b_client.get("/requests/00000000-0000-0000-0000-000000000000/").status_code == 404
         assert contact_b_client.get("/requests/12/").status_code == 404
+
+
+@pytest.mark.parametrize("words", ["Pupils", "school", "a school", "census additional"])
+def test_the_coordinator_finds_a_request_by_its_title_agency_or_source(coordinator_client, request_a, words):
+    # Every word must match one of title, reference, agency name or source title.
+    found = coordinator_client.get(reverse("requests:list"), {"q": words}).context["page"].object_list
+    assert [r.pk for r in found] == [request_a.pk]
+
+
+def test_a_search_matching_nothing_in_any_column_finds_nothing(coordinator_client, request_a):
+    assert coordinator_client.get(reverse("requests:list"), {"q": "pupils zebra"}).context["page"].paginator.count == 0
 
 
 def test_anonymous_users_are_sent_to_login(request_a):
