@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalogue.models import Agency, Source
+from project.lib.select import PlainSelect
 from requests_app.models import AWAITING_AGENCY, Campaign, DataRequest, Status
 
 
@@ -19,7 +20,10 @@ class RequestFilter(django_filters.FilterSet):
         empty_label="Any time",
     )
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.order_by("name"), field_name="agency", to_field_name="public_id"
+        queryset=Agency.objects.only("pk", "public_id", "name").order_by("name"),
+        field_name="agency",
+        to_field_name="public_id",
+        widget=PlainSelect,
     )
     source = django_filters.ModelChoiceFilter(
         queryset=Source.objects.order_by("title"), field_name="source", to_field_name="slug"

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from catalogue.models import Agency
 from project import roles
+from project.lib.select import PlainSelect
 from project.lib.spreadsheet import neutralise
 from sharing.lifecycle import IN_FORCE, LIVE
 from sharing.models import AgreementParty, AuditEntry, SharingAgreement, Status
@@ -42,7 +43,11 @@ class RegisterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.order_by("name"), field_name="parties__agency", to_field_name="public_id", distinct=True
+        queryset=Agency.objects.order_by("name"),
+        field_name="parties__agency",
+        to_field_name="public_id",
+        distinct=True,
+        widget=PlainSelect,
     )
 
     class Meta:
@@ -165,10 +170,16 @@ def register_csv(agreements) -> str:
 
 class AuditFilter(django_filters.FilterSet):
     agreement = django_filters.ModelChoiceFilter(
-        queryset=SharingAgreement.objects.order_by("reference", "-version"), to_field_name="public_id"
+        queryset=SharingAgreement.objects.order_by("reference", "-version"),
+        to_field_name="public_id",
+        widget=PlainSelect,
     )
-    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("name"), to_field_name="public_id")
-    actor = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.order_by("username"), label="User")
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.order_by("name"), to_field_name="public_id", widget=PlainSelect
+    )
+    actor = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.order_by("username"), label="User", widget=PlainSelect
+    )
     action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices)
     since = django_filters.DateFilter(
         field_name="occurred_at", lookup_expr="date__gte", label="From", widget=forms.DateInput(attrs={"type": "date"})

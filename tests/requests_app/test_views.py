@@ -99,6 +99,19 @@ def test_a_search_matching_nothing_in_any_column_finds_nothing(coordinator_clien
     assert coordinator_client.get(reverse("requests:list"), {"q": "pupils zebra"}).context["page"].paginator.count == 0
 
 
+def test_the_list_pages_through_requests_overdue_first_and_each_page_has_its_details(
+    coordinator_client, contact_b_client, agency_a, make_request
+):
+    made = [force_status(make_request(agency_a), Status.SENT) for _ in range(26)]
+    overdue = force_status(make_request(agency_a), Status.SENT, sent_on=datetime.date(2025, 1, 6))
+    first = coordinator_client.get(reverse("requests:list")).context["page"]
+    second = coordinator_client.get(reverse("requests:list"), {"page": 2}).context["page"]
+    assert first.object_list[0] == overdue and len(first.object_list) == 25 and len(second.object_list) == 2
+    assert {r.pk for r in [*first.object_list, *second.object_list]} == {r.pk for r in [*made, overdue]}
+    assert all(r.agency.name == "Agency A School" and r.governance for r in second.object_list)
+    assert contact_b_client.get(reverse("requests:list"), {"page": 2}).context["page"].paginator.count == 0
+
+
 def test_anonymous_users_are_sent_to_login(request_a):
     for target in [
         reverse("requests:list"),
