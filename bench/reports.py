@@ -43,7 +43,7 @@ def pages(built) -> list[tuple[str, str, str]]:
     """(label, user, URL) of every page and export, with real ids from the data set."""
     from catalogue.models import Agency, Source
     from reports.indicators import available_sources
-    from requests_app.models import DataRequest, Return
+    from requests_app.models import Campaign, DataRequest, Return
     from sharing.models import SharingAgreement
 
     coordinator, dpo, contact = built.coordinator, built.dpo, built.contact
@@ -53,6 +53,7 @@ def pages(built) -> list[tuple[str, str, str]]:
     agency = Agency.objects.order_by("name").first()
     agreement = SharingAgreement.objects.order_by("pk").first()
     source = Source.objects.filter(stage="local").order_by("pk").first()
+    campaign = Campaign.objects.order_by("pk").first()
     observed = available_sources(agency.area)[0].slug
     layout = f"source={observed}&rows=nationality_group&columns=quarter"
     return [
@@ -73,9 +74,11 @@ def pages(built) -> list[tuple[str, str, str]]:
         ("return report", coordinator, f"/requests/{request.public_id}/returns/{returned.public_id}/"),
         ("requests CSV", coordinator, "/requests/export.csv"),
         ("blocked requests", coordinator, "/requests/blocked/"),
+        ("blocked requests, page 20", coordinator, "/requests/blocked/?page=20"),
         ("agency list", coordinator, "/requests/agencies/"),
         ("agency detail", coordinator, f"/requests/agencies/{agency.public_id}/"),
         ("campaign list", coordinator, "/requests/campaigns/"),
+        ("campaign detail", coordinator, f"/requests/campaigns/{campaign.public_id}/"),
         ("agreements", coordinator, "/agreements/"),
         ("agreements (agency contact)", contact, "/agreements/"),
         ("agreement detail", coordinator, f"/agreements/{agreement.public_id}/"),
@@ -87,6 +90,7 @@ def pages(built) -> list[tuple[str, str, str]]:
         ("local sources", coordinator, "/catalogue/local-sources/"),
         ("notifications", coordinator, "/notifications/"),
         ("coverage", coordinator, "/reports/coverage/"),
+        ("coverage, agencies page 6", coordinator, "/reports/coverage/?agencies=6"),
         ("coverage CSV", coordinator, "/reports/coverage.csv"),
         ("coverage JSON", coordinator, "/reports/coverage.json"),
         ("recommendations", coordinator, "/reports/recommendations/"),
@@ -213,7 +217,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="share of the full data set (default 1)")
     parser.add_argument("--runs", type=int, default=20, help="repeats per page at one user")
     parser.add_argument("--users", type=int, default=8, help="concurrent people under gunicorn (0: none)")
-    parser.add_argument("--rounds", type=int, default=3, help="times each person fetches every page")
+    parser.add_argument("--rounds", type=int, default=2, help="times each person fetches every page")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's production figure)")
     parser.add_argument("--only", default="", help="time only the pages whose label contains this")
     args = parser.parse_args()

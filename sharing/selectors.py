@@ -132,6 +132,18 @@ def register_csv(agreements) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(REGISTER_COLUMNS)
+    # Labels looked up once: get_FOO_display() rebuilds its choice list on every call, six per row.
+    labels = {
+        name: dict(SharingAgreement._meta.get_field(name).flatchoices)
+        for name in (
+            "status",
+            "data_form",
+            "article6_basis",
+            "article9_condition",
+            "schedule1_condition",
+            "dpia_status",
+        )
+    }
     for a in agreements:
         parties = list(a.parties.all())
         providers = [p.agency.name for p in parties if p.agency and p.role == AgreementParty.Role.PROVIDER]
@@ -147,16 +159,16 @@ def register_csv(agreements) -> str:
                     a.reference,
                     a.version,
                     a.title,
-                    a.get_status_display(),
+                    labels["status"][a.status],
                     "; ".join(providers),
                     "; ".join(recipients),
                     "; ".join(f.name for f in a.data_items.all()),
-                    a.get_data_form_display(),
+                    labels["data_form"][a.data_form],
                     a.reporting_threshold,
-                    a.get_article6_basis_display(),
-                    a.get_article9_condition_display() if a.article9_condition else "",
-                    a.get_schedule1_condition_display() if a.schedule1_condition else "",
-                    a.get_dpia_status_display(),
+                    labels["article6_basis"][a.article6_basis],
+                    labels["article9_condition"][a.article9_condition] if a.article9_condition else "",
+                    labels["schedule1_condition"][a.schedule1_condition] if a.schedule1_condition else "",
+                    labels["dpia_status"][a.dpia_status],
                     a.start_date,
                     a.end_date,
                     a.next_review_date,
