@@ -1,262 +1,308 @@
-"""Coverage and recommendations pages at scale: 300 agencies, 80 sources, 5,000 requests with
-checklist answers, processed returns and agreements.
+"""Every page at a council's scale: 300 agencies, 80 sources, 5,000 requests in every state with
+checklists, timelines and returns, and 2,000,000 observations in nine sources (bench/scale.py).
 
-    python bench/reports.py                              # SQLite in a temporary folder
-    DATABASE_URL=postgres://... python bench/reports.py  # PostgreSQL (uses a throwaway test database)
+    python bench/reports.py [--scale 0.1]                # SQLite in a temporary folder
+    DATABASE_URL=postgres://... python bench/reports.py  # PostgreSQL (a throwaway test database)
 
-Times each page through the server's own WSGI application, project.wsgi (server time: middleware,
-view, queries, template and garbage collection, no network), against the home page measured the
-same way in the same run. Not through Django's test client, which copies every template context
-for its assertions and so adds work a server does not do. Prints the median and
-95th percentile, the ratio to the baseline and the number of queries. Asserts nothing.
+One user: each page is fetched through the server's own WSGI application, project.wsgi (server
+time: middleware, view, queries, template and garbage collection, no network; not Django's test
+client, which copies every template context for its assertions and so adds work a server does
+not do). Prints the first visit, the median and 95th percentile of the repeats, the ratio of the
+median to the login page's (a trivial page measured the same way in the same run), the queries
+and the size of the answer.
+
+Concurrent users: gunicorn is started on a free port against the same database (`--workers` as
+the README's production command), `--users` people sign in through the login form and each
+fetches every page in turn, `--rounds` times; prints the median and 95th percentile wall time per
+page. Asserts nothing.
 """
 
 import argparse
-import datetime
 import gc
+import http.cookiejar
 import os
+import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-AGENCIES, SOURCES, REQUESTS = 300, 80, 5000
+FLOOR = "/accounts/login/"
 
 
-def populate() -> None:
-    import random
+def pages(built) -> list[tuple[str, str, str]]:
+    """(label, user, URL) of every page and export, with real ids from the data set."""
+    from catalogue.models import Agency, Source
+    from reports.indicators import available_sources
+    from requests_app.models import Campaign, DataRequest, Return
+    from sharing.models import SharingAgreement
 
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from catalogue.models import Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
-    from catalogue.services import agency_create
-    from project import roles
-    from requests_app.models import ChecklistAnswer, DataRequest, Return
-    from requests_app.services.checklists import evidence_refresh
-    from sharing.models import AgreementParty, SharingAgreement
-
-    rng = random.Random(2026)
-    area = Area.objects.create(name="Benchborough", slug="bench", gss_code="E06000098")
-    coordinator = get_user_model().objects.create_user("bench-coordinator", password="x")
-    coordinator.groups.add(Group.objects.get(name=roles.COORDINATOR))
-    theme = Theme.objects.first()
-    ward = GeographyLevel.objects.get(code="ward")
-    fields = list(Field.objects.filter(kind__in=["key", "breakdown"]))
-    for i in range(SOURCES - Source.objects.count()):
-        source = Source.objects.create(
-            slug=f"bench-{i}",
-            title=f"Bench source {i}",
-            stage="local",
-            theme=theme,
-            summary="Bench.",
-            frequency="annual",
-            access_route="request-local-agency",
-            measure="service-activity",
-        )
-        source.geography_levels.add(ward)
-        SourceField.objects.bulk_create(
-            SourceField(source=source, field=f, availability=rng.choice(["carried", "partial", "check"]))
-            for f in fields[:6]
-        )
-    local = list(Source.objects.filter(stage="local"))
-    kinds = list(OrganisationType.objects.all())
-    agencies = [
-        agency_create(name=f"Agency {i:03d}", organisation_type=rng.choice(kinds), area=area) for i in range(AGENCIES)
+    coordinator, dpo, contact = built.coordinator, built.dpo, built.contact
+    returned = Return.objects.filter(superseded=False, observation_count__gt=0).select_related("request").first()
+    request = returned.request
+    own = DataRequest.objects.filter(agency__group__user__username=contact).order_by("pk").first()
+    agency = Agency.objects.order_by("name").first()
+    agreement = SharingAgreement.objects.order_by("pk").first()
+    source = Source.objects.filter(stage="local").order_by("pk").first()
+    campaign = Campaign.objects.order_by("pk").first()
+    observed = available_sources(agency.area)[0].slug
+    layout = f"source={observed}&rows=nationality_group&columns=quarter"
+    return [
+        ("health", coordinator, "/health/"),
+        ("home (coordinator)", coordinator, "/"),
+        ("home (DPO)", dpo, "/"),
+        ("home (agency contact)", contact, "/"),
+        ("request list", coordinator, "/requests/"),
+        ("request list, page 100", coordinator, "/requests/?page=100"),
+        ("request list, last page", coordinator, "/requests/?page=last"),
+        ("request list, 2 statuses", coordinator, "/requests/?status=sent&status=acknowledged"),
+        ("request list, overdue", coordinator, "/requests/?due=overdue"),
+        ("request list, search", coordinator, "/requests/?q=agency+01"),
+        ("request list, agency", coordinator, f"/requests/?agency={agency.public_id}"),
+        ("request list (agency contact)", contact, "/requests/"),
+        ("request detail", coordinator, f"/requests/{request.public_id}/"),
+        ("request detail (agency contact)", contact, f"/requests/{own.public_id}/"),
+        ("return report", coordinator, f"/requests/{request.public_id}/returns/{returned.public_id}/"),
+        ("requests CSV", coordinator, "/requests/export.csv"),
+        ("blocked requests", coordinator, "/requests/blocked/"),
+        ("blocked requests, page 20", coordinator, "/requests/blocked/?page=20"),
+        ("agency list", coordinator, "/requests/agencies/"),
+        ("agency detail", coordinator, f"/requests/agencies/{agency.public_id}/"),
+        ("campaign list", coordinator, "/requests/campaigns/"),
+        ("campaign detail", coordinator, f"/requests/campaigns/{campaign.public_id}/"),
+        ("agreements", coordinator, "/agreements/"),
+        ("agreements (agency contact)", contact, "/agreements/"),
+        ("agreement detail", coordinator, f"/agreements/{agreement.public_id}/"),
+        ("agreements CSV", coordinator, "/agreements/register.csv"),
+        ("DPO queue", dpo, "/agreements/dpo/"),
+        ("audit log", dpo, "/agreements/audit/"),
+        ("catalogue", coordinator, "/catalogue/"),
+        ("catalogue source", coordinator, f"/catalogue/{source.slug}/"),
+        ("local sources", coordinator, "/catalogue/local-sources/"),
+        ("notifications", coordinator, "/notifications/"),
+        ("coverage", coordinator, "/reports/coverage/"),
+        ("coverage, agencies page 6", coordinator, "/reports/coverage/?agencies=6"),
+        ("coverage CSV", coordinator, "/reports/coverage.csv"),
+        ("coverage JSON", coordinator, "/reports/coverage.json"),
+        ("recommendations", coordinator, "/reports/recommendations/"),
+        ("indicators", coordinator, "/reports/indicators/"),
+        ("indicators, one source", coordinator, f"/reports/indicators/?{layout}"),
+        ("indicators CSV", coordinator, f"/reports/indicators.csv?{layout}"),
+        ("report", coordinator, "/reports/report/"),
     ]
-
-    start = datetime.date(2026, 1, 1)
-    for i, agency in enumerate(agencies[: AGENCIES // 2]):
-        agreement = SharingAgreement.objects.create(
-            area=area,
-            reference=f"ISP-B-{i:04d}",
-            title="Bench",
-            purpose="Bench",
-            start_date=start,
-            end_date=start + datetime.timedelta(days=700),
-            next_review_date=start + datetime.timedelta(days=365),
-            status="active" if i % 3 else "in-review",
-            data_form="aggregate",
-            article6_basis="6(1)(e)",
-            necessity="Bench",
-            legal_power="Bench",
-            security="Bench",
-            retention="Bench",
-            disposal="Bench",
-            siro_name="Pat",
-            siro_signed_on=start,
-            created_by=coordinator,
-        )
-        agreement.data_items.set(fields)
-        AgreementParty.objects.create(agreement=agreement, agency=agency, role=AgreementParty.Role.PROVIDER)
-
-    statuses = ["draft", "sent", "acknowledged", "received", "completed", "partial", "not-held", "refused", "withdrawn"]
-    requests = []
-    for i in range(REQUESTS):
-        status = rng.choice(statuses)
-        sent = None if status in ("draft", "withdrawn") else start
-        requests.append(
-            DataRequest(
-                reference=f"REQ-2026-{i + 1:05d}",
-                title=f"Bench request {i}",
-                agency=rng.choice(agencies),
-                source=rng.choice(local),
-                purpose="Bench",
-                geography_level=ward,
-                period_start=start,
-                period_end=start + datetime.timedelta(days=364),
-                response_working_days=20,
-                coordinator=coordinator,
-                status=status,
-                sent_on=sent,
-                due_date=sent and sent + datetime.timedelta(days=28),
-                long_overdue_date=sent and sent + datetime.timedelta(days=56),
-                recurrence=rng.choice(["", "", "quarterly"]),
-            )
-        )
-    requests = DataRequest.objects.bulk_create(requests)
-    through = DataRequest.fields.through
-    through.objects.bulk_create(
-        through(datarequest_id=r.pk, field_id=f.pk) for r in requests for f in rng.sample(fields, 4)
-    )
-    answers = []
-    for r in requests:
-        for f in rng.sample(fields[:4], 3):
-            answers.append(
-                ChecklistAnswer(
-                    request=r,
-                    field=f,
-                    collected=rng.choice(["yes", "partly", "no", "unknown"]),
-                    mandatory=rng.choice(["yes", "no", "unknown"]),
-                    extractable=rng.choice(["yes", "no", "unknown"]),
-                    completeness=rng.randint(0, 100),
-                    recorded_as="agency",
-                    measured_completeness=rng.randint(0, 100) if rng.random() < 0.3 else None,
-                    measured_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
-                )
-            )
-    ChecklistAnswer.objects.bulk_create(answers, batch_size=2000)
-    agreement = SharingAgreement.objects.first()
-    received = [r for r in requests if r.status in ("received", "completed", "partial")]
-    Return.objects.bulk_create(
-        Return(
-            request=r,
-            version=1,
-            file="returns/bench.csv",
-            original_name="bench.csv",
-            size=1,
-            sha256="0" * 64,
-            agreement=agreement,
-            uploaded_by=coordinator,
-            status="done",
-            report={
-                "categories": {
-                    "age_band": rng.choice([["0-15", "16-64", "65+"], ["0-17", "18+"]]),
-                    "gender": ["F", "M"],
-                }
-            },
-        )
-        for r in received
-    )
-    # Rows stored in bulk bypass the services, which keep each agency's evidence: derive it once here.
-    evidence_refresh(agency_ids=[a.pk for a in agencies])
-
-
-def measure(get, url: str, runs: int) -> tuple[list[float], int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    get(url)  # warm caches and templates
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        get(url)
-        times.append((time.perf_counter() - began) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        get(url)
-    return times, len(queries)
 
 
 def wsgi_get(application, cookie: str):
-    """A GET through the WSGI application, as the server makes it; fails on any status but 200."""
+    """A GET through the WSGI application, as the server makes it: (status, body)."""
     from wsgiref.util import setup_testing_defaults
 
-    def get(url: str) -> bytes:
-        environ = {"PATH_INFO": url, "REQUEST_METHOD": "GET", "HTTP_COOKIE": cookie}
+    def get(url: str) -> tuple[str, bytes]:
+        path, _, query = url.partition("?")
+        environ = {"PATH_INFO": path, "QUERY_STRING": query, "REQUEST_METHOD": "GET", "HTTP_COOKIE": cookie}
         setup_testing_defaults(environ)
         status = []
         body = b"".join(application(environ, lambda line, headers, exc_info=None: status.append(line)))
-        assert status[0].startswith("200"), (url, status[0])
-        return body
+        return status[0].split()[0], body
 
     return get
 
 
 def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def one_user(get, url: str, runs: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    began = time.perf_counter()
+    status, body = get(url)
+    first = (time.perf_counter() - began) * 1000
+    # A page that takes seconds is timed a few times only, so that the run stays short.
+    times = []
+    for _ in range(runs if first < 2000 else 2):
+        began = time.perf_counter()
+        get(url)
+        times.append((time.perf_counter() - began) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        get(url)
+    return {"status": status, "first": first, "times": times, "queries": len(queries), "bytes": len(body)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url() -> str:
+    """The URL of the test database the data set was built in, for the server's processes."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def signed_in(base: str, username: str, password: str) -> urllib.request.OpenerDirector:
+    """A browser of one person, signed in through the login form."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(base + FLOOR).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    opener.open(urllib.request.Request(base + FLOOR, data=data.encode(), headers={"Referer": base + FLOOR})).read()
+    return opener
+
+
+def concurrent(built, targets, users: int, rounds: int, workers: int, env: dict) -> dict[str, list[float]]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "project.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/health/").read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        passwords = {built.coordinator, built.dpo, built.contact}
+        browsers = {name: [signed_in(base, name, built.password) for _ in range(users)] for name in passwords}
+        times: dict[str, list[float]] = {label: [] for label, _, _ in targets}
+        ready = threading.Barrier(users)
+
+        def person(i: int) -> None:
+            ready.wait()
+            for _ in range(rounds):
+                # Each person starts at a different page, so the pages do not move in step.
+                for label, user, url in targets[i:] + targets[:i]:
+                    began = time.perf_counter()
+                    try:
+                        browsers[user][i].open(base + url).read()
+                    except OSError:
+                        times[label].append(float("inf"))
+                        continue
+                    times[label].append((time.perf_counter() - began) * 1000)
+
+        threads = [threading.Thread(target=person, args=(i,)) for i in range(users)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the full data set (default 1)")
+    parser.add_argument("--runs", type=int, default=10, help="repeats per page at one user")
+    parser.add_argument("--users", type=int, default=8, help="concurrent people under gunicorn (0: none)")
+    parser.add_argument("--rounds", type=int, default=1, help="times each person fetches every page")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's production figure)")
+    parser.add_argument("--only", default="", help="time only the pages whose label contains this")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        os.environ.setdefault("TRACKER_VAR_DIR", scratch)
+        env = {
+            "TRACKER_VAR_DIR": scratch,
+            "STATIC_ROOT": f"{scratch}/static",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_COOKIES": "false",  # the bench's server speaks plain HTTP
+        }
+        os.environ.update(env)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+        import django
+
+        django.setup()
         from django.conf import settings
-        from django.contrib.auth import get_user_model
         from django.core.management import call_command
         from django.db import connection
-        from django.test import Client
 
+        # Production serves hashed names from collectstatic's manifest: built here as it is there.
+        quiet = open(os.devnull, "w")
+        call_command("collectstatic", interactive=False, stdout=quiet)
+
+        from bench.scale import populate
         from project.wsgi import application  # the server's start-up, garbage-collector settings included
 
-        settings.ALLOWED_HOSTS = ["*"]
-        # Production serves hashed names from collectstatic's manifest; the bench does not build it.
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
-            call_command("load_catalogue", stdout=open(os.devnull, "w"))
+            call_command("load_catalogue", stdout=quiet)
             began = time.perf_counter()
-            populate()
+            built = populate(args.scale)
             print(
-                f"Populated {AGENCIES} agencies, {SOURCES} sources, {REQUESTS} requests "
-                f"in {time.perf_counter() - began:.1f} s ({connection.vendor})."
+                f"Built {built.agencies} agencies, {built.requests} requests, {built.returns} returns and "
+                f"{built.observations:,} observations in {time.perf_counter() - began:.0f} s ({connection.vendor})."
             )
             if connection.vendor == "postgresql":
                 # A live server's autovacuum analyses tables this size within a minute of loading them.
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
             # A server freezes what it loaded at start-up (project/wsgi.py); here start-up includes
-            # loading the catalogue and the rows above, so their leftovers are collected and frozen
-            # too, rather than walked by the first requests' full collections.
+            # the data set's leftovers, collected and frozen rather than walked by the first requests.
             gc.collect()
             gc.freeze()
-            client = Client()  # only to sign in: the pages are fetched through the WSGI application
-            client.force_login(get_user_model().objects.get(username="bench-coordinator"))
-            get = wsgi_get(
-                application, f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-            )
-            baseline, base_queries = measure(get, "/", args.runs)
-            print(f"{'page':<26}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}{'queries':>9}")
-            print(
-                f"{'home (baseline)':<26}{statistics.median(baseline):>10.1f}{p95(baseline):>10.1f}"
-                f"{1:>12.2f}{base_queries:>9}"
-            )
-            for label, url in (("coverage", "/reports/coverage/"), ("recommendations", "/reports/recommendations/")):
-                times, queries = measure(get, url, args.runs)
+            targets = [(label, user, url) for label, user, url in pages(built) if args.only in label]
+            floor = [("login page (floor)", "", FLOOR)]
+            getters = {"": wsgi_get(application, "")}
+            for username in {user for _, user, _ in targets}:
+                from django.contrib.auth import get_user_model
+                from django.test import Client
+
+                client = Client()  # only to sign in: the pages are fetched through the WSGI application
+                client.force_login(get_user_model().objects.get(username=username))
+                cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+                getters[username] = wsgi_get(application, f"{settings.SESSION_COOKIE_NAME}={cookie}")
+            print("\nOne user, server time in ms (p50 and p95 of the repeats; x floor = p50 / the login page's p50)")
+            print(f"{'page':<34}{'status':>7}{'first':>9}{'p50':>9}{'p95':>9}{'x floor':>9}{'queries':>9}{'KB':>9}")
+            base = None
+            for label, user, url in floor + targets:
+                got = one_user(getters[user], url, args.runs)
+                median = statistics.median(got["times"])
+                base = base or median
                 print(
-                    f"{label:<26}{statistics.median(times):>10.1f}{p95(times):>10.1f}"
-                    f"{statistics.median(times) / statistics.median(baseline):>12.2f}{queries:>9}"
+                    f"{label:<34}{got['status']:>7}{got['first']:>9.0f}{median:>9.1f}{p95(got['times']):>9.1f}"
+                    f"{median / base:>9.1f}{got['queries']:>9}{got['bytes'] / 1024:>9.0f}"
                 )
+            if args.users:
+                server_env = {
+                    **os.environ,
+                    "DATABASE_URL": database_url(),
+                    "DJANGO_SETTINGS_MODULE": "project.settings",
+                }
+                began = time.perf_counter()
+                times = concurrent(built, targets, args.users, args.rounds, args.workers, server_env)
+                print(
+                    f"\n{args.users} people at once under gunicorn ({args.workers} workers), wall time in ms "
+                    f"({args.rounds} rounds, {time.perf_counter() - began:.0f} s)"
+                )
+                print(f"{'page':<34}{'p50':>9}{'p95':>9}{'failed':>9}")
+                for label, values in times.items():
+                    ok = [v for v in values if v != float("inf")]
+                    failed = len(values) - len(ok)
+                    p50, high = (statistics.median(ok), p95(ok)) if ok else (float("nan"), float("nan"))
+                    print(f"{label:<34}{p50:>9.0f}{high:>9.0f}{failed:>9}")
         finally:
+            connection.close()
             connection.creation.destroy_test_db(old_name, verbosity=0)
 
 

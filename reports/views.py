@@ -3,6 +3,7 @@
 Agency contacts never reach these pages: they span every agency's data.
 """
 
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,11 +23,33 @@ READERS = (roles.COORDINATOR, roles.DPO)
 READERS_ONLY = "Coverage and indicator reports cover every agency's data; they are for the coordinator and the DPO."
 
 
+# Rows of each coverage matrix per page: 300 agencies' evidence on one page came to 600 KB of HTML.
+MATRIX_PAGE_SIZE = 25
+
+
+def _matrix_page(request, rows: list, param: str) -> tuple[Page, str]:
+    """One page of a matrix's rows, and the query string its pager keeps (the other matrix's page)."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    return Paginator(rows, MATRIX_PAGE_SIZE).get_page(request.GET.get(param)), query.urlencode()
+
+
 def coverage(request):
     roles.require(request.user, *READERS, reason=READERS_ONLY)
     built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
+    agencies, agencies_query = _matrix_page(request, built.agency_rows, "agencies")
+    sources, sources_query = _matrix_page(request, built.source_rows, "sources")
     return render(
-        request, "reports/coverage.html", {"coverage": built, "can_record": roles.is_coordinator(request.user)}
+        request,
+        "reports/coverage.html",
+        {
+            "coverage": built,
+            "can_record": roles.is_coordinator(request.user),
+            "agencies": agencies,
+            "agencies_query": agencies_query,
+            "sources": sources,
+            "sources_query": sources_query,
+        },
     )
 
 

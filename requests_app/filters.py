@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalogue.models import Agency, Source
+from project.lib.select import PlainSelect
 from requests_app.models import AWAITING_AGENCY, Campaign, DataRequest, Status
 
 
@@ -19,7 +20,10 @@ class RequestFilter(django_filters.FilterSet):
         empty_label="Any time",
     )
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.order_by("name"), field_name="agency", to_field_name="public_id"
+        queryset=Agency.objects.only("pk", "public_id", "name").order_by("name"),
+        field_name="agency",
+        to_field_name="public_id",
+        widget=PlainSelect,
     )
     source = django_filters.ModelChoiceFilter(
         queryset=Source.objects.order_by("title"), field_name="source", to_field_name="slug"
@@ -39,12 +43,14 @@ class RequestFilter(django_filters.FilterSet):
             self.filters["agency"].queryset = agencies
 
     def search(self, queryset, name, value):
+        # Agencies and sources are matched in their own (small) tables, once per term: matched
+        # through the join, each of thousands of request rows would test their names again.
         for term in value.split():
             queryset = queryset.filter(
                 Q(title__icontains=term)
                 | Q(reference__icontains=term)
-                | Q(agency__name__icontains=term)
-                | Q(source__title__icontains=term)
+                | Q(agency__in=Agency.objects.filter(name__icontains=term).values("pk"))
+                | Q(source__in=Source.objects.filter(title__icontains=term).values("pk"))
             )
         return queryset
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,9 +48,7 @@ def _filtered(request) -> tuple:
 def request_list(request):
     visible, filterset = _filtered(request)
     today = timezone.localdate()
-    page = Paginator(selectors.with_list_details(filterset.qs).prefetch_related("fields"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.list_page(filterset.qs, request.GET.get("page"), PAGE_SIZE, today)
     governance = selectors.governance_for(page.object_list, today)
     for row in page.object_list:
         row.governance = governance[row.pk]
@@ -382,7 +379,7 @@ def blocked_list(request):
     return render(
         request,
         "requests_app/blocked_list.html",
-        {"rows": selectors.blocked_requests(request.user, today), "today": today},
+        {"page": selectors.blocked_requests(request.user, today, request.GET.get("page")), "today": today},
     )
 
 

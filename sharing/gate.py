@@ -55,6 +55,36 @@ def _problems(agreement: SharingAgreement, agency: Agency, fields: list[Field], 
     return found
 
 
+@dataclass(frozen=True)
+class Terms:
+    """What an agreement allows on one day, read once, for pages that ask the gate about thousands of
+    requests and word the problems of a few (the blocked list). The same rules as `_problems`."""
+
+    providers: frozenset[int]
+    in_force: bool
+    items: frozenset[int]
+    data_form: str
+
+    @classmethod
+    def of(cls, agreement: SharingAgreement, on: date) -> "Terms":
+        return cls(
+            frozenset(
+                p.agency_id for p in agreement.parties.all() if p.role == AgreementParty.Role.PROVIDER and p.agency_id
+            ),
+            agreement.status in IN_FORCE and agreement.start_date <= on <= agreement.end_date,
+            frozenset(f.pk for f in agreement.data_items.all()),
+            agreement.data_form,
+        )
+
+    def permit(self, agency_id: int, field_ids: list[int], data_form: str) -> bool:
+        return (
+            self.in_force
+            and agency_id in self.providers
+            and self.items.issuperset(field_ids)
+            and form_permits(self.data_form, data_form)
+        )
+
+
 def candidates_for(agency_ids) -> dict[int, list[SharingAgreement]]:
     """Agreements naming each agency as a party, with parties and data items, in three queries."""
     agreements = (

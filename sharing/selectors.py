@@ -14,6 +14,7 @@ from django.http import Http404
 
 from catalogue.models import Agency
 from project import roles
+from project.lib.select import PlainSelect
 from project.lib.spreadsheet import neutralise
 from sharing.lifecycle import IN_FORCE, LIVE
 from sharing.models import AgreementParty, AuditEntry, SharingAgreement, Status
@@ -42,7 +43,11 @@ class RegisterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.order_by("name"), field_name="parties__agency", to_field_name="public_id", distinct=True
+        queryset=Agency.objects.order_by("name"),
+        field_name="parties__agency",
+        to_field_name="public_id",
+        distinct=True,
+        widget=PlainSelect,
     )
 
     class Meta:
@@ -127,6 +132,18 @@ def register_csv(agreements) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(REGISTER_COLUMNS)
+    # Labels looked up once: get_FOO_display() rebuilds its choice list on every call, six per row.
+    labels = {
+        name: dict(SharingAgreement._meta.get_field(name).flatchoices)
+        for name in (
+            "status",
+            "data_form",
+            "article6_basis",
+            "article9_condition",
+            "schedule1_condition",
+            "dpia_status",
+        )
+    }
     for a in agreements:
         parties = list(a.parties.all())
         providers = [p.agency.name for p in parties if p.agency and p.role == AgreementParty.Role.PROVIDER]
@@ -142,16 +159,16 @@ def register_csv(agreements) -> str:
                     a.reference,
                     a.version,
                     a.title,
-                    a.get_status_display(),
+                    labels["status"][a.status],
                     "; ".join(providers),
                     "; ".join(recipients),
                     "; ".join(f.name for f in a.data_items.all()),
-                    a.get_data_form_display(),
+                    labels["data_form"][a.data_form],
                     a.reporting_threshold,
-                    a.get_article6_basis_display(),
-                    a.get_article9_condition_display() if a.article9_condition else "",
-                    a.get_schedule1_condition_display() if a.schedule1_condition else "",
-                    a.get_dpia_status_display(),
+                    labels["article6_basis"][a.article6_basis],
+                    labels["article9_condition"][a.article9_condition] if a.article9_condition else "",
+                    labels["schedule1_condition"][a.schedule1_condition] if a.schedule1_condition else "",
+                    labels["dpia_status"][a.dpia_status],
                     a.start_date,
                     a.end_date,
                     a.next_review_date,
@@ -165,10 +182,16 @@ def register_csv(agreements) -> str:
 
 class AuditFilter(django_filters.FilterSet):
     agreement = django_filters.ModelChoiceFilter(
-        queryset=SharingAgreement.objects.order_by("reference", "-version"), to_field_name="public_id"
+        queryset=SharingAgreement.objects.order_by("reference", "-version"),
+        to_field_name="public_id",
+        widget=PlainSelect,
     )
-    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("name"), to_field_name="public_id")
-    actor = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.order_by("username"), label="User")
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.order_by("name"), to_field_name="public_id", widget=PlainSelect
+    )
+    actor = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.order_by("username"), label="User", widget=PlainSelect
+    )
     action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices)
     since = django_filters.DateFilter(
         field_name="occurred_at", lookup_expr="date__gte", label="From", widget=forms.DateInput(attrs={"type": "date"})

@@ -6,6 +6,7 @@ from requests_app.selectors.campaigns import campaign_get, campaign_rollup, camp
 from requests_app.selectors.governance import blocked_requests, governance_for
 from requests_app.selectors.requests import (
     checklist_rows,
+    list_page,
     overdue_count,
     request_get,
     request_timeline,
@@ -35,6 +36,7 @@ __all__ = [
     "campaigns_for",
     "checklist_rows",
     "governance_for",
+    "list_page",
     "overdue_count",
     "problems_csv",
     "report_summary",

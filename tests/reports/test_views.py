@@ -52,6 +52,39 @@ def test_the_coverage_page_shows_each_agencys_cells_with_their_evidence(coordina
     assert "Stage 2 progress" in page and "Public releases" in page
 
 
+def test_the_coverage_page_shows_25_agencies_a_page_and_keeps_the_sources_page(coordinator_client, area):
+    kind = OrganisationType.objects.get(code="gp-practice")
+    for i in range(27):
+        agency_create(name=f"Practice {i:02d}", area=area, organisation_type=kind)
+    first = coordinator_client.get(reverse("reports:coverage"), {"sources": 2}).content.decode()
+    second = coordinator_client.get(reverse("reports:coverage"), {"agencies": 2, "sources": 2}).content.decode()
+    assert "Practice 24" in first and "Practice 25" not in first
+    assert "Practice 25" in second and "Practice 26" in second and "Practice 24" not in second
+    assert "27 agencies by name; agencies 1 to 25 shown" in first
+    assert 'aria-label="Pages of agencies"' in first and 'href="?sources=2&amp;agencies=2#agencies"' in first
+    assert 'aria-label="Pages of sources"' in first and "Page 2 of" in first
+
+
+def test_the_coverage_page_stays_small_however_many_agencies(coordinator_client, area):
+    kind = OrganisationType.objects.get(code="gp-practice")
+    for i in range(60):
+        agency_create(name=f"Practice {i:02d}", area=area, organisation_type=kind)
+    page = coordinator_client.get(reverse("reports:coverage")).content.decode()
+    assert page.count("Practice ") == 25 and len(page.encode()) < 200_000
+
+
+def test_the_coverage_export_still_holds_every_agency(coordinator_client, area):
+    kind = OrganisationType.objects.get(code="gp-practice")
+    for i in range(27):
+        agency_create(name=f"Practice {i:02d}", area=area, organisation_type=kind)
+    assert len(coordinator_client.get(reverse("reports:coverage-json")).json()["agencies"]) == 27
+
+
+@pytest.mark.parametrize("query", [{"agencies": 2}, {"sources": 3}, {"agencies": "last"}])
+def test_agency_contacts_are_refused_every_page_of_the_coverage(contact_a_client, data, query):
+    assert contact_a_client.get(reverse("reports:coverage"), query).status_code == 403
+
+
 def test_the_dpo_reads_coverage_but_cannot_record_a_refresh(dpo_client, agency_a):
     page = dpo_client.get(reverse("reports:coverage")).content.decode()
     assert "Taken in</button>" not in page

@@ -207,3 +207,48 @@ def test_the_request_list_shows_each_requests_governance(coordinator_client, sen
     assert "Blocked: No sharing agreement" in page
     agreement = make_agreement([agency_a])
     assert f"Covered by {agreement.label}" in coordinator_client.get(reverse("requests:list")).content.decode()
+
+
+def test_the_blocked_page_shows_25_requests_a_page_with_labelled_links_overdue_first(
+    coordinator_client, agency_a, make_request
+):
+    made = [force_status(make_request(agency_a), Status.SENT) for _ in range(26)]
+    overdue = force_status(make_request(agency_a), Status.SENT, sent_on=datetime.date(2025, 1, 6))
+    first = coordinator_client.get(reverse("requests:blocked")).content.decode()
+    second = coordinator_client.get(reverse("requests:blocked"), {"page": 2}).content.decode()
+    assert "<strong>27</strong> open requests blocked" in first
+    assert 'aria-label="Pages of blocked requests"' in first and ">Next page</a>" in first
+    assert first.index(overdue.reference) < first.index(made[0].reference)
+    shown = [r.reference for r in made if r.reference in first]
+    assert len(shown) == 24 and all(r.reference in second for r in made if r.reference not in shown)
+    assert "Page 2 of 2" in second and ">Previous page</a>" in second
+
+
+def test_the_blocked_page_runs_the_same_number_of_queries_however_many_requests(
+    coordinator_client, agency_a, agency_b, make_request, make_agreement
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert coordinator_client.get(reverse("requests:blocked")).status_code == 200
+        return len(ctx)
+
+    make_agreement([agency_b])
+    force_status(make_request(agency_a), Status.SENT)
+    force_status(make_request(agency_b, fields=("nationality", "main-language")), Status.SENT)
+    before = queries()
+    for _ in range(30):
+        force_status(make_request(agency_a), Status.SENT)
+        force_status(make_request(agency_b, fields=("nationality", "main-language")), Status.SENT)
+    assert queries() == before
+
+
+def test_a_dpo_pages_through_the_blocked_list_and_an_agency_contact_never_does(
+    dpo_client, contact_a_client, agency_a, make_request
+):
+    for _ in range(26):
+        force_status(make_request(agency_a), Status.SENT)
+    assert "Page 2 of 2" in dpo_client.get(reverse("requests:blocked"), {"page": 2}).content.decode()
+    assert contact_a_client.get(reverse("requests:blocked"), {"page": 2}).status_code == 403

@@ -58,7 +58,15 @@ class TestAnotherAgencysContact:
         assert not ChecklistAnswer.objects.exists()
 
     def test_does_not_see_it_in_lists_searches_or_filters(self, contact_b_client, request_a, agency_a):
-        for query in ["", "?q=Pupils", f"?q={request_a.reference}", f"?agency={agency_a.public_id}", "?status=sent"]:
+        for query in [
+            "",
+            "?q=Pupils",
+            f"?q={request_a.reference}",
+            "?q=Agency+A+School",
+            f"?q={request_a.source.title.split()[0]}",
+            f"?agency={agency_a.public_id}",
+            "?status=sent",
+        ]:
             response = contact_b_client.get(reverse("requests:list") + query)
             page = response.content.decode()
             assert str(request_a.public_id) not in page, query
@@ -78,6 +86,30 @@ class TestAnotherAgencysContact:
     def test_a_made_up_identifier_is_404_too(self, contact_b_client):
         assert contact_b_client.get("/requests/00000000-0000-0000-0000-000000000000/").status_code == 404
         assert contact_b_client.get("/requests/12/").status_code == 404
+
+
+@pytest.mark.parametrize("words", ["Pupils", "school", "a school", "census additional"])
+def test_the_coordinator_finds_a_request_by_its_title_agency_or_source(coordinator_client, request_a, words):
+    # Every word must match one of title, reference, agency name or source title.
+    found = coordinator_client.get(reverse("requests:list"), {"q": words}).context["page"].object_list
+    assert [r.pk for r in found] == [request_a.pk]
+
+
+def test_a_search_matching_nothing_in_any_column_finds_nothing(coordinator_client, request_a):
+    assert coordinator_client.get(reverse("requests:list"), {"q": "pupils zebra"}).context["page"].paginator.count == 0
+
+
+def test_the_list_pages_through_requests_overdue_first_and_each_page_has_its_details(
+    coordinator_client, contact_b_client, agency_a, make_request
+):
+    made = [force_status(make_request(agency_a), Status.SENT) for _ in range(26)]
+    overdue = force_status(make_request(agency_a), Status.SENT, sent_on=datetime.date(2025, 1, 6))
+    first = coordinator_client.get(reverse("requests:list")).context["page"]
+    second = coordinator_client.get(reverse("requests:list"), {"page": 2}).context["page"]
+    assert first.object_list[0] == overdue and len(first.object_list) == 25 and len(second.object_list) == 2
+    assert {r.pk for r in [*first.object_list, *second.object_list]} == {r.pk for r in [*made, overdue]}
+    assert all(r.agency.name == "Agency A School" and r.governance for r in second.object_list)
+    assert contact_b_client.get(reverse("requests:list"), {"page": 2}).context["page"].paginator.count == 0
 
 
 def test_anonymous_users_are_sent_to_login(request_a):
@@ -306,6 +338,21 @@ class TestExport:
         for _ in range(10):
             make_request(agency_a)
         assert queries() == before
+
+    def test_each_row_says_what_the_request_is_in_words(self, coordinator_client, coordinator, request_a):
+        from requests_app.models import Campaign
+
+        campaign = Campaign.objects.create(name="Schools 2026", source=request_a.source, created_by=coordinator)
+        DataRequest.objects.filter(pk=request_a.pk).update(campaign=campaign)
+        (row,) = csv.DictReader(io.StringIO(coordinator_client.get(reverse("requests:export")).content.decode()))
+        assert row["agency"] == "Agency A School" and row["agency_type"] == request_a.agency.organisation_type.name
+        assert row["status"] == request_a.get_status_display() and row["campaign"] == "Schools 2026"
+        assert row["coordinator"] == coordinator.get_full_name() and row["source"] == request_a.source.title
+
+    def test_a_coordinator_without_a_full_name_is_named_by_username(self, coordinator_client, coordinator, request_a):
+        type(coordinator).objects.filter(pk=coordinator.pk).update(first_name="", last_name="")
+        (row,) = csv.DictReader(io.StringIO(coordinator_client.get(reverse("requests:export")).content.decode()))
+        assert row["coordinator"] == coordinator.username
 
 
 class TestAgencyPages:

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from catalogue.models import Field
-from sharing.gate import gate_check
+from sharing.gate import Terms, candidates_for, gate_check
 from sharing.services import agreements_refresh
 from tests.factories import START
 
@@ -16,7 +16,12 @@ def fields(*codes):
 
 
 def check(agency, codes=("nationality", "ward"), form="aggregate", on=DAY, **kwargs):
-    return gate_check(agency=agency, fields=fields(*codes), data_form=form, on=on, **kwargs)
+    decision = gate_check(agency=agency, fields=fields(*codes), data_form=form, on=on, **kwargs)
+    # The terms the blocked list reads once per agreement must reach the same verdict in every case.
+    considered = [kwargs["agreement"]] if kwargs.get("agreement") else candidates_for([agency.pk])[agency.pk]
+    asked = [f.pk for f in fields(*codes)]
+    assert any(Terms.of(a, on).permit(agency.pk, asked, form) for a in considered) == decision.allowed
+    return decision
 
 
 def test_it_accepts_an_active_agreement_that_covers_everything(make_agreement, agency_a):

@@ -60,6 +60,15 @@ def test_the_register_export_has_the_central_log_columns(coordinator_client, mak
     assert row["article6_basis"].startswith("6(1)(e)") and "Nationality" in row["data_items"]
 
 
+def test_the_register_export_words_each_choice_as_the_agreement_page_does(coordinator_client, make_agreement, agency_a):
+    agreement = make_agreement([agency_a], steps=("submit",), data_form="aggregate-suppressed")
+    row = next(csv.DictReader(io.StringIO(coordinator_client.get(reverse("sharing:register-export")).content.decode())))
+    assert row["status"] == agreement.get_status_display() and row["dpia"] == agreement.get_dpia_status_display()
+    assert row["data_form"] == agreement.get_data_form_display()
+    assert row["article6_basis"] == agreement.get_article6_basis_display()
+    assert row["article9_condition"] == row["schedule1_condition"] == ""
+
+
 class TestDpoWorkspace:
     def test_the_queue_shows_what_waits_for_review(self, dpo_client, make_agreement, agency_a, agency_b):
         make_agreement([agency_a], steps=("submit",), title="Waiting one")
