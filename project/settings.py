@@ -232,6 +232,9 @@ TRACKER_RETURN_MAX_ATTEMPTS = env.int("TRACKER_RETURN_MAX_ATTEMPTS", default=3)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1024 * 1024)
 # No worker process may grow past this (MB, address space) at all: one file cannot take the machine.
 TRACKER_WORKER_MEMORY_LIMIT_MB = env.int("TRACKER_WORKER_MEMORY_LIMIT_MB", default=4096)
+# /monitoring/ (queue lengths, returns by state) answers `Authorization: Bearer <this>` as well as
+# signed-in coordinators; unset, only coordinators.
+TRACKER_MONITORING_TOKEN = env.str("TRACKER_MONITORING_TOKEN", default="")
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
