@@ -222,7 +222,7 @@ TRACKER_INGEST_MAX_UNPACKED_MB = env.int("TRACKER_INGEST_MAX_UNPACKED_MB", defau
 TRACKER_INGEST_MAX_RATIO = env.int("TRACKER_INGEST_MAX_RATIO", default=100)
 TRACKER_INGEST_MAX_PARTS = env.int("TRACKER_INGEST_MAX_PARTS", default=2_000)
 # One return's processing ends with a "too large or too complex" report after this long.
-TRACKER_RETURN_TIME_LIMIT_SECONDS = env.int("TRACKER_RETURN_TIME_LIMIT_SECONDS", default=110)
+TRACKER_RETURN_TIME_LIMIT_SECONDS = env.int("TRACKER_RETURN_TIME_LIMIT_SECONDS", default=105)
 # A worker holds the return it processes by a lease it renews every third of this long; a lease
 # that runs out means the worker was killed, and the return is sent again (services/leases.py).
 TRACKER_RETURN_LEASE_SECONDS = env.int("TRACKER_RETURN_LEASE_SECONDS", default=60)
