@@ -101,9 +101,12 @@ def read_csv_text(text: str, tally: Tally, name: str = "") -> pd.DataFrame:
         quotechar='"',
         engine="c",  # the C engine: a million rows in seconds
         nrows=limits.rows + 1,  # one past the cap is enough to refuse the file
+        encoding="utf-8",
     )
+    # Parsed from UTF-8 bytes: a StringIO keeps four bytes a character, four times the file again.
+    encoded = text.encode("utf-8")
     try:
-        cells = pd.read_csv(io.StringIO(text), **options)
+        cells = pd.read_csv(io.BytesIO(encoded), **options)
     except pd.errors.ParserError:
         # The C engine sizes rows by the first line and fails on a later, longer one (a title line
         # above the header is the usual cause). Count the widest row and give it the column names.
@@ -112,7 +115,7 @@ def read_csv_text(text: str, tally: Tally, name: str = "") -> pd.DataFrame:
             width = max((len(row) for row in records), default=1)
             check_shape(limits, rows=0, columns=width, cells=tally.cells, where=where)
             try:
-                cells = pd.read_csv(io.StringIO(text), names=range(width), **options)
+                cells = pd.read_csv(io.BytesIO(encoded), names=range(width), **options)
             except pd.errors.ParserError:
                 # Still refused (a quote left open to the end of the file): the csv module is
                 # more forgiving, and slower, which matters little on such a file.
