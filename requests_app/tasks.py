@@ -55,24 +55,27 @@ def send_request_chasers() -> dict[str, int]:
 )
 def process_return(return_id: int) -> None:
     holder = lease_holder()
-    if not return_lease_take(return_id=return_id, holder=holder):
-        if not Return.objects.filter(pk=return_id).exists():
-            log.info("Return %s is gone; nothing to process.", return_id)
-        else:
-            log.info("Return %s is finished or held by another worker; nothing to do.", return_id)
-        return
-    try:
-        with return_lease_kept(return_id=return_id, holder=holder):
-            stored = return_process(return_id=return_id)
-    except Return.DoesNotExist:
+    if return_lease_take(return_id=return_id, holder=holder):
+        try:
+            with return_lease_kept(return_id=return_id, holder=holder):
+                stored = return_process(return_id=return_id)
+        except Return.DoesNotExist:
+            stored = None
+        except SoftTimeLimitExceeded:
+            log.warning("Return %s ran out of time; refused as too large or too complex.", return_id)
+            stored = return_give_up(return_id=return_id, message=time_limit_message())
+        finally:
+            return_lease_release(return_id=return_id, holder=holder)
+    else:
+        # Finished, held by another live worker, or gone. A finished one still asks for its
+        # tables: the delivery before may have stopped between storing and asking.
+        stored = Return.objects.select_related("request__agency").filter(pk=return_id).first()
+        if stored is not None and not stored.is_final:
+            log.info("Return %s is held by another worker; left to it.", return_id)
+            return
+    if stored is None:
         log.info("Return %s is gone; nothing to process.", return_id)
-        return
-    except SoftTimeLimitExceeded:
-        log.warning("Return %s ran out of time; refused as too large or too complex.", return_id)
-        stored = return_give_up(return_id=return_id, message=time_limit_message())
-    finally:
-        return_lease_release(return_id=return_id, holder=holder)
-    if stored is not None and stored.status == Return.Status.DONE:
+    elif stored.status == Return.Status.DONE:
         current_app.send_task(PROTECT_INDICATORS, args=[stored.request.agency.area_id, stored.request.source_id])
 
 
