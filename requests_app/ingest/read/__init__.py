@@ -5,6 +5,10 @@ Namibia, "007" keeps its zeros, "x" and ".." stay suppression markers. Rows are 
 row number the sender sees in their spreadsheet, so that every problem reported later can point
 at a row they can find. Workbooks also say which ranges are merged and which sheets are hidden or
 hold pivot tables; which sheet and table hold the data is decided later (sheets.py).
+
+Nothing is parsed until it is known to fit: a workbook's zip directory is checked for its size,
+packing and active content (package.py), and each sheet's extent, or a CSV's width and length,
+against the caps (limits.py), so that no file can hold a worker for long or take its memory.
 """
 
 from __future__ import annotations
