@@ -140,19 +140,17 @@ def _scan(archive: zipfile.ZipFile, path: str, limits: Limits) -> _Part:
     return _Part(merged=sorted(merges), rows=extent.rows, columns=extent.columns)
 
 
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
-_WIDE_COLUMN = re.compile(rb'\sr="([A-Z]{2,3})\d')
-_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-_LETTERS = [bytes([code]) for code in range(ord("Z"), ord("A") - 1, -1)]
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 
 
 class _Extent:
-    """The farthest row and column of a sheet, over its XML piece by piece.
+    """The farthest row and column holding a cell, over a sheet's XML piece by piece: calamine
+    places a cell by its reference (r="B7"), or after the cell before it when it has none.
 
-    Every writer we know (Excel, LibreOffice, openpyxl, xlsxwriter, Google Sheets) writes r="B7"
-    first on each cell, so the common case is counted at C speed: rows by their r="12", columns
-    by the references of two or three letters, or the farthest single letter. A cell without its
-    reference takes its place from the cells before it, so such rows are measured one by one."""
+    Every writer we know (Excel, LibreOffice, openpyxl, xlsxwriter, Google Sheets) writes the
+    reference first in each cell's tag, and that common case is read by one pattern; references
+    written elsewhere in the tag, or missing, are found by slower patterns."""
 
     def __init__(self):
         self.prefix: bytes | None = None
@@ -164,30 +162,40 @@ class _Extent:
         if self.prefix is None:
             match = _ROOT_PREFIX.search(text)
             self.prefix = (match.group(1) or b"") if match else b""
+            quoted = re.escape(self.prefix)
+            self._first = re.compile(rb"<" + quoted + rb'c r="([A-Za-z]+)(\d+)"')
+            self._anywhere = re.compile(rb"<" + quoted + rb'c\s[^>]*?\br="([A-Za-z]+)(\d+)"')
         return b"</" + self.prefix + b"row>"
 
     def add(self, body: bytes) -> None:
         if not body:
             return
         self.row_end(body)
-        cell, row = b"<" + self.prefix + b"c", b"<" + self.prefix + b"row"
+        cell = b"<" + self.prefix + b"c"
         cells = _tags(body, cell)
-        referenced = body.count(cell + b' r="')
-        rows = _tags(body, row)
-        numbers = _ROW_NUMBER.findall(body)
         self.cells += cells
-        if numbers:
-            self.rows = max(self.rows, max(map(int, numbers)))
-        self.rows += rows - len(numbers)  # an unnumbered row follows the row before it
-        wide = _WIDE_COLUMN.findall(body) if referenced else []
-        letter = next((x for x in _LETTERS if b' r="' + x in body), None) if referenced and not wide else None
-        if wide or letter:
-            self.columns = max(self.columns, max(map(_column_number, set(wide))) if wide else _column_number(letter))
-        else:
-            referenced = 0  # references we cannot read: measure the rows instead
-        if referenced < cells:
-            widest = max((_tags(match.group(1) or b"", cell) for match in _ROW.finditer(body)), default=cells)
-            self.columns = max(self.columns, widest)
+        before = self.rows
+        refs = self._first.findall(body)
+        rows_numbered_first = body.count(b"<" + self.prefix + b'row r="')
+        if body.count(b' r="') != len(refs) + rows_numbered_first:
+            refs = self._anywhere.findall(body)  # some reference is not first in its tag
+        if refs:
+            self.rows = max(self.rows, max(int(number) for _, number in refs))
+            self.columns = max(self.columns, max(_column_number(letters.upper()) for letters in {x for x, _ in refs}))
+        if len(refs) < cells:
+            self._unreferenced(body, cell, before)
+
+    def _unreferenced(self, body: bytes, cell: bytes, row: int) -> None:
+        """Rows holding cells without a reference, measured one by one: such a cell follows the
+        cell before it, and a row without a number the row before it (at most the farthest yet)."""
+        for match in _ROW.finditer(body):
+            number = _ROW_NUMBER.search(match.group(1))
+            row = int(number.group(1)) if number else row + 1
+            inner = match.group(2) or b""
+            own = self._anywhere.findall(inner)
+            farthest = max((_column_number(letters.upper()) for letters, _ in own), default=0)
+            self.rows = max(self.rows, row)
+            self.columns = max(self.columns, farthest + _tags(inner, cell) - len(own))
 
 
 def _tags(text: bytes, opening: bytes) -> int:

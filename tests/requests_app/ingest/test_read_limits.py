@@ -147,3 +147,18 @@ def test_an_ods_chart_is_an_object_folder_and_is_not_active_content():
 def test_a_macro_enabled_workbook_is_refused_by_its_name_whatever_it_holds(filename):
     problem = refusal(hostile.xlsx(hostile.return_rows(3)), filename)
     assert problem.type == "active-content" and "carries macros" in problem.message
+
+
+def test_a_far_cell_whose_reference_is_not_first_in_its_tag_is_found_all_the_same(no_parser):
+    data = hostile.xlsx(b'<row r="1"><c t="n" r="XFD1"><v>1</v></c><c t="n" r="A1048576"><v>1</v></c></row>')
+    assert refusal(data, "return.xlsx").type == "too-large"
+
+
+def test_cells_without_references_are_placed_after_the_cells_before_them():
+    data = hostile.xlsx(
+        b'<row><c t="inlineStr"><is><t>Ward</t></is></c><c t="inlineStr"><is><t>Count</t></is></c></row>'
+        b'<row r="3"><c r="B3"><v>7</v></c><c><v>8</v></c></row>'
+    )
+    (sheet,), problems = read_file(data, "return.xlsx")
+    assert problems == [] and sheet.cells.values.tolist() == [["Ward", "Count", ""], ["", "", ""], ["", "7", "8"]]
+    assert refusal(data, "return.xlsx", Limits(columns=2)).type == "too-large"
