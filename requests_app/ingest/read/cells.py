@@ -101,7 +101,10 @@ def sheet_rows(sheet) -> list[list[str]]:
     if sheet.start is None:
         return []
     lead = [""] * sheet.start[1]
-    return [lead + [cell_text(value) for value in row] for row in sheet.iter_rows()]
+    # A return repeats few values (its areas, categories, periods, small counts) over many rows:
+    # one string object for each of them keeps a million rows in a fraction of the memory.
+    seen: dict[str, str] = {}
+    return [lead + [seen.setdefault(text, text) for text in map(cell_text, row)] for row in sheet.iter_rows()]
 
 
 def empty_frame() -> pd.DataFrame:

@@ -54,11 +54,11 @@ def read_xlsx(data: bytes, tally: Tally) -> list[RawSheet]:
                 continue  # chart and dialog sheets hold no cells
             if meta.name not in parts:
                 raise Unreadable(UNREADABLE_MESSAGE)  # a sheet whose size could not be checked is not read
-            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = sheet_rows(workbook.get_sheet_by_name(meta.name))  # calamine's copy goes once read
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             part = parts[meta.name]
-            sheets.append(RawSheet(meta.name, hidden, frame(sheet_rows(sheet)), part.merged, part.pivot))
-            del sheet  # calamine's copy of the sheet goes before the next one is read
+            sheets.append(RawSheet(meta.name, hidden, frame(rows), part.merged, part.pivot))
+            del rows  # before the next sheet is read
         return sheets
     finally:
         workbook.close()
