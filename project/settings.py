@@ -230,7 +230,8 @@ TRACKER_RETURN_LEASE_SECONDS = env.int("TRACKER_RETURN_LEASE_SECONDS", default=6
 TRACKER_RETURN_MAX_ATTEMPTS = env.int("TRACKER_RETURN_MAX_ATTEMPTS", default=3)
 # A worker process grown past this (KiB) after a task is replaced by a fresh one.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1024 * 1024)
-# No worker process may grow past this (MB, address space) at all: one file cannot take the machine.
+# No worker process may grow by more than this (MB of address space) at all: one file cannot take
+# the machine.
 TRACKER_WORKER_MEMORY_LIMIT_MB = env.int("TRACKER_WORKER_MEMORY_LIMIT_MB", default=4096)
 # /monitoring/ (queue lengths, returns by state) answers `Authorization: Bearer <this>` as well as
 # signed-in coordinators; unset, only coordinators.

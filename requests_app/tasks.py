@@ -118,7 +118,15 @@ def recover_returns_at_start(sender, **kwargs) -> None:
 def limit_worker_memory(**kwargs) -> None:
     """A hard ceiling on each worker process: past it, an allocation fails (MemoryError, a clean
     failure that the lease and the attempt count turn into a report) instead of the machine
-    swapping. CELERY_WORKER_MAX_MEMORY_PER_CHILD replaces a process grown large between tasks."""
-    limit = settings.TRACKER_WORKER_MEMORY_LIMIT_MB * 1024 * 1024
-    if limit:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    swapping. Counted above what the process already maps when it starts, which grows with the
+    machine's cores (numerical libraries reserve space per thread). CELERY_WORKER_MAX_MEMORY_PER_CHILD
+    replaces a process grown large between tasks."""
+    allowance = settings.TRACKER_WORKER_MEMORY_LIMIT_MB * 1024 * 1024
+    if allowance:
+        mapped = _mapped_bytes()
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + allowance, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def _mapped_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()

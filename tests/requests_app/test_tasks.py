@@ -24,11 +24,12 @@ def test_each_worker_process_gets_a_hard_memory_ceiling_from_settings(settings):
 
     settings.TRACKER_WORKER_MEMORY_LIMIT_MB = 2048
     with (
+        mock.patch("requests_app.tasks._mapped_bytes", return_value=300 * 1024 * 1024),
         mock.patch("requests_app.tasks.resource.getrlimit", return_value=(-1, -1)),
         mock.patch("requests_app.tasks.resource.setrlimit") as limit,
     ):
         limit_worker_memory()
-    limit.assert_called_once_with(resource.RLIMIT_AS, (2048 * 1024 * 1024, -1))
+    limit.assert_called_once_with(resource.RLIMIT_AS, ((300 + 2048) * 1024 * 1024, -1))
 
 
 def test_the_time_limits_end_a_return_within_two_minutes():
