@@ -4,6 +4,9 @@ in use: COPY on PostgreSQL, executemany on SQLite).
 
     python bench/ingest.py [--rows 1000000]              # SQLite in a temporary folder
     DATABASE_URL=postgres://... python bench/ingest.py   # PostgreSQL
+    python bench/ingest.py --rows 1300000                # a CSV just under the 50 MB upload limit
+    python bench/ingest.py --format xlsx --rows 1000000  # the same rows as an Excel workbook
+    python bench/ingest.py --format xlsx --readers       # also calamine against openpyxl read-only
 
 Each phase runs in its own child process so that its peak memory (max RSS) is its own.
 Prints figures and ratios. The return timed is a valid one (its small areas are in the area's
@@ -108,6 +111,82 @@ def generate(path: Path, rows: int) -> int:
     return total
 
 
+def write_xlsx(csv_path: Path, path: Path) -> None:
+    """The generated return as Excel writes a workbook: one sheet, text in shared strings."""
+    import csv
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    strings: dict[str, int] = {}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet, csv_path.open() as source:
+            sheet.write(b'<?xml version="1.0"?><worksheet xmlns="%s"><sheetData>' % MAIN.encode())
+            for number, row in enumerate(csv.reader(source), start=1):
+                cells = []
+                for column, value in zip("ABCDEF", row, strict=False):
+                    if value.isdigit():
+                        cells.append(f'<c r="{column}{number}"><v>{value}</v></c>')
+                    else:
+                        index = strings.setdefault(value, len(strings))
+                        cells.append(f'<c r="{column}{number}" t="s"><v>{index}</v></c>')
+                sheet.write(f'<row r="{number}">{"".join(cells)}</row>'.encode())
+            sheet.write(b"</sheetData></worksheet>")
+        shared = "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+        archive.writestr("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="{MAIN}">{shared}</sst>')
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>'
+            '<sheet name="Return" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr("xl/_rels/workbook.xml.rels", BOOK_RELS)
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+CONTENT_TYPES = (
+    f'<?xml version="1.0"?><Types xmlns="{PACKAGE}/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+ROOT_RELS = (
+    f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE}/relationships">'
+    f'<Relationship Id="rId1" Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+BOOK_RELS = (
+    f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE}/relationships">'
+    f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{RELS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+)
+
+
+def reader(path: str, engine: str, queue) -> None:
+    """One workbook reader alone over the sheet: every row, every value."""
+    import io
+
+    data = Path(path).read_bytes()
+    started = time.perf_counter()
+    if engine == "calamine":
+        import python_calamine
+
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = sum(1 for _ in book.get_sheet_by_index(0).iter_rows())
+    else:
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+    queue.put((time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rows))
+
+
 def django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     import django
@@ -150,7 +229,7 @@ def floor(path: str, queue) -> None:
     queue.put((elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, connection.vendor))
 
 
-def pipeline(path: str, queue) -> None:
+def pipeline(path: str, name: str, queue) -> None:
     django_setup()
     from django.db import transaction
 
@@ -162,7 +241,7 @@ def pipeline(path: str, queue) -> None:
     stored = Return.objects.select_related("request").get(original_name="bench-pipeline")
     context = ingest_context(stored.request)
     started = time.perf_counter()
-    result = validate.run(Path(path).read_bytes(), "bench.csv", context)
+    result = validate.run(Path(path).read_bytes(), name, context)
     with transaction.atomic():
         stored_rows = insert_observations(result.observations, stored.pk)
         elapsed = time.perf_counter() - started
@@ -248,19 +327,30 @@ def run_child(target, *args):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="the file the pipeline reads")
+    parser.add_argument("--readers", action="store_true", help="time calamine and openpyxl on the xlsx alone")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         os.environ.setdefault("TRACKER_VAR_DIR", scratch)
         path = Path(scratch) / "return.csv"
         written_total = generate(path, args.rows)
         print(f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB)")
+        read = path
+        if args.format == "xlsx":
+            read = Path(scratch) / "return.xlsx"
+            write_xlsx(path, read)
+            print(f"as a workbook: {read.stat().st_size / 1e6:.1f} MB")
+        if args.readers and args.format == "xlsx":
+            for engine in ("calamine", "openpyxl"):
+                seconds, rss, rows = run_child(reader, str(read), engine)
+                print(f"reader {engine:9}: {seconds:6.2f} s for {rows:,} rows  peak {rss / 1024:6.0f} MB")
         child = multiprocessing.get_context("spawn").Process(target=prepare, args=(args.rows,))
         child.start()
         child.join()
         if child.exitcode:
             raise SystemExit("Preparing the database failed.")
         floor_s, floor_rss, vendor = run_child(floor, str(path))
-        pipe_s, pipe_rss, outcome = run_child(pipeline, str(path))
+        pipe_s, pipe_rss, outcome = run_child(pipeline, str(read), read.name)
     print(f"database: {vendor}")
     for label, seconds, rss in (
         ("floor    (read_csv + bulk load)", floor_s, floor_rss),

@@ -186,7 +186,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stale-returns": {
         "task": "requests_app.tasks.requeue_stale_returns",
-        "schedule": 15 * 60.0,
+        "schedule": 60.0,
     },
     "refresh-agreements": {
         "task": "sharing.tasks.refresh_agreements",
@@ -217,6 +217,32 @@ TRACKER_UPLOAD_MAX_BYTES = env.int("TRACKER_UPLOAD_MAX_BYTES", default=50 * 1024
 TRACKER_REMINDER_WORKING_DAYS = env.int("TRACKER_REMINDER_WORKING_DAYS", default=5)
 # Links in emails point here.
 TRACKER_BASE_URL = env.str("TRACKER_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Bounded ingestion: what one file may ask of a worker, and how lost work is found again ----
+# The reader's caps (requests_app/ingest/read/limits.py), sized so that every real return passes:
+# as many rows as an Excel sheet, columns for any cross-tabulation, cells for a million-row return.
+TRACKER_INGEST_MAX_ROWS = env.int("TRACKER_INGEST_MAX_ROWS", default=1_048_576)
+TRACKER_INGEST_MAX_COLUMNS = env.int("TRACKER_INGEST_MAX_COLUMNS", default=2_000)
+TRACKER_INGEST_MAX_CELLS = env.int("TRACKER_INGEST_MAX_CELLS", default=8_000_000)
+# A workbook's zip: what it may unpack to, how much tighter than usual it may be packed, its parts.
+TRACKER_INGEST_MAX_UNPACKED_MB = env.int("TRACKER_INGEST_MAX_UNPACKED_MB", default=1024)
+TRACKER_INGEST_MAX_RATIO = env.int("TRACKER_INGEST_MAX_RATIO", default=100)
+TRACKER_INGEST_MAX_PARTS = env.int("TRACKER_INGEST_MAX_PARTS", default=2_000)
+# One return's processing ends with a "too large or too complex" report after this long.
+TRACKER_RETURN_TIME_LIMIT_SECONDS = env.int("TRACKER_RETURN_TIME_LIMIT_SECONDS", default=105)
+# A worker holds the return it processes by a lease it renews every third of this long; a lease
+# that runs out means the worker was killed, and the return is sent again (services/leases.py).
+TRACKER_RETURN_LEASE_SECONDS = env.int("TRACKER_RETURN_LEASE_SECONDS", default=60)
+# A return that has stopped its worker this many times is refused, not sent again.
+TRACKER_RETURN_MAX_ATTEMPTS = env.int("TRACKER_RETURN_MAX_ATTEMPTS", default=3)
+# A worker process grown past this (KiB) after a task is replaced by a fresh one.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1024 * 1024)
+# No worker process may grow by more than this (MB of address space) at all: one file cannot take
+# the machine.
+TRACKER_WORKER_MEMORY_LIMIT_MB = env.int("TRACKER_WORKER_MEMORY_LIMIT_MB", default=4096)
+# /monitoring/ (queue lengths, returns by state) answers `Authorization: Bearer <this>` as well as
+# signed-in coordinators; unset, only coordinators.
+TRACKER_MONITORING_TOKEN = env.str("TRACKER_MONITORING_TOKEN", default="")
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

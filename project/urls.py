@@ -10,6 +10,7 @@ admin.site.site_title = "Migration data tracker"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("monitoring/", views.monitoring, name="monitoring"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("catalogue/", include("catalogue.urls")),

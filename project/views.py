@@ -1,28 +1,16 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from catalogue.models import Source
-from catalogue.tasks import HEARTBEAT_KEY
 from project import roles
+from project.monitoring import broker_queues, database_up, token_valid, worker_status
 from requests_app.models import OPEN
 from requests_app.selectors import overdue_count, requests_for
+from requests_app.selectors.monitoring import returns_by_state
 from sharing.selectors import dpo_workspace
-
-# The worker beats every minute; three missed beats mean it is not running.
-HEARTBEAT_STALE_SECONDS = 180
-
-
-def worker_status() -> dict:
-    beat = cache.get(HEARTBEAT_KEY)
-    if beat is None:
-        return {"ok": False, "last_seen": None}
-    age = (timezone.now() - beat).total_seconds()
-    return {"ok": age < HEARTBEAT_STALE_SECONDS, "last_seen": beat.isoformat(), "age_seconds": round(age)}
 
 
 def home(request):
@@ -38,14 +26,29 @@ def home(request):
             "open_requests": visible.filter(status__in=[s.value for s in OPEN]).count(),
             "overdue_requests": overdue_count(visible, today),
             "review_queue": dpo_workspace(today)["queue"].count() if roles.is_dpo(request.user) else 0,
+            "ingest": returns_by_state() if roles.is_coordinator(request.user) else None,
         },
     )
 
 
 @login_not_required
 def health(request):
-    """For load balancers and for people: is the database reachable, is a worker running?"""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    worker = worker_status()
-    return JsonResponse({"database": True, "worker": worker}, status=200)
+    """For load balancers and for people: is each part up? Only yes or no, no counts (those are on
+    /monitoring/). 503 when the database is down: the app cannot serve a page without it."""
+    database = database_up()
+    body = {"app": True, "database": database, "broker": broker_queues() is not None, "worker": worker_status()["ok"]}
+    return JsonResponse(body, status=200 if database else 503)
+
+
+@login_not_required
+def monitoring(request):
+    """For operators and monitoring: queue lengths, the oldest waiting return, the returns in each
+    state. A monitoring token or a signed-in coordinator; anyone else gets 404."""
+    if not (token_valid(request) or roles.is_coordinator(request.user)):
+        raise Http404
+    returns = returns_by_state()
+    del returns["shown"]  # the page's wording
+    return JsonResponse(
+        {"worker": worker_status(), "broker_queues": broker_queues(), "returns": returns},
+        json_dumps_params={"indent": 2},
+    )

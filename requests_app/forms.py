@@ -1,5 +1,3 @@
-from pathlib import PurePath
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -194,9 +192,9 @@ class AgencyContactForm(forms.Form):
 
 
 # The kinds of file the pipeline reads (requests_app.ingest.read, as check_return does): the
-# form takes every one of them, and the words below name each (a test keeps them in step).
+# form takes exactly these, by the reader's own rule, and names each (a test keeps them in step).
 UPLOAD_EXTENSIONS = sorted(read.CSV_EXTENSIONS | read.WORKBOOK_EXTENSIONS)
-UPLOAD_KINDS = "CSV or text (.csv, .tsv, .txt), Excel (.xlsx, .xlsm) or OpenDocument (.ods)"
+UPLOAD_KINDS = read.KINDS
 
 
 class UploadForm(forms.Form):
@@ -208,8 +206,9 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() not in UPLOAD_EXTENSIONS:
-            raise forms.ValidationError(f"Upload a CSV, Excel or OpenDocument file: {UPLOAD_KINDS}.")
+        refusal = read.name_refusal(upload.name)
+        if refusal:
+            raise forms.ValidationError(refusal)
         if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
                 f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit."

@@ -8,7 +8,8 @@ under query -> completed | partially completed | not held | refused | withdrawn;
 may reopen a finished request.
 
 A return: queued -> reading -> validating -> storing -> done, or failed | quarantined after
-validating; a return whose task was lost goes back to queued.
+validating; a return whose task was lost goes back to queued, and one that ran out of time or
+killed its worker again and again fails as too large or too complex.
 """
 
 from datetime import date
@@ -136,6 +137,7 @@ RETURN_EDGES: dict[str, Edge] = {
     "store": Edge("Store the counts", frozenset({R.VALIDATING}), R.STORING),
     "finish": Edge("Finish", frozenset({R.STORING}), R.DONE),
     "requeue": Edge("Send again", UNFINISHED, R.QUEUED),  # its task was lost
+    "give_up": Edge("Refuse as too large or too complex", UNFINISHED, R.FAILED),  # out of time, or killed again
 }
 
 

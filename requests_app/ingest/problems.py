@@ -11,6 +11,8 @@ DETAIL_LIMIT = 1000
 # The problem types of the validation report (stable: the command line's JSON uses them).
 TYPES = {
     "unreadable-file",
+    "too-large",
+    "active-content",
     "empty-file",
     "blank-header",
     "duplicate-label",
@@ -44,6 +46,8 @@ TYPES = {
 # How the report page names each type.
 LABELS = {
     "unreadable-file": "The file could not be read",
+    "too-large": "Too large or too complex to read",
+    "active-content": "Macros or embedded objects",
     "empty-file": "No data found",
     "blank-header": "Columns without a heading",
     "duplicate-label": "Headings used twice",

@@ -37,10 +37,11 @@ class Context:
     aggregate_only: bool
     reference: codes.Reference
     stock: bool = False  # the source counts people at a point in time, never summed over time
+    limits: read.Limits = read.Limits()  # the caps on what one file may hold (settings.py)
 
 
 def run(data: bytes, filename: str, context: Context) -> Result:
-    workbook, found = read.read_file(data, filename)
+    workbook, found = read.read_file(data, filename, limits=context.limits)
     if any(p.severity == ERROR for p in found):
         return refused(problems=found)
     located, best, picked = sheets.data_tables(workbook)

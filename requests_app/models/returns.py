@@ -57,6 +57,12 @@ class Return(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     status_changed_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Handed to the broker (None: not yet, e.g. while it was down); see services/leases.py.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The worker process processing it ("host:pid") and until when, renewed while it works: a
+    # lease that runs out is a worker that was killed, and the return is sent again.
+    lease_holder = models.CharField(max_length=120, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-version"]

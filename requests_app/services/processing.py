@@ -1,8 +1,5 @@
 """Processing a stored return: the ingest pipeline, storing observations, completeness evidence."""
 
-from datetime import timedelta
-
-from django.db import transaction
 from django.utils import timezone
 
 from catalogue.loading.codes import normalise_alias
@@ -20,6 +17,7 @@ from project import roles
 from project.lib.lifecycle import Lifecycle, Transition, transition_claim
 from requests_app import lifecycle
 from requests_app.ingest import codes, validate
+from requests_app.limits import ingest_limits
 from requests_app.models import (
     ChecklistAnswer,
     DataRequest,
@@ -103,6 +101,7 @@ def ingest_context_for(
         aggregate_only=aggregate_only,
         reference=reference,
         stock=stock,
+        limits=ingest_limits(),
     )
 
 
@@ -252,10 +251,12 @@ RETURNS = Lifecycle(
         "quarantine": (_keep_report,),
         "fail": (_keep_report, _keep_nothing),
         "finish": (_keep_report, _supersede_earlier, _store_observations),
+        "give_up": (_keep_report, _keep_nothing),
     },
     after={
         "quarantine": (_hold_for_the_dpo,),
         "fail": (_tell_needs_fixing,),
+        "give_up": (_tell_needs_fixing,),
         "finish": (_tell_processed, _refresh_evidence),
     },
 )
@@ -279,26 +280,3 @@ def _record_completeness(stored: Return, completeness: dict[str, float]) -> None
         )
         answer.measured_completeness, answer.measured_at = percent, now
         answer.save(update_fields=["measured_completeness", "measured_at", "recorded_at"])
-
-
-# Longer than the task's hard time limit: a return unchanged for this long has lost its task.
-STALE_AFTER = timedelta(minutes=45)
-
-
-def returns_requeue_stale(*, now) -> list[int]:
-    """Claims the returns whose task was lost (a worker killed on a broker without
-    acknowledgements, such as the embedded filesystem queue) and puts them back in the queue; the
-    caller sends their ids to the worker again. Processing is idempotent, so a task that was
-    merely slow and is sent twice does no harm."""
-    stale = Return.objects.filter(
-        status__in=lifecycle.RETURN_EDGES["requeue"].sources, status_changed_at__lt=now - STALE_AFTER
-    )
-    claimed = []
-    for pk in list(stale.values_list("pk", flat=True)):
-        with transaction.atomic():
-            # Claimed by a conditional update, as healthchecks' sendalerts claims a check: of two
-            # runs at once, only the one that moves the row sends it again.
-            if stale.filter(pk=pk).update(status_changed_at=now):
-                _step(_latest(pk), "requeue")
-                claimed.append(pk)
-    return claimed

@@ -20,7 +20,7 @@ from requests_app.models import (
     Status,
 )
 from requests_app.services.requests import request_transition, request_url, require_participant
-from requests_app.tasks import process_return
+from requests_app.tasks import send_return
 from sharing.gate import gate_check
 from sharing.models import AuditEntry
 from sharing.services import audit_record, people_with_role
@@ -115,7 +115,8 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
             )
             if locked.status in lifecycle.EDGES["mark_received"].sources:
                 request_transition(request=locked, action="mark_received", user=user, on=today)
-            transaction.on_commit(lambda: process_return.delay(stored.pk))
+            # A broker that is down is not the agency's problem: the return is kept and sent later.
+            transaction.on_commit(lambda: send_return(stored.pk))
         except Exception:
             # The database rolls back; the file written to disk must go with it.
             stored.file.delete(save=False)

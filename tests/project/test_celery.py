@@ -50,6 +50,7 @@ def test_a_batch_task_logs_what_it_did(logged):
 
 def test_a_failing_task_logs_its_failure_with_its_ids(logged, monkeypatch):
     monkeypatch.setattr(tasks, "return_process", mock.Mock(side_effect=RuntimeError("the disk is full")))
+    monkeypatch.setattr(tasks, "return_lease_take", lambda **lease: True)  # as if return 5 were there
 
     tasks.process_return.apply(args=[5])
 
@@ -62,6 +63,7 @@ def test_a_failing_task_logs_its_failure_with_its_ids(logged, monkeypatch):
 def test_a_transient_failure_logs_the_retry_with_its_ids(logged, monkeypatch):
     locked = OperationalError("database is locked")
     monkeypatch.setattr(tasks, "return_process", mock.Mock(side_effect=[locked, Return.DoesNotExist()]))
+    monkeypatch.setattr(tasks, "return_lease_take", lambda **lease: True)  # as if return 5 were there
 
     tasks.process_return.apply(args=[5])
 

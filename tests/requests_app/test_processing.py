@@ -12,16 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from notifications.models import Notification
 from project.lib.lifecycle import transition_claim, transition_take
 from requests_app.ingest import validate
 from requests_app.lifecycle import RETURN_EDGES
 from requests_app.models import ChecklistAnswer, Observation, Return, Status
-from requests_app.services.processing import RETURNS, return_process, returns_requeue_stale
+from requests_app.services.processing import RETURNS, return_process
 from requests_app.services.returns import return_upload
-from requests_app.tasks import process_return, requeue_stale_returns
+from requests_app.tasks import process_return
 from tests.factories import force_status
 
 pytestmark = pytest.mark.django_db
@@ -291,25 +290,6 @@ def test_the_template_lists_the_areas_wards_once_a_lookup_is_loaded(covered_requ
     assert "E05000001" in [c.value for row in codes_sheet.iter_rows() for c in row]
 
 
-def test_a_return_whose_task_was_lost_is_sent_again_and_then_processed(
-    covered_request, contact_a, django_capture_on_commit_callbacks
-):
-    import datetime
-
-    from django.utils import timezone
-
-    stored = uploaded(covered_request, contact_a, GOOD)
-    Return.objects.filter(pk=stored.pk).update(
-        status="validating", status_changed_at=timezone.now() - datetime.timedelta(hours=2)
-    )
-    with mock.patch.object(process_return, "delay") as send:
-        assert requeue_stale_returns() == 1
-        assert requeue_stale_returns() == 0
-    send.assert_called_once_with(stored.pk)
-    return_process(return_id=stored.pk)
-    assert Return.objects.get(pk=stored.pk).status == Return.Status.DONE
-
-
 def test_each_return_step_is_taken_only_from_its_states(covered_request, contact_a):
     bare = replace(RETURNS, before={}, after={})  # the table alone, without the work each step does
     stored = uploaded(covered_request, contact_a, GOOD)
@@ -344,15 +324,6 @@ def test_a_run_overtaken_by_a_second_delivery_stops_and_the_counts_are_stored_on
     assert len(runs) == 2 and first.status == Return.Status.DONE and first.attempts == 2
     assert Observation.objects.filter(source_return=stored).count() == 3
     assert Notification.objects.filter(user=contact_a, subject__contains="processed").count() == 1
-
-
-def test_a_lost_return_goes_back_in_the_queue(covered_request, contact_a):
-    stored = uploaded(covered_request, contact_a, GOOD)
-    Return.objects.filter(pk=stored.pk).update(
-        status="storing", status_changed_at=timezone.now() - datetime.timedelta(hours=2)
-    )
-    assert returns_requeue_stale(now=timezone.now()) == [stored.pk]
-    assert Return.objects.get(pk=stored.pk).status == Return.Status.QUEUED
 
 
 def test_the_pipeline_is_told_the_councils_code_region_lookup_years_and_measure(agency_a, make_request, area):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from notifications.models import Notification
 from requests_app.models import DataRequest, Return, Status
@@ -142,7 +143,6 @@ def test_a_dpo_approval_unblocks_the_agencys_upload(contact_a_client, sent_reque
         ("return.txt", CSV),
         ("Return.CSV", CSV.replace(b",", b";")),
         ("return.xlsx", b"PK\x03\x04 not checked until processed"),
-        ("return.xlsm", b"PK\x03\x04 not checked until processed"),
         ("return.ods", b"PK\x03\x04 not checked until processed"),
     ],
 )
@@ -160,6 +160,22 @@ def test_the_upload_form_names_every_kind_of_file_it_takes():
     html = str(UploadForm()["file"])
     for extension in CSV_EXTENSIONS | WORKBOOK_EXTENSIONS:
         assert extension in UPLOAD_KINDS and extension in html, extension
+
+
+@pytest.mark.parametrize(
+    "name, says",
+    [("return.xlsm", "carries macros"), ("return.xls", "old-style Excel"), ("return", "Upload a CSV, Excel")],
+)
+def test_the_form_refuses_what_check_return_refuses_with_the_same_message(
+    name, says, contact_a_client, sent_request, make_agreement, agency_a
+):
+    from requests_app.ingest.read import read_file
+
+    make_agreement([agency_a])
+    page = upload(contact_a_client, sent_request, name=name).content.decode()
+    (problem,) = read_file(CSV, name)[1]
+    assert says in problem.message and escape(problem.message) in page
+    assert not Return.objects.exists()
 
 
 def test_too_large_or_unknown_files_are_refused_with_a_message(

@@ -1,6 +1,8 @@
 """The requests app's tasks: adapters that take ids and call the services."""
 
 import logging
+import resource
+from unittest import mock
 
 import pytest
 
@@ -15,3 +17,20 @@ def test_a_return_gone_since_it_was_queued_is_logged_and_skipped(caplog):
     assert process_return.apply(args=[999999]).successful()
 
     assert "Return 999999 is gone; nothing to process." in caplog.text
+
+
+def test_each_worker_process_gets_a_hard_memory_ceiling_from_settings(settings):
+    from requests_app.tasks import limit_worker_memory
+
+    settings.TRACKER_WORKER_MEMORY_LIMIT_MB = 2048
+    with (
+        mock.patch("requests_app.tasks._mapped_bytes", return_value=300 * 1024 * 1024),
+        mock.patch("requests_app.tasks.resource.getrlimit", return_value=(-1, -1)),
+        mock.patch("requests_app.tasks.resource.setrlimit") as limit,
+    ):
+        limit_worker_memory()
+    limit.assert_called_once_with(resource.RLIMIT_AS, ((300 + 2048) * 1024 * 1024, -1))
+
+
+def test_the_time_limits_end_a_return_within_two_minutes():
+    assert process_return.soft_time_limit < process_return.time_limit <= 120

@@ -46,6 +46,8 @@ class RawSheet:
 class Unreadable(Exception):
     """The bytes are not a file of a format we accept; the message is for the sender."""
 
+    type = "unreadable-file"  # the problem type it is reported as
+
 
 def cell_text(value) -> str:
     """A spreadsheet value written as the sender would read it, without guessing at meaning."""
@@ -91,6 +93,18 @@ def frame(rows: list[list[str]]) -> pd.DataFrame:
         return empty_frame()
     padded = [row[:width] + [""] * (width - len(row)) for row in rows]
     return pd.DataFrame(padded, index=range(1, len(padded) + 1), columns=range(width), dtype=str)
+
+
+def sheet_rows(sheet) -> list[list[str]]:
+    """A calamine sheet's rows as text, from row 1 and column A: calamine gives every row from the
+    first, but each one from the first column holding a value."""
+    if sheet.start is None:
+        return []
+    lead = [""] * sheet.start[1]
+    # A return repeats few values (its areas, categories, periods, small counts) over many rows:
+    # one string object for each of them keeps a million rows in a fraction of the memory.
+    seen: dict[str, str] = {}
+    return [lead + [seen.setdefault(text, text) for text in map(cell_text, row)] for row in sheet.iter_rows()]
 
 
 def empty_frame() -> pd.DataFrame:

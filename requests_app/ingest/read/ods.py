@@ -1,16 +1,15 @@
 """OpenDocument spreadsheets (.ods): every sheet as text, with the hidden ones, merged ranges and
-pivot tables (LibreOffice's "DataPilot") that the pandas reader does not report."""
+pivot tables (LibreOffice's "DataPilot")."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import zipfile
+from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-import pandas as pd
-
-from .cells import UNREADABLE_MESSAGE, Merge, RawSheet, Unreadable, cell_text, frame
+from .cells import UNREADABLE_MESSAGE, Merge, RawSheet, Unreadable, frame, sheet_rows
+from .limits import Tally
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
@@ -18,78 +17,87 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _CELLS = {f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"}
 
 
-def read_ods(data: bytes) -> list[RawSheet]:
-    # dtype=object keeps the reader's Python values (int, float, Timestamp) so that cell_text can
-    # write them the same way as for XLSX; dtype=str would turn a date into "2023-04-01 00:00:00".
-    # odfpy does not raise on a part it cannot parse: it prints the part, whole, to standard output
-    # (before check_return's JSON, into the worker's log) and goes on with the rows before the
-    # fault, so a file cut short would be read as a smaller one. What it prints is that fault.
-    complaint = io.StringIO()
-    with contextlib.redirect_stdout(complaint):
-        frames = pd.read_excel(
-            io.BytesIO(data),
-            engine="odf",
-            sheet_name=None,
-            header=None,
-            dtype=object,
-            keep_default_na=False,
-        )
-    if complaint.getvalue():
-        raise Unreadable(UNREADABLE_MESSAGE)
+def read_ods(data: bytes, tally: Tally) -> list[RawSheet]:
+    """Read by calamine, as workbooks are (see xlsx.py), once content.xml has been scanned for
+    what calamine does not report and for each sheet's extent, counted with its repeats: a row
+    "repeated 1,048,576 times" of cells "repeated 16,384 times" is a few bytes of XML."""
+    import python_calamine
+
     layout = _layout(data)
-    sheets = []
-    for name, values in frames.items():
-        rows = [[cell_text(value) for value in row] for row in values.itertuples(index=False, name=None)]
-        hidden, merged, pivot = layout.get(str(name), (False, [], False))
-        sheets.append(RawSheet(str(name), hidden, frame(rows), merged, pivot))
-    return sheets
+    for name, sheet in layout.items():
+        tally.add(rows=sheet.rows, columns=sheet.columns, where=f'sheet "{name}"')
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        sheets = []
+        for meta in workbook.sheets_metadata:
+            if meta.name not in layout:
+                raise Unreadable(UNREADABLE_MESSAGE)  # a sheet whose size could not be checked is not read
+            found = layout[meta.name]
+            rows = sheet_rows(workbook.get_sheet_by_name(meta.name))
+            sheets.append(RawSheet(meta.name, found.hidden, frame(rows), found.merged, found.pivot))
+        return sheets
+    finally:
+        workbook.close()
 
 
-def _layout(data: bytes) -> dict[str, tuple[bool, list[Merge], bool]]:
-    """Sheet name -> (hidden, merged ranges, holds a pivot table), from content.xml.
+@dataclass
+class _Table:
+    hidden: bool = False
+    merged: list[Merge] = field(default_factory=list)
+    pivot: bool = False
+    rows: int = 0  # the farthest row and column holding a value, with their repeats
+    columns: int = 0
+
+
+def _layout(data: bytes) -> dict[str, _Table]:
+    """Sheet name -> hidden, merged ranges, holds a pivot table, extent; from content.xml.
 
     A hidden sheet is one whose table style says table:display="false". A merged cell carries
     table:number-columns-spanned / number-rows-spanned and the cells it covers follow it as
-    covered cells; rows and cells are counted with their repeats, as the pandas reader counts
-    them, so that positions match the cells read. If content.xml cannot be read, every sheet is
-    taken as visible and unmerged."""
+    covered cells; rows and cells are counted with their repeats, as the reader counts them, so
+    that positions match the cells read. Trailing empty repeats (LibreOffice writes rows to the
+    sheet's last) do not count towards the extent. A content.xml that cannot be read makes the
+    file unreadable: a sheet cut short would otherwise be read as a smaller one."""
     hidden_styles: set[str] = set()
-    hidden: set[str] = set()
-    merged: dict[str, list[Merge]] = {}
+    tables: dict[str, _Table] = {}
     pivots: set[str] = set()
-    style = name = None
-    row = column = 0
+    style = table = None
+    row = column = row_repeat = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as stream:
             for event, element in ElementTree.iterparse(stream, events=("start", "end")):
                 tag = element.tag
-                if event == "end":
-                    if tag == f"{_TABLE}table-row":
-                        row += int(element.get(f"{_TABLE}number-rows-repeated", "1"))
-                        element.clear()  # a big sheet is never held whole
+                if event == "start":
+                    if tag == f"{_STYLE}style":
+                        style = element.get(f"{_STYLE}name")
+                    elif tag == f"{_STYLE}table-properties" and element.get(f"{_TABLE}display") == "false":
+                        hidden_styles.add(style)
+                    elif tag == f"{_TABLE}table":
+                        table, row = tables.setdefault(element.get(f"{_TABLE}name"), _Table()), 0
+                        table.hidden = element.get(f"{_TABLE}style-name") in hidden_styles
+                    elif tag == f"{_TABLE}table-row":
+                        column, row_repeat = 0, int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+                    elif tag == f"{_TABLE}data-pilot-table":
+                        pivots.add(_sheet_of(element.get(f"{_TABLE}target-range-address", "")))
                     continue
-                if tag == f"{_STYLE}style":
-                    style = element.get(f"{_STYLE}name")
-                elif tag == f"{_STYLE}table-properties" and element.get(f"{_TABLE}display") == "false":
-                    hidden_styles.add(style)
-                elif tag == f"{_TABLE}table":
-                    name, row = element.get(f"{_TABLE}name"), 0
-                    merged.setdefault(name, [])
-                    if element.get(f"{_TABLE}style-name") in hidden_styles:
-                        hidden.add(name)
-                elif tag == f"{_TABLE}table-row":
-                    column = 0
+                if tag == f"{_TABLE}table-row":
+                    row += row_repeat
+                    element.clear()  # a big sheet is never held whole
                 elif tag in _CELLS:
                     across = int(element.get(f"{_TABLE}number-columns-spanned", "1"))
                     down = int(element.get(f"{_TABLE}number-rows-spanned", "1"))
                     if across > 1 or down > 1:
-                        merged[name].append(Merge(row + 1, column, row + down, column + across - 1))
-                    column += int(element.get(f"{_TABLE}number-columns-repeated", "1"))
-                elif tag == f"{_TABLE}data-pilot-table":
-                    pivots.add(_sheet_of(element.get(f"{_TABLE}target-range-address", "")))
-    except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
-        return {}
-    return {sheet: (sheet in hidden, merges, sheet in pivots) for sheet, merges in merged.items()}
+                        table.merged.append(Merge(row + 1, column, row + down, column + across - 1))
+                    repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+                    if element.get(f"{_OFFICE}value-type") or len(element):
+                        table.rows = max(table.rows, row + row_repeat)
+                        table.columns = max(table.columns, column + repeat)
+                    column += repeat
+    except (KeyError, ValueError, AttributeError, zipfile.BadZipFile, ElementTree.ParseError):
+        raise Unreadable(UNREADABLE_MESSAGE) from None
+    for name, found in tables.items():
+        found.pivot = name in pivots
+    return tables
 
 
 def _sheet_of(address: str) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 
 import pandas as pd
 
 from .cells import UNREADABLE_MESSAGE, Unreadable, empty_frame, frame
+from .limits import Tally, check_shape
 
 DELIMITERS = [",", ";", "\t", "|"]
 
@@ -79,10 +81,16 @@ def _delimiter_score(sample: str, delimiter: str) -> tuple[int, int, int]:
     return (len(multi), frequency, mode)
 
 
-def read_csv_text(text: str) -> pd.DataFrame:
+def read_csv_text(text: str, tally: Tally, name: str = "") -> pd.DataFrame:
     if not text.strip():
         return empty_frame()
     delimiter = sniff_delimiter(text)
+    limits, where = tally.limits, f'sheet "{name}"'
+    # Refused before parsing when the first lines are too wide for the file's length: parsing
+    # first would hold every cell of a runaway file in memory before counting them.
+    lines = text.count("\n") + 1
+    width = _widest(text[:65_536], delimiter)
+    check_shape(limits, rows=0, columns=width, cells=tally.cells + min(lines, limits.rows + 1) * width, where=where)
     options = dict(
         sep=delimiter,
         header=None,
@@ -92,26 +100,44 @@ def read_csv_text(text: str) -> pd.DataFrame:
         skip_blank_lines=False,
         quotechar='"',
         engine="c",  # the C engine: a million rows in seconds
+        nrows=limits.rows + 1,  # one past the cap is enough to refuse the file
+        encoding="utf-8",
     )
+    # Parsed from UTF-8 bytes: a StringIO keeps four bytes a character, four times the file again.
+    encoded = text.encode("utf-8")
     try:
-        cells = pd.read_csv(io.StringIO(text), **options)
+        cells = pd.read_csv(io.BytesIO(encoded), **options)
     except pd.errors.ParserError:
         # The C engine sizes rows by the first line and fails on a later, longer one (a title line
         # above the header is the usual cause). Count the widest row and give it the column names.
         try:
-            width = max((len(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)), default=1)
+            records = itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), limits.rows + 1)
+            width = max((len(row) for row in records), default=1)
+            check_shape(limits, rows=0, columns=width, cells=tally.cells, where=where)
             try:
-                cells = pd.read_csv(io.StringIO(text), names=range(width), **options)
+                cells = pd.read_csv(io.BytesIO(encoded), names=range(width), **options)
             except pd.errors.ParserError:
                 # Still refused (a quote left open to the end of the file): the csv module is
                 # more forgiving, and slower, which matters little on such a file.
-                cells = frame(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+                records = csv.reader(io.StringIO(text), delimiter=delimiter)
+                cells = frame(Tally(limits).rows(records, where))  # stopped at a cap as it reads
         except csv.Error:
             raise Unreadable(UNREADABLE_MESSAGE) from None
     except pd.errors.EmptyDataError:
         return empty_frame()
+    tally.add(rows=cells.shape[0], columns=cells.shape[1], where=where)
     cells.columns = range(cells.shape[1])
     cells.index = range(1, len(cells) + 1)  # record n is spreadsheet row n (a quoted newline does not start a row)
     if cells.isna().to_numpy().any():  # short rows are padded with missing values
         cells = cells.fillna("")
     return cells
+
+
+def _widest(sample: str, delimiter: str) -> int:
+    """The most fields on one line of the sample (whole lines only)."""
+    if "\n" in sample:
+        sample = sample[: sample.rindex("\n")] or sample
+    try:
+        return max((len(row) for row in csv.reader(sample.split("\n")[:500], delimiter=delimiter)), default=0)
+    except csv.Error:
+        return 0

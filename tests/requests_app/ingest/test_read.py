@@ -125,9 +125,11 @@ def test_a_csv_takes_the_file_name_as_its_sheet_name_as_excel_shows_it():
     assert sheets[0].hidden is False
 
 
-def test_text_with_an_unknown_extension_is_sniffed_as_csv():
-    sheet = only_sheet(b"Ward;Count\nAdur;1\n", "export.dat")
-    assert rows_of(sheet) == [["Ward", "Count"], ["Adur", "1"]]
+@pytest.mark.parametrize("filename", ["export.dat", "export", "return.json"])
+def test_text_with_an_extension_the_upload_form_refuses_is_refused_here_too(filename):
+    sheets, problems = read_file(b"Ward;Count\nAdur;1\n", filename)
+    assert sheets == [] and types_of(problems) == ["unreadable-file"]
+    assert "Upload a CSV, Excel or OpenDocument file" in problems[0].message
 
 
 def test_the_csv_reader_uses_pandas_fast_c_engine(monkeypatch):

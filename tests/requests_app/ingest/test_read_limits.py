@@ -1,0 +1,164 @@
+"""The caps checked before the work: hostile and oversized files are refused quickly, with a
+message that names the cap and how to split the file, before any parser reads their cells."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from requests_app.ingest.read import Limits, read_file
+from requests_app.ingest.read.package import check_package
+from tests.requests_app.ingest import hostile
+
+
+def refusal(data: bytes, filename: str, limits: Limits | None = None):
+    sheets, problems = read_file(data, filename, limits=limits)
+    assert sheets == []
+    (problem,) = problems
+    assert problem.severity == "error"
+    return problem
+
+
+@pytest.fixture
+def no_parser(monkeypatch):
+    """Fails the test if a file reaches calamine: the refusal must come before it."""
+    import python_calamine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the file reached the parser")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", refuse)
+
+
+def test_a_zip_bomb_is_refused_on_its_directory_before_anything_is_unpacked(no_parser):
+    problem = refusal(hostile.zip_bomb(), "return.xlsx")
+    assert problem.type == "too-large"
+    assert "times its size" in problem.message and "Split it into smaller files" in problem.message
+
+
+def test_a_workbook_that_unpacks_beyond_the_cap_is_refused_naming_the_cap(no_parser):
+    problem = refusal(hostile.xlsx(hostile.return_rows(2000)), "return.xlsx", Limits(unpacked_bytes=100_000))
+    assert problem.type == "too-large" and "more than the 0.1 MB the tracker reads" in problem.message
+
+
+def test_a_workbook_of_too_many_parts_is_refused(no_parser):
+    data = hostile.xlsx(hostile.return_rows(3))
+    for n in range(30):
+        data = hostile.with_part(data, f"xl/media/image{n}.png", b"x")
+    problem = refusal(data, "return.xlsx", Limits(parts=20))
+    assert problem.type == "too-large" and "more than 20 parts" in problem.message
+
+
+def test_three_million_rows_are_refused_on_the_sheets_xml_before_calamine_reads_them(no_parser):
+    data = hostile.three_million_rows()
+    assert refusal(data, "return.xlsx").type == "too-large"  # packed too tightly, to begin with
+    problem = refusal(data, "return.xlsx", Limits(ratio=10_000))
+    assert problem.type == "too-large"
+    assert "more than 1,048,576 rows" in problem.message and 'sheet "Return"' in problem.message
+
+
+def test_a_cell_in_the_far_corner_is_refused_before_a_sheet_of_its_size_is_built(no_parser):
+    problem = refusal(hostile.far_corner_cell(), "return.xlsx")
+    assert problem.type == "too-large" and "more than 2,000 columns" in problem.message
+
+
+def test_twenty_thousand_columns_of_csv_are_refused_before_they_are_parsed(monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setattr(pd, "read_csv", lambda *args, **kwargs: pytest.fail("the file was parsed"))
+    problem = refusal(hostile.wide_csv(), "return.csv")
+    assert problem.type == "too-large" and "more than 2,000 columns" in problem.message
+
+
+def test_a_csv_past_the_row_cap_is_refused_after_one_row_too_many():
+    data = ("Ward,Count\n" + "E05000001,1\n" * 200).encode()
+    problem = refusal(data, "return.csv", Limits(rows=100))
+    assert "more than 100 rows" in problem.message and "Split it into smaller files" in problem.message
+
+
+def test_the_cell_cap_counts_every_sheet_of_a_workbook():
+    workbook = openpyxl.Workbook()
+    for name in ("2023", "2024"):
+        sheet = workbook.create_sheet(name)
+        for n in range(60):
+            sheet.append(["Polish", f"E05{n:06d}", 3])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert read_file(buffer.getvalue(), "return.xlsx", limits=Limits(cells=400))[1] == []
+    problem = refusal(buffer.getvalue(), "return.xlsx", Limits(cells=300))
+    assert "more than 300 cells (all its sheets together)" in problem.message
+
+
+def test_an_ods_value_repeated_over_a_whole_sheet_is_refused_on_its_repeats(no_parser):
+    problem = refusal(hostile.ods_repeated_far(), "return.ods")
+    assert problem.type == "too-large" and "more than 2,000 columns" in problem.message
+
+
+def test_an_ods_sheet_padded_with_empty_repeats_to_the_last_row_is_read():
+    data = hostile.ods(
+        '<table:table table:name="Return"><table:table-row><table:table-cell office:value-type="string">'
+        '<text:p>Ward</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16383"/>'
+        '</table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row></table:table>'
+    )
+    (sheet,), problems = read_file(data, "return.ods")
+    assert problems == [] and sheet.cells.shape == (1, 1) and sheet.cells.loc[1, 0] == "Ward"
+
+
+def test_a_real_return_is_read_whole_within_the_default_caps():
+    (sheet,), problems = read_file(hostile.xlsx(hostile.return_rows(5000)), "return.xlsx")
+    assert problems == [] and sheet.cells.shape == (5001, 4)
+    assert sheet.cells.loc[5001].tolist() == ["Irish", "E05000040", "2024 Q4", "49"]
+
+
+# --- macros and active content -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "part, says",
+    [
+        ("xl/vbaProject.bin", "macros (a VBA project)"),
+        ("xl/macrosheets/sheet1.xml", "Excel 4 macro sheets"),
+        ("xl/activeX/activeX1.bin", "ActiveX controls"),
+        ("xl/embeddings/oleObject1.bin", "embedded objects"),
+    ],
+)
+def test_a_workbook_carrying_active_content_is_refused_with_advice_to_save_it_plain(part, says, no_parser):
+    data = hostile.with_part(hostile.xlsx(hostile.return_rows(3)), part)
+    problem = refusal(data, "return.xlsx")
+    assert problem.type == "active-content"
+    assert says in problem.message and "Save it as a plain workbook" in problem.message
+
+
+@pytest.mark.parametrize("part", ["Basic/Standard/Module1.xml", "Scripts/python/check.py", "Object 1"])
+def test_an_ods_carrying_macros_or_an_ole_object_is_refused(part, no_parser):
+    data = hostile.with_part(hostile.ods('<table:table table:name="Return"/>'), part)
+    assert refusal(data, "return.ods").type == "active-content"
+
+
+def test_an_ods_chart_is_an_object_folder_and_is_not_active_content():
+    data = hostile.with_part(hostile.ods('<table:table table:name="Return"/>'), "Object 1/content.xml", b"<chart/>")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_package(archive, Limits())
+
+
+@pytest.mark.parametrize("filename", ["return.xlsm", "template.XLTM", "book.xlsb"])
+def test_a_macro_enabled_workbook_is_refused_by_its_name_whatever_it_holds(filename):
+    problem = refusal(hostile.xlsx(hostile.return_rows(3)), filename)
+    assert problem.type == "active-content" and "carries macros" in problem.message
+
+
+def test_a_far_cell_whose_reference_is_not_first_in_its_tag_is_found_all_the_same(no_parser):
+    data = hostile.xlsx(b'<row r="1"><c t="n" r="XFD1"><v>1</v></c><c t="n" r="A1048576"><v>1</v></c></row>')
+    assert refusal(data, "return.xlsx").type == "too-large"
+
+
+def test_cells_without_references_are_placed_after_the_cells_before_them():
+    data = hostile.xlsx(
+        b'<row><c t="inlineStr"><is><t>Ward</t></is></c><c t="inlineStr"><is><t>Count</t></is></c></row>'
+        b'<row r="3"><c r="B3"><v>7</v></c><c><v>8</v></c></row>'
+    )
+    (sheet,), problems = read_file(data, "return.xlsx")
+    assert problems == [] and sheet.cells.values.tolist() == [["Ward", "Count", ""], ["", "", ""], ["", "7", "8"]]
+    assert refusal(data, "return.xlsx", Limits(columns=2)).type == "too-large"
