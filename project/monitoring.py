@@ -34,7 +34,10 @@ def database_up() -> bool:
 
 
 def _queues() -> list[str]:
-    return sorted({queue.name for queue in current_app.conf.task_queues or ()} or {current_app.conf.task_default_queue})
+    # The default queue, and every queue a task is routed to (protection has its own).
+    routed = {route["queue"] for route in (current_app.conf.task_routes or {}).values() if "queue" in route}
+    declared = {queue.name for queue in current_app.conf.task_queues or ()}
+    return sorted({current_app.conf.task_default_queue} | routed | declared)
 
 
 def broker_queues() -> dict[str, int] | None:

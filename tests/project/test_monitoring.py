@@ -54,7 +54,7 @@ def test_monitoring_gives_a_coordinator_the_queue_and_the_returns_in_each_state(
     assert body["returns"]["states"]["queued"] == 1 and body["returns"]["states"]["done"] == 0
     assert body["returns"]["waiting"] == 1 and body["returns"]["oldest_waiting_seconds"] >= 600
     assert body["returns"]["unsent"] == 1, "the upload's send ran in no committed transaction here"
-    assert set(body["broker_queues"]) == {"celery"} and "ok" in body["worker"]
+    assert set(body["broker_queues"]) == {"celery", "protect"} and "ok" in body["worker"]
 
 
 def test_monitoring_answers_a_token_and_nobody_else(waiting, settings, contact_a_client, dpo_client):
