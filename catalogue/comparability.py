@@ -30,6 +30,19 @@ def _measure(source: Source) -> str:
     return source.get_measure_display().split(" (")[0].lower()
 
 
+def _in_sentence(name: str) -> str:
+    """'Postcode district (e.g. TS1)' -> 'postcode district (e.g. TS1)'; a proper name ('United
+    Kingdom', 'Lower Layer Super Output Area') or one starting with an acronym ('GP practice') stays."""
+    first, _, rest = name.partition(" ")
+    if first.isupper() or rest[:1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def _levels(levels: dict) -> str:
+    return ", ".join(_in_sentence(g.name) for g in levels.values())
+
+
 def compare_pair(a: Source, b: Source) -> list[Finding]:
     findings = []
     if a.measure != b.measure:
@@ -91,8 +104,8 @@ def compare_pair(a: Source, b: Source) -> list[Finding]:
         findings.append(
             Finding(
                 "comparable",
-                f"both at {finest.name.lower()}",
-                f"Both reach {finest.name.lower()} level; compare at that level or above.",
+                f"both at {_in_sentence(finest.name)}",
+                f"Both reach {_in_sentence(finest.name)} level; compare at that level or above.",
             )
         )
     else:
@@ -100,8 +113,7 @@ def compare_pair(a: Source, b: Source) -> list[Finding]:
             Finding(
                 "not-comparable",
                 "no shared geography",
-                f"They share no geography: {a.title} is at {', '.join(g.name for g in levels_a.values()).lower()}, "
-                f"{b.title} at {', '.join(g.name for g in levels_b.values()).lower()}.",
+                f"They share no geography: {a.title} is at {_levels(levels_a)}, {b.title} at {_levels(levels_b)}.",
             )
         )
     if a.frequency != b.frequency:

@@ -1,6 +1,7 @@
 """Trend charts as inline SVG, drawn from a protected table only: a suppressed count is a gap in the
 line, never a guess. No chart library: the page must work on closed council networks and print."""
 
+import math
 import re
 
 from django.utils.html import escape
@@ -37,13 +38,25 @@ def _short(label: str) -> str:
     return GSS_CODE.sub("", label)[:26]
 
 
+def nice_ticks(peak: float, most: int = 5) -> list[int]:
+    """Round grid values from 0 to at least `peak`, no more than `most` of them: 0, 250, 500, 750,
+    1,000 for a peak of 822, where quarters of the peak would give 274, 548, 822."""
+    rough = max(peak, 1) / (most - 1)
+    power = 10 ** max(0, math.floor(math.log10(rough)))
+    # Counts are whole: a step of 2.5 only from 25 up.
+    steps = [1, 2, 2.5, 5, 10] if power >= 10 else [1, 2, 5, 10]
+    step = int(next(m * power for m in steps if m * power >= rough))
+    return [step * n for n in range(math.ceil(max(peak, 1) / step) + 1)]
+
+
 def line_chart(table: IndicatorTable) -> SafeString:
     columns = table.period_columns
     if len(columns) < 2:
         return mark_safe("")
     series = series_for(table)
     heads = [row for row, _ in series if row == TOTAL or row in table.group_rows]
-    peak = max([v for _, values in series for v in values if v is not None] or [1]) or 1
+    ticks = nice_ticks(max([v for _, values in series for v in values if v is not None] or [1]))
+    peak = ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(i: int) -> float:
@@ -57,8 +70,7 @@ def line_chart(table: IndicatorTable) -> SafeString:
         f'<title id="chart-{id(table)}">{escape(table.source.title)}: {escape(table.query.label)}. '
         "Gaps are suppressed counts.</title>",
     ]
-    for step in range(5):
-        value = peak * step / 4
+    for value in ticks:
         parts.append(
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" class="grid"/>'
             f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:,.0f}</text>'

@@ -7,8 +7,13 @@ from reports.indicators import COLUMN_CHOICES, DIMENSIONS, Query
 
 
 class MonthInput(forms.DateInput):
+    """A month box: the browser shows only a value written as yyyy-mm. Django takes the format from
+    the constructor and ignores one set on the class."""
+
     input_type = "month"
-    format = "%Y-%m"
+
+    def __init__(self, attrs=None, format="%Y-%m"):
+        super().__init__(attrs, format=format)
 
 
 class IndicatorForm(forms.Form):

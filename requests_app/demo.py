@@ -1,5 +1,6 @@
-"""Demo requests in every state, some overdue, and a campaign to three schools. Dates are set
-back in time through the services' `on` argument so that deadlines and chasers have work to do."""
+"""Demo requests in every state, some overdue, a campaign to three schools and a yearly request
+whose next round waits as a draft; returns accepted, refused and held as personal data. Dates are
+set back in time through the services' `on` argument so that deadlines and chasers have work to do."""
 
 import csv
 import datetime
@@ -13,9 +14,11 @@ from django.utils import timezone
 from catalogue.demo import AREA
 from catalogue.models import Agency, Area, Field, GeographyLevel, Source
 from catalogue.services import area_lookup_load
+from notifications.selectors import notifications_for
+from notifications.services import notifications_mark_read
 from requests_app import deadlines
 from requests_app.ingest.completeness import KEY_FIELDS
-from requests_app.models import DataRequest, Return
+from requests_app.models import DataRequest, Recurrence, Return
 from requests_app.services.campaigns import campaign_create
 from requests_app.services.checklists import ChecklistInput, checklist_record
 from requests_app.services.processing import return_process
@@ -146,6 +149,10 @@ DEMO = [
 ]
 
 
+# Repeated each year: completing this one made its next round, a draft the coordinator checks and sends.
+RECURRING = {"Non-UK electors by nationality and ward, 2026": Recurrence.ANNUAL}
+
+
 def demo_requests() -> int:
     area_agencies = Agency.objects.filter(area__slug=AREA["slug"])
     if DataRequest.objects.filter(agency__in=area_agencies).exists():
@@ -167,6 +174,7 @@ def demo_requests() -> int:
             period_start=datetime.date(2025, 4, 1),
             period_end=datetime.date(2026, 3, 31),
             coordinator=coordinator,
+            recurrence=RECURRING.get(title, Recurrence.NONE),
         )
         made += 1
         for action, ago, note, _ in steps:
@@ -276,9 +284,30 @@ def _support_rows(rng: random.Random) -> list[list]:
     return rows
 
 
+def _flawed_school_rows(rows: list[list]) -> list[list]:
+    """A school's second try: a ward code from old boundaries and a count typed in words."""
+    rows = [list(row) for row in rows[:12]]
+    rows[3][0] = "E05001234"
+    rows[7][5] = "twelve"
+    return rows
+
+
+def _people_rows(rng: random.Random) -> list[list]:
+    """A list of clients, one per row, sent by mistake instead of the counts."""
+    first = ["Amira", "Dawit", "Farid", "Leyla", "Olena", "Samir", "Yonas", "Zara"]
+    rows = []
+    for n, name in enumerate(first):
+        country, nationality, language = CLIENTS[n % len(CLIENTS)]
+        born = datetime.date(1970, 1, 1) + datetime.timedelta(days=rng.randrange(15000))
+        rows.append([f"{name} {chr(65 + n)}.", born.strftime("%d/%m/%Y"), nationality, rng.choice(STATUSES)])
+    return rows
+
+
 def demo_returns() -> int:
     """Processed returns from two schools and a refugee charity, so indicators have counts to show
-    (and small ones to suppress). Processed here, not by the worker: the demo is ready at once."""
+    (and small ones to suppress); then a flawed second file from a school, refused with its report
+    while the first stays in force, and a list of people from the charity, held for the DPO.
+    Processed here, not by the worker: the demo is ready at once."""
     area = Area.objects.get(slug=AREA["slug"])
     if Return.objects.filter(request__agency__area=area).exists():
         return 0
@@ -315,6 +344,22 @@ def demo_returns() -> int:
             ),
         ),
     ]
+    uploads += [
+        (
+            "Northgate Academy",
+            "school-census-eal-pupils",
+            school,
+            "northgate-eal-2025-26-v2.csv",
+            _csv(school_header, _flawed_school_rows(_school_rows(rng, 0.0))),
+        ),
+        (
+            "Open Door Refugee Support",
+            "vcs-migrant-support-organisations",
+            coordinator,
+            "open-door-client-list.csv",
+            _csv(["Name", "Date of birth", "Nationality", "Immigration status"], _people_rows(rng)),
+        ),
+    ]
     made = 0
     for agency, slug, user, name, data in uploads:
         request = (
@@ -326,3 +371,15 @@ def demo_returns() -> int:
         return_process(return_id=stored.pk)
         made += 1
     return made
+
+
+# What a person finds on a normal morning: the latest few messages unread, the rest seen already.
+UNREAD_KEPT = 3
+
+
+def demo_morning_inbox() -> None:
+    """Marks as read all but each demo user's latest few notifications: the demo made months of
+    messages in a moment, and a count of dozens would hide the ones that matter."""
+    for user in get_user_model().objects.filter(notifications__read_at__isnull=True).distinct():
+        unread = notifications_for(user).filter(read_at__isnull=True).order_by("-created_at", "-pk")
+        notifications_mark_read(user=user, ids=list(unread.values_list("pk", flat=True)[UNREAD_KEPT:]))

@@ -1,5 +1,6 @@
-"""Demo agreements in several states, built through the services like real ones, so that some
-demo requests are covered and others are blocked by governance."""
+"""Demo agreements in every state, built through the services like real ones, so that their
+timelines and the audit log are real, some demo requests are covered and others are blocked by
+governance. Two are amended: one new version replaced its first, one waits in review with its diff."""
 
 import datetime
 
@@ -8,8 +9,8 @@ from django.utils import timezone
 
 from catalogue.demo import AREA
 from catalogue.models import Agency, Area, Field
-from sharing.models import SharingAgreement
-from sharing.services import agreement_create, agreement_transition
+from sharing.models import AgreementParty, SharingAgreement
+from sharing.services import agreement_amend, agreement_create, agreement_transition, agreement_update
 
 COMMON = dict(
     legal_power="Localism Act 2011 s1 (the council); each provider's own statutory functions.",
@@ -24,6 +25,15 @@ COMMON = dict(
         "and which services they use."
     ),
 )
+
+SIRO = "Pat Senior (Director of Resources)"
+# The notes a DPO or coordinator writes when an action asks for one.
+NOTES = {
+    "request_changes": "Say how long the tracker keeps the counts and who at the council can open them.",
+    "reject": "Counts by ward and nationality meet the purpose; record-level patient data is not necessary.",
+    "suspend": "The provider reported a file sent to the wrong address; sharing is paused while it is looked into.",
+    "terminate": "The pilot ended; the force's figures will come under the agreement now being drafted.",
+}
 
 # (title, providers, fields, steps, extra): steps are actions taken in order by the coordinator or DPO.
 AGREEMENTS = [
@@ -83,6 +93,53 @@ AGREEMENTS = [
         [],
         {},
     ),
+    (
+        "Housing: homelessness applications",
+        ["Teesmouth Homes"],
+        ["nationality", "immigration-status", "household-type", "period"],
+        ["submit", "start_review", "request_changes"],
+        {},
+    ),
+    (
+        "GP practices: patient records with country of birth",
+        ["Central Medical Group"],
+        ["country-of-birth", "age", "gender", "period"],
+        ["submit", "start_review", "reject"],
+        {"data_form": "pseudonymised"},
+    ),
+    (
+        "GP practices: new registrations by main language",
+        ["Linthorpe Medical Practice"],
+        ["main-language", "age", "gender", "period"],
+        ["submit", "start_review", "approve"],
+        {},
+    ),
+    (
+        "Housing: tenants by nationality and ward",
+        ["Teesmouth Homes"],
+        ["nationality", "household-type", "ward"],
+        ["submit", "approve", "activate", "suspend"],
+        {"start_date_offset": -200},
+    ),
+    (
+        "Police: hate crime pilot",
+        ["Teesmouth Police"],
+        ["nationality", "ward", "period"],
+        ["submit", "approve", "activate", "terminate"],
+        {"start_date_offset": -500},
+    ),
+]
+
+# (title of an active agreement, fields added by its new version, how far the new version goes).
+AMENDMENTS = [
+    # Replaced: the schools' first version is superseded and the new one covers their returns.
+    (
+        "Schools: pupils with English as an additional language",
+        ["age"],
+        ["submit", "start_review", "approve", "activate"],
+    ),
+    # Waiting: the DPO's queue holds a new version whose diff says what it adds.
+    ("Voluntary sector: refugee and asylum support service users", ["age"], ["submit", "start_review"]),
 ]
 
 
@@ -94,18 +151,19 @@ def demo_agreements() -> int:
     agencies = {a.name: a for a in Agency.objects.filter(area=area)}
     fields = {f.code: f for f in Field.objects.all()}
     today = timezone.localdate()
+    made = {}
     for title, providers, codes, steps, extra in AGREEMENTS:
         extra = dict(extra)
         start = today + datetime.timedelta(days=extra.pop("start_date_offset", -30))
         end = start + datetime.timedelta(days=extra.pop("end_days", 3 * 365))
         values = {
             **COMMON,
+            "data_form": "aggregate",
             **extra,
             "title": title,
             "purpose": f"To understand recent international migration in the area: {title.lower()}.",
             "start_date": start,
             "end_date": end,
-            "data_form": "aggregate",
         }
         agreement = agreement_create(
             area=area,
@@ -114,14 +172,33 @@ def demo_agreements() -> int:
             data_items=[fields[c] for c in codes],
             **values,
         )
-        for action in steps:
-            actor = users["coordinator"] if action == "submit" else users["dpo"]
-            agreement = agreement_transition(
-                agreement=agreement,
-                action=action,
-                user=actor,
-                on=start,
-                siro_name="Pat Senior (Director of Resources)",
-                siro_signed_on=start,
-            )
-    return len(AGREEMENTS)
+        made[title] = _take(agreement, steps, users, on=start)
+    for title, added, steps in AMENDMENTS:
+        _amend(made[title], [fields[c] for c in added], steps, users, on=today)
+    return len(AGREEMENTS) + len(AMENDMENTS)
+
+
+def _take(agreement: SharingAgreement, steps: list[str], users: dict, *, on: datetime.date) -> SharingAgreement:
+    for action in steps:
+        agreement = agreement_transition(
+            agreement=agreement,
+            action=action,
+            user=users["coordinator"] if action == "submit" else users["dpo"],
+            note=NOTES.get(action, ""),
+            on=on,
+            siro_name=SIRO,
+            siro_signed_on=on,
+        )
+    return agreement
+
+
+def _amend(agreement: SharingAgreement, added: list[Field], steps: list[str], users: dict, *, on) -> None:
+    draft = agreement_amend(agreement=agreement, user=users["coordinator"])
+    draft = agreement_update(
+        agreement=draft,
+        user=users["coordinator"],
+        data_items=[*draft.data_items.all(), *added],
+        providers=[p.agency for p in draft.parties.filter(role=AgreementParty.Role.PROVIDER)],
+        retention="Three years after the needs assessment is published, to compare it with the next one",
+    )
+    _take(draft, steps, users, on=on)

@@ -91,15 +91,31 @@ def agreement_diff(agreement: SharingAgreement) -> list[tuple[str, str, str]]:
         for name in CONTENT_FIELDS
         if getattr(old, name) != getattr(agreement, name)
     ]
-    old_items = sorted(f.name for f in old.data_items.all())
-    new_items = sorted(f.name for f in agreement.data_items.all())
-    if old_items != new_items:
-        changes.append(("Data items", ", ".join(old_items), ", ".join(new_items)))
-    old_parties = sorted(str(p) for p in old.parties.select_related("agency"))
-    new_parties = sorted(str(p) for p in agreement.parties.select_related("agency"))
-    if old_parties != new_parties:
-        changes.append(("Parties", "; ".join(old_parties), "; ".join(new_parties)))
+    items = _list_change(
+        [f.name for f in old.data_items.all()], [f.name for f in agreement.data_items.all()], separator=", "
+    )
+    if items:
+        changes.append(("Data items", *items))
+    parties = _list_change(
+        [str(p) for p in old.parties.select_related("agency")],
+        [str(p) for p in agreement.parties.select_related("agency")],
+        separator="; ",
+    )
+    if parties:
+        changes.append(("Parties", *parties))
     return changes
+
+
+def _list_change(old: list[str], new: list[str], *, separator: str) -> tuple[str, str] | None:
+    """Only what left and what joined a list: a DPO reads one added item, not two long lists."""
+    removed = sorted(set(old) - set(new))
+    added = sorted(set(new) - set(old))
+    if not (removed or added):
+        return None
+    return (
+        f"removed: {separator.join(removed)}" if removed else "",
+        f"added: {separator.join(added)}" if added else "",
+    )
 
 
 def agreement_timeline(agreement: SharingAgreement) -> QuerySet:

@@ -83,16 +83,26 @@ def _code_list(field: Field, request: DataRequest) -> CodeList | None:
     return None
 
 
+def _note(field: Field, request: DataRequest) -> str:
+    """What to write in a column: the field's description whole, and for the period this request's
+    own examples, since the catalogue's examples mix months, quarters and years."""
+    if field.code != "period":
+        return field.description
+    examples = " or ".join(code for code, _ in _periods(request)[:2])
+    return f"The {request.granularity} the count refers to, written as in the Allowed codes, e.g. {examples}."
+
+
 def template_spec(request: DataRequest) -> TemplateSpec:
     """Exactly the requested fields, in canonical order, then the count."""
     fields = list(request.fields.order_by("order"))
-    columns = [TemplateColumn(f.name, f.code, f.description[:120]) for f in fields]
+    columns = [TemplateColumn(f.name, f.code, _note(f, request)) for f in fields]
     columns.append(TemplateColumn("Count", None, "Number of people (or cases) in this combination."))
     code_lists = [cl for cl in (_code_list(f, request) for f in fields) if cl]
     instructions = [
         f"Purpose: {request.purpose}",
         f"Period: {request.period_start:%d %B %Y} to {request.period_end:%d %B %Y}, "
-        f"by {request.get_granularity_display().lower()} period.",
+        # The choice's value is the unit's own word: "by month", where the label would say "by monthly period".
+        f"counted by {request.granularity}.",
         f"Geography: {request.geography_level.name}.",
         "One row per combination of the columns, with the number of people in the Count column.",
         "Do not send names, dates of birth, NHS numbers, pupil numbers or full postcodes: counts only."

@@ -30,3 +30,15 @@ def test_a_local_caseload_beside_a_public_register_needs_care():
 def test_compare_all_returns_every_pair_once():
     sources = sources_by_slugs(["census-2011", "ltim-estimates", "nino-registrations"])
     assert len(compare_all(sources)) == 3
+
+
+def test_a_geography_named_with_an_example_code_keeps_the_code_as_written():
+    (trust,) = sources_by_slugs(["acute-trust-service-users"])
+    texts = [f.text for f in compare_pair(trust, trust)]
+    assert any("postcode district (e.g. TS1) level" in text for text in texts), texts
+
+
+def test_a_geography_starting_with_an_acronym_keeps_it_in_a_sentence():
+    (registrations,) = sources_by_slugs(["gp-registrations-local"])
+    shared = [f for f in compare_pair(registrations, registrations) if f.short.startswith("both at")]
+    assert shared and "gP" not in shared[0].text and "gp practice" not in shared[0].text

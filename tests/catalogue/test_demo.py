@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
+from django.urls import reverse
 
 from catalogue.models import Agency, Area
 from project import roles
@@ -92,3 +93,77 @@ def test_the_demo_area_took_in_its_public_sources_once_so_only_some_are_out_of_d
     releases = coverage_build(area=area, today=timezone.localdate()).releases
     stale = {r.source.slug for r in releases if r.stale}
     assert NEVER_TAKEN_IN <= stale and len(stale) < len(releases) / 2
+
+
+def login(client, username):
+    from catalogue.demo import DEMO_PASSWORD
+
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    return client
+
+
+def test_the_demo_has_an_agreement_in_every_state_each_reached_through_its_timeline(client):
+    from sharing.models import AuditEntry, SharingAgreement
+    from sharing.models import Status as AgreementStatus
+
+    login(client, "dpo")
+    for status in AgreementStatus:
+        agreement = SharingAgreement.objects.filter(status=status).order_by("pk").first()
+        assert agreement is not None, status
+        timeline = list(agreement.events.order_by("created_at", "pk").values_list("to_status", flat=True))
+        assert timeline[-1] == status, (status, timeline)
+        if status != AgreementStatus.DRAFT:
+            assert AuditEntry.objects.filter(agreement=agreement, detail__contains=status.label).exists(), status
+        page = client.get(reverse("sharing:detail", args=[agreement.public_id]))
+        assert page.status_code == 200 and status.label in page.content.decode(), status
+
+
+def test_the_demo_has_a_replaced_first_version_and_a_new_version_in_review_that_says_what_it_adds(client):
+    from sharing.models import SharingAgreement, Status
+
+    replaced = SharingAgreement.objects.get(status=Status.SUPERSEDED)
+    assert SharingAgreement.objects.get(previous_version=replaced).status == Status.ACTIVE
+    waiting = SharingAgreement.objects.get(version=2, status=Status.IN_REVIEW)
+    assert waiting.previous_version.status == Status.ACTIVE
+    page = login(client, "dpo").get(reverse("sharing:detail", args=[waiting.public_id])).content.decode()
+    assert "added: Age or age band" in page
+
+
+def test_the_demo_school_sees_its_refused_second_file_with_its_report_and_its_first_still_counted(client):
+    from requests_app.models import Return
+
+    failed = Return.objects.get(status=Return.Status.FAILED)
+    assert failed.request.agency.name == "Northgate Academy" and failed.version == 2
+    assert {p["type"] for p in failed.report["errors"]} >= {"unknown-code", "type-error"}
+    assert failed.request.returns.filter(status=Return.Status.DONE, superseded=False).exists()
+    url = reverse("requests:return-report", args=[failed.request.public_id, failed.public_id])
+    assert login(client, "school").get(url).status_code == 200
+    client.logout()
+    assert login(client, "trust").get(url).status_code == 404
+
+
+def test_the_demo_has_a_list_of_people_held_for_the_dpo_whom_the_agency_cannot_open(client):
+    from requests_app.models import Observation, Return
+
+    held = Return.objects.get(status=Return.Status.QUARANTINED)
+    assert held.report["quarantine"] and not Observation.objects.filter(source_return=held).exists()
+    url = reverse("requests:return-report", args=[held.request.public_id, held.public_id])
+    page = login(client, "dpo").get(url)
+    assert page.status_code == 200 and "personal data" in page.content.decode()
+    client.logout()
+    assert login(client, "school").get(url).status_code == 404
+
+
+def test_a_yearly_demo_request_has_its_next_round_waiting_as_a_draft(client):
+    done = DataRequest.objects.get(status=Status.COMPLETED, recurrence="annual")
+    following = DataRequest.objects.get(previous=done)
+    assert following.status == Status.DRAFT and following.period_start.year == done.period_start.year + 1
+    assert login(client, "coordinator").get(reverse("requests:detail", args=[following.public_id])).status_code == 200
+
+
+def test_each_demo_user_starts_the_day_with_a_few_unread_notifications():
+    from notifications.selectors import unread_count
+
+    User = get_user_model()
+    counts = {u.username: unread_count(u) for u in User.objects.filter(username__in=["coordinator", "dpo", "school"])}
+    assert all(1 <= n <= 3 for n in counts.values()), counts

@@ -3,8 +3,10 @@ suppressed count is a gap, never a point."""
 
 import re
 
+import pytest
+
 from catalogue.models import Source
-from reports.charts import line_chart, series_for
+from reports.charts import line_chart, nice_ticks, series_for
 from reports.indicators import Query, build_table
 from tests.factories import EAL, Q1, Q2, rows
 
@@ -86,3 +88,16 @@ def test_a_row_suppressed_in_every_period_gets_no_line_and_no_legend(agency_a, t
     hidden = [r for r in table.rows if all(table.value(r, c) is None for c in table.period_columns)]
     assert hidden
     assert not set(hidden) & {label for label, _ in series_for(table)}
+
+
+@pytest.mark.parametrize(
+    "peak, ticks",
+    [
+        (822, [0, 250, 500, 750, 1000]),
+        (40, [0, 10, 20, 30, 40]),
+        (3, [0, 1, 2, 3]),
+        (0, [0, 1]),
+    ],
+)
+def test_the_grid_is_drawn_at_round_numbers_reaching_the_highest_count(peak, ticks):
+    assert nice_ticks(peak) == ticks

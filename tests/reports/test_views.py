@@ -223,6 +223,17 @@ def test_the_indicator_filters_explain_what_is_wrong(coordinator_client, data, e
     assert response.context["built"] is None
 
 
+def test_a_period_error_with_a_source_ticked_does_not_ask_for_a_source(coordinator_client, data):
+    response = coordinator_client.get(
+        reverse("reports:indicators"),
+        {"source": EAL, "rows": "nationality_group", "columns": "quarter", "since": "2026-06", "until": "2026-04"},
+    )
+    page = response.content.decode()
+    assert "The last month comes before the first." in page
+    assert "Choose one or more sources" not in page
+    assert 'value="2026-06"' in page  # the month box shows the month given, as yyyy-mm
+
+
 def test_a_first_visit_to_the_indicators_page_shows_every_source_by_nationality_group_and_quarter(
     coordinator_client, data
 ):

@@ -145,6 +145,21 @@ def test_an_active_agreement_cannot_be_edited_only_amended(make_agreement, agenc
     assert SharingAgreement.objects.get(pk=v2.pk).status == Status.ACTIVE
 
 
+def test_the_diff_of_a_list_names_only_what_was_added_and_removed(make_agreement, agency_a, coordinator):
+    v1 = make_agreement([agency_a], fields=("nationality", "ward", "period"))
+    v2 = agreement_amend(agreement=v1, user=coordinator)
+    agreement_update(
+        agreement=v2,
+        user=coordinator,
+        providers=[agency_a],
+        data_items=list(Field.objects.filter(code__in=["nationality", "period", "age"])),
+    )
+    diff = {label: (old, new) for label, old, new in agreement_diff(SharingAgreement.objects.get(pk=v2.pk))}
+    age, ward = Field.objects.get(code="age").name, Field.objects.get(code="ward").name
+    assert diff["Data items"] == (f"removed: {ward}", f"added: {age}")
+    assert "Parties" not in diff
+
+
 def test_a_threshold_below_1_is_refused_with_a_reason(make_agreement, agency_a):
     with pytest.raises(ValidationError, match="small-numbers threshold to 1 or more"):
         make_agreement([agency_a], steps=(), reporting_threshold=0)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from catalogue.demo import DEMO_PASSWORD, demo_seed
 from catalogue.models import Area
 from reports.indicators import available_sources, indicators_prepare
-from requests_app.demo import demo_requests, demo_returns
+from requests_app.demo import demo_morning_inbox, demo_requests, demo_returns
 from sharing.demo import demo_agreements
 from sharing.services import agreements_refresh
 
@@ -26,7 +26,8 @@ class Command(BaseCommand):
         # The daily task's work: old demo agreements expire or fall due for review now.
         agreements_refresh(today=timezone.localdate())
         made = demo_requests()
-        demo_returns()
+        if demo_returns():
+            demo_morning_inbox()
         # As the worker does after each processed return: the demo's indicator pages open at once.
         for area in Area.objects.all():
             for source in available_sources(area):
