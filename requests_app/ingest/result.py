@@ -52,9 +52,27 @@ class Result:
 
     @property
     def total(self) -> int:
-        return (
-            int(self.observations.loc[~self.observations["suppressed"], "count"].sum()) if len(self.observations) else 0
-        )
+        """Flows add up over their periods; a stock (people counted on a day) is given at its latest
+        date only, since adding its counts on several dates would count the same people again."""
+        if not len(self.observations):
+            return 0
+        kept = self.observations[~self.observations["suppressed"].astype(bool)]
+        flows = int(kept.loc[~kept["point_in_time"].astype(bool), "count"].sum())
+        by_date = self.stock_totals
+        return flows + (by_date[max(by_date)] if by_date else 0)
+
+    @property
+    def stock_totals(self) -> dict[str, int]:
+        """The stock's total on each date it was counted (its period's last day), oldest first."""
+        if not len(self.observations):
+            return {}
+        kept = self.observations[~self.observations["suppressed"].astype(bool)]
+        stock = kept[kept["point_in_time"].astype(bool)]
+        if stock.empty:
+            return {}
+        dates = pd.to_datetime(stock["period_end"].fillna(stock["period_start"])).dt.strftime("%Y-%m-%d").fillna("")
+        sums = stock["count"].fillna(0).astype("int64").groupby(dates.to_numpy()).sum()
+        return {str(day): int(number) for day, number in sums.sort_index().items()}
 
     @property
     def categories(self) -> dict[str, list[str]]:
@@ -80,6 +98,7 @@ class Result:
             "rows_read": self.rows_read,
             "observations": len(self.observations),
             "total": self.total,
+            "stock_totals": self.stock_totals,
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
             "problem_counts": self.counts,
