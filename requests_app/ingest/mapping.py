@@ -155,7 +155,8 @@ class _Plan(Dimensions, Across):
     def choose_count(self, candidates: list[Column]) -> bool:
         ranked = sorted((rank, c.position, c) for c in candidates if (rank := headings.count_rank(c.label)) is not None)
         if not ranked:
-            figures = [c for c in candidates if self.figures(c.position)]
+            # A column of code numbers (DfE's three-digit old_la_code) holds figures that count nothing.
+            figures = [c for c in candidates if self.figures(c.position) and headings.core_of(c.label)[1] != "code"]
             if len(figures) > 1:
                 self.mixed_measures({" / ".join(part for part in c.parts if part) or c.label: c for c in figures})
             else:
