@@ -163,6 +163,13 @@ def _year_ending(m):  # "YE Dec 2023", "year ending December 2023": the twelve m
     return months_span(first.year, first.month, last_year, last_month)
 
 
+@_pattern(rf"^(?:quarter|qtr|three months|3 months) (?:ending|ended|to)[ -]?{MONTH_WORDS}[ -]?{_YEAR}$")
+def _quarter_ending(m):  # "Quarter ending June 2024", Home Office's "3 months to March 2024"
+    last_year, last_month = year_of(m[2]), month_number(m[1])
+    first = months_before(date(last_year, last_month, 1), 2)
+    return months_span(first.year, first.month, last_year, last_month)
+
+
 @_pattern(rf"^{MONTH_WORDS}[ -]?{_YEAR}$")
 def _month_year(m):  # "April 2023", "Apr-23", "apr2023"
     return months_span(year_of(m[2]), month_number(m[1]), year_of(m[2]), month_number(m[1]))
