@@ -141,6 +141,20 @@ class Candidate:
 _TITLE_BREAKS = re.compile(r"[:;,|()\[\]]| - | \u2013 | \u2014 ")
 _AS_AT = re.compile(r"\b(?:as at|as of|at|on|snapshot)$", re.IGNORECASE)
 _LONGEST_PERIOD = 6  # words: "year ending 31 March 2024" is five
+# A year before one of these words names a set of boundaries ("for 2023 wards"), not a period.
+_BOUNDARY_WORDS = {
+    "ward",
+    "wards",
+    "lsoa",
+    "lsoas",
+    "msoa",
+    "msoas",
+    "boundary",
+    "boundaries",
+    "lad",
+    "lads",
+    "geography",
+}
 
 
 def title_period(title: str) -> tuple[str, bool] | None:
@@ -154,6 +168,7 @@ def title_period(title: str) -> tuple[str, bool] | None:
             (first, last)
             for first in range(len(words))
             for last in range(first + 1, min(len(words), first + _LONGEST_PERIOD) + 1)
+            if last == len(words) or words[last].casefold() not in _BOUNDARY_WORDS
         ]
         if not windows:
             continue

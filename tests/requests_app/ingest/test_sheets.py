@@ -337,6 +337,7 @@ def test_tables_stacked_on_one_sheet_are_never_added_where_they_could_count_the_
         ("Learners by nationality, academic year 2023/24", ("academic year 2023/24", False)),
         ("Households on the register as at 31 March 2024", ("31 March 2024", True)),
         ("Mid-2022 population estimates", ("Mid-2022 population estimates", False)),
+        ("Mid-2022 population estimates for 2023 wards", ("Mid-2022 population estimates", False)),
         ("Arrivals in 2023 compared with 2022", None),  # two periods: neither is the table's
         ("Referrals by ward, Q1 2024 (April to June 2024)", None),  # a calendar and a financial quarter
         ("Table 1", None),
