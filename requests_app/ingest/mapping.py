@@ -119,9 +119,18 @@ class _Plan(Dimensions, Across):
 
     def crossed(self, column: Column) -> bool:
         """Could the heading be a category, its cells the counts? A value, a value under a field's
-        heading, or an unknown word over figures (a language the reference lacks)."""
+        heading, or an unknown word over figures (a language the reference lacks); never a column
+        of words, such as Home Office's "UASC" column holding "UASC" and "Non-UASC"."""
         kinds = {atom.kind for _, atom in column.atoms}
-        return VALUE in kinds or bool(column.fixed) or (kinds == {TEXT} and self.figures(column.position))
+        if kinds == {TEXT}:
+            return self.figures(column.position)
+        return (VALUE in kinds or bool(column.fixed)) and not self.words(column.position)
+
+    def words(self, position: int) -> bool:
+        """Does the column hold words rather than figures (most of its filled sampled cells)?"""
+        values = pd.unique(self.table.body[position])[:VALUE_SAMPLE]
+        filled = [k for k in (headers.cell_kind(str(v)) for v in values) if k]
+        return bool(filled) and sum(k == headers.TEXT for k in filled) * 2 > len(filled)
 
     # -- roles -----------------------------------------------------------------------------
 

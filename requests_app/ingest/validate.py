@@ -305,9 +305,7 @@ def _clean(
     else:
         frame["other"] = "{}"
 
-    # A refused file stores nothing, so its report counts nothing either.
-    kept = live & (not problems.errors)
-    observations = frame.loc[kept, OBSERVATION_COLUMNS].reset_index(drop=True)
+    observations = frame.loc[live, OBSERVATION_COLUMNS].reset_index(drop=True)
     return Result(
         not problems.errors,
         False,
