@@ -291,7 +291,7 @@ def read_places(
 
 
 def _place_by_name(
-    places: Places, words: pd.Series, labels: list[str], letters: list[str], body: pd.DataFrame, ref
+    places: Places, words: pd.Series, labels: list[str], letters: list[str], body: pd.DataFrame, ref: codes.Reference
 ) -> None:
     """Rows the level column calls local-authority rows whose finest code is a coarser area's (a DfE
     row with new_la_code blank keeps its region_code): placed by their old code or name, or left
