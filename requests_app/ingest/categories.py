@@ -111,9 +111,32 @@ def is_age_band(text: str) -> bool:
 
 def is_period(text: str) -> bool:
     """A heading that is a period and nothing else: "2024 Q1", "YE Jun 2024", "2023/24", but not
-    "Mid-2022 Population Estimate", which starts like one."""
+    "Mid-2022 Population Estimate", which is a period and what is counted (Reader reads both)."""
     rest = _PERIOD_WORDS.sub(" ", codes.normalise(text))
     return not rest.strip(" -/()") and not pd.isna(periods.parse_periods(pd.Series([text]))["start"].iloc[0])
+
+
+# What an estimate of the population is headed by, beside the date it is for.
+_ESTIMATES = frozenset(
+    {
+        "population",
+        "population estimate",
+        "population estimates",
+        "estimated population",
+        "estimate",
+        "estimates",
+        "mid-year estimate",
+        "mid-year population estimate",
+        "usual resident population",
+        "usually resident population",
+        "all usual residents",
+    }
+)
+
+
+def _counts_people(text: str) -> bool:
+    key = _DASHES.sub("-", codes.normalise(text)).strip("()[], ")
+    return key in _ESTIMATES or headings.count_rank(key) is not None
 
 
 def group_codes(reference: codes.Reference) -> dict[str, str]:
@@ -173,7 +196,21 @@ class Reader:
             # "TOTAL_MALE", "Male total": the total of one value, not of the whole row.
             pieces = self._split(part)
             return pieces if any(a.kind == VALUE for a in pieces) else [whole]
-        return self._split(part) or [whole]
+        return self._split(part) or self._period_and_count(part) or [whole]
+
+    def _period_and_count(self, part: str) -> list[Atom]:
+        """'Mid-2022 Population Estimate', 'Population (mid-2022)', '2023/24 Registrations': the
+        period of the figures under a heading that also names what they count; [] otherwise."""
+        spoken = part.split()
+        for cut in range(1, len(spoken)):
+            left, right = " ".join(spoken[:cut]), " ".join(spoken[cut:])
+            for period, rest in ((left, right), (right, left)):
+                period = period.strip("()[], ")
+                if _counts_people(rest) and is_period(period):
+                    # The words stay as what is measured, so that an estimate of the population
+                    # beside inflows and outflows (ONS's migration indicators) is still a mix.
+                    return [Atom(VALUE, period, frozenset({"period"})), Atom(TEXT, rest)]
+        return []
 
     def _split(self, part: str) -> list[Atom]:
         """'MALE_0-4' or 'Males 0-15' as two values; [] when no split reads as values."""

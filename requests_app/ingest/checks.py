@@ -113,6 +113,16 @@ def _questions(timing: period_columns.Timing, example_us: str) -> dict[str, Call
             f"'{v}' is a quarter of an academic year, whose months schools count differently. Send months, "
             "calendar quarters (2024 Q1) or whole academic years."
         ),
+        "week-number": lambda v: (
+            f"'{v}' numbers a week without saying which days it covers: DfE's weeks are not the ISO weeks "
+            "(their list stops at Week 52), so the week cannot be placed safely. Give each week by its first "
+            "day under a 'Week commencing' heading (e.g. 05/02/2024), or send months."
+        ),
+        "reporting-year": lambda v: (
+            f"'{v}' is a DfE 'Reporting year', a year of the publisher's own choosing whose months are not "
+            "given. Say which year it is: a calendar year (time_identifier 'Calendar year'), an academic year or "
+            "a financial year (six digits, e.g. 202324, with 'Academic year' or 'Financial year')."
+        ),
         "not-a-day": lambda v: (
             f"'{v}' is a period, but the heading '{heading}' says each count was taken on a day. Give the date "
             "of the count, e.g. 31/03/2024."

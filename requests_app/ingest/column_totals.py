@@ -59,18 +59,20 @@ def _parts_of(plan: mapping.Mapping, key: dict[str, str]) -> list[int]:
 
 
 def _subtotals(table: headers.Table, plan: mapping.Mapping, figures: _Figures) -> None:
-    """A column whose heading was not recognised ("EU" after EU14, EU8 and EU2) that equals, row
-    by row, the sum of the columns just before it is a subtotal. A recognised category ("Other")
-    is never taken for one, however its figures fall."""
+    """A column whose heading was not recognised ("EU" after EU14, EU8 and EU2, "EU countries"
+    before Poland, Romania and Other EU) that equals, row by row, the sum of the columns just
+    before it or just after it is a subtotal. A recognised category ("Other") is never taken for
+    one, however its figures fall."""
     leaves = list(plan.across)
     sample = table.body.index[:SUBTOTAL_SAMPLE]
     for j, position in enumerate(leaves):
         if position not in plan.guessed:
             continue
         key = plan.across[position]
-        for length in range(min(j, LONGEST_RUN), 1, -1):
-            run = leaves[j - length : j]
-            if any(p in plan.totals for p in run) or not _siblings(plan, run, key):
+        before = [leaves[j - length : j] for length in range(min(j, LONGEST_RUN), 1, -1)]
+        after = [leaves[j + 1 : j + 1 + length] for length in range(min(len(leaves) - j - 1, LONGEST_RUN), 1, -1)]
+        for run in before + after:
+            if any(p in plan.totals or p not in plan.across for p in run) or not _siblings(plan, run, key):
                 continue
             if _sums(figures, run, position, sample) and _sums(figures, run, position, table.body.index):
                 plan.totals[position] = {
@@ -131,13 +133,17 @@ def _check(table, plan, figures: _Figures, position: int, key: dict[str, str]) -
         ]
     verdicts = _verdicts(figures, position, parts)
     if (verdicts == DIFFERS).any() and _names_a_part(label, key):
-        # "All EU" between EU2 and Non-EU totals the columns just before it, not the whole row;
-        # a plain "Total" is the whole row's, and a gap in it is a gap.
+        # "All EU" between EU2 and Non-EU totals the columns just before it, "EU countries" before
+        # Poland and Romania the columns just after it, not the whole row; a plain "Total" is the
+        # whole row's, and a gap in it is a gap.
         before = [p for p in parts if p < position]
-        for length in range(len(before), 1, -1):
-            found = _verdicts(figures, position, before[-length:])
+        after = [p for p in parts if p > position]
+        runs = [before[-length:] for length in range(len(before), 1, -1)]
+        runs += [after[:length] for length in range(len(after), 1, -1)]
+        for run in runs:
+            found = _verdicts(figures, position, run)
             if not (found == DIFFERS).any() and found.isin([AGREES, WITHIN]).any():
-                parts, verdicts = before[-length:], found
+                parts, verdicts = run, found
                 break
     span = columns_named([table.letters[p] for p in parts])
     problems = [

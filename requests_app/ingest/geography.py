@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from requests_app.ingest import codes, levels, vintages
+from requests_app.ingest import authority_names, codes, levels, vintages
 from requests_app.ingest.problems import ERROR, WARNING, Problem, ProblemLog
 
 WORDS = {
@@ -50,7 +50,6 @@ _WIDER_AREAS = {
     "south east",
     "south west",
 }
-_COUNCIL_WORDS = ("metropolitan borough council", "borough council", "city council", "county council", "council")
 
 
 def word(level: str, many: bool = False) -> str:
@@ -69,24 +68,13 @@ def council_name(ref: codes.Reference) -> str:
     return ref.area_name or ref.local_authority or "this council"
 
 
-def _council_names(ref: codes.Reference) -> set[str]:
-    name = codes.normalise(ref.area_name).split(" (")[0]
-    if not name:
-        return set()
-    found = {name}
-    for suffix in _COUNCIL_WORDS:
-        if name.endswith(" " + suffix):
-            found.add(name[: -len(suffix) - 1])
-    return found
-
-
 def _names_without_levels(
     values: pd.Series, letter: str, live: pd.Series, problems: ProblemLog, ref: codes.Reference
 ) -> bool:
     """An area column of names holding the council, its region or a nation beside other areas:
     nothing says which rows are totals of which, so the file cannot be read. True when refused."""
     names = {codes.normalise(v): v for v in values[live].unique() if str(v).strip()}
-    wider = sorted(v for key, v in names.items() if key in _WIDER_AREAS | _council_names(ref))
+    wider = sorted(v for key, v in names.items() if key in _WIDER_AREAS | authority_names.council_names(ref))
     if not wider or len(wider) == len(names):
         return False
     problems.add(
@@ -168,6 +156,19 @@ def locate(
             message=lambda v: (
                 f"The level column says this row is for one kind of area, but '{v}' is the code of another. "
                 "Correct the level or the code."
+            ),
+        )
+    if places.unplaced is not None:
+        problems.add_rows(
+            live & (places.unplaced != ""),
+            places.unplaced,
+            type="unknown-code",
+            severity=ERROR,
+            column=places.level_column,
+            message=lambda v: (
+                f"This local-authority row for '{v}' gives no GSS code (new_la_code is blank), and nothing else in "
+                f"the file says whether '{v}' is {council_name(ref)}. Fill in the authority's GSS code "
+                f"({ref.local_authority or 'E06...'} for {council_name(ref)}) and send the file again."
             ),
         )
     present = [lv for lv in pd.unique(places.levels[live]) if lv]

@@ -31,6 +31,7 @@ SUBJECTS = frozenset(
 )
 QUALIFIERS = frozenset(
     {"main", "current", "usual", "recorded", "reported", "self", "declared", "stated", "primary", "latest"}
+    | {"lead", "principal", "head", "sole", "joint"}
     | {"registered", "reporting", "home", "residence", "of", "the", "at", "as", "on", "in", "for", "s"}
     | {"start", "starting", "beginning", "commencing", "end", "ending", "ended", "first", "last"}
     | {"years", "yrs", "described", "identity", "financial", "calendar", "academic"}

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .headers import FIGURES, NUMBER_KIND, TEXT, SheetRows, Table, cell_kind, collapse
+from .headers import FIGURES, NUMBER_KIND, TEXT, YEAR, SheetRows, Table, cell_kind, collapse
 from .problems import ERROR, Problem, column_letter
 from .read import RawSheet
 
@@ -150,6 +150,10 @@ class _Finder(SheetRows):
         groups = self.side_by_side(top, last, cut)
         located = []
         for columns in groups:
+            lower = self.own_header(columns, last, cut) if len(groups) > 1 else None
+            if lower is not None:
+                located.append(self.table(lower, lower, cut, columns, notes, self.own_title(columns, top, lower)))
+                continue
             header_top, own_title = top, title
             # Beside another table, a line over this one's first column alone is its title.
             while (
@@ -161,6 +165,35 @@ class _Finder(SheetRows):
                 header_top += 1
             located.append(self.table(header_top, last, cut, columns, notes, own_title))
         return located
+
+    def own_header(self, block: list[int], last: int, cut: int) -> int | None:
+        """The header row of a table beside another when it sits lower than the other's (each
+        under a title of its own): the first row below last that puts two or more labels over
+        figures in the table's columns; None when the table's header is in the shared rows."""
+        if self.filled[last, block].sum() >= 2:
+            return None
+        for position in range(last + 1, cut):
+            kinds = [cell_kind(self.values[position, c]) for c in block if self.filled[position, c]]
+            if len(kinds) < 2:
+                continue  # blank, or the table's title
+            if TEXT not in kinds or not set(kinds) <= {TEXT, YEAR}:
+                return None  # figures before any header: the table has none of its own
+            for below in range(position + 1, cut):
+                found = [cell_kind(self.values[below, c]) for c in block if self.filled[below, c]]
+                if found:
+                    return position if any(kind in FIGURES for kind in found) else None
+            return None
+        return None
+
+    def own_title(self, block: list[int], top: int, header: int) -> str:
+        """The one-cell line nearest above a table's own header, in its columns."""
+        for position in range(header - 1, top - 1, -1):
+            filled = [c for c in block if self.filled[position, c]]
+            if len(filled) == 1:
+                return collapse(self.values[position, filled[0]])
+            if filled:
+                break
+        return ""
 
     def blocks(self, top: int, cut: int) -> list[list[int]]:
         """Runs of columns with something in them between top and cut, split by empty columns."""

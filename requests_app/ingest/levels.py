@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from requests_app.ingest import codes
+from requests_app.ingest import authority_names, codes
 from requests_app.ingest.mapping import label_key
 
 # Headings of a column saying which kind of area each row is for.
@@ -136,6 +136,7 @@ class Places:
     level_column: str = ""  # letter of the level column, when there is one
     level_values: pd.Series | None = None  # its text on each row
     conflicts: pd.Series | None = None  # rows whose level column disagrees with their code
+    unplaced: pd.Series | None = None  # the name of each authority row without a code that may be the council's
     code_columns: list[CodeColumn] = field(default_factory=list)
     used: set[int] = field(default_factory=set)  # positions of the columns read here
 
@@ -265,7 +266,8 @@ def read_places(
         positions, uniques = _distinct(body[level_position])
         places.level_values = _spread(positions, [u.strip() for u in uniques])
         words = _spread(positions, [level_word(u) for u in uniques]).astype(object)
-        found = own_levels.astype(object)
+        _place_by_name(places, words, labels, letters, body, ref)
+        found = places.levels.astype(object)
         # The level column says what each row is; where it names a level its code contradicts, the
         # file is inconsistent, and the row is reported rather than trusted either way.
         # A county council (E10) is one of the "Local authority" rows of DfE and Nomis files.
@@ -286,3 +288,22 @@ def read_places(
         names = body.loc[first, name_at].astype(str).str.strip()
         places.names.update(dict(zip(column.codes[first], names, strict=True)))
     return places
+
+
+def _place_by_name(
+    places: Places, words: pd.Series, labels: list[str], letters: list[str], body: pd.DataFrame, ref: codes.Reference
+) -> None:
+    """Rows the level column calls local-authority rows whose finest code is a coarser area's (a DfE
+    row with new_la_code blank keeps its region_code): placed by their old code or name, or left
+    with no code of their own, so that they are never read as their region's rows."""
+    lacking = (words == codes.LOCAL_AUTHORITY) & places.levels.astype(object).isin(["", "uk", "country", "region"])
+    if not lacking.any():
+        return
+    found, letter, used, doubtful = authority_names.fill(places.codes, lacking, labels, letters, body, ref)
+    got = found != ""
+    places.codes = places.codes.astype(object).where(~lacking, found).astype("category")
+    levels = places.levels.astype(object).where(~lacking, "")
+    places.levels = levels.where(~got, codes.LOCAL_AUTHORITY).astype("category")
+    places.letters = places.letters.astype(object).where(~got, letter).astype("category")
+    places.used |= used
+    places.unplaced = doubtful

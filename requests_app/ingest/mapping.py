@@ -119,9 +119,18 @@ class _Plan(Dimensions, Across):
 
     def crossed(self, column: Column) -> bool:
         """Could the heading be a category, its cells the counts? A value, a value under a field's
-        heading, or an unknown word over figures (a language the reference lacks)."""
+        heading, or an unknown word over figures (a language the reference lacks); never a column
+        of words, such as Home Office's "UASC" column holding "UASC" and "Non-UASC"."""
         kinds = {atom.kind for _, atom in column.atoms}
-        return VALUE in kinds or bool(column.fixed) or (kinds == {TEXT} and self.figures(column.position))
+        if kinds == {TEXT}:
+            return self.figures(column.position)
+        return (VALUE in kinds or bool(column.fixed)) and not self.words(column.position)
+
+    def words(self, position: int) -> bool:
+        """Does the column hold words rather than figures (most of its filled sampled cells)?"""
+        values = pd.unique(self.table.body[position])[:VALUE_SAMPLE]
+        filled = [k for k in (headers.cell_kind(str(v)) for v in values) if k]
+        return bool(filled) and sum(k == headers.TEXT for k in filled) * 2 > len(filled)
 
     # -- roles -----------------------------------------------------------------------------
 
@@ -155,7 +164,8 @@ class _Plan(Dimensions, Across):
     def choose_count(self, candidates: list[Column]) -> bool:
         ranked = sorted((rank, c.position, c) for c in candidates if (rank := headings.count_rank(c.label)) is not None)
         if not ranked:
-            figures = [c for c in candidates if self.figures(c.position)]
+            # A column of code numbers (DfE's three-digit old_la_code) holds figures that count nothing.
+            figures = [c for c in candidates if self.figures(c.position) and headings.core_of(c.label)[1] != "code"]
             if len(figures) > 1:
                 self.mixed_measures({" / ".join(part for part in c.parts if part) or c.label: c for c in figures})
             else:

@@ -38,9 +38,12 @@ _DFE_FORMS = {
     **{f"calendar year q{n}": f"{{year}} Q{n}" for n in range(1, 5)},
     **{f"financial year q{n}": f"FY {{split}} Q{n}" for n in range(1, 5)},
     **{name: f"{name} {{year}}" for name in period_forms.MONTHS},
+    **{f"{name} term": f"{name} term {{split}}" for name in ("autumn", "spring", "summer", "autumn and spring")},
+    **{f"academic year q{n}": f"AY {{split}} Q{n}" for n in range(1, 5)},
 }
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
 _MONTH_NAMES += ["November", "December"]
+_FULL_MONTHS = {name.lower() for name in _MONTH_NAMES}
 
 
 @dataclass
@@ -82,9 +85,10 @@ def _split_form(year: str) -> str:
 
 
 def _dfe_text(period: str, identifier: str, _: periods.Meaning) -> str:
-    form = _DFE_FORMS.get(codes.normalise(identifier))
+    key = codes.normalise(identifier)
+    form = _DFE_FORMS.get(key) or _DFE_FORMS.get(key[:3] if key in _FULL_MONTHS else key)
     if form is None:
-        return f"{identifier} {period}"  # a term or a week: not whole months, reported as unreadable
+        return f"{identifier} {period}"  # a week or a reporting year: the parser says what is in doubt
     return form.format(split=_split_form(period), year=period.strip())
 
 

@@ -11,6 +11,7 @@ import re
 from datetime import date, timedelta
 
 import pandas as pd
+from dateutil.easter import easter
 
 from project.lib.periods import (
     ACADEMIC_YEAR_START,
@@ -162,6 +163,13 @@ def _year_ending(m):  # "YE Dec 2023", "year ending December 2023": the twelve m
     return months_span(first.year, first.month, last_year, last_month)
 
 
+@_pattern(rf"^(?:quarter|qtr|three months|3 months) (?:ending|ended|to)[ -]?{MONTH_WORDS}[ -]?{_YEAR}$")
+def _quarter_ending(m):  # "Quarter ending June 2024", Home Office's "3 months to March 2024"
+    last_year, last_month = year_of(m[2]), month_number(m[1])
+    first = months_before(date(last_year, last_month, 1), 2)
+    return months_span(first.year, first.month, last_year, last_month)
+
+
 @_pattern(rf"^{MONTH_WORDS}[ -]?{_YEAR}$")
 def _month_year(m):  # "April 2023", "Apr-23", "apr2023"
     return months_span(year_of(m[2]), month_number(m[1]), year_of(m[2]), month_number(m[1]))
@@ -182,6 +190,38 @@ def _ons_month(m):  # "2023M04", the ONS time-series form
 def _month_slash_year(m):  # "04/2023", "4-2023"
     month = int(m[1])
     return months_span(int(m[2]), month, int(m[2]), month) if 1 <= month <= 12 else NOTHING
+
+
+def _term(name: str, autumn_year: int) -> tuple:
+    """A school term as DfE's school census collects it: the autumn term from 1 August to 31
+    December, the spring term from 1 January to Easter Sunday, the summer term from Easter Monday
+    to 31 July; "autumn and spring" runs from 1 August to Easter Sunday."""
+    spring_year = autumn_year + 1
+    sunday = easter(spring_year)
+    first, last = {
+        "autumn": (date(autumn_year, 8, 1), date(autumn_year, 12, 31)),
+        "spring": (date(spring_year, 1, 1), sunday),
+        "summer": (sunday + timedelta(days=1), date(spring_year, 7, 31)),
+        "autumn and spring": (date(autumn_year, 8, 1), sunday),
+    }[name]
+    return _span(first, last, "term")
+
+
+_TERM = r"(autumn and spring|autumn|spring|summer) terms?"
+
+
+@_pattern(rf"^{_TERM} (?:(?:{_AY_LABEL}) ?)?{_SPLIT_YEAR}$|^(?:(?:{_AY_LABEL}) ?)?{_SPLIT_YEAR} {_TERM}$")
+def _term_of_year(m):  # "Autumn term 2023/24", DfE's time_identifier "Spring term" with time_period 202324
+    name, first, second = (m[1], m[2], m[3]) if m[1] else (m[6], m[4], m[5])
+    if split_year(first, second, ACADEMIC_YEAR_START, "") == NOTHING:
+        return NOTHING
+    return _term(name, year_of(first))
+
+
+@_pattern(r"^(autumn|spring|summer) terms? (\d{4})$|^(\d{4}) (autumn|spring|summer) terms?$")
+def _term_in_year(m):  # "Autumn term 2023", "Spring term 2024": the calendar year the term falls in
+    name, year = (m[1], int(m[2])) if m[1] else (m[4], int(m[3]))
+    return _term(name, year if name == "autumn" else year - 1)
 
 
 @_pattern(rf"^(?:{_AY_LABEL}) ?{_SPLIT_YEAR}$|^{_SPLIT_YEAR} ?(?:{_AY_LABEL})$")

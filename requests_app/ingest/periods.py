@@ -29,11 +29,17 @@ from .period_forms import MONTH_WORDS, NOTHING, month_number, months_span, parse
 _AMBIGUOUS = re.compile(r"^(\d{4})-(\d{2})$")
 _SPLIT_ONLY = re.compile(r"^(\d{4})[/-](\d{2}|\d{4})$|^(\d{4})(\d{2})$")
 _SPLIT_QUARTER = re.compile(r"^(?:\d{4})[/-](?:\d{2}|\d{4}) ?q[1-4]$|^q[1-4] ?(?:\d{4})[/-](?:\d{2}|\d{4})$")
+_AY_QUARTER = re.compile(r"^ay (?:\d{4})[/-](?:\d{2}|\d{4}) ?q[1-4]$")
 _YEAR_MONTH = re.compile(r"^(\d{4})(\d{2})$")
 _ONE_DIGIT_SPLIT = re.compile(r"^(\d{4})[/-](\d)$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
 _FOUR_DIGITS = re.compile(r"^\d{4}$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](?:\d{4}|\d{2})$")
+# DfE time identifiers whose months its standard does not fix: numbered weeks (its list stops at
+# Week 52, so they are not ISO weeks, whose years may have 53) and a "reporting year" of the
+# publisher's own choosing.
+_WEEK_NUMBER = re.compile(r"^(?:week|wk) ?\d{1,2} (?:\d{4}|\d{6})$|^(?:\d{4}|\d{6}) (?:week|wk) ?\d{1,2}$")
+_REPORTING_YEAR = re.compile(r"^reporting year (?:\d{4}|\d{6})$")
 # Excel counts days from 30 December 1899; five-digit serials are the years 1927 to 2173.
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -152,7 +158,8 @@ def parse_periods(values: pd.Series, heading: Meaning | None = None) -> pd.DataF
     Unreadable -> NaT and "". issue names what is in doubt: "excel-serial", "us-date",
     "ambiguous-date", "split-digit" ("2023/4"), "which-year" (a four-digit year under a
     financial or academic year heading), "not-calendar", "six-digit" (DfE's 202324 with nothing
-    saying which year), "academic-quarter", "not-a-day" (a span under a snapshot heading),
+    saying which year), "academic-quarter", "week-number", "reporting-year" (DfE identifiers whose months are not
+    fixed), "not-a-day" (a span under a snapshot heading),
     "outside" (the heading's day is not in the period); "assumed-financial" is not in doubt
     enough to refuse: a bare split year was read as a financial year.
     """
@@ -174,8 +181,12 @@ def parse_periods(values: pd.Series, heading: Meaning | None = None) -> pd.DataF
             span = parse_text(f"tax year {split[0]}/{split[1]}")
         elif kind in (*_YEAR_STARTS, TAX) and _FOUR_DIGITS.match(text):
             return (*NOTHING, "which-year")
-        elif kind == ACADEMIC and _SPLIT_QUARTER.match(text):
+        elif (kind == ACADEMIC and _SPLIT_QUARTER.match(text)) or _AY_QUARTER.match(text):
             return (*NOTHING, "academic-quarter")
+        elif _WEEK_NUMBER.match(text):
+            return (*NOTHING, "week-number")
+        elif _REPORTING_YEAR.match(text):
+            return (*NOTHING, "reporting-year")
         elif kind == CALENDAR and split:
             return (*NOTHING, "not-calendar")
         elif months_column and (_is_ambiguous(text) or _YEAR_MONTH.match(text)):

@@ -249,15 +249,17 @@ def check(
     within: pd.Series | None = None,
 ) -> None:
     """Reports every stated total as checked (total-checked) or not adding up (total-mismatch).
-    `within` limits both the totals and their parts to the rows of the areas kept: the totals of
-    areas left out are neither stored nor judged.
+    `within` limits the totals judged to the rows of the areas kept (the totals of areas left out
+    are neither stored nor judged); a total's parts are all the rows it covers, kept or not.
 
     columns: the text of every column but the count, by position, as written; keys: the same as
     compared (totals.comparable); mapped: the positions of the requested fields. All Series share a
     RangeIndex in sheet order."""
     scope = np.ones(len(counts), dtype=bool) if within is None else within.to_numpy()
     labelled = labels.rows.to_numpy() & scope
-    leaves_mask = pd.Series(~labels.rows.to_numpy() & ~arithmetic.to_numpy() & scope, index=counts.index)
+    # Its parts are every row it covers, kept or not: a region's total row beside the council's
+    # rows adds up the region's other councils too.
+    leaves_mask = pd.Series(~labels.rows.to_numpy() & ~arithmetic.to_numpy(), index=counts.index)
     readable = (counts.notna() & ~suppressed).to_numpy()
     totals = np.flatnonzero(labelled & readable)
     if not leaves_mask.any() or not len(totals):

@@ -52,9 +52,28 @@ class Result:
 
     @property
     def total(self) -> int:
-        return (
-            int(self.observations.loc[~self.observations["suppressed"], "count"].sum()) if len(self.observations) else 0
-        )
+        """Flows add up over their periods; a stock (people counted on a day) is given at its latest
+        date only, since adding its counts on several dates would count the same people again."""
+        return _total(*self._sums())
+
+    @property
+    def stock_totals(self) -> dict[str, int]:
+        """The stock's total on each date it was counted (its period's last day), oldest first."""
+        return self._sums()[1]
+
+    def _sums(self) -> tuple[int, dict[str, int]]:
+        """The flows' sum, and the stock's total on each date."""
+        if not len(self.observations):
+            return 0, {}
+        kept = self.observations[~self.observations["suppressed"].astype(bool)]
+        at_a_point = kept["point_in_time"].astype(bool)
+        flows = int(kept.loc[~at_a_point, "count"].sum())
+        stock = kept[at_a_point]
+        if stock.empty:
+            return flows, {}
+        days = pd.to_datetime(stock["period_end"].fillna(stock["period_start"]))
+        sums = stock["count"].fillna(0).astype("int64").groupby(days.to_numpy(), dropna=False).sum()
+        return flows, {"" if pd.isna(day) else f"{day:%Y-%m-%d}": int(n) for day, n in sums.sort_index().items()}
 
     @property
     def categories(self) -> dict[str, list[str]]:
@@ -73,13 +92,15 @@ class Result:
         return out
 
     def report(self, with_observations: bool = False) -> dict:
+        flows, by_date = self._sums()
         out = {
             "valid": self.valid,
             "quarantine": self.quarantine,
             "sheet": self.sheet,
             "rows_read": self.rows_read,
             "observations": len(self.observations),
-            "total": self.total,
+            "total": _total(flows, by_date),
+            "stock_totals": by_date,
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
             "problem_counts": self.counts,
@@ -92,6 +113,10 @@ class Result:
                 frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
             out["observations"] = frame.astype(object).where(frame.notna(), None).to_dict("records")
         return out
+
+
+def _total(flows: int, by_date: dict[str, int]) -> int:
+    return flows + (by_date[max(by_date)] if by_date else 0)
 
 
 def refused(rows_read=0, sheet="", problems=None, quarantine=False) -> Result:

@@ -138,30 +138,85 @@ class Candidate:
         return f"{where} (rows {first} to {last}, columns {columns}: {held})"
 
 
-def sheet_period(table: Table, label: str) -> tuple[Table, Problem] | None:
-    """The table with a period column taken from its sheet's name ("2024 Q3", "Academic year
-    2023-24"), and a note saying so; None when the name is not a period and nothing else."""
-    name = table.sheet.strip()
-    if periods.parse_periods(pd.Series([name]))["start"].isna().all():
+_TITLE_BREAKS = re.compile(r"[:;,|()\[\]]| - | \u2013 | \u2014 ")
+_AS_AT = re.compile(r"\b(?:as at|as of|at|on|snapshot)$", re.IGNORECASE)
+_LONGEST_PERIOD = 6  # words: "year ending 31 March 2024" is five
+# A year before one of these words names a set of boundaries ("for 2023 wards"), not a period.
+_BOUNDARY_WORDS = {
+    "ward",
+    "wards",
+    "lsoa",
+    "lsoas",
+    "msoa",
+    "msoas",
+    "boundary",
+    "boundaries",
+    "lad",
+    "lads",
+    "geography",
+}
+
+
+def title_period(title: str) -> tuple[str, bool] | None:
+    """The one period a title names ("Table 2: Quarter ending June 2024" -> "Quarter ending June
+    2024") and whether it says the counts were taken on that day ("... as at 31 March 2024");
+    None when it names none, or two that are not one inside the other."""
+    found: list[tuple[int, int, int, str, bool]] = []  # (segment, first word, last word, text, as at)
+    for index, segment in enumerate(_TITLE_BREAKS.split(title)):
+        words = segment.split()
+        windows = [
+            (first, last)
+            for first in range(len(words))
+            for last in range(first + 1, min(len(words), first + _LONGEST_PERIOD) + 1)
+            if last == len(words) or words[last].casefold() not in _BOUNDARY_WORDS
+        ]
+        if not windows:
+            continue
+        texts = [" ".join(words[a:b]) for a, b in windows]
+        spans = periods.parse_periods(pd.Series(texts))
+        for (first, last), text, start in zip(windows, texts, spans["start"], strict=True):
+            if not pd.isna(start):
+                found.append((index, first, last, text, bool(_AS_AT.search(" ".join(words[:first])))))
+    if not found:
         return None
+    longest = max(found, key=lambda f: f[2] - f[1])
+    inside = all(f[0] == longest[0] and longest[1] <= f[1] and f[2] <= longest[2] for f in found)
+    return (longest[3], longest[4]) if inside else None
+
+
+def named_period(table: Table, label: str, from_title: bool) -> tuple[Table, Problem] | None:
+    """The table with a period column taken from its title ("Table 2: Quarter ending June 2024")
+    when from_title (the period was asked for), or else its sheet's name ("2024 Q3"), and a note
+    saying so; None when neither names one period."""
+    titled = title_period(table.title) if table.title and from_title else None
+    if titled is not None:
+        name, as_at = titled
+        heading = f"{label} (as at)" if as_at else label
+        where = f'the table\'s title "{table.title}"'
+    else:
+        name, heading = table.sheet.strip(), label
+        if periods.parse_periods(pd.Series([name]))["start"].isna().all():
+            return None
+        where = f'the sheet\'s name "{name}"'
     body = table.body.copy()
     body[len(table.labels)] = name
     named = Table(
         table.sheet,
         table.header_rows,
-        [*table.labels, label],
+        [*table.labels, heading],
         [*table.letters, ""],
         body,
         table.notes,
-        [*table.label_parts, (label,)],
+        [*table.label_parts, (heading,)],
         table.title,
     )
     said = Problem(
         "missing-label",
         WARNING,
-        f'No column on the sheet "{table.sheet}" gives the period, so the sheet\'s name "{name}" was taken as the '
-        f"period of every row. If that is wrong, add a {label} column.",
+        f'No column of the table on the sheet "{table.sheet}" gives the period, so {where} gave it: "{name}" was '
+        f"taken as the period of every row. If that is wrong, add a {label} column.",
         sheet=table.sheet,
+        row=table.header_rows[0] if table.header_rows else None,
         value="period",
     )
     return named, said

@@ -76,12 +76,13 @@ def run(data: bytes, filename: str, context: Context) -> Result:
 
 def _candidate(located: layout.Located, context: Context) -> sheets.Candidate:
     """A table as it will be read: its columns mapped to the fields, categories across its columns
-    turned into rows, its period taken from its sheet's name when nothing else gives one."""
+    turned into rows, its period taken from its title or its sheet's name when nothing else gives one."""
     table = located.table
     column_map, mapped = _mapped(table, context)
     problems = list(located.problems)
     if not _has_period(column_map):
-        named = sheets.sheet_period(table, context.aliases.get("period", ["Period"])[0])
+        label = context.aliases.get("period", ["Period"])[0]
+        named = sheets.named_period(table, label, from_title="period" in context.requested)
         if named is not None:
             table, said = named
             column_map, mapped = _mapped(table, context)

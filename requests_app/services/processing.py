@@ -25,7 +25,7 @@ from requests_app.models import (
     Return,
 )
 from requests_app.services.checklists import evidence_refresh
-from requests_app.services.requests import request_url
+from requests_app.services.requests import request_transition, request_url
 from requests_app.storage import insert_observations
 from sharing.models import AuditEntry
 from sharing.services import audit_record, people_with_role
@@ -177,6 +177,21 @@ def _store_observations(transition: Transition) -> None:
     stored.rows_read, stored.observation_count, stored.total = result.rows_read, len(result.observations), result.total
 
 
+def _mark_received(transition: Transition) -> None:
+    """The request has its data once a version is accepted, not when a file arrives: a file that is
+    refused or held leaves the request as it was, and the version in force before still counts."""
+    stored = transition.obj
+    request = DataRequest.objects.get(pk=stored.request_id)
+    if stored.superseded or request.status not in lifecycle.EDGES["mark_received"].sources:
+        return
+    request_transition(
+        request=request,
+        action="mark_received",
+        user=None,
+        note=f"Version {stored.version} ({stored.original_name}) was checked and accepted.",
+    )
+
+
 def _refresh_evidence(transition: Transition) -> None:
     evidence_refresh(agency_ids=[transition.obj.request.agency_id])
 
@@ -257,7 +272,7 @@ RETURNS = Lifecycle(
         "quarantine": (_hold_for_the_dpo,),
         "fail": (_tell_needs_fixing,),
         "give_up": (_tell_needs_fixing,),
-        "finish": (_tell_processed, _refresh_evidence),
+        "finish": (_mark_received, _tell_processed, _refresh_evidence),
     },
 )
 

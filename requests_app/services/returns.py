@@ -12,14 +12,13 @@ from django.utils import timezone
 from notifications.services import notify
 from project import roles
 from project.lib.text import display_name
-from requests_app import lifecycle
 from requests_app.models import (
     DataRequest,
     RequestEvent,
     Return,
     Status,
 )
-from requests_app.services.requests import request_transition, request_url, require_participant
+from requests_app.services.requests import request_url, require_participant
 from requests_app.tasks import send_return
 from sharing.gate import gate_check
 from sharing.models import AuditEntry
@@ -46,9 +45,9 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
     """Stores an agency's file for a request if, today, an active agreement allows it.
 
     A refusal stores nothing of the file; it is logged, and the coordinator and DPO are told the
-    request is blocked. A stored file marks the request as received; the version in force stays
-    in force until this one is accepted (see `processing`), so a file that fails its checks
-    loses nothing already accepted.
+    request is blocked. A stored file changes neither the request's status nor the version in
+    force: both move only when the file is accepted (see `processing`), so a file that fails its
+    checks or is held as personal data leaves the request as it was.
     """
     require_participant(user, request)
     if request.status not in UPLOADABLE:
@@ -113,8 +112,6 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
                 happened_on=today,
                 note=f"Uploaded {stored.original_name} (version {version}).",
             )
-            if locked.status in lifecycle.EDGES["mark_received"].sources:
-                request_transition(request=locked, action="mark_received", user=user, on=today)
             # A broker that is down is not the agency's problem: the return is kept and sent later.
             transaction.on_commit(lambda: send_return(stored.pk))
         except Exception:

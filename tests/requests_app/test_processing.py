@@ -371,3 +371,88 @@ def test_counts_taken_on_a_day_are_stored_as_point_in_time(covered_request, cont
     assert list(Observation.objects.values_list("period_start", "period_end", "point_in_time")) == [
         (datetime.date(2025, 3, 31), datetime.date(2025, 3, 31), True)
     ]
+
+
+def test_a_stock_counted_on_several_dates_is_totalled_at_its_latest_date_not_summed(
+    covered_request, contact_a, contact_a_client
+):
+    content = (
+        b"Date (as at...),Nationality,Ward or small area,Count\n"
+        b"31/03/2025,Polish,E05000001,12\n31/03/2025,Syrian,E05000001,4\n30/06/2025,Polish,E05000001,13\n"
+    )
+    stored = uploaded(covered_request, contact_a, content)
+    return_process(return_id=stored.pk)
+    stored.refresh_from_db()
+    assert stored.total == stored.report["total"] == 13
+    assert stored.report["stock_totals"] == {"2025-03-31": 16, "2025-06-30": 13}
+    page = contact_a_client.get(
+        reverse("requests:return-report", args=[covered_request.public_id, stored.public_id])
+    ).content.decode()
+    assert "People counted on each date" in page and "latest date counted" in page
+
+
+def process(stored) -> Return:
+    with mock.patch("requests_app.tasks.current_app.send_task"):  # the indicator tables' task has its own tests
+        process_return.apply(args=[stored.pk])
+    stored.refresh_from_db()
+    return stored
+
+
+def test_a_first_upload_that_is_refused_leaves_the_request_as_it_was(covered_request, contact_a):
+    for content in (BAD, PEOPLE):
+        stored = process(uploaded(covered_request, contact_a, content))
+        assert stored.status in (Return.Status.FAILED, Return.Status.QUARANTINED)
+        covered_request.refresh_from_db()
+        assert covered_request.status == Status.SENT and covered_request.received_on is None
+
+
+def test_the_request_is_received_once_a_version_is_accepted_and_a_refused_one_after_it_changes_nothing(
+    covered_request, contact_a
+):
+    uploaded_first = uploaded(covered_request, contact_a, GOOD)
+    covered_request.refresh_from_db()
+    assert covered_request.status == Status.SENT  # a file being checked is not yet data received
+    assert process(uploaded_first).status == Return.Status.DONE
+    covered_request.refresh_from_db()
+    received = (covered_request.status, covered_request.received_on, covered_request.version)
+    assert received[0] == Status.RECEIVED
+    assert covered_request.events.filter(action="mark_received", actor=None).exists()
+    for content in (BAD, PEOPLE):
+        assert process(uploaded(covered_request, contact_a, content)).status != Return.Status.DONE
+        covered_request.refresh_from_db()
+        assert (covered_request.status, covered_request.received_on, covered_request.version) == received
+    in_force = Return.objects.get(request=covered_request, status=Return.Status.DONE, superseded=False)
+    assert in_force.pk == uploaded_first.pk
+
+
+def test_a_request_under_query_is_received_again_only_when_a_new_version_is_accepted(covered_request, contact_a):
+    process(uploaded(covered_request, contact_a, GOOD))
+    force_status(covered_request, Status.UNDER_QUERY)
+    process(uploaded(covered_request, contact_a, BAD))
+    covered_request.refresh_from_db()
+    assert covered_request.status == Status.UNDER_QUERY
+    process(uploaded(covered_request, contact_a, GOOD, name="fixed.csv"))
+    covered_request.refresh_from_db()
+    assert covered_request.status == Status.RECEIVED
+
+
+@pytest.mark.parametrize(
+    "content, says, never",
+    [
+        (GOOD, "The file was accepted with these warnings", "was not accepted"),
+        (
+            b"Nationality,Ward or small area,Period,Count\nPolska,E05000001,2025 Q1,12\nPolish,E05000001,2025 Q1,c\n",
+            "The file was not accepted because of the errors above, so nothing from it was stored",
+            "was accepted",
+        ),
+    ],
+)
+def test_the_report_page_says_what_happened_to_the_file_above_its_warnings(
+    covered_request, contact_a, contact_a_client, content, says, never
+):
+    stored = process(uploaded(covered_request, contact_a, content))
+    assert stored.report["warnings"], "the file has warnings to explain"
+    page = contact_a_client.get(
+        reverse("requests:return-report", args=[covered_request.public_id, stored.public_id])
+    ).content.decode()
+    assert says in page and never not in page and "These did not stop the file being accepted" not in page

@@ -47,7 +47,7 @@ def test_an_upload_under_an_active_agreement_is_stored_with_its_hash(
     assert stored.sha256 == __import__("hashlib").sha256(CSV).hexdigest()
     assert stored.file.read() == CSV and "static" not in stored.file.path
     sent_request.refresh_from_db()
-    assert sent_request.status == Status.RECEIVED
+    assert sent_request.status == Status.SENT  # received once a version is accepted (test_processing)
     assert AuditEntry.objects.filter(action="return-uploaded", agency=agency_a).exists()
 
 

@@ -51,7 +51,9 @@ def stored_state(data_request) -> dict:
     and the indicators (their cache key says which returns they were protected from)."""
     area, source = data_request.agency.area, data_request.source
     table = build_table(area, source, Query(sources=(EAL,)))
+    data_request.refresh_from_db()
     return {
+        "request status": (data_request.status, data_request.received_on),
         "in force": in_force(data_request),
         "observations": sorted(
             observations_of(area, source).values_list("nationality", "geography_code", "count", "suppressed")

@@ -54,6 +54,7 @@ class Command(BaseCommand):
         self.stdout.write(
             ("VALID" if result.valid else "NOT VALID") + f": {result.rows_read} rows read from sheet "
             f"'{result.sheet}', {len(result.observations)} observations, total {result.total}"
+            + _on_dates(result.stock_totals)
         )
         for field, share in result.completeness.items():
             self.stdout.write(f"  completeness {field}: {share:.0%}")
@@ -67,3 +68,12 @@ class Command(BaseCommand):
             shown = sum(1 for p in [*result.errors, *result.warnings] if p.type == kind)
             if number > shown:
                 self.stdout.write(f"... and {number - shown} more {kind}")
+
+
+def _on_dates(by_date: dict[str, int]) -> str:
+    """A stock's total is its count on the latest date; the other dates are shown beside it."""
+    if not by_date:
+        return ""
+    latest = max(by_date)
+    shown = ", ".join(f"{day}: {number}" for day, number in by_date.items())
+    return f" (people counted on {latest or 'one day'}; a stock is never added up over dates: {shown})"

@@ -24,6 +24,7 @@ EXPECTATIONS = {
     "sums",
     "values",
     "stock",
+    "stock_totals",
     "completeness",
 }
 
@@ -92,6 +93,8 @@ def test_the_file_is_judged_as_its_meaning_says(db, path):
         assert report["observations"] == expect["observations"], seen
     if "total" in expect:
         assert report["total"] == expect["total"], seen
+    if "stock_totals" in expect:
+        assert report["stock_totals"] == {str(day): n for day, n in expect["stock_totals"].items()}, report
     if "periods" in expect:
         assert spans(result.observations) == sorted(expect["periods"])
     if "errors" in expect:

@@ -161,6 +161,41 @@ def test_two_tables_side_by_side_after_an_empty_column_are_two_tables():
     assert right.body.values.tolist() == [["E05009901", "7"], ["E05009902", "5"]]
 
 
+def test_tables_side_by_side_with_their_headers_on_different_rows_are_each_read_from_their_own_header():
+    left, right = tables_of(
+        [
+            ["Clients by nationality"],
+            ["Nationality", "Clients"],
+            ["Polish", "31", "", "Clients by ward"],
+            ["Romanian", "22", "", "Ward code", "Clients"],
+            ["Syrian", "9", "", "E05009901", "20"],
+            ["", "", "", "E05009902", "18"],
+        ]
+    )
+    assert (left.labels, left.title, left.body.index.tolist()) == (
+        ["Nationality", "Clients"],
+        "Clients by nationality",
+        [3, 4, 5],
+    )
+    assert (right.labels, right.letters, right.title) == (["Ward code", "Clients"], ["D", "E"], "Clients by ward")
+    assert right.header_rows == [4] and right.body.values.tolist() == [["E05009901", "20"], ["E05009902", "18"]]
+
+
+def test_a_table_beside_another_whose_header_is_higher_is_read_from_its_own_header_too():
+    left, right = tables_of(
+        [
+            ["", "", "", "Clients by ward"],
+            ["", "", "", "Ward code", "Clients"],
+            ["Clients by nationality", "", "", "E05009901", "20"],
+            ["Nationality", "Clients", "", "E05009902", "18"],
+            ["Polish", "31"],
+            ["Romanian", "22"],
+        ]
+    )
+    assert (left.labels, left.header_rows, left.body.index.tolist()) == (["Nationality", "Clients"], [4], [5, 6])
+    assert (right.labels, right.body.index.tolist()) == (["Ward code", "Clients"], [3, 4])
+
+
 def test_an_empty_spacer_column_between_groups_of_figures_keeps_one_table():
     (table,) = tables_of(
         [

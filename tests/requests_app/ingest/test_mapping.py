@@ -168,7 +168,8 @@ def test_a_total_heading_is_the_count_only_as_a_last_resort():
         ("MALE_0-4", [(VALUE, {"gender"}), (VALUE, {"age"})]),
         ("TOTAL_MALE", [(TOTAL, set()), (VALUE, {"gender"})]),
         ("Sex: Males", [(HEADING, {"gender"}), (VALUE, {"gender"})]),
-        ("Mid-2022 Population Estimate", [(TEXT, set())]),
+        ("Mid-2022 Population Estimate", [(VALUE, {"period"}), (TEXT, set())]),
+        ("Population (mid-2022)", [(VALUE, {"period"}), (TEXT, set())]),
     ],
 )
 def test_a_heading_can_be_a_value_of_a_field(reference, heading, expected):

@@ -75,9 +75,38 @@ def test_dfe_time_periods_are_read_with_their_time_identifier(period, identifier
     assert not result.observations["point_in_time"].any()
 
 
-def test_a_dfe_term_is_reported_rather_than_stretched_to_whole_months():
-    _, report = run("time_period,time_identifier,Nationality,headcount\n202324,Spring term,Polish,5\n")
-    assert [p["value"] for p in report["errors"] if p["type"] == "type-error"] == ["Spring term 202324"]
+@pytest.mark.parametrize(
+    "period, identifier, expected",
+    [
+        # DfE's school census: autumn 1 August to 31 December, spring 1 January to Easter Sunday
+        # (31 March in 2024), summer Easter Monday to 31 July.
+        ("202324", "Autumn term", "2023-08-01/2023-12-31"),
+        ("202324", "Spring term", "2024-01-01/2024-03-31"),
+        ("202324", "Summer term", "2024-04-01/2024-07-31"),
+        ("202425", "Autumn and spring term", "2024-08-01/2025-04-20"),
+        ("2024", "January", "2024-01-01/2024-01-31"),
+        ("2024", "September", "2024-09-01/2024-09-30"),
+        ("202324", "Financial year Q4", "2024-01-01/2024-03-31"),
+    ],
+)
+def test_a_dfe_term_or_month_is_read_as_dfe_defines_it(period, identifier, expected):
+    result, report = run(f"time_period,time_identifier,Nationality,headcount\n{period},{identifier},Polish,5\n")
+    assert report["valid"], report["errors"]
+    assert spans(result) == [expected]
+
+
+@pytest.mark.parametrize(
+    "period, identifier, says",
+    [
+        ("2024", "Week 7", "not the ISO weeks"),
+        ("2024", "Reporting year", "Reporting year"),
+        ("202324", "Academic year Q2", "quarter of an academic year"),
+    ],
+)
+def test_a_dfe_period_whose_months_dfe_does_not_fix_is_asked_about(period, identifier, says):
+    _, report = run(f"time_period,time_identifier,Nationality,headcount\n{period},{identifier},Polish,5\n")
+    [problem] = report["errors"]
+    assert problem["type"] == "ambiguous-period" and says in problem["message"] and problem["row"] == 2
 
 
 @pytest.mark.parametrize(

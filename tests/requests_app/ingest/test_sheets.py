@@ -6,10 +6,11 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from requests_app.ingest import codes, validate
+from requests_app.ingest import codes, sheets, validate
 from requests_app.ingest.read import RawSheet, read_file
 from requests_app.ingest.sheets import data_tables, pick_sheet
 
@@ -327,3 +328,20 @@ def test_tables_stacked_on_one_sheet_are_never_added_where_they_could_count_the_
         return
     assert result.total == sum(sum(counts.values()) for _, counts in tables)
     assert len(result.observations) == len(keys) == len(set(keys)), "no row is stored twice"
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Table 2: Quarter ending June 2024", ("Quarter ending June 2024", False)),
+        ("Learners by nationality, academic year 2023/24", ("academic year 2023/24", False)),
+        ("Households on the register as at 31 March 2024", ("31 March 2024", True)),
+        ("Mid-2022 population estimates", ("Mid-2022 population estimates", False)),
+        ("Mid-2022 population estimates for 2023 wards", ("Mid-2022 population estimates", False)),
+        ("Arrivals in 2023 compared with 2022", None),  # two periods: neither is the table's
+        ("Referrals by ward, Q1 2024 (April to June 2024)", None),  # a calendar and a financial quarter
+        ("Table 1", None),
+    ],
+)
+def test_a_title_gives_the_period_only_when_it_names_one(title, expected):
+    assert sheets.title_period(title) == expected

@@ -152,6 +152,17 @@ def test_a_subtotal_column_is_found_by_its_label_or_by_arithmetic():
         assert sorted(result.observations["nationality_group"].unique()) == ["EU2", "EU8", "NON-EU"]
 
 
+def test_a_subtotal_column_before_the_columns_it_adds_up_is_never_stored():
+    without_total = run("Ward code,EU,EU8,EU2,Non-EU\nE05000001,7,3,4,10\nE05000002,2,1,1,5\n", ["ward", "nationality"])
+    with_total = run(
+        "Ward code,Total,EU,EU8,EU2,Non-EU\nE05000001,17,7,3,4,10\nE05000002,7,2,1,1,5\n", ["ward", "nationality"]
+    )
+    for result in (without_total, with_total):
+        assert result.valid, result.errors
+        assert result.total == 24
+        assert sorted(result.observations["nationality_group"].unique()) == ["EU2", "EU8", "NON-EU"]
+
+
 def test_periods_over_sexes_in_two_header_rows_are_one_key():
     data = workbook(
         [
