@@ -29,9 +29,13 @@ TODAY = datetime.date(2026, 11, 21)
 EAL = "school-census-eal-pupils"
 
 
+# Every test user's password, for the tests that sign in through the login form.
+PASSWORD = "pw-for-tests-only"
+
+
 def make_user(username: str, role: str | None):
     user = get_user_model().objects.create_user(
-        username=username, password="pw-for-tests-only", first_name=username.title(), email=f"{username}@example.org"
+        username=username, password=PASSWORD, first_name=username.title(), email=f"{username}@example.org"
     )
     if role:
         user.groups.add(Group.objects.get(name=role))

@@ -11,21 +11,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
-from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
-from catalogue.models import Source
-from catalogue.services import catalogue_load
-from project import roles
 from tests.factories import client_for
+from tests.workers import load_catalogue, start_worker, stop
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 BLOCKING = {"serious", "critical"}
-PASSWORD = "pw-for-tests-only"
 
 # Lesser axe findings of the whole run, printed in the summary: (page, rule, impact, help, nodes).
 FINDINGS: list[tuple[str, str, str, str, int]] = []
@@ -71,30 +66,15 @@ def browser_context_args(live_server):
 @pytest.fixture(autouse=True)
 def catalogue(transactional_db):
     """The live server sees only committed rows, and each test's flush empties the catalogue."""
-    for name in roles.ALL:
-        Group.objects.get_or_create(name=name)
-    if not Source.objects.exists():
-        catalogue_load()
+    load_catalogue()
 
 
 @pytest.fixture
 def worker(tmp_path):
     """A real Celery worker process, as in the worker integration tests, stopped after the test."""
-    from tests.requests_app.test_worker_integration import start_worker, stop
-
     process = start_worker(tmp_path)
     yield process
     stop(process)
-
-
-def log_in(page, user) -> None:
-    """Signs in through the login page, as whoever was signed in before signs out."""
-    page.context.clear_cookies()
-    page.goto(reverse("login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def axe_violations(page) -> list[dict]:

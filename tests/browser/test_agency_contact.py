@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from requests_app.models import Status
 from requests_app.services.requests import request_transition
-from tests.browser.conftest import log_in
+from tests.browser.pages import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 

@@ -12,7 +12,7 @@ from requests_app.models import DataRequest, Status
 from requests_app.services.processing import return_process
 from requests_app.services.returns import return_upload
 from requests_app.tasks import process_return
-from tests.browser.conftest import log_in
+from tests.browser.pages import log_in
 from tests.factories import force_status
 
 pytestmark = [pytest.mark.browser]

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from requests_app.models import Status
-from tests.browser.conftest import log_in
+from tests.browser.pages import log_in
 from tests.factories import force_status
 
 pytestmark = [pytest.mark.browser]

@@ -17,7 +17,7 @@ from reports.models import Protection
 from requests_app.models import Return, Status
 from requests_app.services.returns import return_upload
 from tests.factories import force_status
-from tests.requests_app.test_worker_integration import big_return, database_url, stop, wait_for
+from tests.workers import big_return, database_url, load_catalogue, stop, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -53,16 +53,7 @@ app.worker_main(["worker", "--queues=protect", "--pool=solo", "--loglevel=INFO",
 
 @pytest.fixture(autouse=True)
 def catalogue(transactional_db):
-    from django.contrib.auth.models import Group
-
-    from catalogue.models import Source
-    from catalogue.services import catalogue_load
-    from project import roles
-
-    for name in roles.ALL:
-        Group.objects.get_or_create(name=name)
-    if not Source.objects.exists():
-        catalogue_load()
+    load_catalogue()
 
 
 @pytest.fixture

@@ -1,0 +1,15 @@
+"""What every journey does on a page: sign in as someone."""
+
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+
+def log_in(page, user) -> None:
+    """Signs in through the login page, as whoever was signed in before signs out."""
+    page.context.clear_cookies()
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

@@ -1,0 +1,109 @@
+"""Real Celery worker processes for the tests that need one, and the committed data they read.
+
+A worker is another process: it sees only committed rows, in the database the test process uses,
+through the broker and cache of that test process (see project/test_settings.py).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.db import connection
+
+
+def load_catalogue() -> None:
+    """The roles' groups and the catalogue, committed: each flush of a transactional test empties them."""
+    from django.contrib.auth.models import Group
+
+    from catalogue.models import Source
+    from catalogue.services import catalogue_load
+    from project import roles
+
+    for name in roles.ALL:
+        Group.objects.get_or_create(name=name)
+    if not Source.objects.exists():
+        catalogue_load()
+
+
+# Short, so that the test sees a lease run out; renewed every third of it while the worker works.
+LEASE_SECONDS = 6
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_worker(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "TRACKER_RETURN_LEASE_SECONDS": str(LEASE_SECONDS),
+    }
+    log = open(tmp_path / f"worker-{time.monotonic_ns()}.log", "w")
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+# A cold shutdown: the worker may have gone on to protect the source's indicator tables, which
+# these tests do not wait for.
+def stop(worker, sig=signal.SIGQUIT):
+    try:
+        os.killpg(worker.pid, sig)
+    except ProcessLookupError:
+        pass
+    worker.wait(timeout=60)
+
+
+def wait_for(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def big_return(rows: int) -> bytes:
+    lines = ["Nationality,Ward or small area,Period,Count"]
+    wards = [f"E05{n:06d}" for n in range(1, rows // 40 + 2)]
+    nationalities = [
+        "Polish",
+        "Romanian",
+        "Syrian",
+        "Eritrean",
+        "Indian",
+        "Chinese",
+        "Nigerian",
+        "Ukrainian",
+        "Irish",
+        "Not recorded",
+    ]
+    for i in range(rows):
+        lines.append(f"{nationalities[i % 10]},{wards[i // 40]},{2024 + (i // 10) % 2} Q{(i // 20) % 4 + 1},{i % 50}")
+    return ("\n".join(lines) + "\n").encode()
