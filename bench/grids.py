@@ -136,3 +136,57 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
         product *= rng.random()
     return k
+
+
+def wards(count: int) -> Dimension:
+    return flat("ward", [f"E05{9000000 + w:06d}" for w in range(count)])
+
+
+def source(
+    ward: Dimension, fields: list[Dimension], period: Dimension, *, people: int = 60, seed: int = 1
+) -> list[Grid]:
+    """One agency's return by every field: ward x field x period grids counting the same people,
+    so that every grid has the same ward x period margin (the cells where the field is TOTAL).
+    Each ward and period has about `people` people, split unevenly across each field's values as
+    `council` splits them."""
+    rng = random.Random(seed)
+    counts: list[dict[tuple[str, ...], int]] = [{} for _ in fields]
+    for w, p in itertools.product(ward.leaves, period.leaves):
+        people_here = _poisson(rng, people)
+        for found, dimension in zip(counts, fields, strict=True):
+            weights = [1 / (rank + 1) ** 1.2 for rank in range(len(dimension.leaves))]
+            shuffled = rng.sample(dimension.leaves, len(dimension.leaves))
+            for value, count in zip(shuffled, _split(rng, people_here, weights), strict=True):
+                if count:
+                    found[w, value, p] = count
+    return [Grid((ward, dimension, period), found) for dimension, found in zip(fields, counts, strict=True)]
+
+
+def joined(grids: list[Grid]) -> Table:
+    """The grids of one source as one Table, as the tracker protects them: a cell whose field is
+    TOTAL (the ward x period margin) is the same cell, with the same key, in every grid. The
+    fields' codes must differ, so that no other key is shared."""
+    values, relations = {}, {}
+    for grid in grids:
+        one = table(grid)
+        values |= one.values
+        relations |= dict.fromkeys(one.relations)
+    return Table(values, list(relations))
+
+
+def margin(grids: list[Grid]) -> Grid:
+    """The ward x period margin the grids share, as a grid of its own: what the tracker protects
+    first, so that every field's table shows the same margin cells suppressed."""
+    ward, _, period = grids[0].dimensions
+    counts: dict[tuple[str, ...], int] = {}
+    for (w, _, p), count in grids[0].counts.items():
+        counts[w, p] = counts.get((w, p), 0) + count
+    return Grid((ward, period), counts)
+
+
+def _split(rng: random.Random, total: int, weights: list[float]) -> list[int]:
+    """A multinomial draw: `total` people, each falling in a value with probability by weight."""
+    found = [0] * len(weights)
+    for chosen in rng.choices(range(len(weights)), weights=weights, k=total):
+        found[chosen] += 1
+    return found

@@ -1,223 +1,168 @@
-"""Disclosure protection of a source's indicator tables, at growing sizes.
+"""Disclosure protection of a council source's tables, protected together, at growing sizes.
 
-    python bench/protect.py            # two sizes, a few minutes
-    python bench/protect.py --large    # adds 4 wards x 40 nationalities x 12 months: up to half an hour
+    python bench/protect.py            # five sizes, from about 1,000 to 22,000 cells
+    python bench/protect.py --large    # adds 70,000 and 120,000 cells (60 nationalities, 60 countries of birth)
 
-For each size, a synthetic processed return with every field (nationality and its group, country
-of birth, language, immigration status, age band, gender) by ward and month, and two ways of
-protecting its seven tables:
+Each size is one agency's return by ward and quarter (quarters within financial years within the
+whole period), by several fields (nationality groups or nationalities within them, countries of
+birth within groups, age bands, gender): one grid per field from bench/grids.py, counting the
+same people, so every grid has the same ward x period margin. As the tracker does it, the margin
+is protected first and every field's grid follows it (`fixed`), all the grids joined into one
+table so that no cell can be narrowed by reading them together. Threshold 10, no rounding.
 
-- alone (the baseline): each field's table protected on its own, sharing only which area and
-  period totals are suppressed; fast, but tables read side by side can narrow a suppressed cell;
-- together (what the tracker does, reports.indicators._masters): the tables protected as one
-  wherever a reader could combine them.
-
-Prints cells, suppressed cells, seconds, linear programmes solved and the ratio of together to
-alone. SQLite in a temporary folder, or DATABASE_URL's throwaway test database. Asserts nothing.
+Prints, for each size: cells, primary and secondary suppressions, seconds; the growth exponent
+fitted over the sizes (seconds against cells, log-log); and the engine as it was before the HiGHS
+rewrite (loaded from git, commit BASELINE) at the sizes where it takes under a few minutes, timed
+in the same run. When bench/tauargus.py is there, tau-ARGUS OPT's suppressions and seconds too,
+both patterns judged by our audit. Asserts nothing.
 """
 
 import argparse
-import datetime
-import os
-import random
+import math
+import subprocess
 import sys
-import tempfile
 import time
+import types
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# (wards, nationalities, months)
-SIZES = [(2, 10, 6), (3, 20, 12)]
-LARGE = (4, 40, 12)
+BASELINE = "27e357d"  # the last commit with the one-complement-per-pass engine
+BASELINE_UP_TO = 3_000  # cells; it grows like cells^2.5
+THRESHOLD = 10
 
 
-def make_source(number: int, wards: int, nationalities: int, months: int):
-    """A processed return of synthetic counts for a source of its own; returns (area, source)."""
-    from django.contrib.auth import get_user_model
-
-    from catalogue.models import (
-        Area,
-        Country,
-        GeographyLevel,
-        Language,
-        NationalityGroupMember,
-        OrganisationType,
-        Source,
-    )
-    from catalogue.services import agency_create
-    from requests_app.models import DataRequest, Observation, Return
-    from sharing.models import SharingAgreement
-
-    rng = random.Random(number)
-    area = Area.objects.create(name=f"Bench {number}", slug=f"bench-{number}", gss_code=f"E0600{number:04d}")
-    source = Source.objects.filter(stage="local").order_by("slug")[number]
-    user = get_user_model().objects.get_or_create(username="bench")[0]
-    agency = agency_create(name=f"Agency {number}", organisation_type=OrganisationType.objects.first(), area=area)
-    start = datetime.date(2025, 4, 1)
-    request = DataRequest.objects.create(
-        reference=f"REQ-B-{number}",
-        title="Bench",
-        agency=agency,
-        source=source,
-        purpose="Bench",
-        geography_level=GeographyLevel.objects.get(code="ward"),
-        period_start=start,
-        period_end=start + datetime.timedelta(days=364),
-        response_working_days=20,
-        coordinator=user,
-        status="received",
-        sent_on=start,
-        due_date=start + datetime.timedelta(days=28),
-        long_overdue_date=start + datetime.timedelta(days=56),
-    )
-    agreement = SharingAgreement.objects.create(
-        area=area,
-        reference=f"ISP-B-{number}",
-        title="Bench",
-        purpose="Bench",
-        start_date=start,
-        end_date=start + datetime.timedelta(days=700),
-        next_review_date=start + datetime.timedelta(days=365),
-        status="active",
-        data_form="aggregate",
-        article6_basis="6(1)(e)",
-        necessity="Bench",
-        legal_power="Bench",
-        security="Bench",
-        retention="Bench",
-        disposal="Bench",
-        siro_name="Pat",
-        siro_signed_on=start,
-        created_by=user,
-    )
-    stored = Return.objects.create(
-        request=request,
-        version=1,
-        file="returns/bench.csv",
-        original_name="bench.csv",
-        size=1,
-        sha256="0" * 64,
-        agreement=agreement,
-        uploaded_by=user,
-        status="done",
-    )
-    member = dict(NationalityGroupMember.objects.values_list("country__code", "group__code"))
-    countries = sorted(Country.objects.filter(kind="iso").values_list("code", flat=True))
-    chosen = sorted(
-        rng.sample([c for c in countries if c in member], nationalities // 3)
-        + rng.sample([c for c in countries if c not in member], nationalities - nationalities // 3)
-    )
-    languages = list(Language.objects.order_by("code").values_list("code", flat=True)[:25])
-    observations = []
-    for w in range(wards):
-        for nationality in chosen:
-            for m in range(months):
-                first = datetime.date(start.year + (start.month + m - 1) // 12, (start.month + m - 1) % 12 + 1, 1)
-                following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-                count = rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 11, 14, 20, 30])
-                if count:
-                    observations.append(
-                        Observation(
-                            source_return=stored,
-                            period_start=first,
-                            period_end=following - datetime.timedelta(days=1),
-                            geography_code=f"E05{number:03d}{w:03d}",
-                            nationality=nationality,
-                            nationality_group=member.get(nationality, "NON-EU"),
-                            country_of_birth=rng.choice(chosen),
-                            main_language=rng.choice(languages),
-                            immigration_status=rng.choice("ABCD"),
-                            age_band=rng.choice(["0-17", "18-24", "25-44", "45-64", "65+"]),
-                            gender=rng.choice("FM"),
-                            count=count,
-                        )
-                    )
-    Observation.objects.bulk_create(observations)
-    return area, source
+def groups(prefix: str, members: int, count: int = 6) -> dict[str, list[str]]:
+    return {f"{prefix}G{g}": [f"{prefix}{m}" for m in range(members) if m % count == g] for g in range(count)}
 
 
-def counted(function):
-    """Runs function(), counting the linear programmes it solves; returns (result, seconds, solves)."""
-    import sharing.disclosure as disclosure
+def fields(kind: str) -> list:
+    from bench import grids
 
-    solves = [0]
-    real = disclosure.linprog
+    age = grids.flat("age", [f"A{a}" for a in range(18 if kind != "small" else 5)])
+    gender = grids.flat("gender", ["F", "M"])
+    group = grids.flat("group", [f"NG{g}" for g in range(6)])
+    nationality = grids.grouped("nationality", groups("N", 60))
+    birth = grids.grouped("birth", groups("C", 60))
+    return {
+        "small": [group, age, gender],
+        "groups": [group, age, gender],
+        "nationalities": [nationality, age, gender],
+        "both": [nationality, birth, age, gender],
+    }[kind]
 
-    def linprog(*args, **kwargs):
-        solves[0] += 1
-        return real(*args, **kwargs)
 
-    disclosure.linprog = linprog
+# (wards, financial years, fields)
+SIZES = [(6, 2, "small"), (12, 3, "small"), (12, 4, "groups"), (20, 4, "groups"), (30, 5, "groups")]
+LARGE = [(30, 5, "nationalities"), (30, 5, "both")]
+
+
+def source(wards: int, years: int, kind: str) -> tuple[list, object, object]:
+    """The grids, joined as one table, and their margin's table."""
+    from bench import grids
+
+    found = grids.source(grids.wards(wards), fields(kind), grids.periods(years))
+    return found, grids.joined(found), grids.table(grids.margin(found))
+
+
+def protected(engine, joined, margin):
+    """The margin, then the joined grids following it, as reports.indicators does."""
+    from bench import grids
+
+    policy = engine.Policy(threshold=THRESHOLD)
+    first = engine.protect(margin, policy)
+    fixed = {(ward, grids.TOTAL, period): first.published[ward, period] is None for ward, period in margin.values}
+    return engine.protect(joined, policy, fixed=fixed)
+
+
+def baseline():
+    source_text = subprocess.run(
+        ["git", "show", f"{BASELINE}:sharing/disclosure.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    module = types.ModuleType("baseline_disclosure")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source_text, f"{BASELINE}:sharing/disclosure.py", "exec"), module.__dict__)
+    return module
+
+
+def timed(function):
+    began = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - began
+
+
+def exponent(points: list[tuple[int, float]]) -> float:
+    xs = [math.log(cells) for cells, _ in points]
+    ys = [math.log(seconds) for _, seconds in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def oracle():
     try:
-        began = time.perf_counter()
-        result = function()
-        return result, time.perf_counter() - began, solves[0]
-    finally:
-        disclosure.linprog = real
-
-
-def measure(number: int, size: tuple[int, int, int]) -> None:
-    from reports import indicators
-    from sharing.disclosure import DisclosureRefused, Policy, protect
-
-    area, source = make_source(number, *size)
-    policy = Policy(threshold=10)
-
-    def alone():
-        built = indicators._read(area, source)
-        margin = indicators._margin(area, source, policy)
-        suppressed = 0
-        for _, table in built.values():
-            try:
-                suppressed += sum(value is None for value in protect(table, policy, fixed=margin).published.values())
-            except DisclosureRefused:
-                pass
-        return built, suppressed
-
-    def together():
-        masters = indicators._masters(area, source, policy, indicators._read(area, source))
-        return sum(
-            sum(value is None for value in m.protected.published.values()) for m in masters.values() if m.protected
-        )
-
-    (built, alone_suppressed), alone_s, alone_lps = counted(alone)
-    together_suppressed, together_s, together_lps = counted(together)
-    cells = sum(len(table.values) for _, table in built.values())
-    label = "{} x {} x {}".format(*size)
-    print(
-        f"{label:<14}{cells:>7}{alone_suppressed:>9}{alone_s:>9.1f}{alone_lps:>8}"
-        f"{together_suppressed:>9}{together_s:>9.1f}{together_lps:>8}{together_s / alone_s:>9.1f}",
-        flush=True,
-    )
+        from bench import tauargus
+    except ImportError:
+        return None
+    return tauargus
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--large", action="store_true", help="add the large size (up to half an hour)")
+    parser.add_argument("--large", action="store_true", help="add the 70,000- and 120,000-cell sources")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        os.environ.setdefault("TRACKER_VAR_DIR", scratch)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-        import django
+    import sharing.disclosure as engine
+    from sharing.disclosure import DisclosureRefused
 
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connection
-
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old, tau = baseline(), oracle()
+    print(f"wards x fields x quarters, margin first, fields joined; threshold {THRESHOLD}")
+    header = f"{'wards':>5} {'years':>5} {'fields':<14}{'cells':>8}{'primary':>9}{'second':>8}{'s':>9}"
+    header += f"{'old 2nd':>9}{'old s':>9}{'ratio':>7}"
+    if tau:
+        header += f"{'OPT 2nd':>9}{'OPT s':>9}{'OPT ok':>7}"
+    print(header)
+    points = []
+    for wards, years, kind in [*SIZES, *(LARGE if args.large else [])]:
+        found, joined, margin = source(wards, years, kind)
+        cells = len(joined.values)
+        line = f"{wards:>5} {years:>5} {kind:<14}{cells:>8}"
         try:
-            call_command("load_catalogue", stdout=open(os.devnull, "w"))
-            print("wards x nationalities x months; tables of all seven fields; threshold 10")
-            print(
-                f"{'size':<14}{'cells':>7}{'alone':>9}{'s':>9}{'LPs':>8}{'together':>9}{'s':>9}{'LPs':>8}{'ratio':>9}"
-            )
-            print(f"{'':<14}{'':>7}{'hidden':>9}{'':>9}{'':>8}{'hidden':>9}")
-            for number, size in enumerate([*SIZES, *([LARGE] if args.large else [])], start=1):
-                measure(number, size)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+            result, seconds = timed(partial(protected, engine, joined, margin))
+        except DisclosureRefused:
+            print(line + "  refused", flush=True)
+            continue
+        points.append((cells, seconds))
+        line += f"{len(result.primary):>9}{len(result.secondary):>8}{seconds:>9.1f}"
+        if cells <= BASELINE_UP_TO:
+            before, old_seconds = timed(partial(protected, old, joined, margin))
+            line += f"{len(before.secondary):>9}{old_seconds:>9.1f}{old_seconds / seconds:>7.1f}"
+        else:
+            line += f"{'':>9}{'':>9}{'':>7}"
+        if tau:
+            line += _oracle_columns(tau, found, joined)
+        print(line, flush=True)
+    if len(points) >= 2:
+        print(f"growth exponent (seconds ~ cells^k, fitted over {len(points)} sizes): k = {exponent(points):.2f}")
+
+
+def _oracle_columns(tau, found: list, joined) -> str:
+    from sharing.disclosure import DisclosureRefused, check
+
+    suppressed = set()
+    seconds = 0.0
+    for grid in found:
+        cells, spent = tau.opt(grid, THRESHOLD)
+        suppressed |= set(cells)
+        seconds += spent
+    published = {cell: None if cell in suppressed else value for cell, value in joined.values.items()}
+    try:
+        check(published, joined.relations, threshold=THRESHOLD)
+        safe = "yes"
+    except DisclosureRefused:
+        safe = "no"
+    secondary = sum(1 for cell in suppressed if joined.values[cell] >= THRESHOLD)
+    return f"{secondary:>9}{seconds:>9.1f}{safe:>7}"
 
 
 if __name__ == "__main__":
