@@ -4,10 +4,12 @@ They live here, not in conftest files or test modules: pytest loads those itself
 them from each other made cycles (the reports conftest needed a test module that needed it).
 """
 
+import contextlib
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.test import Client
 
 from catalogue.models import Field
@@ -63,6 +65,15 @@ def force_status(request: DataRequest, status: str, sent_on=datetime.date(2026, 
     )
     request.refresh_from_db()
     return request
+
+
+@contextlib.contextmanager
+def rolled_back():
+    """A block whose database changes are undone when it ends, however it ends: one row set up once
+    can be tried in each state as if it were new (test set-up only)."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def force_agreement_status(agreement: SharingAgreement, status: str) -> SharingAgreement:
