@@ -14,6 +14,15 @@ from django.conf import settings
 from django.db import connection
 
 
+def sent_request(agency, make_request, make_agreement):
+    """A request sent to the agency under an active agreement: ready for a return a worker processes."""
+    from requests_app.models import Status
+    from tests.factories import force_status
+
+    make_agreement([agency])
+    return force_status(make_request(agency, fields=("nationality", "ward", "period")), Status.SENT)
+
+
 def load_catalogue() -> None:
     """The roles' groups and the catalogue, committed: each flush of a transactional test empties them."""
     from django.contrib.auth.models import Group

@@ -14,10 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from project.celery import app
 from reports.indicators import _keys, _threshold
 from reports.models import Protection
-from requests_app.models import Return, Status
+from requests_app.models import Return
 from requests_app.services.returns import return_upload
-from tests.factories import force_status
-from tests.workers import big_return, database_url, load_catalogue, stop, wait_for
+from tests.workers import big_return, database_url, load_catalogue, sent_request, stop, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -58,8 +57,7 @@ def catalogue(transactional_db):
 
 @pytest.fixture
 def covered_request(agency_a, make_request, make_agreement):
-    make_agreement([agency_a])
-    return force_status(make_request(agency_a, fields=("nationality", "ward", "period")), Status.SENT)
+    return sent_request(agency_a, make_request, make_agreement)
 
 
 def purge_both_queues():

@@ -6,10 +6,9 @@ import signal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from requests_app.models import Observation, Return, Status
+from requests_app.models import Observation, Return
 from requests_app.services.returns import return_upload
-from tests.factories import force_status
-from tests.workers import big_return, load_catalogue, start_worker, stop, wait_for
+from tests.workers import big_return, load_catalogue, sent_request, start_worker, stop, wait_for
 
 # Committed data, so the worker process sees it. pytest-django runs these after the other tests,
 # and each flush empties the catalogue, so each test loads it again.
@@ -23,8 +22,7 @@ def catalogue(transactional_db):
 
 @pytest.fixture
 def covered_request(agency_a, make_request, make_agreement):
-    make_agreement([agency_a])
-    return force_status(make_request(agency_a, fields=("nationality", "ward", "period")), Status.SENT)
+    return sent_request(agency_a, make_request, make_agreement)
 
 
 def test_an_uploaded_return_is_processed_by_a_real_worker(tmp_path, covered_request, contact_a):
