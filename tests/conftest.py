@@ -25,6 +25,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_catalogue", stdout=open("/dev/null", "w"))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that commit (a live server, a real worker) flush the database after them, the catalogue
+    loaded for the session included, so they must run after every other test of the process, as
+    pytest-django orders them; another plugin's reordering (the browser tests') must not undo that."""
+    items.sort(key=lambda item: "transactional_db" in item.fixturenames or "live_server" in item.fixturenames)
+
+
 @pytest.fixture(autouse=True)
 def plain_static_files(settings):
     """Production serves hashed file names from a manifest built by collectstatic; tests don't build it."""
