@@ -152,9 +152,9 @@ def _oracle_columns(tau, found: list, joined) -> str:
     suppressed = set()
     seconds = 0.0
     for grid in found:
-        cells, spent = tau.opt(grid, THRESHOLD)
-        suppressed |= set(cells)
-        seconds += spent
+        pattern = tau.opt(grid, THRESHOLD)
+        suppressed |= pattern.suppressed
+        seconds += pattern.seconds
     published = {cell: None if cell in suppressed else value for cell, value in joined.values.items()}
     try:
         check(published, joined.relations, threshold=THRESHOLD)

@@ -24,6 +24,10 @@ from .tables import DisclosureRefused, Relation, count, name
 # it holds without it; a maximum reaching half of it is a cell with no upper bound at all.
 _CAP_ABOVE = 1e6
 
+# How far an interior point may miss a relation or bound and still count as a consistent table:
+# HiGHS's own feasibility tolerance for the simplex's vertices.
+_FEASIBLE = 1e-7
+
 
 class Links:
     """Every relation as a row of +1 (its total) and -1 (each part) over every cell."""
@@ -124,6 +128,36 @@ class Model:
         self.highs.setOptionValue("simplex_strategy", 4)
         self.highs.passModel(lp)
         self.cost = np.zeros(len(columns))
+        self.lp, self.matrix = lp, matrix
+        self.interior: highspy.Highs | None = None
+
+    def spread(self, cost: np.ndarray) -> np.ndarray | None:
+        """A table minimising `cost`, or close to it, solved by the interior-point method, or None if
+        the point it stops at does not satisfy every relation and bound within the tolerance.
+
+        Without crossover it stops inside the optimal face rather than at a vertex: still a table
+        consistent with the publication, found many times faster on a large component, and as good
+        as any other to bound ranges from inside. Never used for an optimum, which takes a vertex."""
+        if self.interior is None:
+            self.interior = highspy.Highs()
+            self.interior.setOptionValue("output_flag", False)
+            self.interior.setOptionValue("solver", "ipm")
+            self.interior.setOptionValue("run_crossover", "off")
+            self.interior.passModel(self.lp)
+        self.interior.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        self.interior.run()
+        point = np.array(self.interior.getSolution().col_value)
+        if len(point) != len(cost):
+            return None
+        rhs = np.asarray(self.lp.row_lower_)
+        lower, upper = np.asarray(self.lp.col_lower_), np.asarray(self.lp.col_upper_)
+        if (
+            np.abs(self.matrix @ point - rhs).max(initial=0.0) > _FEASIBLE
+            or (point < lower - _FEASIBLE).any()
+            or (point > upper + _FEASIBLE).any()
+        ):
+            return None
+        return point
 
     def solve(self, cost: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """The optimum, the solution and the equations' dual values."""
