@@ -111,6 +111,13 @@ def oracle():
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", action="store_true", help="add the 70,000- and 120,000-cell sources")
+    parser.add_argument(
+        "--oracle-up-to",
+        type=int,
+        default=BASELINE_UP_TO,
+        metavar="CELLS",
+        help="run tau-ARGUS OPT on sources up to this many cells (it took over 14 minutes at 7,371)",
+    )
     args = parser.parse_args()
     import sharing.disclosure as engine
     from sharing.disclosure import DisclosureRefused
@@ -139,7 +146,7 @@ def main() -> None:
             line += f"{len(before.secondary):>9}{old_seconds:>9.1f}{old_seconds / seconds:>7.1f}"
         else:
             line += f"{'':>9}{'':>9}{'':>7}"
-        if tau:
+        if tau and cells <= args.oracle_up_to:
             line += _oracle_columns(tau, found, joined)
         print(line, flush=True)
     if len(points) >= 2:
