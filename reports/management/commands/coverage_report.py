@@ -1,5 +1,7 @@
 import json
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -43,6 +45,8 @@ class Command(BaseCommand):
                     object_id="jsna-chapter",
                     detail="Printable report with key indicators, printed by the coverage_report command.",
                 )
+            # A file read on its own: its style sheet goes inside it.
+            context["inline_css"] = Path(finders.find("css/report.css")).read_text()
             self.stdout.write(render_to_string("reports/report.html", context))
             return
         coverage = coverage_build(area=area, today=today)
