@@ -32,3 +32,6 @@ if TEST_PROCESS:
             **base.CELERY_BROKER_TRANSPORT_OPTIONS,
             "global_keyprefix": f"{TEST_PROCESS}:",
         }
+
+# The test client speaks plain http; the production redirect is tested with the setting turned on.
+SECURE_SSL_REDIRECT = False

@@ -34,15 +34,6 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """Production serves hashed file names from a manifest built by collectstatic; tests don't build it."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
 def private_cache(settings, request):
     """A fresh, empty cache per test: protected indicator tables cached by one test must not
     answer another's, nor the developer's ./var/cache. Tests with a real worker process keep the

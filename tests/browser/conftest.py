@@ -3,7 +3,8 @@
 One browser for the session, a fresh context and page per test. Every page a journey looks at
 is checked with axe-core (vendored in assets/, never served by the app): a serious or critical
 violation fails the test, lesser ones are listed at the end of the run. The same pages must not
-scroll sideways on a 390 px wide phone.
+scroll sideways on a 390 px wide phone. Nothing any page of a journey does may break the Content
+Security Policy: Chromium reports each refusal on the console, and one fails the test.
 """
 
 import os
@@ -77,8 +78,18 @@ def worker(tmp_path):
     stop(process)
 
 
+@pytest.fixture(autouse=True)
+def csp_refusals(page):
+    """What Chromium refused under the Content Security Policy, from every page the test opens."""
+    refused: list[str] = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+    yield refused
+    assert not refused, "Content Security Policy refusals: " + "; ".join(refused)
+
+
 def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
+    # Evaluated from outside the page: the policy forbids adding an inline script, as it should.
+    page.evaluate(AXE.read_text())
     return page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(v => ({
             id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")),
@@ -97,12 +108,14 @@ def sideways_overflow(page) -> int:
 
 
 @pytest.fixture
-def check():
-    """Checks the page the browser shows now: accessible, and no sideways scrolling on a phone."""
+def check(csp_refusals):
+    """Checks the page the browser shows now: no refusal under the Content Security Policy so far,
+    accessible, and no sideways scrolling on a phone."""
 
     def check_page(page) -> None:
         url = urlsplit(page.url)
         path = f"{url.path}?{url.query}" if url.query else url.path
+        assert not csp_refusals, f"Content Security Policy refusals by {path}: " + "; ".join(csp_refusals)
         violations = axe_violations(page)
         blocking = [v for v in violations if v["impact"] in BLOCKING]
         FINDINGS.extend(
