@@ -5,6 +5,7 @@ in a local folder (no server) and a file-based cache, all under ./var.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,7 +46,11 @@ INSTALLED_APPS = [
     "guardian",
     "django_filters",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "project.apps.ProjectConfig",
+    "accounts",
     "notifications",
     "catalogue",
     "sharing",
@@ -64,10 +69,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise (login, health check).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every signed-in page shows some agency's requests or returned data: no browser or proxy keeps one.
     "project.middleware.no_store_when_signed_in",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -112,6 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in, right password or not, while its username or address is locked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -121,6 +132,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Failed sign-ins are counted per username and per address; at the limit either is locked for the
+# cool-off time, or until the coordinator lifts the lock (Locked sign-ins page).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+if env.bool("TRUST_X_FORWARDED_FOR", default=False):
+    AXES_CLIENT_IP_CALLABLE = "accounts.throttling.forwarded_client_address"
+# The coordinator and the DPO see every agency's data: with this on they give a code from an
+# authenticator app at each sign-in (agency contacts may enrol one too). Off for `make run`'s demo.
+TRACKER_REQUIRE_2FA = env.bool("TRACKER_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Migration data tracker"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

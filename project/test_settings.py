@@ -35,3 +35,8 @@ if TEST_PROCESS:
 
 # The test client speaks plain http; the production redirect is tested with the setting turned on.
 SECURE_SSL_REDIRECT = False
+
+# Tests sign in with `force_login` and `Client.login`, which bring no request for the throttling to
+# count; its own tests turn it on. The same for the second factor: the tests that need it turn it on.
+AXES_ENABLED = False
+TRACKER_REQUIRE_2FA = False

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.second_factor import second_factor_not_required
 from project import views
 
 admin.site.site_header = "Migration data tracker administration"
@@ -12,7 +13,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", second_factor_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("catalogue/", include("catalogue.urls")),
     path("requests/", include("requests_app.urls")),
     path("agreements/", include("sharing.urls")),

@@ -264,6 +264,9 @@ class AuditEntry(models.Model):
         UPLOAD_REFUSED = "upload-refused", "Upload refused by the gate"
         RETURN_DOWNLOAD = "return-download", "Returned file downloaded"
         DATA_VIEWED = "data-viewed", "Returned data viewed"
+        LOGIN_LOCKED_OUT = "login-locked-out", "Sign-in locked after failures"
+        LOCKOUT_CLEARED = "lockout-cleared", "Sign-in lock lifted"
+        SECOND_FACTOR_ENROLLED = "second-factor-enrolled", "Authenticator app enrolled"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
