@@ -267,6 +267,8 @@ class AuditEntry(models.Model):
         LOGIN_LOCKED_OUT = "login-locked-out", "Sign-in locked after failures"
         LOCKOUT_CLEARED = "lockout-cleared", "Sign-in lock lifted"
         SECOND_FACTOR_ENROLLED = "second-factor-enrolled", "Authenticator app enrolled"
+        REQUEST_TRANSITION = "request-transition", "Request status changed"
+        AUDIT_EXPORTED = "audit-exported", "Audit log exported"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -280,6 +282,8 @@ class AuditEntry(models.Model):
         SharingAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
     )
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries")
+    # The data request an entry is about (its own, its returns'), by reference: sharing knows no requests.
+    request_reference = models.CharField(max_length=20, blank=True, default="")
     detail = models.TextField(blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
@@ -287,7 +291,11 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["agency", "occurred_at"], name="audit_agency_time")]
+        indexes = [
+            models.Index(fields=["agency", "occurred_at"], name="audit_agency_time"),
+            # The DPO's audit log filtered by request, newest first.
+            models.Index(fields=["request_reference", "occurred_at"], name="audit_request_time"),
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"

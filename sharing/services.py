@@ -54,7 +54,15 @@ def agreement_url(agreement: SharingAgreement) -> str:
 
 
 def audit_record(
-    *, user, action: str, object_type: str, object_id, agreement=None, agency=None, detail: str = ""
+    *,
+    user,
+    action: str,
+    object_type: str,
+    object_id,
+    agreement=None,
+    agency=None,
+    request_reference: str = "",
+    detail: str = "",
 ) -> AuditEntry:
     return AuditEntry.objects.create(
         actor=user,
@@ -64,6 +72,7 @@ def audit_record(
         object_id=str(object_id),
         agreement=agreement,
         agency=agency,
+        request_reference=request_reference,
         detail=detail,
     )
 

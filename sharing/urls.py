@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.agreement_new, name="new"),
     path("dpo/", views.dpo_workspace, name="dpo"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit.csv", views.audit_export, name="audit-export"),
     path("<uuid:public_id>/", views.agreement_detail, name="detail"),
     path("<uuid:public_id>/edit/", views.agreement_edit, name="edit"),
     path("<uuid:public_id>/action/", views.agreement_action, name="action"),

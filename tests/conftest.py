@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from catalogue.models import Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
 from catalogue.services import agency_contact_add, agency_create
@@ -31,6 +32,32 @@ def pytest_collection_modifyitems(items):
     loaded for the session included, so they must run after every other test of the process, as
     pytest-django orders them; another plugin's reordering (the browser tests') must not undo that."""
     items.sort(key=lambda item: "transactional_db" in item.fixturenames or "live_server" in item.fixturenames)
+
+
+@pytest.fixture(autouse=True)
+def flushable_history(request):
+    """A test that commits is followed by a flush, which SQLite does row by row, so its append-only
+    triggers would refuse it (PostgreSQL truncates, which no row trigger sees). Just before that
+    flush the tables are emptied here with the triggers lifted, which are then put back as they were."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        yield
+        return
+    # Requested here, so that this fixture's teardown runs before the flush that fixture does.
+    request.getfixturevalue("transactional_db")
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = cursor.fetchall()
+        for name, _ in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+    try:
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    finally:
+        with connection.cursor() as cursor:
+            for _, sql in triggers:
+                cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)

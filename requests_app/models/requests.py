@@ -166,6 +166,11 @@ class DataRequest(models.Model):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
+    def delete(self, *args, **kwargs):
+        if self.sent_on is not None:
+            raise PermissionError("A request that was sent cannot be deleted: withdraw it.")
+        return super().delete(*args, **kwargs)
+
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
@@ -175,8 +180,23 @@ class DataRequest(models.Model):
         return self.data_form in (DataForm.AGGREGATE, DataForm.AGGREGATE_SUPPRESSED)
 
 
+HISTORY_APPEND_ONLY = "A request's history is append-only."
+
+
+class RequestEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError(HISTORY_APPEND_ONLY)
+
+    def delete(self):
+        raise PermissionError(HISTORY_APPEND_ONLY)
+
+
 class RequestEvent(models.Model):
-    """The request's timeline: every transition, message, checklist answer, chaser and edit."""
+    """The request's timeline: every transition, message, checklist answer, chaser and edit.
+
+    Append-only, its attachments included: the model refuses to save a row again or delete one, and
+    the database refuses raw UPDATEs and DELETEs (migration 0005), except of a never-sent draft's.
+    """
 
     class Kind(models.TextChoices):
         CREATED = "created", "Created"
@@ -209,8 +229,18 @@ class RequestEvent(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["request", "created_at"], name="event_request_time")]
 
+    objects = RequestEventQuerySet.as_manager()
+
     def __str__(self):
         return f"{self.request.reference}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(HISTORY_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(HISTORY_APPEND_ONLY)
 
 
 class Reminder(models.Model):

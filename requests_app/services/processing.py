@@ -236,6 +236,7 @@ def _hold_for_the_dpo(transition: Transition) -> None:
         object_id=stored.pk,
         agreement=stored.agreement,
         agency=request.agency,
+        request_reference=request.reference,
         detail="Quarantined: looks like record-level personal data.",
     )
     reason = stored.report["errors"][-1]["message"] if stored.report["errors"] else "It looks like personal data."

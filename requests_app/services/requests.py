@@ -30,7 +30,8 @@ from requests_app.models import (
     Status,
 )
 from requests_app.permissions import RESPOND, VIEW, ActionChecker
-from sharing.models import DataForm, SharingAgreement
+from sharing.models import AuditEntry, DataForm, SharingAgreement
+from sharing.services import audit_record
 
 
 def request_url(request: DataRequest) -> str:
@@ -147,6 +148,17 @@ def _record(transition: Transition) -> None:
         actor=transition.user,
         note=transition.note,
         happened_on=transition.on,
+    )
+    audit_record(
+        user=transition.user,
+        action=AuditEntry.Action.REQUEST_TRANSITION,
+        object_type="requests.datarequest",
+        object_id=request.pk,
+        agreement=request.agreement,
+        agency=request.agency,
+        request_reference=request.reference,
+        detail=f"{transition.edge.label}: {transition.from_status} to {request.status}."
+        + (f" Note: {transition.note}" if transition.note else ""),
     )
     request_refresh_deadline(request, today=transition.on)
 

@@ -67,6 +67,7 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
                 object_id=request.pk,
                 agreement=decision.agreement,
                 agency=request.agency,
+                request_reference=request.reference,
                 detail=decision.summary,
             )
             notify(
@@ -103,6 +104,7 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
                 object_id=stored.pk,
                 agreement=decision.agreement,
                 agency=locked.agency,
+                request_reference=locked.reference,
                 detail=f"{stored.original_name}, {stored.size} bytes, sha256 {stored.sha256}",
             )
             RequestEvent.objects.create(
@@ -130,5 +132,6 @@ def return_opened(*, stored: Return, user) -> None:
         object_id=stored.pk,
         agreement=stored.agreement,
         agency=stored.request.agency,
+        request_reference=stored.request.reference,
         detail=stored.original_name,
     )

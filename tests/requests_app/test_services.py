@@ -13,6 +13,7 @@ from requests_app.services.campaigns import campaign_chase_overdue, campaign_cre
 from requests_app.services.chasers import chasers_send
 from requests_app.services.checklists import ChecklistInput, checklist_record
 from requests_app.services.requests import agency_contact_remove, request_message_post, request_transition
+from sharing.models import AuditEntry
 from tests.factories import force_status, make_user
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +242,14 @@ class TestCampaigns:
         assert campaign_chase_overdue(campaign=campaign, user=coordinator, today=today) == 0
         assert Notification.objects.filter(user=contact_a, subject__contains="chased").exists()
         assert not Notification.objects.filter(user=contact_b, subject__contains="chased").exists()
+
+
+def test_every_transition_is_also_written_to_the_audit_log(agency_a, coordinator, contact_a, make_request):
+    request = request_transition(request=make_request(agency_a), action="send", user=coordinator)
+    request_transition(request=request, action="acknowledge", user=contact_a, expected_version=request.version)
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.REQUEST_TRANSITION).order_by("pk")
+    assert [(e.actor, e.agency, e.request_reference) for e in entries] == [
+        (coordinator, agency_a, request.reference),
+        (contact_a, agency_a, request.reference),
+    ]
+    assert "draft to sent" in entries[0].detail and "sent to acknowledged" in entries[1].detail

@@ -61,8 +61,7 @@ class TestTheAuditLogIsAppendOnly:
             AuditEntry.objects.all().delete()
         assert AuditEntry.objects.get().detail == ""
 
-    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
-    def test_on_postgresql_the_database_refuses_raw_sql_changes(self):
+    def test_the_database_refuses_raw_sql_changes(self):
         entry = self.entry()
         for sql in (
             "UPDATE sharing_auditentry SET detail = 'x' WHERE id = %s",

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.models import Field
+from requests_app.services.requests import request_transition
 from sharing.models import AuditEntry, SharingAgreement, Status
 from sharing.services import agreement_amend
 
@@ -228,3 +229,33 @@ def test_downloading_the_signed_agreement_is_audited(dpo_client, contact_b_clien
     response = dpo_client.get(detail(agreement, "document"))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4"
     assert AuditEntry.objects.filter(action="agreement-download", agreement=agreement, actor=dpo).count() == 1
+
+
+@pytest.fixture
+def two_requests_audited(agency_a, agency_b, coordinator, make_request):
+    one = request_transition(request=make_request(agency_a), action="send", user=coordinator)
+    other = request_transition(request=make_request(agency_b), action="send", user=coordinator)
+    return one, other
+
+
+def test_the_audit_log_filters_by_request(dpo_client, two_requests_audited):
+    one, _ = two_requests_audited
+    entries = dpo_client.get(reverse("sharing:audit") + f"?request={one.reference}").context["page"].object_list
+    assert entries and all(e.request_reference == one.reference for e in entries)
+
+
+def test_the_dpo_exports_the_filtered_audit_log_as_csv(dpo_client, dpo, agency_a, two_requests_audited):
+    one, _ = two_requests_audited
+    response = dpo_client.get(reverse("sharing:audit-export") + f"?agency={agency_a.public_id}")
+    assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows and {row["agency"] for row in rows} == {agency_a.name}
+    assert {row["request"] for row in rows} == {one.reference}
+    assert "Request status changed" in {row["action"] for row in rows}
+    exported = AuditEntry.objects.get(action=AuditEntry.Action.AUDIT_EXPORTED)
+    assert exported.actor == dpo and str(agency_a.public_id) in exported.detail
+
+
+@pytest.mark.parametrize("persona", ["coordinator_client", "contact_a_client", "contact_b_client"])
+def test_only_the_dpo_exports_the_audit_log(persona, request):
+    assert request.getfixturevalue(persona).get(reverse("sharing:audit-export")).status_code == 403
