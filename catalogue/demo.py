@@ -11,11 +11,10 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.passwords import DEMO_PASSWORD
 from catalogue.models import Agency, Area, OrganisationType, Source, SourceAvailability, SourceRefresh
 from catalogue.services import agency_contact_add, agency_create
 from project import roles
-
-DEMO_PASSWORD = "demo-pass-2026"
 
 AREA = {
     "name": "Teesmouth Borough Council (demo)",

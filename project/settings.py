@@ -127,10 +127,15 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: anonymous users never hold object permissions
+# Every password a person sets (the demo's is set by seed_demo alone, past these): not like their
+# name, at least 12 characters (NCSC guidance), not one of 20,000 common passwords, not all digits,
+# and not the demo's published one.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.PublishedPasswordValidator"},
 ]
 # Failed sign-ins are counted per username and per address; at the limit either is locked for the
 # cool-off time, or until the coordinator lifts the lock (Locked sign-ins page).
