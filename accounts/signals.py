@@ -9,3 +9,5 @@ from django.dispatch import Signal
 lockout_cleared = Signal()
 # sender: the service; user: who enrolled an authenticator app.
 second_factor_enrolled = Signal()
+# sender: the view; user: who chose a new password through an emailed link.
+password_reset_completed = Signal()

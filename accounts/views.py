@@ -3,6 +3,7 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +12,7 @@ from django_otp import login as verified_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from accounts import selectors
+from accounts import selectors, signals
 from accounts.forms import CodeForm, LockoutClearForm
 from accounts.second_factor import must_enrol, second_factor_not_required
 from accounts.services import lockout_clear, second_factor_enrol
@@ -103,3 +104,27 @@ def lockout_clear_view(request):
 
 def cool_off_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def reset_link_context() -> dict:
+    return {"timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """Django's own: the emailed link carries a token signed with the secret key over the account's
+    password hash and last sign-in, so it works once and runs out after PASSWORD_RESET_TIMEOUT."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **reset_link_context()}
+
+    def form_valid(self, form):
+        # Links point at the tracker's configured address, never at whatever Host a request named.
+        self.extra_email_context = {"base_url": settings.TRACKER_BASE_URL.rstrip("/"), **reset_link_context()}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signals.password_reset_completed.send(PasswordResetConfirm, user=form.user)
+        return response

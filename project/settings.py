@@ -150,6 +150,8 @@ if env.bool("TRUST_X_FORWARDED_FOR", default=False):
 # authenticator app at each sign-in (agency contacts may enrol one too). Off for `make run`'s demo.
 TRACKER_REQUIRE_2FA = env.bool("TRACKER_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Migration data tracker"
+# A password reset link works once, and for this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=24) * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

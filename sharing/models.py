@@ -269,6 +269,7 @@ class AuditEntry(models.Model):
         SECOND_FACTOR_ENROLLED = "second-factor-enrolled", "Authenticator app enrolled"
         REQUEST_TRANSITION = "request-transition", "Request status changed"
         AUDIT_EXPORTED = "audit-exported", "Audit log exported"
+        PASSWORD_RESET = "password-reset", "Password reset by emailed link"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -38,7 +38,18 @@ def audit_second_factor(sender, user, **kwargs):
     )
 
 
+def audit_password_reset(sender, user, **kwargs):
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.PASSWORD_RESET,
+        object_type="auth.user",
+        object_id=user.pk,
+        detail="Chose a new password through an emailed reset link.",
+    )
+
+
 def connect() -> None:
     user_locked_out.connect(audit_lockout, dispatch_uid="audit-lockout")
     signals.lockout_cleared.connect(audit_lockout_cleared, dispatch_uid="audit-lockout-cleared")
     signals.second_factor_enrolled.connect(audit_second_factor, dispatch_uid="audit-second-factor")
+    signals.password_reset_completed.connect(audit_password_reset, dispatch_uid="audit-password-reset")

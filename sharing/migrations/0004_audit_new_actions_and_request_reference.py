@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditentry',
             name='action',
-            field=models.CharField(choices=[('agreement-transition', 'Agreement status changed'), ('agreement-approved', 'Agreement approved'), ('agreement-download', 'Signed agreement downloaded'), ('return-uploaded', 'Return uploaded'), ('upload-refused', 'Upload refused by the gate'), ('return-download', 'Returned file downloaded'), ('data-viewed', 'Returned data viewed'), ('login-locked-out', 'Sign-in locked after failures'), ('lockout-cleared', 'Sign-in lock lifted'), ('second-factor-enrolled', 'Authenticator app enrolled'), ('request-transition', 'Request status changed'), ('audit-exported', 'Audit log exported')], max_length=24),
+            field=models.CharField(choices=[('agreement-transition', 'Agreement status changed'), ('agreement-approved', 'Agreement approved'), ('agreement-download', 'Signed agreement downloaded'), ('return-uploaded', 'Return uploaded'), ('upload-refused', 'Upload refused by the gate'), ('return-download', 'Returned file downloaded'), ('data-viewed', 'Returned data viewed'), ('login-locked-out', 'Sign-in locked after failures'), ('lockout-cleared', 'Sign-in lock lifted'), ('second-factor-enrolled', 'Authenticator app enrolled'), ('request-transition', 'Request status changed'), ('audit-exported', 'Audit log exported'), ('password-reset', 'Password reset by emailed link')], max_length=24),
         ),
         migrations.AddIndex(
             model_name='auditentry',
