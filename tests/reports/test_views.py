@@ -2,8 +2,10 @@
 
 import datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -160,7 +162,9 @@ def test_the_indicator_exports_download_as_files(coordinator_client, data):
 
 def test_the_printable_report_has_a_print_stylesheet_and_protected_indicators(coordinator_client, data):
     page = coordinator_client.get(reverse("reports:report")).content.decode()
-    assert "@media print" in page
+    # The style sheet is a static file (no inline style under the Content-Security-Policy).
+    assert 'href="/static/css/report.css"' in page
+    assert "@media print" in Path(finders.find("css/report.css")).read_text()
     assert "Key indicators" in page and "<td>[c]</td>" in page and ">4<" not in page
 
 
