@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "catalogue",
     "sharing",
     "requests_app",
+    "releases",
     "reports",
 ]
 

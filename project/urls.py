@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("catalogue/", include("catalogue.urls")),
     path("requests/", include("requests_app.urls")),
+    path("releases/", include("releases.urls")),
     path("agreements/", include("sharing.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),

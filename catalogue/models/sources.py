@@ -211,7 +211,10 @@ class SourceRefresh(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="refreshes")
     refreshed_on = models.DateField()
     note = models.CharField(max_length=300, blank=True, help_text="Which release, e.g. 'mid-2025 estimates'.")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Blank when a table was taken in from the command line (load_public_table).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
