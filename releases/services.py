@@ -55,7 +55,7 @@ def public_table_read(
             break
     result.observations = published.scaled(result.observations, publication)
     report = result.report(with_observations=True)
-    report["publication"] = publication.as_dict()
+    report["publication"] = {**publication.as_dict(), "measure": measure}
     report["publication"]["suppressed_by_publisher"] = int(result.observations["suppressed"].astype(bool).sum())
     return result, report
 

@@ -52,6 +52,23 @@ def test_a_nomis_census_2011_bulk_file_reads_past_its_rural_urban_total_selectio
     assert {p[:4] for p in observations["period_start"].astype(str)} == {"2011"}
 
 
+def test_a_nomis_census_2021_query_csv_is_read_below_its_title_and_units_lines(teesmouth):
+    # A Nomis query download: title, copyright, "Population :", "Units :" and "Date :" lines, a blank
+    # line each side of the header, and the census's note on record swapping at the foot.
+    observations, report = read(teesmouth, "census-2021", "nomis_census_2021_ts008_query.csv")
+    assert len(observations) == 3 * 2 and report["total"] == 7205 + 6625 + 6585  # "All persons" checked, not kept
+    assert kept(observations, gender="Female") == 3690 + 3400 + 3310
+    assert report["publication"]["unit"] == "persons"
+    assert report["publication"]["noise"]  # perturbed: "some counts will be affected"
+
+
+def test_a_nomis_census_2011_query_csv_reads_past_its_selection_lines(teesmouth):
+    # As the 2011 KS601EW query download: "Rural Urban:", "Total" is a selection line, not a total row.
+    observations, report = read(teesmouth, "census-2011", "nomis_census_2011_ks601_query.csv")
+    assert len(observations) == 2 * 2 and report["total"] == 5480 + 4910
+    assert kept(observations, geography_code="E05009902") == 4910
+
+
 def test_a_stat_xplore_export_keeps_its_nationalities_by_quarter_and_leaves_the_totals_out(teesmouth):
     observations, report = read(teesmouth, "nino-registrations", "statxplore_nino_registrations.csv")
     assert len(observations) == 2 * 3 and report["total"] == 540

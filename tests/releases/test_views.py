@@ -52,3 +52,13 @@ def test_a_local_source_has_no_take_in_page(area, coordinator_client):
 def test_signing_in_comes_first(client):
     response = client.get(URL)
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_a_table_of_several_measures_is_taken_in_by_the_one_named(area, coordinator_client):
+    lami = Path(__file__).parents[1] / "requests_app/ingest/corpus/shapes_ons_lami_migration_flows.xlsx"
+    url = reverse("releases:take-in", args=["local-area-migration-indicators"])
+    whole = {"file": upload(lami.name, lami.read_bytes()), "edition": "August 2024"}
+    assert "Measure box" in coordinator_client.post(url, whole).content.decode()
+    one = {**whole, "file": upload(lami.name, lami.read_bytes()), "measure": "International Migration Inflow"}
+    assert coordinator_client.post(url, one).status_code == 302
+    assert PublicRelease.objects.get().measure == "International Migration Inflow"
