@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "catalogue",
     "sharing",
     "requests_app",
+    "releases",
     "reports",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("catalogue/", include("catalogue.urls")),
     path("requests/", include("requests_app.urls")),
+    path("releases/", include("releases.urls")),
     path("agreements/", include("sharing.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),

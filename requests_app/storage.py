@@ -36,26 +36,29 @@ def _prepared(frame: pd.DataFrame, return_id: int) -> pd.DataFrame:
     return out[COLUMNS]
 
 
-def insert_observations(frame: pd.DataFrame, return_id: int) -> int:
-    """Appends the rows in the caller's transaction; the caller makes it all or nothing."""
+def insert_observations(frame: pd.DataFrame, return_id: int, *, table: str = TABLE, owner: str = "") -> int:
+    """Appends the rows in the caller's transaction; the caller makes it all or nothing. A table
+    of the same columns owned by something else than a return (a public release) names its
+    owner's column."""
     if frame.empty:
         return 0
     rows = _prepared(frame, return_id)
+    if owner:
+        rows = rows.rename(columns={"source_return_id": owner})
     if connection.vendor == "postgresql":
-        _copy(rows)
+        _copy(rows, table)
     else:
-        _executemany(rows)
+        _executemany(rows, table)
     return len(rows)
 
 
-def _copy(rows: pd.DataFrame) -> None:
+def _copy(rows: pd.DataFrame, table: str) -> None:
     # CSV COPY: an unquoted empty field is NULL (dates, counts); FORCE_NOT_NULL keeps text as ''.
     buffer = io.StringIO()
     flags = {column: rows[column].map({True: "t", False: "f"}) for column in FLAG_COLUMNS}
     rows.assign(**flags).to_csv(buffer, header=False, index=False)
-    sql = (
-        f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))"
-    )
+    columns, text = ", ".join(rows.columns), ", ".join(TEXT_COLUMNS)
+    sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({text}))"
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
             view = buffer.getvalue()
@@ -63,12 +66,12 @@ def _copy(rows: pd.DataFrame) -> None:
                 copy.write(view[start : start + (1 << 20)])
 
 
-def _executemany(rows: pd.DataFrame) -> None:
-    placeholders = ", ".join("?" for _ in COLUMNS)
+def _executemany(rows: pd.DataFrame, table: str) -> None:
+    placeholders = ", ".join("?" for _ in rows.columns)
     values = rows.astype(object).where(rows.notna(), None)
     with connection.cursor() as cursor:
         # The raw sqlite3 cursor: Django's wrapper would rewrite every row's placeholders.
         cursor.cursor.executemany(
-            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({placeholders})",
+            f"INSERT INTO {table} ({', '.join(rows.columns)}) VALUES ({placeholders})",
             values.itertuples(index=False, name=None),
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 from catalogue.loading.seed import CatalogueDataError, LoadReport, check_row, fingerprint, pick, read_yaml, upsert
 from catalogue.models import Definition, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
 
-SOURCE_FILES = ("sources_public.yaml", "sources_local.yaml", "sources_qualitative.yaml")
+SOURCE_FILES = ("sources_public.yaml", "sources_current.yaml", "sources_local.yaml", "sources_qualitative.yaml")
 
 
 def load_vocabulary(report: LoadReport, data_dir: Path) -> dict:
@@ -99,6 +99,7 @@ def _source_values(row: dict, vocab: dict, where: str) -> tuple[dict, dict]:
         "access_route": row["access_route"],
         "links": [{"title": link["title"], "url": link["url"]} for link in links],
         "measure": row["measure"],
+        "unit": row.get("unit") or Source.Unit.PERSONS,
         "caveats": "\n\n".join(" ".join(str(c).split()) for c in row.get("caveats") or []),
         "comparability": " ".join(str(row.get("comparability") or "").split()),
         "relevance_condition": row.get("relevance_condition") or "",

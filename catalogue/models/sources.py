@@ -47,6 +47,11 @@ class Source(models.Model):
         A2 = "A2", "Appendix 2: local statistical sources"
         A3 = "A3", "Appendix 3: local and qualitative sources"
         LTIM = "LTIM", "ONS LTIM estimates methodology"
+        CURRENT = "current", "Published since the toolkit"
+
+    class Unit(models.TextChoices):
+        PERSONS = "persons", "Persons"
+        THOUSANDS = "thousands", "Thousands of persons"
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
@@ -64,6 +69,13 @@ class Source(models.Model):
     links = models.JSONField(default=list, blank=True, help_text='A list of {"title": ..., "url": ...}.')
     geography_levels = models.ManyToManyField(GeographyLevel, related_name="sources")
     measure = models.CharField(max_length=18, choices=Measure.choices)
+    unit = models.CharField(
+        max_length=10,
+        choices=Unit.choices,
+        default=Unit.PERSONS,
+        help_text="The unit the publisher prints its figures in. A table taken in from a source published in "
+        "thousands must say its unit, or it is refused.",
+    )
     migrant_definitions = models.ManyToManyField(
         Definition,
         blank=True,
@@ -89,6 +101,7 @@ class Source(models.Model):
                 condition=~Q(appendix=""),
                 name="source_one_per_appendix_row",
             ),
+            models.CheckConstraint(condition=Q(unit__in=["persons", "thousands"]), name="source_unit_valid"),
             models.CheckConstraint(
                 condition=(Q(appendix="") & Q(appendix_row__isnull=True))
                 | (~Q(appendix="") & Q(appendix_row__isnull=False)),
@@ -97,7 +110,7 @@ class Source(models.Model):
             # Each appendix belongs to one stage of the toolkit.
             models.CheckConstraint(
                 condition=Q(appendix="")
-                | Q(appendix__in=["A1", "A1-other", "LTIM"], stage="public")
+                | Q(appendix__in=["A1", "A1-other", "LTIM", "current"], stage="public")
                 | Q(appendix="A2", stage="local")
                 | Q(appendix="A3", stage="qualitative"),
                 name="source_appendix_matches_stage",
@@ -198,7 +211,10 @@ class SourceRefresh(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="refreshes")
     refreshed_on = models.DateField()
     note = models.CharField(max_length=300, blank=True, help_text="Which release, e.g. 'mid-2025 estimates'.")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Blank when a table was taken in from the command line (load_public_table).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -74,6 +74,7 @@ LEVEL_OF_REQUEST = {"lsoa": 1, "msoa": 2, "ward": 3, "local-authority": 5}
 
 COUNT_WORDS = frozenset(
     {"count", "counts", "number", "numbers", "no", "n", "value", "values", "headcount", "frequency", "freq", "sum"}
+    | {"estimate", "estimates"}  # how ONS heads the figure of its estimates tables (LTIM, APS)
 )
 COUNT_HEADS = frozenset({"number", "no", "num", "nr", "count", "total"})  # "Number of pupils", "Count of cases"
 COUNT_TAILS = frozenset({"count", "counts", "number", "numbers", "headcount", "value", "frequency"})  # "Pupil count"

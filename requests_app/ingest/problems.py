@@ -40,6 +40,9 @@ TYPES = {
     "boundary-vintage",
     "ambiguous-period",
     "period-meaning",
+    # Public tables (releases/published.py): figures that are not counts, and a unit not stated.
+    "set-aside",
+    "unit-unknown",
 }
 
 
@@ -75,6 +78,8 @@ LABELS = {
     "boundary-vintage": "Codes from other boundaries",
     "ambiguous-period": "Periods with two possible readings",
     "period-meaning": "How the periods were read",
+    "set-aside": "Intervals and balances that are not counts",
+    "unit-unknown": "Figures of an unstated unit",
 }
 
 

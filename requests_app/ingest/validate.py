@@ -42,6 +42,12 @@ class Context:
 
 def run(data: bytes, filename: str, context: Context) -> Result:
     workbook, found = read.read_file(data, filename, limits=context.limits)
+    return run_sheets(workbook, found, context)
+
+
+def run_sheets(workbook: list[read.RawSheet], found: list[Problem], context: Context) -> Result:
+    """The pipeline from the sheets as read, for callers that first adjust what a publisher's
+    conventions mean (releases/published.py)."""
     if any(p.severity == ERROR for p in found):
         return refused(problems=found)
     located, best, picked = sheets.data_tables(workbook)

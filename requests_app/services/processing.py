@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from catalogue.loading.codes import normalise_alias
 from catalogue.models import (
+    Area,
     AreaCode,
     CountryAlias,
     Field,
@@ -36,24 +37,30 @@ def ingest_context(request: DataRequest | None) -> validate.Context:
     required and any geography level is accepted."""
     if request is None:
         return ingest_context_for(requested=[], geography_level="")
-    area = request.agency.area
-    # Codes are checked against the area only when its lookup has been loaded (load_area_lookup).
+    return ingest_context_for(
+        requested=list(request.fields.values_list("code", flat=True)),
+        geography_level=request.geography_level.code,
+        aggregate_only=request.aggregate_only,
+        stock=request.source.measure == Source.Measure.STOCK,
+        **area_reference(request.agency.area),
+    )
+
+
+def area_reference(area: Area) -> dict:
+    """What the pipeline knows of the area: its codes, region, name and the years of its lookup's
+    boundaries. Codes are checked against the area only when its lookup has been loaded."""
     lookup = list(AreaCode.objects.filter(area=area).values_list("code", "level__code", "vintage"))
     vintages: dict[str, int] = {}
     for _, level, vintage in lookup:
         if vintage:
             vintages[level] = max(vintage, vintages.get(level, 0))
-    return ingest_context_for(
-        requested=list(request.fields.values_list("code", flat=True)),
-        geography_level=request.geography_level.code,
-        aggregate_only=request.aggregate_only,
-        area_codes=frozenset(code for code, _, _ in lookup),
-        local_authority=area.gss_code,
-        region=area.region_code,
-        area_name=area.name,
-        vintages=vintages,
-        stock=request.source.measure == Source.Measure.STOCK,
-    )
+    return {
+        "area_codes": frozenset(code for code, _, _ in lookup),
+        "local_authority": area.gss_code,
+        "region": area.region_code,
+        "area_name": area.name,
+        "vintages": vintages,
+    }
 
 
 def ingest_context_for(

@@ -41,7 +41,7 @@ def test_json_export_has_every_source_with_dcat_names_and_the_stage():
 
 def test_csv_export_has_every_source():
     rows = list(csv.DictReader(io.StringIO(run("csv"))))
-    assert len(rows) == Source.objects.count() == 75
+    assert len(rows) == Source.objects.count() == 78
     assert {r["identifier"] for r in rows} == set(Source.objects.values_list("slug", flat=True))
     nino = next(r for r in rows if r["identifier"] == "nino-registrations")
     assert "Nationality" in nino["fields_carried"]
