@@ -170,3 +170,16 @@ def test_languages_and_gss_prefixes_are_loaded():
     assert GssPrefix.objects.get(prefix="E05").level.code == "ward"
     assert GssPrefix.objects.get(prefix="E01").level.code == "lsoa"
     assert GssPrefix.objects.get(prefix="E02").level.code == "msoa"
+
+
+def test_every_regularly_published_public_source_has_its_release_months():
+    per_year = {"annual": 1, "twice-yearly": 2, "quarterly": 4, "monthly": 12}
+    regular = Source.objects.filter(stage="public", frequency__in=per_year)
+    # A stopped series, and reports each organisation times for itself, have no month to give.
+    assert set(regular.filter(release_months=[]).values_list("slug", flat=True)) == {
+        "population-by-country-of-birth-nationality",
+        "population-by-country-of-birth-nationality-individual-country",
+        "annual-equality-inclusion-reports",
+    }
+    for source in regular.exclude(release_months=[]):
+        assert len(source.release_months) == per_year[source.frequency], source.slug
