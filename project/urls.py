@@ -17,6 +17,7 @@ urlpatterns = [
     path("requests/", include("requests_app.urls")),
     path("agreements/", include("sharing.urls")),
     path("notifications/", include("notifications.urls")),
+    path("plan/", include("planning.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
