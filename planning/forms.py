@@ -19,6 +19,23 @@ class PlanForm(forms.ModelForm):
         label="What the area wants from the work (toolkit section 1.2)",
     )
 
+    STEPS = {
+        "step1": ["lead_name", "lead_role", "sponsor_name", "sponsor_role", "partners", "forums", "earlier_work"],
+        "step2": [
+            "aims",
+            "benefits",
+            "scope",
+            "focus",
+            "special_features",
+            "definitions",
+            "definitions_reason",
+            "geography_level",
+            "methods",
+            "outputs",
+        ],
+        "step3": ["data_security", "resources", "review_cycle", "planning_rounds"],
+    }
+
     class Meta:
         model = Plan
         fields = [*PLAN_TEXT_FIELDS, "partners", "definitions", "geography_level"]

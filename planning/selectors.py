@@ -32,6 +32,11 @@ def overdue_milestones(area: Area, today: datetime.date) -> QuerySet:
     return milestones_for(area).filter(done_on__isnull=True, due_on__lt=today)
 
 
+def overdue_milestones_anywhere(today: datetime.date) -> QuerySet:
+    """For the coordinator's home, which has no area at hand (one area per installation today)."""
+    return Milestone.objects.filter(done_on__isnull=True, due_on__lt=today).order_by("due_on")[:10]
+
+
 def checklist_decisions(area: Area) -> dict[str, ChecklistDecision]:
     """Checklist item code -> the area's decision on it."""
     return {d.item: d for d in ChecklistDecision.objects.filter(area=area).select_related("recorded_by")}

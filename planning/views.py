@@ -57,7 +57,8 @@ def plan_edit(request):
         else:
             messages.success(request, "Plan saved.")
             return redirect("planning:plan")
-    return render(request, "planning/plan_form.html", {"form": form, "area": area})
+    steps = {name: [form[field] for field in fields] for name, fields in PlanForm.STEPS.items()}
+    return render(request, "planning/plan_form.html", {"form": form, "area": area, **steps})
 
 
 @require_POST
