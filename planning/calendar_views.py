@@ -33,7 +33,6 @@ def calendar(request):
             "unscheduled": selectors.sources_without_calendar(),
             "today": today,
             "can_edit": roles.is_coordinator(request.user),
-            "taken_in_form": TakenInForm(initial={"refreshed_on": today}),
             "feed_url": request.build_absolute_uri(reverse("planning:feed", args=[feed.token])) if feed else "",
         },
     )

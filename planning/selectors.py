@@ -34,7 +34,7 @@ def overdue_milestones(area: Area, today: datetime.date) -> QuerySet:
 
 def overdue_milestones_anywhere(today: datetime.date) -> QuerySet:
     """For the coordinator's home, which has no area at hand (one area per installation today)."""
-    return Milestone.objects.filter(done_on__isnull=True, due_on__lt=today).order_by("due_on")[:10]
+    return Milestone.objects.filter(done_on__isnull=True, due_on__lt=today).order_by("due_on")
 
 
 def checklist_decisions(area: Area) -> dict[str, ChecklistDecision]:

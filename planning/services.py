@@ -145,11 +145,14 @@ def _claim(area: Area, release) -> bool:
     return True
 
 
+@transaction.atomic
 def release_reminders_send(*, area: Area, today: datetime.date) -> list[str]:
     """Tells the coordinators, in the tracker and by email, of each release that is out and not taken
     in, once per release: one message per run lists those not mentioned before. Returns their ids."""
     awaited = [r for r in release_calendar(area, today, ahead=0) if r.awaited]
-    fresh = [r for r in awaited if _claim(area, r)]
+    # Skipping what was sent before keeps the daily run to one insert per new release.
+    sent = set(ReleaseReminder.objects.filter(area=area).values_list("source_id", "release_month"))
+    fresh = [r for r in awaited if (r.source.pk, r.month) not in sent and _claim(area, r)]
     if fresh:
         lines = [f"- {r.source.title}: released {r.month:%B %Y} ({r.source.release_timing})" for r in fresh]
         notify(

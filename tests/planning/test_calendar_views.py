@@ -2,7 +2,9 @@ import datetime
 
 import icalendar
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.models import Source, SourceRefresh
@@ -96,3 +98,19 @@ def test_an_agency_contacts_address_or_a_guessed_one_answers_404(area, contact_a
     assert roles.is_agency_contact(contact_a)
     assert Client().get(reverse("planning:feed", args=[token])).status_code == 404
     assert Client().get(reverse("planning:feed", args=["not-a-token"])).status_code == 404
+
+
+def test_the_calendar_runs_as_many_queries_for_many_take_ins_as_for_one(area, coordinator, coordinator_client):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert coordinator_client.get(CALENDAR).status_code == 200
+        return len(queries)
+
+    sources = list(Source.objects.filter(stage="public").exclude(release_months=[]))
+    today = datetime.date.today()
+    SourceRefresh.objects.create(area=area, source=sources[0], refreshed_on=today, recorded_by=coordinator)
+    few = count()
+    SourceRefresh.objects.bulk_create(
+        SourceRefresh(area=area, source=s, refreshed_on=today, recorded_by=coordinator) for s in sources[1:]
+    )
+    assert count() == few

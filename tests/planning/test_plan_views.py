@@ -4,11 +4,14 @@ agency contacts are told none of it exists."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.models import Definition
 from planning import services
 from planning.models import ChecklistDecision, Engagement, Milestone, Plan
+from planning.toolkit import CHECKLIST
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 3, 2)
@@ -150,3 +153,37 @@ def test_the_coordinator_edits_and_removes_a_register_entry(area, coordinator_cl
     assert Engagement.objects.get().title == "Renamed"
     coordinator_client.post(reverse("planning:engagement-delete", args=[entry.pk]))
     assert not Engagement.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["planning:plan", "planning:checklist", "planning:register"])
+def test_plan_pages_run_as_many_queries_for_many_rows_as_for_one(
+    area, agency_a, agency_b, coordinator, coordinator_client, name
+):
+    def grow(n):
+        for i in range(n):
+            services.milestone_add(area=area, title=f"Step {i}", owner="Sam", due_on=DAY)
+            values = {
+                "title": f"Group {i}",
+                "kind": "focus-group",
+                "community": "Parents",
+                "owner": "CVS",
+                "starts_on": DAY,
+            }
+            services.engagement_add(area=area, user=coordinator, values=values)
+            services.checklist_decide(
+                area=area, item=list(CHECKLIST)[i], decision="done", note="", on=DAY, user=coordinator
+            )
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert coordinator_client.get(reverse(name)).status_code == 200
+        return len(queries)
+
+    services.plan_update(
+        area=area, user=coordinator, values={}, partners=[agency_a], definitions=[], geography_level=None, benefits=[]
+    )
+    grow(1)
+    few = count()
+    grow(5)
+    Plan.objects.get().partners.add(agency_b)
+    assert count() == few
