@@ -166,10 +166,3 @@ def availability_rows(area: Area) -> list[tuple[Source, SourceAvailability | Non
     answers = {a.source_id: a for a in SourceAvailability.objects.filter(area=area).select_related("updated_by")}
     sources = Source.objects.filter(stage=Source.Stage.QUALITATIVE).order_by("appendix_row", "title")
     return [(s, answers.get(s.pk)) for s in sources]
-
-
-def public_sources_due(today) -> QuerySet:
-    """Public sources whose release timing names the current month (e.g. LTIM in May and November)."""
-    public = Source.objects.filter(stage=Source.Stage.PUBLIC).exclude(release_months=[]).order_by("title")
-    # JSON "contains" is not available on SQLite, so the month test runs in Python on ~30 rows.
-    return Source.objects.filter(pk__in=[s.pk for s in public if today.month in s.release_months]).order_by("title")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sharing",
     "requests_app",
     "releases",
+    "planning",
     "reports",
 ]
 
@@ -276,8 +277,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.send_request_chasers",
         "schedule": crontab(hour=7, minute=30),
     },
-    "note-public-releases-due": {
-        "task": "catalogue.tasks.note_public_releases_due",
+    "remind-public-releases-due": {
+        "task": "planning.tasks.remind_public_releases_due",
         "schedule": crontab(hour=6, minute=0),
     },
 }
@@ -293,6 +294,9 @@ TRACKER_ROUNDING = env.int("TRACKER_ROUNDING", default=0) or None
 # a table. See README.
 TRACKER_INDICATORS_INLINE_COUNTS = env.int("TRACKER_INDICATORS_INLINE_COUNTS", default=100)
 TRACKER_UPLOAD_MAX_BYTES = env.int("TRACKER_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Two engagements with the same community closer together than this many days are flagged in the Stage 3
+# register: people asked too often stop answering (the toolkit calls it consultation fatigue).
+TRACKER_ENGAGEMENT_GAP_DAYS = env.int("TRACKER_ENGAGEMENT_GAP_DAYS", default=42)
 # Agencies get a reminder this many working days before a request is due.
 TRACKER_REMINDER_WORKING_DAYS = env.int("TRACKER_REMINDER_WORKING_DAYS", default=5)
 # Links in emails point here.

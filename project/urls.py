@@ -25,6 +25,7 @@ urlpatterns = [
     path("releases/", include("releases.urls")),
     path("agreements/", include("sharing.urls")),
     path("notifications/", include("notifications.urls")),
+    path("plan/", include("planning.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from catalogue.models import Source
+from planning.selectors import overdue_milestones_anywhere
 from project import roles
 from project.monitoring import broker_queues, database_up, token_valid, worker_status
 from requests_app.models import OPEN
@@ -27,6 +28,9 @@ def home(request):
             "overdue_requests": overdue_count(visible, today),
             "review_queue": dpo_workspace(today)["queue"].count() if roles.is_dpo(request.user) else 0,
             "ingest": returns_by_state() if roles.is_coordinator(request.user) else None,
+            "overdue_milestones": list(overdue_milestones_anywhere(today))
+            if roles.is_coordinator(request.user)
+            else [],
         },
     )
 

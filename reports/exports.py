@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from catalogue.models import Area
+from planning.selectors import checklist_progress, plan_for
 from project.lib.spreadsheet import neutralise
 from project.lib.text import plural
 from reports.coverage import Coverage, coverage_build
@@ -335,4 +336,6 @@ def report_context(*, area: Area, today: datetime.date) -> dict:
         "indicators": indicators,
         "warnings": comparability_warnings([t.source for t in indicators]),
         "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],
+        "plan": plan_for(area),
+        "checklist": checklist_progress(area),
     }

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from catalogue.selectors import area_for_user
+from planning.selectors import checklist_progress
 from project import roles
 from reports import exports
 from reports.coverage import coverage_build
@@ -55,11 +56,12 @@ def coverage(request):
 
 def recommendations(request):
     roles.require(request.user, *READERS, reason=READERS_ONLY)
-    built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
+    area = area_for_user(request.user)
+    built = coverage_build(area=area, today=timezone.localdate())
     return render(
         request,
         "reports/recommendations.html",
-        {"coverage": built, "recommendations": recommend(built), "items": ITEMS},
+        {"coverage": built, "recommendations": recommend(built), "items": ITEMS, "checklist": checklist_progress(area)},
     )
 
 

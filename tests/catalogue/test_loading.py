@@ -187,3 +187,16 @@ def test_census_2021_stands_beside_the_2011_census_with_its_topics_and_caveats()
 def test_sources_published_in_thousands_say_so():
     assert Source.objects.get(slug="ltim-estimates").unit == Source.Unit.THOUSANDS
     assert Source.objects.get(slug="census-2021").unit == Source.Unit.PERSONS
+
+
+def test_every_regularly_published_public_source_has_its_release_months():
+    per_year = {"annual": 1, "twice-yearly": 2, "quarterly": 4, "monthly": 12}
+    regular = Source.objects.filter(stage="public", frequency__in=per_year)
+    # A stopped series, and reports each organisation times for itself, have no month to give.
+    assert set(regular.filter(release_months=[]).values_list("slug", flat=True)) == {
+        "population-by-country-of-birth-nationality",
+        "population-by-country-of-birth-nationality-individual-country",
+        "annual-equality-inclusion-reports",
+    }
+    for source in regular.exclude(release_months=[]):
+        assert len(source.release_months) == per_year[source.frequency], source.slug

@@ -1,12 +1,9 @@
-import datetime
-
 import pytest
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from catalogue import selectors
-from catalogue.models import Source
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +47,6 @@ def test_sources_sharing_key_fields_excludes_the_source_itself():
     related = list(selectors.sources_sharing_key_fields(nino))
     assert nino not in related
     assert any(s.slug == "census-2011" for s in related)
-
-
-def test_public_sources_due_names_ltim_in_may_and_november_only():
-    due_may = {s.slug for s in selectors.public_sources_due(datetime.date(2026, 5, 10))}
-    due_june = {s.slug for s in selectors.public_sources_due(datetime.date(2026, 6, 10))}
-    assert "ltim-estimates" in due_may
-    assert "ltim-estimates" not in due_june
-    assert all(Source.objects.get(slug=s).stage == "public" for s in due_may)
 
 
 def test_availability_rows_list_every_appendix_3_source(area):

@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import AreaCode, GeographyLevel, OrganisationType, Source, SourceRefresh
+from catalogue.models import AreaCode, Definition, GeographyLevel, OrganisationType, Source, SourceRefresh
 from catalogue.services import agency_create
+from planning.services import checklist_decide, plan_update
 from sharing.disclosure import check
 from sharing.models import AuditEntry
-from tests.factories import EAL, Q1, Q2, answer, force_status, rows
+from tests.factories import EAL, Q1, Q2, START, answer, force_status, rows
 
 PAGES = [
     "reports:coverage",
@@ -326,3 +327,47 @@ def test_the_html_tables_read_back_cannot_narrow_any_suppressed_cell(
     assert published == table.published and None in published.values()
     check(published, table.relations, threshold=table.threshold)
     assert not [v for v in published.values() if v is not None and 0 < v < table.threshold]
+
+
+def test_the_recommendations_page_shows_the_areas_decision_on_each_checklist_item(
+    area, coordinator, coordinator_client
+):
+    checklist_decide(
+        area=area,
+        item="refresh-public",
+        decision="in-progress",
+        note="Quarterly cycle agreed",
+        on=START,
+        user=coordinator,
+    )
+    page = coordinator_client.get(reverse("reports:recommendations")).content.decode()
+    assert "0 of 19 improvements done, 1 in progress" in page
+    assert "In progress</span> on" in page and "Quarterly cycle agreed" in page
+    assert "No decision recorded on this item yet." in page
+
+
+def test_the_printed_report_carries_the_plans_aims_definitions_and_checklist_progress(
+    area, coordinator, coordinator_client
+):
+    empty = coordinator_client.get(reverse("reports:report")).content.decode()
+    assert "does not state its aims yet" in empty and "No migrant definitions have been chosen" in empty
+    definition = Definition.objects.filter(kind="migrant-definition").first()
+    plan_update(
+        area=area,
+        user=coordinator,
+        values={"aims": "Plan school places for new arrivals.", "definitions_reason": "It is what schools record."},
+        partners=[],
+        definitions=[definition],
+        geography_level=None,
+        benefits=[],
+    )
+    checklist_decide(area=area, item="jsna", decision="done", note="Chapter published", on=START, user=coordinator)
+    page = coordinator_client.get(reverse("reports:report")).content.decode()
+    for text in (
+        "Plan school places for new arrivals.",
+        definition.term,
+        "It is what schools record.",
+        "Chapter published",
+    ):
+        assert text in page
+    assert "1 of the toolkit's 19 improvements are done" in page
