@@ -146,6 +146,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=3
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Its start-up banner would print on every manage.py command; lockouts are in the audit log.
+AXES_VERBOSE = False
 if env.bool("TRUST_X_FORWARDED_FOR", default=False):
     AXES_CLIENT_IP_CALLABLE = "accounts.throttling.forwarded_client_address"
 # The coordinator and the DPO see every agency's data: with this on they give a code from an
