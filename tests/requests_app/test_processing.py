@@ -138,6 +138,15 @@ def test_record_level_data_is_quarantined_for_the_dpo_only(
     assert dpo_client.get(file_url).status_code == 200
 
 
+def test_a_coordinator_who_sent_in_held_data_hears_of_it_once(covered_request, coordinator):
+    stored = uploaded(covered_request, coordinator, PEOPLE, name="patients.csv")
+    return_process(return_id=stored.pk)
+    about_it = coordinator.notifications.filter(subject__startswith=covered_request.reference)
+    assert list(about_it.values_list("subject", flat=True)) == [
+        f"{covered_request.reference}: a return was quarantined as possible personal data"
+    ]
+
+
 def test_the_status_endpoint_and_report_are_404_for_another_agency(covered_request, contact_a, contact_b_client):
     stored = uploaded(covered_request, contact_a, GOOD)
     for name in ("return-report", "return-status", "return-problems", "return"):
