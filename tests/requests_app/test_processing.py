@@ -117,7 +117,7 @@ def test_a_return_with_errors_stores_nothing_and_reports_where_to_fix(covered_re
     page = contact_a_client.get(
         reverse("requests:return-report", args=[covered_request.public_id, stored.public_id])
     ).content.decode()
-    assert "Not accepted: please fix" in page and "Polska" in page and "row 2 column A" in page
+    assert "Not accepted: please fix" in page and "Polska" in page and "Row 2<br>column A" in page
     problems = contact_a_client.get(
         reverse("requests:return-problems", args=[covered_request.public_id, stored.public_id])
     )

@@ -63,7 +63,7 @@ def report_url(stored):
 
 
 def rows_on(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r"<td>Row (\d+)", html)]
+    return [int(n) for n in re.findall(r'<td class="where">Row (\d+)', html)]
 
 
 def test_errors_are_listed_in_the_files_row_order_before_warnings_and_completeness(
