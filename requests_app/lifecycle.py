@@ -175,3 +175,13 @@ def allowed_actions(user, request: DataRequest) -> list[tuple[str, Edge]]:
         for name, edge in EDGES.items()
         if request.status in edge.sources and checker.may(request, edge.roles)
     ]
+
+
+def offered_actions(user, request: DataRequest) -> list[tuple[str, Edge]]:
+    """What the request page offers: each side only its own moves. An action the agency may take is
+    the agency's, so the coordinator is not offered it, though the service still lets a coordinator
+    record it for an agency that answered outside the tracker."""
+    allowed = allowed_actions(user, request)
+    if roles.is_agency_contact(user):
+        return allowed
+    return [(name, edge) for name, edge in allowed if A not in edge.roles]

@@ -1,6 +1,8 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +24,7 @@ from requests_app.forms import (
     TransitionForm,
     UploadForm,
 )
-from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
+from requests_app.lifecycle import EDGES, deadline_for, offered_actions
 from requests_app.models import ChecklistAnswer, Status
 from requests_app.permissions import ActionChecker
 from requests_app.services.campaigns import campaign_chase_overdue, campaign_create
@@ -87,6 +89,16 @@ def request_new(request):
     return render(request, "requests_app/request_form.html", {"form": form})
 
 
+def _upload_box(checker: ActionChecker, data_request) -> dict:
+    """The upload form of the request and report pages: for those taking part, while the request takes files."""
+    takes_part = checker.is_coordinator or checker.is_agency_member(data_request)
+    return {
+        "form": UploadForm(),
+        "takes_part": takes_part,
+        "can_upload": takes_part and data_request.status in UPLOADABLE,
+    }
+
+
 def request_detail(request, public_id):
     data_request = selectors.request_get(request.user, public_id)
     checker = ActionChecker(request.user)
@@ -98,12 +110,10 @@ def request_detail(request, public_id):
             "governance": governance_decision(data_request, on=today),
             "returns": selectors.returns_of(data_request),
             "in_force": selectors.return_in_force(data_request),
-            "upload_form": UploadForm(),
-            "can_upload": (checker.is_coordinator or checker.is_agency_member(data_request))
-            and data_request.status in UPLOADABLE,
+            "upload": _upload_box(checker, data_request),
             "req": data_request,
             "deadline": deadline_for(data_request),
-            "actions": allowed_actions(request.user, data_request),
+            "actions": offered_actions(request.user, data_request),
             "checklist": selectors.checklist_rows(data_request),
             "timeline": selectors.request_timeline(data_request),
             "can_take_part": checker.is_coordinator or checker.is_agency_member(data_request),
@@ -347,10 +357,11 @@ def agency_detail(request, public_id):
 @require_POST
 def request_upload(request, public_id):
     data_request = selectors.request_get(request.user, public_id)
+    back = _upload_page(data_request, request.POST.get("from_return"))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, form_error_text(form))
-        return redirect("requests:detail", public_id)
+        return back
     try:
         stored = return_upload(request=data_request, user=request.user, upload=form.cleaned_data["file"])
     except ValidationError as exc:
@@ -360,7 +371,19 @@ def request_upload(request, public_id):
             request, f"{stored.original_name} was received (version {stored.version}) and is being checked."
         )
         return redirect("requests:return-report", public_id, stored.public_id)
-    return redirect("requests:detail", public_id)
+    return back
+
+
+def _upload_page(data_request, return_id):
+    """Where a refused upload goes back to: the report it was sent from, else the request."""
+    if return_id:
+        try:
+            stored = selectors.return_get(data_request, return_id)
+        except Http404:
+            pass
+        else:
+            return redirect("requests:return-report", data_request.public_id, stored.public_id)
+    return redirect("requests:detail", data_request.public_id)
 
 
 def return_download(request, public_id, return_id):
@@ -387,6 +410,7 @@ def return_report(request, public_id, return_id):
     data_request = selectors.request_get(request.user, public_id)
     stored = selectors.return_get(data_request, return_id)
     selectors.require_return_reader(request.user, stored)
+    errors_page, warnings_page = request.GET.get("errors"), request.GET.get("warnings")
     return render(
         request,
         "requests_app/return_report.html",
@@ -394,7 +418,13 @@ def return_report(request, public_id, return_id):
             "req": data_request,
             "ret": stored,
             "in_force": selectors.return_in_force(data_request),
-            "summary": selectors.report_summary(stored.report),
+            "summary": selectors.report_summary(stored.report, errors_page=errors_page, warnings_page=warnings_page),
+            # Each list's pager keeps the other list on the page it was.
+            "errors_query": urlencode({"warnings": warnings_page} if warnings_page else {}),
+            "warnings_query": urlencode({"errors": errors_page} if errors_page else {}),
+            "allowed_areas": selectors.allowed_area_codes(data_request),
+            "upload": _upload_box(ActionChecker(request.user), data_request),
+            "governance": governance_decision(data_request, on=timezone.localdate()),
         },
     )
 

@@ -121,7 +121,7 @@ def decide(
         return GateDecision(
             False,
             None,
-            [f"No sharing agreement names {agency.name} as a party. Ask the coordinator to set one up with the DPO."],
+            [f"No sharing agreement names {agency.name} as a party."],
         )
     ranked = sorted(
         ((c, _problems(c, agency, fields, data_form, on)) for c in candidates),

@@ -24,10 +24,11 @@ from requests_app.selectors.returns import (
     return_in_force,
     returns_of,
 )
-from requests_app.selectors.template import template_spec
+from requests_app.selectors.template import allowed_area_codes, template_spec
 
 __all__ = [
     "agencies_with_contacts",
+    "allowed_area_codes",
     "agency_contact_get",
     "agency_get",
     "blocked_requests",

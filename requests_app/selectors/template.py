@@ -120,3 +120,10 @@ def template_spec(request: DataRequest) -> TemplateSpec:
         instructions=instructions,
         threshold=request.reporting_threshold,
     )
+
+
+def allowed_area_codes(request: DataRequest) -> CodeList | None:
+    """The area codes the request's template allows, for a report whose codes were refused; None
+    when the request asks for no area column."""
+    field = request.fields.filter(code="ward").first()
+    return _code_list(field, request) if field else None

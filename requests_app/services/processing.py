@@ -247,12 +247,15 @@ def _hold_for_the_dpo(transition: Transition) -> None:
         detail="Quarantined: looks like record-level personal data.",
     )
     reason = stored.report["errors"][-1]["message"] if stored.report["errors"] else "It looks like personal data."
+    told = [*people_with_role(roles.DPO), request.coordinator]
     notify(
-        users=list(people_with_role(roles.DPO)) + [request.coordinator],
+        users=told,
         subject=f"{request.reference}: a return was quarantined as possible personal data",
         body=f"{stored.original_name} from {request.agency} was not ingested. {reason}{_still_in_force(stored)}",
         url=request_url(request),
     )
+    if stored.uploaded_by in told:  # a coordinator who sent the file in has just heard of it
+        return
     notify(
         users=[stored.uploaded_by],
         subject=f"{request.reference}: your file was not accepted",

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from requests_app.models import Status
 from requests_app.services.requests import request_transition
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, stacks_on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
@@ -44,11 +44,21 @@ def test_a_contact_acknowledges_answers_uploads_and_fixes_a_flawed_file(
 
     page.get_by_role("link", name="Pupils by nationality and ward").click()
     check(page)
+    assert stacks_on_a_phone(page, ".two-col > section:nth-child(1)", ".two-col > section:nth-child(2)")
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.locator(".status-tag").first).to_contain_text("Acknowledged")
-    page.get_by_label("Write to the coordinator").fill("Do you want pupils on roll or all admissions?")
-    page.get_by_role("button", name="Send message").click()
+    page.get_by_text("Ask a question (pauses the clock)…").click()
+    page.get_by_label("What needs clarifying?").fill("Do you want pupils on roll or all admissions?")
+    page.get_by_role("button", name="Ask a question (pauses the clock)").click()
     expect(page.get_by_text("Do you want pupils on roll or all admissions?")).to_be_visible()
+    expect(page.get_by_text("Uploads are paused while your question is open.")).to_be_visible()
+    check(page)
+    request_transition(request=ours, action="answer_clarification", user=coordinator, note="Pupils on roll.")
+    page.reload()
+    expect(page.get_by_label(re.compile("Completed file"))).to_be_visible()
+    page.get_by_label("Write to the coordinator").fill("Thank you: on roll it is.")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_text("Thank you: on roll it is.")).to_be_visible()
     request_url = page.url
 
     page.get_by_role("link", name="Answer the checklist").click()
@@ -85,4 +95,25 @@ def test_a_contact_acknowledges_answers_uploads_and_fixes_a_flawed_file(
     ours.refresh_from_db()
     assert ours.status == Status.RECEIVED
 
-    outsider(request_url, accepted_report, flawed_report, request_url + "checklist/", request_url + "template.xlsx")
+    page.goto(flawed_report)
+    fixed = filled_template(template.value, tmp_path / "pupils-v3.xlsx", "Romanian")
+    page.get_by_label(re.compile("Completed file")).set_input_files(fixed)
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("heading", name="Accepted", exact=True)).to_be_visible(timeout=90_000)
+    check(page)
+    fixed_report = page.url
+    page.goto(request_url)
+    expect(page.get_by_text("Version 3 (pupils-v3.xlsx) is in force")).to_be_visible()
+
+    outsider(
+        request_url,
+        accepted_report,
+        flawed_report,
+        fixed_report,
+        flawed_report + "problems.csv",
+        fixed_report + "status.json",
+        fixed_report + "file/",
+        request_url + "checklist/",
+        request_url + "template.xlsx",
+        request_url + "template.csv",
+    )

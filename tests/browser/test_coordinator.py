@@ -38,6 +38,10 @@ def test_a_coordinator_finds_sources_requests_data_chases_and_reads_the_reports(
     page.get_by_label("Search").fill("school")
     page.get_by_role("button", name="Search", exact=True).click()
     check(page)
+    page.locator("label.facet-option:not(.facet-empty) input").first.check()
+    page.get_by_role("button", name="Apply filters").click()
+    check(page)
+    expect(page.get_by_text(re.compile("match your filters"))).to_be_visible()
     boxes = page.get_by_role("checkbox", name=re.compile("^Compare "))
     boxes.nth(0).check()
     boxes.nth(1).check()
@@ -59,7 +63,11 @@ def test_a_coordinator_finds_sources_requests_data_chases_and_reads_the_reports(
     check(page)
     page.get_by_role("button", name="Send to the agency").click()
     expect(page.locator(".status-tag").first).to_contain_text("Sent")
+    expect(page.get_by_role("button", name="Acknowledge")).to_have_count(0)
     single = page.url
+    for path in ("/requests/", "/requests/blocked/"):
+        page.goto(path)
+        check(page)
 
     page.goto("/requests/campaigns/new/")
     check(page)

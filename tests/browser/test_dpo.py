@@ -34,7 +34,7 @@ def test_a_dpo_sends_an_amendment_back_approves_it_and_suspends_sharing(
     check(page)
     page.get_by_role("link", name="Pupils by nationality").first.click()
     check(page)
-    expect(page.locator("#diff-h + table")).to_contain_text("Age or age band")
+    expect(page.locator("#diff-h + table")).to_contain_text("added: Age or age band")
     page.get_by_text("Request changes…").click()
     page.get_by_label("What must change?").fill("Say why age is needed, in the purpose.")
     page.get_by_role("button", name="Request changes").click()
@@ -75,4 +75,4 @@ def test_a_dpo_sends_an_amendment_back_approves_it_and_suspends_sharing(
     expect(page.locator(".message-error")).to_contain_text(re.compile("suspended|no active", re.I))
     expect(page.get_by_text("No file has been accepted yet")).to_have_count(0)
 
-    outsider(f"/requests/{request.public_id}/")
+    outsider(f"/requests/{request.public_id}/", f"/requests/{request.public_id}/checklist/", amended)

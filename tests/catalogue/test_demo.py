@@ -167,3 +167,11 @@ def test_each_demo_user_starts_the_day_with_a_few_unread_notifications():
     User = get_user_model()
     counts = {u.username: unread_count(u) for u in User.objects.filter(username__in=["coordinator", "dpo", "school"])}
     assert all(1 <= n <= 3 for n in counts.values()), counts
+
+
+def test_no_demo_user_is_told_of_one_event_twice():
+    User = get_user_model()
+    for user in User.objects.filter(username__in=["coordinator", "dpo", "school"]):
+        unread = list(user.notifications.filter(read_at__isnull=True).values_list("url", "created_at"))
+        moments = [(url, created.replace(microsecond=0)) for url, created in unread]
+        assert len(set(moments)) == len(moments), (user.username, unread)

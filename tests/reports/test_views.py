@@ -371,3 +371,22 @@ def test_the_printed_report_carries_the_plans_aims_definitions_and_checklist_pro
     ):
         assert text in page
     assert "1 of the toolkit's 19 improvements are done" in page
+
+
+@pytest.mark.parametrize("page", ["reports:indicators", "reports:report"])
+def test_indicator_tables_write_large_counts_with_thousands_separators(
+    coordinator_client, agency_a, received, add_return, page
+):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 12345), ("NON-EU", "", Q1, 2061)))
+    query = {"source": EAL, "rows": "nationality_group", "columns": "quarter"}
+    html = coordinator_client.get(reverse(page), query).content.decode()
+    assert "12,345" in html and "12345" not in html
+
+
+def test_the_printed_report_names_the_field_of_each_evidence_line(coordinator_client, agency_a, received):
+    lacking = received(agency_a, fields=("nationality", "country-of-birth", "ward", "period"))
+    answer(lacking, "nationality", "no")
+    answer(lacking, "country-of-birth", "no")
+    page = coordinator_client.get(reverse("reports:report")).content.decode()
+    section = page[page.index("Which fields each agency lacks") : page.index("Coverage of the key fields")]
+    assert "Country of birth (" in section and "Nationality (" in section

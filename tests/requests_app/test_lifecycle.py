@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from project.lib.lifecycle import Stale
-from requests_app.lifecycle import EDGES, allowed_actions, deadline_for
+from requests_app.lifecycle import EDGES, allowed_actions, deadline_for, offered_actions
 from requests_app.models import DataRequest, RequestEvent, Status
 from requests_app.services.requests import request_transition
 from tests.factories import force_status, rolled_back
@@ -68,6 +68,18 @@ def test_allowed_actions_match_the_table_for_each_role(agency_a, coordinator, co
     }
     assert allowed_actions(contact_b, data_request) == []
     assert allowed_actions(dpo, data_request) == []
+
+
+def test_each_side_is_offered_only_its_own_moves(agency_a, coordinator, contact_a, dpo, make_request):
+    sent = force_status(make_request(agency_a), Status.SENT)
+    assert [name for name, _ in offered_actions(coordinator, sent)] == ["withdraw"]
+    assert {name for name, _ in offered_actions(contact_a, sent)} == {
+        name for name, _ in allowed_actions(contact_a, sent)
+    }
+    assert offered_actions(dpo, sent) == []
+    asked = force_status(make_request(agency_a), Status.CLARIFICATION)
+    assert [name for name, _ in offered_actions(coordinator, asked)] == ["answer_clarification", "withdraw"]
+    assert "answer_clarification" not in {name for name, _ in offered_actions(contact_a, asked)}
 
 
 def test_actions_that_need_a_reason_refuse_a_blank_note(agency_a, coordinator, make_request):

@@ -117,7 +117,7 @@ def test_a_return_with_errors_stores_nothing_and_reports_where_to_fix(covered_re
     page = contact_a_client.get(
         reverse("requests:return-report", args=[covered_request.public_id, stored.public_id])
     ).content.decode()
-    assert "Not accepted: please fix" in page and "Polska" in page and "row 2 column A" in page
+    assert "Not accepted: please fix" in page and "Polska" in page and "Row 2<br>column A" in page
     problems = contact_a_client.get(
         reverse("requests:return-problems", args=[covered_request.public_id, stored.public_id])
     )
@@ -136,6 +136,15 @@ def test_record_level_data_is_quarantined_for_the_dpo_only(
     file_url = reverse("requests:return", args=[covered_request.public_id, stored.public_id])
     assert contact_a_client.get(file_url).status_code == 404
     assert dpo_client.get(file_url).status_code == 200
+
+
+def test_a_coordinator_who_sent_in_held_data_hears_of_it_once(covered_request, coordinator):
+    stored = uploaded(covered_request, coordinator, PEOPLE, name="patients.csv")
+    return_process(return_id=stored.pk)
+    about_it = coordinator.notifications.filter(subject__startswith=covered_request.reference)
+    assert list(about_it.values_list("subject", flat=True)) == [
+        f"{covered_request.reference}: a return was quarantined as possible personal data"
+    ]
 
 
 def test_the_status_endpoint_and_report_are_404_for_another_agency(covered_request, contact_a, contact_b_client):

@@ -218,6 +218,14 @@ def test_the_blocked_page_lists_requests_without_an_agreement_for_coordinator_an
     assert contact_a_client.get(reverse("requests:blocked")).status_code == 403
 
 
+def test_the_blocked_page_tells_each_role_its_own_next_step(coordinator_client, dpo_client, sent_request):
+    for_coordinator = coordinator_client.get(reverse("requests:blocked")).content.decode()
+    for_dpo = dpo_client.get(reverse("requests:blocked")).content.decode()
+    assert "ask the coordinator" not in for_coordinator.lower()
+    assert f'<a href="{reverse("sharing:new")}">Draft an agreement</a>' in for_coordinator
+    assert "you review it when it is sent to you" in for_dpo and reverse("sharing:new") not in for_dpo
+
+
 def test_the_request_list_shows_each_requests_governance(coordinator_client, sent_request, make_agreement, agency_a):
     page = coordinator_client.get(reverse("requests:list")).content.decode()
     assert "Blocked: No sharing agreement" in page

@@ -395,3 +395,38 @@ class TestAgencyPages:
         for i in range(8):
             agency_create(name=f"GP {i}", area=area, organisation_type=OrganisationType.objects.get(code="gp-practice"))
         assert queries() == before
+
+
+class TestUploadsWhileAQuestionIsOpen:
+    def test_the_contact_is_told_why_the_upload_box_is_gone_and_what_brings_it_back(self, contact_a_client, request_a):
+        force_status(request_a, Status.CLARIFICATION)
+        html = contact_a_client.get(url("detail", request_a)).content.decode()
+        assert 'action="' + url("upload", request_a) + '"' not in html
+        assert "Uploads are paused while your question is open." in html
+        assert "The coordinator's answer reopens the request" in html
+
+    def test_the_coordinator_is_told_that_answering_reopens_uploads(self, coordinator_client, request_a):
+        force_status(request_a, Status.CLARIFICATION)
+        html = coordinator_client.get(url("detail", request_a)).content.decode()
+        assert "Uploads are paused while the agency's question is open." in html
+        assert "Answer it under" in html
+
+
+class TestActionsOnTheRequestPage:
+    def test_the_coordinator_is_not_offered_the_agencys_moves(self, coordinator_client, request_a):
+        html = coordinator_client.get(url("detail", request_a)).content.decode()
+        assert 'value="acknowledge"' not in html and 'value="mark_received"' not in html
+        assert 'value="withdraw"' in html
+
+    def test_the_contact_is_offered_its_own_moves_and_not_the_coordinators(self, contact_a_client, request_a):
+        html = contact_a_client.get(url("detail", request_a)).content.decode()
+        assert 'value="acknowledge"' in html and 'value="mark_received"' in html
+        assert 'value="withdraw"' not in html
+
+    def test_the_server_refuses_a_dpo_any_move(self, dpo_client, request_a):
+        response = dpo_client.post(
+            url("transition", request_a), {"action": "acknowledge", "version": request_a.version}
+        )
+        assert response.status_code in (403, 404)
+        request_a.refresh_from_db()
+        assert request_a.status == Status.SENT
