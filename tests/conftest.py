@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import teardown_databases
 
 from catalogue.models import Area, Field, GeographyLevel, OrganisationType, Source, SourceField, Theme
 from catalogue.services import agency_contact_add, agency_create
@@ -17,13 +18,17 @@ from requests_app.models import DataRequest
 from requests_app.services.requests import request_create
 from sharing.models import SharingAgreement
 from sharing.services import agreement_create, agreement_transition
+from tests import database
 from tests.factories import START, client_for, make_user
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_blocker, django_db_createdb, django_db_modify_db_settings):
     with django_db_blocker.unblock():
-        call_command("load_catalogue", stdout=open("/dev/null", "w"))
+        config = database.set_up(rebuild=django_db_createdb)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
 
 
 @pytest.hookimpl(trylast=True)

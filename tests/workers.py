@@ -28,13 +28,13 @@ def load_catalogue() -> None:
     from django.contrib.auth.models import Group
 
     from catalogue.models import Source
-    from catalogue.services import catalogue_load
     from project import roles
+    from tests.database import catalogue_restore
 
     for name in roles.ALL:
         Group.objects.get_or_create(name=name)
     if not Source.objects.exists():
-        catalogue_load()
+        catalogue_restore()
 
 
 # Short, so that the test sees a lease run out; renewed every third of it while the worker works.

@@ -41,7 +41,8 @@ def fingerprint(values: dict) -> str:
 def read_yaml(name: str, data_dir: Path = DATA_DIR) -> list:
     path = data_dir / name
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        # libyaml's C parser reads the same safe subset of YAML many times faster than the pure-Python one.
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or []
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueDataError(f"{name}: cannot read: {exc}") from exc
 

@@ -24,6 +24,7 @@ from .problems import DETAIL_LIMIT, ERROR, Problem
 SAMPLE_ROWS = 5_000
 VALUE_SHARE = 0.20  # a value pattern counts when at least this share of a column's sampled values match
 MIN_DISTINCT_ROWS = 50
+MIN_DATES = 20  # distinct past dates a column needs before it can be dates of birth
 
 NHS_NUMBER_RE = r"^\d{3} ?\d{3} ?\d{4}$"
 UPN_RE = r"^[A-Z]\d{11}[0-9A-Z]$"
@@ -78,12 +79,14 @@ def _share(matches: pd.Series) -> float:
 
 def _looks_like_dates_of_birth(values: pd.Series) -> float:
     """Share of values that are past dates of birth, or 0 when the column is a time series instead."""
+    if values.nunique() < MIN_DATES:  # fewer distinct texts cannot hold as many distinct dates: nothing to parse
+        return 0.0
     parsed = parse_periods(values)
     is_day = (parsed["granularity"] == "day").to_numpy()
     days = parsed["start"][is_day]
     year_ago = pd.Timestamp(date.today() - timedelta(days=365))
     past = days[days < year_ago]
-    if len(past) / len(values) <= 0.5 or past.nunique() < 20 or past.nunique() < 0.5 * len(past):
+    if len(past) / len(values) <= 0.5 or past.nunique() < MIN_DATES or past.nunique() < 0.5 * len(past):
         return 0.0
     # Counts by day (a daily time series) are also many distinct past dates; they run in order down
     # the sheet, dates of birth in a list of people do not.

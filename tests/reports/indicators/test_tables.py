@@ -1,8 +1,7 @@
 """Indicator tables: only current processed returns, one protected table per source, the
-definitions beside them and a warning when sources are not comparable."""
+definitions beside them, a warning when sources are not comparable, and the filters a reader picks."""
 
 import datetime
-from types import SimpleNamespace
 
 import pytest
 
@@ -10,15 +9,14 @@ from catalogue.models import AreaCode, GeographyLevel, Source
 from reports.indicators import (
     TOTAL,
     Query,
-    _margin,
-    _master,
     build_table,
     comparability_warnings,
     indicators_build,
 )
 from requests_app.models import Return
-from sharing.disclosure import DisclosureRefused, Policy, Relation, check, protect
+from sharing.disclosure import protect
 from tests.factories import EAL, Q1, Q2, rows
+from tests.reports.indicators.published import published_ok
 
 VCS = "vcs-migrant-support-organisations"
 
@@ -39,13 +37,6 @@ def pupils(agency_a, received, add_return):
         ),
     )
     return Source.objects.get(slug=EAL)
-
-
-def published_ok(table):
-    """The view as published, and the whole table it is cut from, pass an independent audit."""
-    check(table.published, table.relations, threshold=table.threshold, rounding=table.rounding)
-    check(table.master_published, table.master_relations, threshold=table.threshold, rounding=table.rounding)
-    return True
 
 
 def test_a_table_counts_current_processed_returns_only(agency_a, received, add_return):
@@ -265,145 +256,6 @@ def test_tables_of_one_source_by_different_fields_show_the_same_totals_alike(age
         assert published_ok(by_group) and published_ok(by_language)
 
 
-def month(m):
-    return datetime.date(2026, m, 1), datetime.date(2026, m, 28)
-
-
-def together(*views, shared=lambda cell: cell[0] == TOTAL):
-    """Everything the views publish, as one table a reader could put together: the cells they
-    share keep their keys, every other cell is keyed by its dimension too."""
-    published, relations = {}, []
-    for view in views:
-
-        def key(cell, dimension=view.query.rows):
-            return cell if shared(cell) else (dimension, *cell)
-
-        published |= {key(cell): value for cell, value in view.master_published.items()}
-        relations += [Relation(key(r.total), tuple(key(p) for p in r.parts)) for r in view.master_relations]
-    return published, relations
-
-
-def alone(area, source, *dimensions):
-    """Each dimension's table protected on its own after the area and period totals, as views."""
-    policy = Policy(threshold=10)
-    margin = _margin(area, source, policy)
-    views = []
-    for dimension in dimensions:
-        master, table = _master(area, source, dimension)
-        views.append(
-            SimpleNamespace(
-                query=Query(sources=(EAL,), rows=dimension),
-                master_relations=master.relations,
-                master_published=protect(table, policy, fixed=margin).published,
-            )
-        )
-    return views
-
-
-@pytest.fixture
-def small_january(agency_a, received, add_return):
-    """January's total is small, so every table of the source suppresses it. Protected one at a time,
-    the groups' table and the languages' table each leave it a wide enough range, but not the same one."""
-    add_return(
-        received(agency_a, fields=("nationality", "main-language", "period")),
-        [
-            {
-                "nationality_group": group,
-                "main_language": language,
-                "period_start": month(m)[0],
-                "period_end": month(m)[1],
-                "count": n,
-            }
-            for group, language, m, n in [
-                ("EU2", "ara", 3, 2),
-                ("EU2", "ron", 1, 3),
-                ("EU2", "ron", 2, 30),
-                ("EU8", "ara", 1, 3),
-                ("NON-EU", "ara", 2, 1),
-                ("NON-EU", "ara", 3, 12),
-                ("NON-EU", "pol", 1, 3),
-                ("NON-EU", "pol", 2, 8),
-            ]
-        ],
-    )
-    return Source.objects.get(slug=EAL)
-
-
-def test_tables_of_one_source_protected_one_at_a_time_can_narrow_a_shared_total_together(agency_a, small_january):
-    views = alone(agency_a.area, small_january, "nationality_group", "main_language")
-    assert all(view.master_published[TOTAL, "Jan 2026"] is None for view in views)
-    with pytest.raises(DisclosureRefused, match="Total / Jan 2026 can be narrowed to between 5 and 11"):
-        check(*together(*views), threshold=10)
-
-
-def test_tables_of_one_source_by_different_fields_pass_the_audit_together(agency_a, small_january):
-    views = [
-        build_table(agency_a.area, small_january, Query(sources=(EAL,), rows=dimension, columns="month-quarter"))
-        for dimension in ("nationality_group", "main_language", "nationality")
-    ]
-    check(*together(*views), threshold=10)
-    assert all(published_ok(view) for view in views)
-
-
-def test_tables_of_one_source_by_different_fields_show_a_suppressed_shared_total_alike(agency_a, small_january):
-    views = [
-        build_table(agency_a.area, small_january, Query(sources=(EAL,), rows=dimension, columns="month-quarter"))
-        for dimension in ("nationality_group", "main_language", "nationality")
-    ]
-    assert views[0].value(TOTAL, "Jan 2026") is None
-    shown = {view.query.rows: [view.value(TOTAL, column) for column in view.columns] for view in views}
-    assert shown["main_language"] == shown["nationality"] == shown["nationality_group"]
-
-
-# Which nationalities make up each group is public: here Romania is the EU2's only member.
-MEMBERS = {"EU2": ["Romania"], "EU8": ["Lithuania", "Poland"]}
-
-
-def group_sums(columns):
-    """What a reader knows from the groups' members: each group's count is the sum of theirs."""
-    return [
-        Relation(("nationality_group", group, column), tuple(("nationality", n, column) for n in names))
-        for group, names in MEMBERS.items()
-        for column in columns
-    ]
-
-
-@pytest.fixture
-def eastern_europeans(agency_a, received, add_return):
-    add_return(
-        received(agency_a),
-        [
-            {"nationality": code, "nationality_group": group, "period_start": q[0], "period_end": q[1], "count": n}
-            for code, group, q, n in [
-                ("LT", "EU8", Q1, 20),
-                ("LT", "EU8", Q2, 20),
-                ("PL", "EU8", Q1, 8),
-                ("PL", "EU8", Q2, 30),
-                ("RO", "EU2", Q1, 15),
-                ("RO", "EU2", Q2, 15),
-            ]
-        ],
-    )
-    return Source.objects.get(slug=EAL)
-
-
-def test_a_groups_table_protected_on_its_own_gives_away_its_members_hidden_counts(agency_a, eastern_europeans):
-    published, relations = together(*alone(agency_a.area, eastern_europeans, "nationality_group", "nationality"))
-    with pytest.raises(DisclosureRefused, match="Romania / Jan–Mar 2026 can be worked out exactly"):
-        check(published, relations + group_sums(["Jan–Mar 2026", "Apr–Jun 2026"]), threshold=10)
-
-
-def test_tables_by_nationality_and_by_group_pass_the_audit_with_the_groups_members(agency_a, eastern_europeans):
-    groups = build_table(agency_a.area, eastern_europeans, Query(sources=(EAL,), rows="nationality_group"))
-    nationalities = build_table(agency_a.area, eastern_europeans, Query(sources=(EAL,), rows="nationality"))
-    published, relations = together(groups, nationalities)
-    check(published, relations + group_sums(groups.period_columns), threshold=10)
-    # Romania's row and the EU2's are the same counts, so they show alike.
-    assert [groups.value("EU2", c) for c in groups.columns] == [
-        nationalities.value("Romania", c) for c in groups.columns
-    ]
-
-
 def test_a_cell_holding_only_counts_the_agency_suppressed_is_suppressed_not_published_as_zero(
     agency_a, received, add_return
 ):
@@ -500,66 +352,3 @@ def test_an_area_filter_on_data_without_areas_says_why_nothing_is_shown(agency_a
 def test_a_period_filter_with_areas_as_columns_says_why_nothing_is_shown(agency_a, two_wards_two_quarters):
     table = build_table(agency_a.area, two_wards_two_quarters, Query(sources=(EAL,), columns="area", since=Q1[0]))
     assert "periods as the columns" in table.refused
-
-
-@pytest.fixture
-def snapshots(agency_a, received, add_return):
-    """People supported on the last day of each month: a stock, three counts of mostly the same people."""
-
-    def day(month, last):
-        return datetime.date(2026, month, last), datetime.date(2026, month, last)
-
-    counts = [
-        ("EU8", "E05000001", day(1, 31), 40),
-        ("EU8", "E05000001", day(2, 28), 44),
-        ("EU8", "E05000001", day(3, 31), 47),
-        ("NON-EU", "E05000001", day(1, 31), 30),
-        ("NON-EU", "E05000001", day(2, 28), 31),
-        ("NON-EU", "E05000001", day(3, 31), 33),
-        ("EU8", "E05000002", day(3, 31), 25),
-        ("NON-EU", "E05000002", day(3, 31), 21),
-    ]
-    add_return(received(agency_a), [{**row, "point_in_time": True} for row in rows(*counts)])
-    return Source.objects.get(slug=EAL)
-
-
-def test_a_stock_is_never_added_up_over_time(agency_a, snapshots):
-    table = build_table(agency_a.area, snapshots, Query(sources=(EAL,), columns="month"))
-    assert table.columns == ["31 Jan 2026", "28 Feb 2026", "31 Mar 2026"]
-    assert TOTAL not in table.columns and not table.group_columns
-    assert table.value("EU8", "31 Mar 2026") == 72
-    assert published_ok(table)
-
-
-def test_a_quarter_or_year_of_a_stock_shows_its_latest_count(agency_a, snapshots):
-    for choice in ("quarter", "year"):
-        table = build_table(agency_a.area, snapshots, Query(sources=(EAL,), columns=choice))
-        assert table.columns == ["31 Mar 2026"], choice
-        assert table.value("EU8", "31 Mar 2026") == 72 and table.value(TOTAL, "31 Mar 2026") == 126
-        assert published_ok(table)
-    # A quarter's latest count is its last month's, already shown: months with quarters are months.
-    with_quarters = build_table(agency_a.area, snapshots, Query(sources=(EAL,), columns="month-quarter"))
-    assert with_quarters.columns == ["31 Jan 2026", "28 Feb 2026", "31 Mar 2026"]
-
-
-def test_areas_of_a_stock_side_by_side_show_the_latest_count_not_a_sum(agency_a, snapshots):
-    AreaCode.objects.create(
-        area=agency_a.area, code="E05000001", name="Northgate", level=GeographyLevel.objects.get(code="ward")
-    )
-    table = build_table(agency_a.area, snapshots, Query(sources=(EAL,), columns="area"))
-    assert table.value("EU8", "Northgate (E05000001)") == 47
-    assert table.value("EU8", TOTAL) == 72
-    assert published_ok(table)
-
-
-def test_two_counts_of_a_stock_in_one_month_stay_apart(agency_a, received, add_return):
-    mid, end = (datetime.date(2026, 1, 15),) * 2, (datetime.date(2026, 1, 31),) * 2
-    counts = rows(("EU8", "", mid, 40), ("EU8", "", end, 42), ("NON-EU", "", mid, 30), ("NON-EU", "", end, 33))
-    add_return(received(agency_a), [{**row, "point_in_time": True} for row in counts])
-    table = build_table(agency_a.area, Source.objects.get(slug=EAL), Query(sources=(EAL,), columns="month"))
-    assert table.columns == ["31 Jan 2026"] and table.value("EU8", "31 Jan 2026") == 42
-
-
-def test_the_page_says_a_stock_is_counted_at_a_point_in_time(agency_a, snapshots):
-    found = indicators_build(area=agency_a.area, query=Query(sources=(EAL,)))
-    assert any("point in time" in warning for warning in found.warnings)
