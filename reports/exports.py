@@ -12,7 +12,8 @@ from openpyxl.styles import Alignment, Font
 from catalogue.models import Area
 from project.lib.spreadsheet import neutralise
 from project.lib.text import plural
-from reports.coverage import Coverage, coverage_build
+from reports.cached import coverage_cached
+from reports.coverage import Coverage
 from reports.indicators import (
     DIMENSIONS,
     TOTAL,
@@ -25,7 +26,6 @@ from reports.indicators import (
     has_areas,
     live_returns,
 )
-from reports.recommendations import recommend
 from reports.recommendations.items import Recommendation
 
 SUPPRESSED = "[c]"  # the ONS marker for a confidential (suppressed) cell
@@ -327,11 +327,11 @@ def key_indicator_query(area: Area, source) -> Query:
 
 
 def report_context(*, area: Area, today: datetime.date) -> dict:
-    coverage = coverage_build(area=area, today=today)
+    coverage, recommendations = coverage_cached(area=area, today=today)
     indicators = [build_table(area, source, key_indicator_query(area, source)) for source in available_sources(area)]
     return {
         "coverage": coverage,
-        "recommendations": recommend(coverage),
+        "recommendations": recommendations,
         "indicators": indicators,
         "warnings": comparability_warnings([t.source for t in indicators]),
         "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],

@@ -1,0 +1,75 @@
+"""The coverage and its recommendations, kept in the cache until what they are read from changes.
+
+Building them is most of the time of the coverage pages, their exports and the printable report
+(every agency's evidence shaped into cells, every rule run over them), and what they are read from
+changes far less often than they are read. The cache key is the day and a fingerprint: the
+requests counted by agency, source and status and the area's agencies, read in full (they are
+small, and handed on to the build), and for every other table the build reads, its number of rows
+with its newest id or change time, in one query. The rows edited in place carry a change time;
+the rest (evidence, catalogue links, parties, refreshes) are rebuilt or added, never edited, so
+their ids move when they change.
+"""
+
+import datetime
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet, Subquery, Value
+
+from catalogue.models import Area, Field, Source, SourceAvailability, SourceField, SourceRefresh, Theme
+from reports.coverage import Coverage, coverage_build
+from reports.coverage.counts import request_counts
+from reports.coverage.matrix import area_agencies
+from reports.recommendations import recommend
+from reports.recommendations.items import Recommendation
+from requests_app.models import FieldEvidence, Return
+from sharing.models import AgreementParty, SharingAgreement
+
+# A day at most: the day is in the key, and a key unused for a day belongs to data that has changed.
+_KEPT = 24 * 3600
+
+
+def _mark(queryset: QuerySet, aggregate) -> Subquery:
+    """One aggregate of a table as a column of the fingerprint's single query."""
+    return Subquery(queryset.order_by().values(one=Value(1)).annotate(mark=aggregate).values("mark")[:1])
+
+
+def _marks(area: Area) -> tuple:
+    live = Return.objects.filter(request__agency__area=area)
+    tables = [
+        (FieldEvidence.objects.filter(agency__area=area), "pk"),
+        (Source.objects.all(), "updated_at"),
+        (SourceField.objects.all(), "pk"),
+        (Source.holding_agency_types.through.objects.all(), "pk"),
+        (Source.geography_levels.through.objects.all(), "pk"),
+        (Source.migrant_definitions.through.objects.all(), "pk"),
+        (Field.objects.all(), "pk"),
+        (Theme.objects.all(), "pk"),
+        (SourceAvailability.objects.filter(area=area), "updated_at"),
+        (SourceRefresh.objects.filter(area=area), "pk"),
+        (SharingAgreement.objects.all(), "updated_at"),
+        (AgreementParty.objects.all(), "pk"),
+        (live, "status_changed_at"),
+    ]
+    columns = {}
+    for i, (queryset, newest) in enumerate(tables):
+        columns[f"n{i}"] = _mark(queryset, Count("pk"))
+        columns[f"last{i}"] = _mark(queryset, Max(newest))
+    # A newer upload supersedes the one before without a change time of its own.
+    columns["superseded"] = _mark(live, Count("pk", filter=Q(superseded=True)))
+    return Area.objects.filter(pk=area.pk).annotate(**columns).values_list(*columns).get()
+
+
+def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list[Recommendation]]:
+    """The area's coverage on `today` and its recommendations, from the cache while still current."""
+    agencies, requests = area_agencies(area), request_counts(area)
+    key = hashlib.sha256(
+        repr((area.pk, today, agencies, sorted(map(sorted, (r.items() for r in requests))), _marks(area))).encode()
+    ).hexdigest()
+    if (found := cache.get(f"coverage:v1:{key}")) is not None:
+        return found
+    coverage = coverage_build(area=area, today=today, agencies=agencies, requests=requests)
+    # The rules read the coverage's parts built on first use, so the cached copy holds them too.
+    found = (coverage, recommend(coverage))
+    cache.set(f"coverage:v1:{key}", found, timeout=_KEPT)
+    return found
