@@ -81,7 +81,7 @@ def _indicators(request, params):
         params.setlist("source", [s.slug for s in sources])
         params.update({"rows": "nationality_group", "columns": "quarter"})
     form = IndicatorForm(params, sources=sources, areas=area_choices(area))
-    built = indicators_build(area=area, query=form.query()) if form.is_valid() else None
+    built = indicators_build(area=area, query=form.query(), available=sources) if form.is_valid() else None
     if built and built.tables:
         # Returned data left the database for this person: the DPO can see who looked at what.
         audit_record(

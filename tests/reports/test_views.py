@@ -326,3 +326,25 @@ def test_the_html_tables_read_back_cannot_narrow_any_suppressed_cell(
     assert published == table.published and None in published.values()
     check(published, table.relations, threshold=table.threshold)
     assert not [v for v in published.values() if v is not None and 0 < v < table.threshold]
+
+
+@pytest.mark.parametrize("name", ["reports:indicators", "reports:report"])
+def test_indicator_pages_run_the_same_queries_with_more_sources(
+    coordinator_client, agency_a, agency_b, received, add_return, name
+):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("NON-EU", "", Q1, 61)))
+    url = reverse(name)
+    coordinator_client.get(url)  # protects the small tables there and then, into the cache
+    with CaptureQueriesContext(connection) as before:
+        coordinator_client.get(url)
+    for slug in ("acute-trust-service-users", "homelessness-support-service"):
+        request = received(agency_b, source=Source.objects.get(slug=slug), fields=("nationality", "period"))
+        add_return(request, rows(("EU8", "", Q1, 30), ("NON-EU", "", Q1, 52)))
+    coordinator_client.get(url)
+    with CaptureQueriesContext(connection) as after:
+        page = coordinator_client.get(url)
+    assert (
+        page.status_code == 200
+        and len(page.context["indicators"] if name == "reports:report" else page.context["built"].tables) == 3
+    )
+    assert len(after) == len(before)
