@@ -348,3 +348,18 @@ def test_indicator_pages_run_the_same_queries_with_more_sources(
         and len(page.context["indicators"] if name == "reports:report" else page.context["built"].tables) == 3
     )
     assert len(after) == len(before)
+
+
+def test_the_printable_report_names_what_each_agency_asked_lacks_and_the_evidence(
+    coordinator_client, agency_a, agency_b, make_request
+):
+    answer(force_status(make_request(agency_a), "sent"), "nationality", "no", completeness=40)
+    page = coordinator_client.get(reverse("reports:report")).content.decode()
+    lacking = page.split("2. Which fields each agency lacks")[1].split("<h3>")[0]
+    assert f'<th scope="row">{agency_a.name}<div class="muted">' in lacking
+    assert "<td>Country of birth, Nationality</td>" in lacking
+    assert "<br>Checklist answer: Answered by the agency for REQ-2026-00001, about 40% complete.</td>" in lacking
+    assert agency_b.name not in lacking  # asked for nothing
+    matrix = page.split("Coverage of the key fields")[1].split("</table>")[0]
+    assert f'<tr><th scope="row">{agency_a.name}</th>' in matrix and agency_b.name not in matrix
+    assert '<td class="cov-not-collected">Not collected (40%)</td>' in matrix
