@@ -10,11 +10,12 @@ the rest (evidence, catalogue links, parties, refreshes) are rebuilt or added, n
 their ids move when they change.
 """
 
+import copy
 import datetime
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Max, QuerySet, Subquery, Value
 
 from catalogue.models import Area, Field, Source, SourceAvailability, SourceField, SourceRefresh, Theme
 from reports.coverage import Coverage, coverage_build
@@ -35,9 +36,10 @@ def _mark(queryset: QuerySet, aggregate) -> Subquery:
 
 
 def _marks(area: Area) -> tuple:
-    live = Return.objects.filter(request__agency__area=area)
+    # Evidence and returns are counted over every area: read through their agencies they cost most
+    # of the query, and a change in another area only means one build too many.
     tables = [
-        (FieldEvidence.objects.filter(agency__area=area), "pk"),
+        (FieldEvidence.objects.all(), "pk"),
         (Source.objects.all(), "updated_at"),
         (SourceField.objects.all(), "pk"),
         (Source.holding_agency_types.through.objects.all(), "pk"),
@@ -49,27 +51,30 @@ def _marks(area: Area) -> tuple:
         (SourceRefresh.objects.filter(area=area), "pk"),
         (SharingAgreement.objects.all(), "updated_at"),
         (AgreementParty.objects.all(), "pk"),
-        (live, "status_changed_at"),
+        # Processing a newer upload supersedes the one before as it changes its own status.
+        (Return.objects.all(), "status_changed_at"),
     ]
     columns = {}
     for i, (queryset, newest) in enumerate(tables):
         columns[f"n{i}"] = _mark(queryset, Count("pk"))
         columns[f"last{i}"] = _mark(queryset, Max(newest))
-    # A newer upload supersedes the one before without a change time of its own.
-    columns["superseded"] = _mark(live, Count("pk", filter=Q(superseded=True)))
     return Area.objects.filter(pk=area.pk).annotate(**columns).values_list(*columns).get()
 
 
 def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list[Recommendation]]:
     """The area's coverage on `today` and its recommendations, from the cache while still current."""
     agencies, requests = area_agencies(area), request_counts(area)
-    key = hashlib.sha256(
-        repr((area.pk, today, agencies, sorted(map(sorted, (r.items() for r in requests))), _marks(area))).encode()
-    ).hexdigest()
-    if (found := cache.get(f"coverage:v1:{key}")) is not None:
-        return found
+    counted = sorted(tuple(r.values()) for r in requests)
+    key = hashlib.sha256(repr((area.pk, today, agencies, counted, _marks(area))).encode()).hexdigest()
+    if (found := cache.get(f"coverage:v2:{key}")) is not None:
+        coverage, recommendations = found
+        # Kept out of the cached copy, which they would make a third larger: just read, and the same.
+        coverage.agencies, coverage.requests = agencies, requests
+        return coverage, recommendations
     coverage = coverage_build(area=area, today=today, agencies=agencies, requests=requests)
     # The rules read the coverage's parts built on first use, so the cached copy holds them too.
-    found = (coverage, recommend(coverage))
-    cache.set(f"coverage:v1:{key}", found, timeout=_KEPT)
-    return found
+    recommendations = recommend(coverage)
+    kept = copy.copy(coverage)
+    kept.agencies, kept.requests = [], []
+    cache.set(f"coverage:v2:{key}", (kept, recommendations), timeout=_KEPT)
+    return coverage, recommendations
