@@ -4,7 +4,6 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import capfirst
 
 from project.lib.text import plural
 from reports.charts import line_chart
@@ -27,6 +26,11 @@ def notes(table):
 @register.filter
 def dimension_label(code: str) -> str:
     return DIMENSIONS[code][0]
+
+
+@register.filter
+def get_name(mapping, key):
+    return mapping.get(key)
 
 
 @register.simple_tag
@@ -97,7 +101,8 @@ def lacking_rows(rows, field_names: dict[str, str]) -> SafeString:
         missing = row.missing()
         lacks = ", ".join(html.escape(field_names.get(code) or "") for code in missing)
         evidence = "<br>".join(
-            html.escape(f"{capfirst(row.cells[code].provenance_label)}: {row.cells[code].detail}") for code in missing
+            html.escape(f"{field_names.get(code)} ({row.cells[code].provenance_label}): {row.cells[code].detail}")
+            for code in missing
         )
         out.append(
             f'<tr><th scope="row">{html.escape(row.label)}<div class="muted">{html.escape(row.group)}</div></th>'

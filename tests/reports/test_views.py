@@ -358,7 +358,10 @@ def test_the_printable_report_names_what_each_agency_asked_lacks_and_the_evidenc
     lacking = page.split("2. Which fields each agency lacks")[1].split("<h3>")[0]
     assert f'<th scope="row">{agency_a.name}<div class="muted">' in lacking
     assert "<td>Country of birth, Nationality</td>" in lacking
-    assert "<br>Checklist answer: Answered by the agency for REQ-2026-00001, about 40% complete.</td>" in lacking
+    assert (
+        "<br>Nationality (checklist answer): Answered by the agency for REQ-2026-00001, about 40% complete.</td>"
+        in lacking
+    )
     assert agency_b.name not in lacking  # asked for nothing
     matrix = page.split("Coverage of the key fields")[1].split("</table>")[0]
     assert f'<tr><th scope="row">{agency_a.name}</th>' in matrix and agency_b.name not in matrix
