@@ -3,6 +3,10 @@ checklists, timelines and returns, and 2,000,000 observations in nine sources (b
 
     python bench/reports.py [--scale 0.1]                # SQLite in a temporary folder
     DATABASE_URL=postgres://... python bench/reports.py  # PostgreSQL (a throwaway test database)
+    DATABASE_URL=postgres://... python bench/reports.py --keep  # keeps it, and times it again next time
+
+`--keep` keeps the test database after the run and, when it already holds a data set, times
+that one instead of building another (a build at scale 1 takes minutes; `--scale` is then ignored).
 
 One user: each page is fetched through the server's own WSGI application, project.wsgi (server
 time: middleware, view, queries, template and garbage collection, no network; not Django's test
@@ -220,6 +224,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="times each person fetches every page")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's production figure)")
     parser.add_argument("--only", default="", help="time only the pages whose label contains this")
+    parser.add_argument("--keep", action="store_true", help="keep the test database, and reuse its data set")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         env = {
@@ -241,17 +246,22 @@ def main() -> None:
         quiet = open(os.devnull, "w")
         call_command("collectstatic", interactive=False, stdout=quiet)
 
-        from bench.scale import populate
+        from bench.scale import built_before, populate
         from project.wsgi import application  # the server's start-up, garbage-collector settings included
 
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=not args.keep, keepdb=args.keep)
         try:
-            call_command("load_catalogue", stdout=quiet)
             began = time.perf_counter()
-            built = populate(args.scale)
+            built = built_before() if args.keep else None
+            if built:
+                print(f"Kept from an earlier run: {built.agencies} agencies, {built.requests} requests, ", end="")
+            else:
+                call_command("load_catalogue", stdout=quiet)
+                built = populate(args.scale)
+                print(f"Built {built.agencies} agencies, {built.requests} requests, ", end="")
             print(
-                f"Built {built.agencies} agencies, {built.requests} requests, {built.returns} returns and "
-                f"{built.observations:,} observations in {time.perf_counter() - began:.0f} s ({connection.vendor})."
+                f"{built.returns} returns and {built.observations:,} observations in "
+                f"{time.perf_counter() - began:.0f} s ({connection.vendor})."
             )
             if connection.vendor == "postgresql":
                 # A live server's autovacuum analyses tables this size within a minute of loading them.
@@ -303,7 +313,7 @@ def main() -> None:
                     print(f"{label:<34}{p50:>9.0f}{high:>9.0f}{failed:>9}")
         finally:
             connection.close()
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=args.keep)
 
 
 if __name__ == "__main__":

@@ -343,3 +343,22 @@ def populate(scale: float) -> Built:
     return Built(
         len(agencies), len(requests), len(returns), observations, coordinator.username, dpo.username, contact.username
     )
+
+
+def built_before() -> Built | None:
+    """The data set a kept database already holds, or None when it holds none."""
+    from catalogue.models import Agency, Area
+    from requests_app.models import DataRequest, Observation, Return
+
+    area = Area.objects.filter(slug="bench").first()
+    if area is None:
+        return None
+    return Built(
+        Agency.objects.filter(area=area).count(),
+        DataRequest.objects.filter(agency__area=area).count(),
+        Return.objects.filter(request__agency__area=area).count(),
+        Observation.objects.count(),
+        "bench-coordinator",
+        "bench-dpo",
+        "bench-contact",
+    )

@@ -5,28 +5,31 @@ file shows is exactly what the page shows; every text cell is neutralised agains
 import csv
 import datetime
 import io
+from collections import defaultdict
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from catalogue.models import Area
+from catalogue.models import Area, Source
 from planning.selectors import checklist_progress, plan_for
 from project.lib.spreadsheet import neutralise
 from project.lib.text import plural
-from reports.coverage import Coverage, coverage_build
+from reports.cached import coverage_cached
+from reports.coverage import Coverage
 from reports.indicators import (
     DIMENSIONS,
     TOTAL,
     Indicators,
     IndicatorTable,
+    Live,
     Query,
     available_sources,
     build_table,
     comparability_warnings,
     has_areas,
+    live_of,
     live_returns,
 )
-from reports.recommendations import recommend
 from reports.recommendations.items import Recommendation
 
 SUPPRESSED = "[c]"  # the ONS marker for a confidential (suppressed) cell
@@ -315,24 +318,36 @@ def indicators_json(built: Indicators) -> dict:
 KEY_DIMENSIONS = ["nationality_group", "country_of_birth", "main_language", "immigration_status"]
 
 
-def key_indicator_query(area: Area, source) -> Query:
-    """Nationality group by quarter when the returns have it, else the next key dimension they
-    have (read from the returns' category lists, not from millions of observations); within each
-    ward or small area when the returns give areas (as their protected tables say), as needs
-    assessments look at neighbourhoods."""
-    present = set()
-    for categories in live_returns(area, source).values_list("report__categories", flat=True):
-        present |= {column for column, values in (categories or {}).items() if values}
-    rows = next((code for code in KEY_DIMENSIONS if DIMENSIONS[code][1] in present), "nationality_group")
-    return Query(sources=(source.slug,), rows=rows, columns="quarter", by_area=has_areas(area, source))
+def key_indicator_queries(area: Area, sources: list[Source], live: dict[int, Live]) -> dict[int, Query]:
+    """Source id -> nationality group by quarter when the returns have it, else the next key
+    dimension they have (read from the returns' category lists, not from millions of observations);
+    within each ward or small area when the returns give areas (as their protected tables say), as
+    needs assessments look at neighbourhoods."""
+    present = defaultdict(set)
+    categories_of = live_returns(area, sources).values_list("request__source_id", "report__categories")
+    # Distinct pairs: a source's returns mostly repeat the same lists, so far fewer rows to decode.
+    for source_id, categories in categories_of.order_by().distinct():
+        present[source_id] |= {column for column, values in (categories or {}).items() if values}
+    return {
+        source.pk: Query(
+            sources=(source.slug,),
+            rows=next((c for c in KEY_DIMENSIONS if DIMENSIONS[c][1] in present[source.pk]), "nationality_group"),
+            columns="quarter",
+            by_area=has_areas(area, source, live[source.pk]),
+        )
+        for source in sources
+    }
 
 
 def report_context(*, area: Area, today: datetime.date) -> dict:
-    coverage = coverage_build(area=area, today=today)
-    indicators = [build_table(area, source, key_indicator_query(area, source)) for source in available_sources(area)]
+    coverage, recommendations = coverage_cached(area=area, today=today)
+    sources = available_sources(area)
+    live = live_of(area, sources)
+    queries = key_indicator_queries(area, sources, live)
+    indicators = [build_table(area, source, queries[source.pk], live[source.pk]) for source in sources]
     return {
         "coverage": coverage,
-        "recommendations": recommend(coverage),
+        "recommendations": recommendations,
         "indicators": indicators,
         "warnings": comparability_warnings([t.source for t in indicators]),
         "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],

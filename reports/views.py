@@ -12,10 +12,9 @@ from catalogue.selectors import area_for_user
 from planning.selectors import checklist_progress
 from project import roles
 from reports import exports
-from reports.coverage import coverage_build
+from reports.cached import coverage_cached
 from reports.forms import IndicatorForm
 from reports.indicators import area_choices, available_sources, indicators_build
-from reports.recommendations import recommend
 from reports.recommendations.items import ITEMS
 from sharing.models import AuditEntry
 from sharing.services import audit_record
@@ -37,7 +36,7 @@ def _matrix_page(request, rows: list, param: str) -> tuple[Page, str]:
 
 def coverage(request):
     roles.require(request.user, *READERS, reason=READERS_ONLY)
-    built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
+    built, _ = coverage_cached(area=area_for_user(request.user), today=timezone.localdate())
     agencies, agencies_query = _matrix_page(request, built.agency_rows, "agencies")
     sources, sources_query = _matrix_page(request, built.source_rows, "sources")
     return render(
@@ -57,18 +56,17 @@ def coverage(request):
 def recommendations(request):
     roles.require(request.user, *READERS, reason=READERS_ONLY)
     area = area_for_user(request.user)
-    built = coverage_build(area=area, today=timezone.localdate())
+    built, recs = coverage_cached(area=area, today=timezone.localdate())
     return render(
         request,
         "reports/recommendations.html",
-        {"coverage": built, "recommendations": recommend(built), "items": ITEMS, "checklist": checklist_progress(area)},
+        {"coverage": built, "recommendations": recs, "items": ITEMS, "checklist": checklist_progress(area)},
     )
 
 
 def coverage_export(request, fmt: str):
     roles.require(request.user, *READERS, reason=READERS_ONLY)
-    built = coverage_build(area=area_for_user(request.user), today=timezone.localdate())
-    recs = recommend(built)
+    built, recs = coverage_cached(area=area_for_user(request.user), today=timezone.localdate())
     if fmt == "json":
         return JsonResponse(exports.coverage_json(built, recs), json_dumps_params={"indent": 2})
     response = HttpResponse(exports.coverage_csv(built, recs), content_type="text/csv; charset=utf-8")
@@ -85,7 +83,7 @@ def _indicators(request, params):
         params.setlist("source", [s.slug for s in sources])
         params.update({"rows": "nationality_group", "columns": "quarter"})
     form = IndicatorForm(params, sources=sources, areas=area_choices(area))
-    built = indicators_build(area=area, query=form.query()) if form.is_valid() else None
+    built = indicators_build(area=area, query=form.query(), available=sources) if form.is_valid() else None
     if built and built.tables:
         # Returned data left the database for this person: the DPO can see who looked at what.
         audit_record(

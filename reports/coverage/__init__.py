@@ -80,7 +80,11 @@ class Coverage:
         ]
 
 
-def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
+def coverage_build(
+    *, area: Area, today: datetime.date, agencies: list[AgencyInfo] | None = None, requests: list[dict] | None = None
+) -> Coverage:
+    """`agencies` and `requests` are `area_agencies` and `request_counts` of the area, when the
+    caller has read them already (reports.cached reads them to tell whether its copy is current)."""
     fields = matrix_fields()
     field_codes = {f.pk: f.code for f in fields}
     sources = sources_in_order()
@@ -88,8 +92,8 @@ def coverage_build(*, area: Area, today: datetime.date) -> Coverage:
     levels = geography_levels()
     held_by_type = sources_held_by_type()
     availability = catalogue_availability(field_codes)
-    agencies = area_agencies(area)
-    requests = request_counts(area)
+    agencies = area_agencies(area) if agencies is None else agencies
+    requests = request_counts(area) if requests is None else requests
     requests_of = counts_by_agency(requests)
     statuses = statuses_by_source(requests)
     evidence = agency_evidence(area, field_codes)

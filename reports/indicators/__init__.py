@@ -14,12 +14,14 @@ progress, out of time, failed) and `tables` (the views a person sees).
 
 from reports.indicators.caching import Preparation, _cached_masters, _keys
 from reports.indicators.masters import (
+    Live,
     Master,
     _master,
     _read,
     _threshold,
     area_choices,
     available_sources,
+    live_of,
     live_returns,
     observations_of,
 )
@@ -41,6 +43,7 @@ __all__ = [
     "TOTAL",
     "IndicatorTable",
     "Indicators",
+    "Live",
     "Master",
     "Preparation",
     "Query",
@@ -61,6 +64,7 @@ __all__ = [
     "indicators_give_up",
     "indicators_outdate",
     "indicators_prepare",
+    "live_of",
     "live_returns",
     "observations_of",
 ]

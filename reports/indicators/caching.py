@@ -12,11 +12,10 @@ from typing import NamedTuple
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.utils import timezone
 
-from catalogue.models import Area, AreaCode, Source
-from reports.indicators.masters import Master, _read, live_returns
+from catalogue.models import Area, Source
+from reports.indicators.masters import Live, Master, _read, live_of
 from reports.indicators.protection import _masters
 from reports.indicators.runs import protection_generation
 from sharing.disclosure import Policy
@@ -58,19 +57,15 @@ class Keys(NamedTuple):
     counts: int  # how many counts the live returns hold: the size of the work
 
 
-def _keys(area: Area, source: Source, threshold: int, rounding: int | None) -> Keys:
-    """The cache keys of a source's tables as its live returns now stand, read from the returns alone."""
-    live = list(
-        live_returns(area, source)
-        .values_list("pk", "status_changed_at", "request__reporting_threshold", "observation_count")
-        .order_by("pk")
-    )
-    names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
-    fingerprint = hashlib.sha256(repr((source.pk, threshold, rounding, live, names)).encode()).hexdigest()
+def _keys(area: Area, source: Source, threshold: int, rounding: int | None, live: Live | None = None) -> Keys:
+    """The cache keys of a source's tables as its live returns now stand, read from the returns
+    alone (or given, read with other sources')."""
+    live = live or live_of(area, [source])[source.pk]
+    fingerprint = hashlib.sha256(repr((source.pk, threshold, rounding, live.returns, live.names)).encode()).hexdigest()
     return Keys(
         f"indicator-masters:v7:{fingerprint}",
         f"indicator-preparing:v2:{fingerprint}",
-        sum(counts or 0 for *_, counts in live),
+        sum(counts or 0 for *_, counts in live.returns),
     )
 
 
@@ -80,11 +75,11 @@ def _mark_queued(keys: Keys) -> bool:
 
 
 def _cached_masters(
-    area: Area, source: Source, threshold: int, rounding: int | None
+    area: Area, source: Source, threshold: int, rounding: int | None, live: Live | None = None
 ) -> dict[str, Master] | Preparation | str:
     """The protected masters; or, for a source too large to protect while someone waits, the
     preparation the worker has been asked for; or why the worker could not protect them."""
-    keys = _keys(area, source, threshold, rounding)
+    keys = _keys(area, source, threshold, rounding, live)
     if (found := cache.get(keys.masters)) is not None:
         return found
     if keys.counts <= settings.TRACKER_INDICATORS_INLINE_COUNTS:

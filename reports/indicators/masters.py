@@ -5,11 +5,11 @@ nationalities. Nothing here is protected yet (see protection)."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Greatest
 
 from catalogue.models import Area, AreaCode, Country, Language, NationalityGroup, Source
 from reports.indicators.periods import _column_of, _period_columns, _spans
@@ -50,9 +50,13 @@ def area_choices(area: Area) -> list[tuple[str, str]]:
     return list(AreaCode.objects.filter(area=area).order_by("level__code", "name", "code").values_list("code", "name"))
 
 
-def live_returns(area: Area, source: Source):
+def live_returns(area: Area, source: Source | list[Source]):
+    """The processed, current returns of the source, or of any of the sources."""
     return Return.objects.filter(
-        status=Return.Status.DONE, superseded=False, request__agency__area=area, request__source=source
+        status=Return.Status.DONE,
+        superseded=False,
+        request__agency__area=area,
+        **({"request__source__in": source} if isinstance(source, list) else {"request__source": source}),
     )
 
 
@@ -65,13 +69,49 @@ def observations_of(area: Area, source: Source):
     )
 
 
+class Live(NamedTuple):
+    """What a page needs of a source's processed, current returns, read with the other sources' at once."""
+
+    returns: list[tuple]  # (id, status changed, request's threshold, counts) in id order: the cache key's part
+    names: dict  # how many names of areas the authority has, and the newest: the cache key's other part
+    agencies: int
+    threshold: int
+
+
+def live_of(area: Area, sources: list[Source]) -> dict[int, Live]:
+    """Source id -> its live returns, for every source in two queries."""
+    found = defaultdict(list)
+    for source_id, *row in (
+        live_returns(area, sources)
+        .values_list(
+            "request__source_id",
+            "pk",
+            "status_changed_at",
+            "request__reporting_threshold",
+            "observation_count",
+            "agreement__reporting_threshold",
+            "request__agency_id",
+        )
+        .order_by("pk")
+    ):
+        found[source_id].append(row)
+    names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
+    return {
+        s.pk: Live(
+            [tuple(row[:4]) for row in found[s.pk]],
+            names,
+            len({agency for *_, agency in found[s.pk]}),
+            # The strictest threshold among the requests and the agreements under which the tables'
+            # data came applies to all of it: one cell can mix several agencies' counts.
+            max((max(request, agreement) for _, _, request, _, agreement, _ in found[s.pk]), default=None)
+            or settings.TRACKER_REPORTING_THRESHOLD,
+        )
+        for s in sources
+    }
+
+
 def _threshold(area: Area, source: Source) -> int:
-    # The strictest threshold among the requests and the agreements under which the tables' data
-    # came applies to all of it: one cell can mix several agencies' counts.
-    found = live_returns(area, source).aggregate(
-        n=Max(Greatest("request__reporting_threshold", "agreement__reporting_threshold"))
-    )["n"]
-    return found or settings.TRACKER_REPORTING_THRESHOLD
+    return live_of(area, [source])[source.pk].threshold
 
 
 @dataclass

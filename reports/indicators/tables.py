@@ -3,13 +3,12 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count
 
 from catalogue.comparability import compare_pair, verdict
 from catalogue.models import Area, Source
 from project.lib.periods import bucket
 from reports.indicators.caching import Preparation, _cached_masters
-from reports.indicators.masters import Master, _leaf, _threshold, available_sources, live_returns
+from reports.indicators.masters import Live, Master, _leaf, available_sources, live_of
 from reports.indicators.query import ALL_AREAS, NESTED, TOTAL, Query
 from sharing.disclosure import Relation
 
@@ -106,13 +105,13 @@ def _columns_for(master: Master, choice: str) -> list[str]:
     return [*out, TOTAL]
 
 
-def build_table(area: Area, source: Source, query: Query) -> IndicatorTable:
+def build_table(area: Area, source: Source, query: Query, live: Live | None = None) -> IndicatorTable:
+    """`live` is the source's entry of `live_of`, when read with other sources'."""
     # From the returns, not the observations: there may be millions of those.
-    agencies = live_returns(area, source).aggregate(n=Count("request__agency", distinct=True))["n"]
-    threshold = _threshold(area, source)
-    result = IndicatorTable(source, query, threshold, rounding=settings.TRACKER_ROUNDING, agencies=agencies)
+    live = live or live_of(area, [source])[source.pk]
+    result = IndicatorTable(source, query, live.threshold, rounding=settings.TRACKER_ROUNDING, agencies=live.agencies)
     rows_dimension = "nationality_group" if query.rows == "area" else query.rows
-    masters = _cached_masters(area, source, threshold, settings.TRACKER_ROUNDING)
+    masters = _cached_masters(area, source, live.threshold, settings.TRACKER_ROUNDING, live)
     if isinstance(masters, Preparation):
         result.preparing = masters
         result.refused = (
@@ -222,9 +221,11 @@ def comparability_warnings(sources: list[Source]) -> list[str]:
     return out
 
 
-def indicators_build(*, area: Area, query: Query) -> Indicators:
-    sources = [s for s in available_sources(area) if s.slug in query.sources]
-    tables = [build_table(area, source, query) for source in sources]
+def indicators_build(*, area: Area, query: Query, available: list[Source] | None = None) -> Indicators:
+    """`available` is `available_sources(area)`, when the caller has read it already."""
+    sources = [s for s in (available_sources(area) if available is None else available) if s.slug in query.sources]
+    live = live_of(area, sources)
+    tables = [build_table(area, source, query, live[source.pk]) for source in sources]
     stocks = [
         f"{table.source.title} counts people at a point in time: each column shows one day's count (in a quarter "
         "or a year, the latest one), never a sum of counts over time."
@@ -234,8 +235,9 @@ def indicators_build(*, area: Area, query: Query) -> Indicators:
     return Indicators(query, tables, [*stocks, *comparability_warnings(sources)])
 
 
-def has_areas(area: Area, source: Source) -> bool:
+def has_areas(area: Area, source: Source, live: Live | None = None) -> bool:
     """Whether the source's counts were returned by area, read from its protected masters; False
     while the worker is still protecting them, when no table of it is shown anyway."""
-    masters = _cached_masters(area, source, _threshold(area, source), settings.TRACKER_ROUNDING)
+    live = live or live_of(area, [source])[source.pk]
+    masters = _cached_masters(area, source, live.threshold, settings.TRACKER_ROUNDING, live)
     return isinstance(masters, dict) and any(master.areas for master in masters.values())

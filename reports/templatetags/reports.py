@@ -1,6 +1,7 @@
 import html
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -66,6 +67,47 @@ def matrix_rows(rows, linked: bool = True) -> SafeString:
                 f'<span class="cov-from cov-from-{cell.provenance or "none"}">{cell.provenance_label}</span></td>'
             )
         out.append("</tr>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def report_matrix_rows(rows) -> SafeString:
+    """The printable report's matrix: a row per agency asked for data, built here for the same
+    reason as `matrix_rows`."""
+    shares = {}  # completeness as floatformat:"-1" words it, once per value
+
+    def share(value: float) -> str:
+        if value not in shares:
+            shares[value] = floatformat(value, "-1")
+        return shares[value]
+
+    out = []
+    for row in rows:
+        if not row.requests:
+            continue
+        out.append(f'<tr><th scope="row">{html.escape(row.label)}</th>')
+        for cell in row.cells.values():
+            pct = "" if cell.completeness is None else f" ({share(cell.completeness)}%)"
+            out.append(f'<td class="cov-{cell.state}">{cell.label}{pct}</td>')
+        out.append("</tr>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def lacking_rows(rows, field_names: dict[str, str]) -> SafeString:
+    """The report's agencies that lack a key field, what they lack and on what evidence."""
+    out = []
+    for row in rows:
+        missing = row.missing()
+        lacks = ", ".join(html.escape(field_names.get(code) or "") for code in missing)
+        evidence = "<br>".join(
+            html.escape(f"{field_names.get(code)} ({row.cells[code].provenance_label}): {row.cells[code].detail}")
+            for code in missing
+        )
+        out.append(
+            f'<tr><th scope="row">{html.escape(row.label)}<div class="muted">{html.escape(row.group)}</div></th>'
+            f'<td>{lacks}</td><td class="muted">{evidence}</td></tr>'
+        )
     return mark_safe("".join(out))
 
 

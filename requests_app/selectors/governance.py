@@ -7,7 +7,7 @@ from django.core.paginator import Page, Paginator
 from project import roles
 from requests_app.models import OPEN, DataRequest
 from requests_app.selectors.requests import requests_for, with_list_details
-from sharing.gate import GateDecision, Terms, candidates_for, decide
+from sharing.gate import GateDecision, candidates_for, decide, terms_for
 from sharing.models import SharingAgreement
 
 
@@ -45,14 +45,10 @@ def _blocked_ids(user, on: datetime.date) -> list[int]:
     asked = DataRequest.fields.through.objects.filter(datarequest__in=open_requests.values("pk"))
     for request_id, field_id in asked.values_list("datarequest_id", "field_id"):
         fields_of[request_id].append(field_id)
-    candidates = candidates_for({agency_id for _, agency_id, *_ in rows})
-    terms = {
-        a.pk: Terms.of(a, on)
-        for a in [*_linked({a for *_, a in rows if a}).values(), *(c for cs in candidates.values() for c in cs)]
-    }
+    candidates, terms = terms_for({agency_id for _, agency_id, *_ in rows}, {a for *_, a in rows if a}, on)
     blocked = []
     for pk, agency_id, data_form, agreement_id in rows:
-        considered = [agreement_id] if agreement_id else [c.pk for c in candidates[agency_id]]
+        considered = [agreement_id] if agreement_id else candidates[agency_id]
         if not any(terms[a].permit(agency_id, fields_of[pk], data_form) for a in considered):
             blocked.append(pk)
     return blocked

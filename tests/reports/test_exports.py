@@ -10,7 +10,7 @@ import pytest
 from catalogue.models import Source
 from reports import exports
 from reports.coverage import coverage_build
-from reports.indicators import TOTAL, Query, indicators_build
+from reports.indicators import TOTAL, Query, indicators_build, live_of
 from reports.recommendations import recommend
 from sharing.disclosure import check
 from tests.factories import EAL, Q1, Q2, TODAY, rows
@@ -128,9 +128,13 @@ def test_the_printable_report_has_every_part_of_the_chapter(agency_a, built):
     assert context["recommendations"]
 
 
+def key_indicator(area, source):
+    return exports.key_indicator_queries(area, [source], live_of(area, [source]))[source.pk]
+
+
 def test_the_reports_key_indicator_uses_the_first_key_dimension_the_returns_have(agency_a, received, add_return):
     add_return(received(agency_a), [{"main_language": "pol", "count": 40}], categories={"main_language": ["pol"]})
-    query = exports.key_indicator_query(agency_a.area, Source.objects.get(slug=EAL))
+    query = key_indicator(agency_a.area, Source.objects.get(slug=EAL))
     assert (query.rows, query.columns, query.by_area) == ("main_language", "quarter", False)
 
 
@@ -138,7 +142,7 @@ def test_the_reports_key_indicator_is_shown_within_each_area_when_the_returns_gi
     agency_a, received, add_return
 ):
     add_return(received(agency_a), rows(("EU8", "E05000001", Q1, 40), ("EU2", "E05000002", Q1, 3)))
-    query = exports.key_indicator_query(agency_a.area, Source.objects.get(slug=EAL))
+    query = key_indicator(agency_a.area, Source.objects.get(slug=EAL))
     assert (query.rows, query.by_area) == ("nationality_group", True)
 
 

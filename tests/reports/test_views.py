@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -177,6 +178,8 @@ def test_coverage_pages_run_the_same_queries_with_more_agencies_and_requests(
     make_agreement([agency_a])
     url = reverse(name)
     coordinator_client.get(url)
+    # Both visits build the coverage afresh: a cached copy would hide how many queries the build runs.
+    cache.clear()
     with CaptureQueriesContext(connection) as before:
         coordinator_client.get(url)
     kind = OrganisationType.objects.get(code="gp-practice")
@@ -184,6 +187,7 @@ def test_coverage_pages_run_the_same_queries_with_more_agencies_and_requests(
         agency = agency_create(name=f"Practice {i}", area=agency_a.area, organisation_type=kind)
         answer(force_status(make_request(agency), "sent"), "nationality", "no")
         make_agreement([agency])
+    cache.clear()
     with CaptureQueriesContext(connection) as after:
         assert coordinator_client.get(url).status_code == 200
     assert len(after) == len(before)
@@ -390,3 +394,43 @@ def test_the_printed_report_names_the_field_of_each_evidence_line(coordinator_cl
     page = coordinator_client.get(reverse("reports:report")).content.decode()
     section = page[page.index("Which fields each agency lacks") : page.index("Coverage of the key fields")]
     assert "Country of birth (" in section and "Nationality (" in section
+
+
+@pytest.mark.parametrize("name", ["reports:indicators", "reports:report"])
+def test_indicator_pages_run_the_same_queries_with_more_sources(
+    coordinator_client, agency_a, agency_b, received, add_return, name
+):
+    add_return(received(agency_a), rows(("EU8", "", Q1, 40), ("NON-EU", "", Q1, 61)))
+    url = reverse(name)
+    coordinator_client.get(url)  # protects the small tables there and then, into the cache
+    with CaptureQueriesContext(connection) as before:
+        coordinator_client.get(url)
+    for slug in ("acute-trust-service-users", "homelessness-support-service"):
+        request = received(agency_b, source=Source.objects.get(slug=slug), fields=("nationality", "period"))
+        add_return(request, rows(("EU8", "", Q1, 30), ("NON-EU", "", Q1, 52)))
+    coordinator_client.get(url)
+    with CaptureQueriesContext(connection) as after:
+        page = coordinator_client.get(url)
+    assert (
+        page.status_code == 200
+        and len(page.context["indicators"] if name == "reports:report" else page.context["built"].tables) == 3
+    )
+    assert len(after) == len(before)
+
+
+def test_the_printable_report_names_what_each_agency_asked_lacks_and_the_evidence(
+    coordinator_client, agency_a, agency_b, make_request
+):
+    answer(force_status(make_request(agency_a), "sent"), "nationality", "no", completeness=40)
+    page = coordinator_client.get(reverse("reports:report")).content.decode()
+    lacking = page.split("2. Which fields each agency lacks")[1].split("<h3>")[0]
+    assert f'<th scope="row">{agency_a.name}<div class="muted">' in lacking
+    assert "<td>Country of birth, Nationality</td>" in lacking
+    assert (
+        "<br>Nationality (checklist answer): Answered by the agency for REQ-2026-00001, about 40% complete.</td>"
+        in lacking
+    )
+    assert agency_b.name not in lacking  # asked for nothing
+    matrix = page.split("Coverage of the key fields")[1].split("</table>")[0]
+    assert f'<tr><th scope="row">{agency_a.name}</th>' in matrix and agency_b.name not in matrix
+    assert '<td class="cov-not-collected">Not collected (40%)</td>' in matrix

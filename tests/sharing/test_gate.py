@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from catalogue.models import Field
-from sharing.gate import Terms, candidates_for, gate_check
+from sharing.gate import candidates_for, gate_check, terms_for
 from sharing.services import agreements_refresh
 from tests.factories import START
 
@@ -17,10 +17,14 @@ def fields(*codes):
 
 def check(agency, codes=("nationality", "ward"), form="aggregate", on=DAY, **kwargs):
     decision = gate_check(agency=agency, fields=fields(*codes), data_form=form, on=on, **kwargs)
-    # The terms the blocked list reads once per agreement must reach the same verdict in every case.
-    considered = [kwargs["agreement"]] if kwargs.get("agreement") else candidates_for([agency.pk])[agency.pk]
+    # The terms the blocked list reads once per agreement must reach the same verdict in every case,
+    # on the same candidates.
+    linked = [kwargs["agreement"].pk] if kwargs.get("agreement") else []
+    candidates, terms = terms_for([agency.pk], linked, on)
+    assert sorted(candidates[agency.pk]) == sorted(a.pk for a in candidates_for([agency.pk])[agency.pk])
+    considered = linked or candidates[agency.pk]
     asked = [f.pk for f in fields(*codes)]
-    assert any(Terms.of(a, on).permit(agency.pk, asked, form) for a in considered) == decision.allowed
+    assert any(terms[a].permit(agency.pk, asked, form) for a in considered) == decision.allowed
     return decision
 
 

@@ -1,0 +1,80 @@
+"""The coverage and its recommendations, kept in the cache until what they are read from changes.
+
+Building them is most of the time of the coverage pages, their exports and the printable report
+(every agency's evidence shaped into cells, every rule run over them), and what they are read from
+changes far less often than they are read. The cache key is the day and a fingerprint: the
+requests counted by agency, source and status and the area's agencies, read in full (they are
+small, and handed on to the build), and for every other table the build reads, its number of rows
+with its newest id or change time, in one query. The rows edited in place carry a change time;
+the rest (evidence, catalogue links, parties, refreshes) are rebuilt or added, never edited, so
+their ids move when they change.
+"""
+
+import copy
+import datetime
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet, Subquery, Value
+
+from catalogue.models import Area, Field, Source, SourceAvailability, SourceField, SourceRefresh, Theme
+from reports.coverage import Coverage, coverage_build
+from reports.coverage.counts import request_counts
+from reports.coverage.matrix import area_agencies
+from reports.recommendations import recommend
+from reports.recommendations.items import Recommendation
+from requests_app.models import FieldEvidence, Return
+from sharing.models import AgreementParty, SharingAgreement
+
+# A day at most: the day is in the key, and a key unused for a day belongs to data that has changed.
+_KEPT = 24 * 3600
+
+
+def _mark(queryset: QuerySet, aggregate) -> Subquery:
+    """One aggregate of a table as a column of the fingerprint's single query."""
+    return Subquery(queryset.order_by().values(one=Value(1)).annotate(mark=aggregate).values("mark")[:1])
+
+
+def _marks(area: Area) -> tuple:
+    # Evidence and returns are counted over every area: read through their agencies they cost most
+    # of the query, and a change in another area only means one build too many.
+    tables = [
+        (FieldEvidence.objects.all(), "pk"),
+        (Source.objects.all(), "updated_at"),
+        (SourceField.objects.all(), "pk"),
+        (Source.holding_agency_types.through.objects.all(), "pk"),
+        (Source.geography_levels.through.objects.all(), "pk"),
+        (Source.migrant_definitions.through.objects.all(), "pk"),
+        (Field.objects.all(), "pk"),
+        (Theme.objects.all(), "pk"),
+        (SourceAvailability.objects.filter(area=area), "updated_at"),
+        (SourceRefresh.objects.filter(area=area), "pk"),
+        (SharingAgreement.objects.all(), "updated_at"),
+        (AgreementParty.objects.all(), "pk"),
+        # Processing a newer upload supersedes the one before as it changes its own status.
+        (Return.objects.all(), "status_changed_at"),
+    ]
+    columns = {}
+    for i, (queryset, newest) in enumerate(tables):
+        columns[f"n{i}"] = _mark(queryset, Count("pk"))
+        columns[f"last{i}"] = _mark(queryset, Max(newest))
+    return Area.objects.filter(pk=area.pk).annotate(**columns).values_list(*columns).get()
+
+
+def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list[Recommendation]]:
+    """The area's coverage on `today` and its recommendations, from the cache while still current."""
+    agencies, requests = area_agencies(area), request_counts(area)
+    counted = sorted(tuple(r.values()) for r in requests)
+    key = hashlib.sha256(repr((area.pk, today, agencies, counted, _marks(area))).encode()).hexdigest()
+    if (found := cache.get(f"coverage:v2:{key}")) is not None:
+        coverage, recommendations = found
+        # Kept out of the cached copy, which they would make a third larger: just read, and the same.
+        coverage.agencies, coverage.requests = agencies, requests
+        return coverage, recommendations
+    coverage = coverage_build(area=area, today=today, agencies=agencies, requests=requests)
+    # The rules read the coverage's parts built on first use, so the cached copy holds them too.
+    recommendations = recommend(coverage)
+    kept = copy.copy(coverage)
+    kept.agencies, kept.requests = [], []
+    cache.set(f"coverage:v2:{key}", (kept, recommendations), timeout=_KEPT)
+    return coverage, recommendations
