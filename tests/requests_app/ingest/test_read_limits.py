@@ -56,7 +56,7 @@ def test_three_million_rows_are_refused_on_the_sheets_xml_before_calamine_reads_
     assert refusal(data, "return.xlsx").type == "too-large"  # packed too tightly, to begin with
     problem = refusal(data, "return.xlsx", Limits(ratio=10_000))
     assert problem.type == "too-large"
-    assert "more than 1,048,576 rows" in problem.message and 'sheet "Return"' in problem.message
+    assert "more than 1,500,000 rows" in problem.message and 'sheet "Return"' in problem.message
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def calamine_stops(monkeypatch):
 def understated_rows(**options) -> bytes:
     """Three million rows (refused as such when the directory tells the truth) declared as 3 kB."""
     honest = hostile.three_million_rows()
-    assert "more than 1,048,576 rows" in refusal(honest, "return.xlsx", Limits(ratio=10_000)).message
+    assert "more than 1,500,000 rows" in refusal(honest, "return.xlsx", Limits(ratio=10_000)).message
     return hostile.understated(honest, "xl/worksheets/sheet1.xml", 3_000, **options)
 
 
