@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import numbers
+import sys
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -103,8 +104,13 @@ def sheet_frame(sheet) -> pd.DataFrame:
     or two, and every cell holding a value shares that value's one string."""
     if sheet.start is None:
         return empty_frame()
-    # From A1 (calamine would start at the first cell holding a value); every row as wide as the sheet.
-    values = np.array(sheet.to_python(skip_empty_area=False), dtype=object)
+    # From A1: calamine gives every row from the first, each from the first column holding a value.
+    # Copied a row at a time, each text once (calamine makes a string per cell), so that a million
+    # rows are never held as calamine gives them.
+    (last_row, last_column), lead = sheet.end, sheet.start[1]
+    values = np.full((last_row + 1, last_column + 1), "", dtype=object)
+    for number, row in enumerate(sheet.iter_rows()):
+        values[number, lead:] = [sys.intern(value) if value.__class__ is str else value for value in row]
     texts = [_column_text(values[:, j]) for j in range(values.shape[1])]
     del values
     filled = [np.flatnonzero(column != "") for column in texts]
