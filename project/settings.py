@@ -260,6 +260,12 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 PROTECT_QUEUE = "protect"
 CELERY_TASK_ROUTES = {"reports.tasks.protect_indicators": {"queue": PROTECT_QUEUE}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The sweep that sends again the returns whose worker died or that never reached the broker runs
+# this often (seconds); a return the broker never got is left to the send made at its upload for
+# the grace before the sweep sends it. Together they bound how soon after a broker outage an
+# upload is processed (a minute and a half by default).
+TRACKER_RETURN_SWEEP_SECONDS = env.int("TRACKER_RETURN_SWEEP_SECONDS", default=60)
+TRACKER_RETURN_UNSENT_GRACE_SECONDS = env.int("TRACKER_RETURN_UNSENT_GRACE_SECONDS", default=30)
 # Every periodic task of the tracker is scheduled here, and only here; tests/project/test_celery.py
 # checks that each name is a registered task.
 CELERY_BEAT_SCHEDULE = {
@@ -269,7 +275,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stale-returns": {
         "task": "requests_app.tasks.requeue_stale_returns",
-        "schedule": 60.0,
+        "schedule": float(TRACKER_RETURN_SWEEP_SECONDS),
     },
     "refresh-agreements": {
         "task": "sharing.tasks.refresh_agreements",
@@ -306,10 +312,11 @@ TRACKER_BASE_URL = env.str("TRACKER_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Bounded ingestion: what one file may ask of a worker, and how lost work is found again ----
 # The reader's caps (requests_app/ingest/read/limits.py), sized so that every real return passes:
-# as many rows as an Excel sheet, columns for any cross-tabulation, cells for a million-row return.
-TRACKER_INGEST_MAX_ROWS = env.int("TRACKER_INGEST_MAX_ROWS", default=1_048_576)
+# rows for a CSV filling the upload limit (more than an Excel sheet holds), columns for any
+# cross-tabulation, cells for a million-row return.
+TRACKER_INGEST_MAX_ROWS = env.int("TRACKER_INGEST_MAX_ROWS", default=1_500_000)
 TRACKER_INGEST_MAX_COLUMNS = env.int("TRACKER_INGEST_MAX_COLUMNS", default=2_000)
-TRACKER_INGEST_MAX_CELLS = env.int("TRACKER_INGEST_MAX_CELLS", default=8_000_000)
+TRACKER_INGEST_MAX_CELLS = env.int("TRACKER_INGEST_MAX_CELLS", default=9_000_000)
 # A workbook's zip: what it may unpack to, how much tighter than usual it may be packed, its parts.
 TRACKER_INGEST_MAX_UNPACKED_MB = env.int("TRACKER_INGEST_MAX_UNPACKED_MB", default=1024)
 TRACKER_INGEST_MAX_RATIO = env.int("TRACKER_INGEST_MAX_RATIO", default=100)

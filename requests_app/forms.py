@@ -200,9 +200,17 @@ UPLOAD_KINDS = read.KINDS
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Completed file",
-        help_text=f"{UPLOAD_KINDS}, up to the size limit. Counts only.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_EXTENSIONS)}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What passes, said before the upload: the caps are settings (requests_app/limits.py).
+        self.fields["file"].help_text = (
+            f"{UPLOAD_KINDS}: up to {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB, "
+            f"{settings.TRACKER_INGEST_MAX_ROWS:,} rows and {settings.TRACKER_INGEST_MAX_COLUMNS:,} columns. "
+            "Counts only."
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -42,7 +42,8 @@ def send_request_chasers() -> dict[str, int]:
 # Retried only for a database that is briefly unavailable or locked; a file with errors is not
 # retried, it gets a report. The soft time limit ends a file that takes too long with a report
 # saying so; the hard limit, a little later, ends a process stuck where the soft one cannot reach
-# (inside a C library), and the lease sends its return again (services/leases.py).
+# (inside a C library), and the lease sends its return again (services/leases.py). Celery puts the
+# limits in each message from the sender's settings, so web and worker must agree on them.
 @shared_task(
     ignore_result=True,
     acks_late=True,
@@ -93,8 +94,9 @@ def send_return(return_id: int) -> bool:
 
 @shared_task(ignore_result=True)
 def requeue_stale_returns(host: str = "") -> int:
-    """Every minute, and when a worker starts: returns whose worker died or whose message never
-    reached the broker are sent again. Given a host, the leases of its dead processes end first."""
+    """Every minute (TRACKER_RETURN_SWEEP_SECONDS), and when a worker starts: returns whose worker
+    died or whose message never reached the broker are sent again. Given a host, the leases of its
+    dead processes end first."""
     try:
         if host:
             returns_release_dead(host=host)

@@ -48,15 +48,20 @@ def database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(tmp_path):
+def start_worker(tmp_path, *, beat=False, **environment):
+    """A worker of one process, with its own beat when asked (the sweep then runs in it); settings
+    given as keywords (TRACKER_RETURN_SWEEP_SECONDS="2") reach it through its environment."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_VISIBILITY_TIMEOUT": "5",
         "TRACKER_RETURN_LEASE_SECONDS": str(LEASE_SECONDS),
+        **environment,
     }
-    log = open(tmp_path / f"worker-{time.monotonic_ns()}.log", "w")
+    started = time.monotonic_ns()
+    log = open(tmp_path / f"worker-{started}.log", "w")
+    schedule = ["--beat", f"--schedule-filename={tmp_path / f'beat-{started}'}"] if beat else []
     return subprocess.Popen(
         [
             sys.executable,
@@ -70,6 +75,7 @@ def start_worker(tmp_path):
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
+            *schedule,
         ],
         cwd=settings.BASE_DIR,
         env=env,
@@ -87,6 +93,19 @@ def stop(worker, sig=signal.SIGQUIT):
     except ProcessLookupError:
         pass
     worker.wait(timeout=60)
+
+
+def process_children(worker) -> list[int]:
+    """The worker's pool processes, which do the work."""
+    with open(f"/proc/{worker.pid}/task/{worker.pid}/children") as children:
+        return [int(pid) for pid in children.read().split()]
+
+
+def address_space_limit(pid: int) -> str:
+    """The soft limit on a process's address space, as /proc writes it ("unlimited" or bytes)."""
+    with open(f"/proc/{pid}/limits") as limits:
+        line = next(line for line in limits if line.startswith("Max address space"))
+    return line.split()[3]
 
 
 def wait_for(predicate, seconds):

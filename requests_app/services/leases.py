@@ -32,9 +32,6 @@ from requests_app.services.processing import RETURNS
 log = logging.getLogger(__name__)
 
 UNFINISHED = lifecycle.RETURN_EDGES["requeue"].sources
-# A return sent while the broker was down waits this long before the sweep sends it, so that the
-# sweep does not race the send made when the upload committed.
-UNSENT_GRACE = timedelta(seconds=30)
 # A queued return that was sent but never started (its message lost with a killed worker on a
 # broker without acknowledgements) is sent again after this long; a duplicate costs nothing.
 LOST_AFTER = timedelta(minutes=45)
@@ -55,6 +52,12 @@ def lease_holder() -> str:
 
 def _lease_length() -> timedelta:
     return timedelta(seconds=settings.TRACKER_RETURN_LEASE_SECONDS)
+
+
+def _unsent_grace() -> timedelta:
+    """A return the broker never got (it was down at upload) waits this long before the sweep sends
+    it, so that the sweep does not race the send made when the upload committed."""
+    return timedelta(seconds=settings.TRACKER_RETURN_UNSENT_GRACE_SECONDS)
 
 
 def return_lease_take(*, return_id: int, holder: str, now: datetime | None = None) -> bool:
@@ -154,7 +157,7 @@ def returns_requeue_stale(*, now: datetime) -> list[int]:
     started = Return.objects.filter(expired, status__in=UNFINISHED - {Return.Status.QUEUED})
     queued = Return.objects.filter(status=Return.Status.QUEUED).filter(
         Q(lease_expires_at__lt=now)
-        | Q(lease_expires_at__isnull=True, sent_at__isnull=True, status_changed_at__lt=now - UNSENT_GRACE)
+        | Q(lease_expires_at__isnull=True, sent_at__isnull=True, status_changed_at__lt=now - _unsent_grace())
         | Q(lease_expires_at__isnull=True, sent_at__lt=now - LOST_AFTER)
     )
     claimed = []

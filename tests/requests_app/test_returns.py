@@ -1,6 +1,8 @@
 """Uploading returns through the request page: the governance gate, storage, audit."""
 
+import contextlib
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -176,6 +178,56 @@ def test_the_form_refuses_what_check_return_refuses_with_the_same_message(
     (problem,) = read_file(CSV, name)[1]
     assert says in problem.message and escape(problem.message) in page
     assert not Return.objects.exists()
+
+
+NAMES = [
+    "return.csv",
+    "Return.CSV",
+    "return.tsv",
+    "return.txt",
+    "return.xlsx",
+    "RETURN.ODS",
+    "return.xlsm",
+    "template.xltm",
+    "addin.xlam",
+    "book.xlsb",
+    "return.xls",
+    "return",
+    ".csv",
+    "return.csv.zip",
+    "data.pdf",
+    "return.json",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_check_return_and_the_upload_form_take_exactly_the_same_files(name, tmp_path):
+    """Whatever the name, both take the file, or both refuse it with the same message."""
+    import json
+
+    from django.core.management import call_command
+
+    from requests_app.forms import UploadForm
+    from requests_app.ingest.read import MACRO_MESSAGE, OLD_EXCEL_MESSAGE, WRONG_KIND_MESSAGE
+
+    form = UploadForm(files={"file": SimpleUploadedFile(name, CSV)})
+    form_refusal = "" if form.is_valid() else form.errors["file"][0]
+    path = tmp_path / name
+    path.write_bytes(CSV)
+    out = io.StringIO()
+    with contextlib.suppress(SystemExit):
+        call_command("check_return", str(path), "--json", stdout=out)
+    messages = [error["message"] for error in json.loads(out.getvalue())["errors"]]
+    refused_by_name = [m for m in messages if m in {MACRO_MESSAGE, OLD_EXCEL_MESSAGE, WRONG_KIND_MESSAGE}]
+    assert form_refusal == (refused_by_name[0] if refused_by_name else "")
+
+
+def test_the_upload_form_says_before_the_upload_what_sizes_pass(settings):
+    from requests_app.forms import UploadForm
+
+    settings.TRACKER_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+    help_text = UploadForm().fields["file"].help_text
+    assert "50 MB" in help_text and "1,500,000 rows" in help_text and "2,000 columns" in help_text
 
 
 def test_too_large_or_unknown_files_are_refused_with_a_message(

@@ -34,3 +34,9 @@ def test_each_worker_process_gets_a_hard_memory_ceiling_from_settings(settings):
 
 def test_the_time_limits_end_a_return_within_two_minutes():
     assert process_return.soft_time_limit < process_return.time_limit <= 120
+
+
+def test_a_worker_process_grown_past_a_gigabyte_is_replaced_after_its_task():
+    from project.celery import app
+
+    assert app.conf.worker_max_memory_per_child == 1024 * 1024  # KiB

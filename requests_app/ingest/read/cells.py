@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import numbers
+import sys
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -95,16 +96,42 @@ def frame(rows: list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame(padded, index=range(1, len(padded) + 1), columns=range(width), dtype=str)
 
 
-def sheet_rows(sheet) -> list[list[str]]:
-    """A calamine sheet's rows as text, from row 1 and column A: calamine gives every row from the
-    first, but each one from the first column holding a value."""
+def sheet_frame(sheet) -> pd.DataFrame:
+    """A calamine sheet as text from row 1 and column A, trimmed as frame() trims.
+
+    Written a column at a time, each distinct value once: a return repeats few values (its areas,
+    categories, periods, small counts) over many rows, so a million rows are written in a second
+    or two, and every cell holding a value shares that value's one string."""
     if sheet.start is None:
-        return []
-    lead = [""] * sheet.start[1]
-    # A return repeats few values (its areas, categories, periods, small counts) over many rows:
-    # one string object for each of them keeps a million rows in a fraction of the memory.
-    seen: dict[str, str] = {}
-    return [lead + [seen.setdefault(text, text) for text in map(cell_text, row)] for row in sheet.iter_rows()]
+        return empty_frame()
+    # From A1: calamine gives every row from the first, each from the first column holding a value.
+    # Copied a row at a time, each text once (calamine makes a string per cell), so that a million
+    # rows are never held as calamine gives them.
+    (last_row, last_column), lead = sheet.end, sheet.start[1]
+    values = np.full((last_row + 1, last_column + 1), "", dtype=object)
+    for number, row in enumerate(sheet.iter_rows()):
+        values[number, lead:] = [sys.intern(value) if value.__class__ is str else value for value in row]
+    texts = [_column_text(values[:, j]) for j in range(values.shape[1])]
+    del values
+    filled = [np.flatnonzero(column != "") for column in texts]
+    height = max((found[-1] + 1 for found in filled if len(found)), default=0)
+    width = max((j + 1 for j, found in enumerate(filled) if len(found)), default=0)
+    if not height:
+        return empty_frame()
+    cells = pd.DataFrame(
+        dict(enumerate(column[:height] for column in texts[:width])), index=range(1, height + 1), dtype=str
+    )
+    cells.columns = range(width)
+    return cells
+
+
+def _column_text(values: np.ndarray) -> np.ndarray:
+    """One column's values as text, each distinct value written once."""
+    if bool in set(map(type, values)):
+        # A hash table takes True for 1 and False for 0: such a column is written cell by cell.
+        return np.array([cell_text(value) for value in values], dtype=object)
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    return np.array([cell_text(value) for value in distinct], dtype=object)[codes]
 
 
 def empty_frame() -> pd.DataFrame:

@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from .cells import UNREADABLE_MESSAGE, Merge, RawSheet, Unreadable, frame, sheet_rows
+from .cells import UNREADABLE_MESSAGE, Merge, RawSheet, Unreadable, sheet_frame
 from .limits import Tally
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -33,8 +33,8 @@ def read_ods(data: bytes, tally: Tally) -> list[RawSheet]:
             if meta.name not in layout:
                 raise Unreadable(UNREADABLE_MESSAGE)  # a sheet whose size could not be checked is not read
             found = layout[meta.name]
-            rows = sheet_rows(workbook.get_sheet_by_name(meta.name))
-            sheets.append(RawSheet(meta.name, found.hidden, frame(rows), found.merged, found.pivot))
+            cells = sheet_frame(workbook.get_sheet_by_name(meta.name))
+            sheets.append(RawSheet(meta.name, found.hidden, cells, found.merged, found.pivot))
         return sheets
     finally:
         workbook.close()

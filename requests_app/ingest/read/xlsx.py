@@ -9,13 +9,14 @@ is decompressed, and a sheet beyond the caps is refused before calamine allocate
 from __future__ import annotations
 
 import io
+import operator
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from .cells import UNREADABLE_MESSAGE, Merge, RawSheet, Unreadable, frame, sheet_rows
+from .cells import UNREADABLE_MESSAGE, Merge, RawSheet, Unreadable, sheet_frame
 from .limits import Limits, Tally
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -54,11 +55,10 @@ def read_xlsx(data: bytes, tally: Tally) -> list[RawSheet]:
                 continue  # chart and dialog sheets hold no cells
             if meta.name not in parts:
                 raise Unreadable(UNREADABLE_MESSAGE)  # a sheet whose size could not be checked is not read
-            rows = sheet_rows(workbook.get_sheet_by_name(meta.name))  # calamine's copy goes once read
+            cells = sheet_frame(workbook.get_sheet_by_name(meta.name))  # calamine's copy goes once read
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             part = parts[meta.name]
-            sheets.append(RawSheet(meta.name, hidden, frame(rows), part.merged, part.pivot))
-            del rows  # before the next sheet is read
+            sheets.append(RawSheet(meta.name, hidden, cells, part.merged, part.pivot))
         return sheets
     finally:
         workbook.close()
@@ -140,6 +140,7 @@ def _scan(archive: zipfile.ZipFile, path: str, limits: Limits) -> _Part:
     return _Part(merged=sorted(merges), rows=extent.rows, columns=extent.columns)
 
 
+_LETTERS, _NUMBER = operator.itemgetter(0), operator.itemgetter(1)
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 
@@ -180,8 +181,8 @@ class _Extent:
         if body.count(b' r="') != len(refs) + rows_numbered_first:
             refs = self._anywhere.findall(body)  # some reference is not first in its tag
         if refs:
-            self.rows = max(self.rows, max(int(number) for _, number in refs))
-            self.columns = max(self.columns, max(_column_number(letters.upper()) for letters in {x for x, _ in refs}))
+            self.rows = max(self.rows, *map(int, map(_NUMBER, refs)))
+            self.columns = max(self.columns, *map(_column_number, {letters.upper() for letters in map(_LETTERS, refs)}))
         if len(refs) < cells:
             self._unreferenced(body, cell, before)
 

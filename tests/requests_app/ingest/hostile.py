@@ -1,9 +1,12 @@
 """Hostile and oversized files, built in the test that needs them (never committed as binaries):
 a zip bomb, a sheet of three million rows, a CSV twenty thousand columns wide, a cell at the far
-corner of a sheet, workbooks carrying macros or embedded objects."""
+corner of a sheet, workbooks carrying macros or embedded objects, a zip whose directory understates
+what a part unpacks to."""
 
 import io
+import struct
 import zipfile
+import zlib
 
 _CONTENT_TYPES = (
     '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -148,3 +151,31 @@ def ods_repeated_far() -> bytes:
         '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1">'
         "<text:p>1</text:p></table:table-cell></table:table-row></table:table>"
     )
+
+
+def understated(data: bytes, part: str, declared: int, crc_of_prefix: bool = True) -> bytes:
+    """The same zip with one part's directory entry (and local header) claiming it unpacks to only
+    `declared` bytes: a bomb that passes any check of the directory alone. Its checksum is of the
+    first `declared` bytes, as a forger would write it, or left as the whole part's."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    item = archive.getinfo(part)
+    crc = zlib.crc32(archive.read(part)[:declared]) if crc_of_prefix else item.CRC
+    forged = bytearray(data)
+    assert forged[item.header_offset : item.header_offset + 4] == b"PK\x03\x04"
+    struct.pack_into("<II", forged, item.header_offset + 14, crc, item.compress_size)
+    struct.pack_into("<I", forged, item.header_offset + 22, declared)
+    entry = _central_entry(forged, part.encode())
+    struct.pack_into("<III", forged, entry + 16, crc, item.compress_size, declared)
+    return bytes(forged)
+
+
+def _central_entry(data: bytearray, name: bytes) -> int:
+    """Where the central directory's entry for this part starts."""
+    at = data.rindex(b"PK\x05\x06")  # the end of the central directory says where it begins
+    (at,) = struct.unpack_from("<I", data, at + 16)
+    while data[at : at + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", data, at + 28)
+        if data[at + 46 : at + 46 + name_length] == name:
+            return at
+        at += 46 + name_length + extra_length + comment_length
+    raise KeyError(name)

@@ -347,6 +347,22 @@ def test_cell_text_writes_whole_floats_without_a_decimal_point_whatever_their_ty
     assert cell_text(datetime.date(2023, 4, 1)) == "2023-04-01"
 
 
+def test_a_column_mixing_booleans_and_numbers_keeps_each_as_written():
+    workbook = openpyxl.Workbook()
+    for row in (["Flag"], [True], [1], [False], [0], [1.5]):
+        workbook.active.append(row)
+    cells = only_sheet(xlsx_bytes(workbook), "return.xlsx").cells
+    assert cells[0].tolist() == ["Flag", "TRUE", "1", "FALSE", "0", "1.5"]
+
+
+def test_a_value_repeated_down_a_workbook_column_is_one_string_shared_by_its_cells():
+    workbook = openpyxl.Workbook()
+    for n in range(50):
+        workbook.active.append(["Polish", n % 2])
+    cells = only_sheet(xlsx_bytes(workbook), "return.xlsx").cells
+    assert len({id(text) for text in cells[0]}) == 1 and len({id(text) for text in cells[1]}) == 2
+
+
 def test_a_workbook_without_any_value_is_an_empty_file():
     _, problems = read_file(xlsx_bytes(openpyxl.Workbook()), "return.xlsx")
     assert types_of(problems) == ["empty-file"]

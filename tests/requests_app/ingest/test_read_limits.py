@@ -3,6 +3,7 @@ message that names the cap and how to split the file, before any parser reads th
 
 import io
 import zipfile
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -55,7 +56,56 @@ def test_three_million_rows_are_refused_on_the_sheets_xml_before_calamine_reads_
     assert refusal(data, "return.xlsx").type == "too-large"  # packed too tightly, to begin with
     problem = refusal(data, "return.xlsx", Limits(ratio=10_000))
     assert problem.type == "too-large"
-    assert "more than 1,048,576 rows" in problem.message and 'sheet "Return"' in problem.message
+    assert "more than 1,500,000 rows" in problem.message and 'sheet "Return"' in problem.message
+
+
+@pytest.fixture
+def calamine_stops(monkeypatch):
+    """The messages calamine stopped reading a sheet with."""
+    import python_calamine
+
+    stopped: list[str] = []
+    opened = python_calamine.CalamineWorkbook.from_filelike
+
+    def watched(*args, **kwargs):
+        workbook = opened(*args, **kwargs)
+
+        def sheet(name):
+            try:
+                return workbook.get_sheet_by_name(name)
+            except python_calamine.CalamineError as exc:
+                stopped.append(str(exc))
+                raise
+
+        return mock.Mock(wraps=workbook, get_sheet_by_name=sheet, sheets_metadata=workbook.sheets_metadata)
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", watched)
+    return stopped
+
+
+def understated_rows(**options) -> bytes:
+    """Three million rows (refused as such when the directory tells the truth) declared as 3 kB."""
+    honest = hostile.three_million_rows()
+    assert "more than 1,500,000 rows" in refusal(honest, "return.xlsx", Limits(ratio=10_000)).message
+    return hostile.understated(honest, "xl/worksheets/sheet1.xml", 3_000, **options)
+
+
+def test_a_sheet_understated_with_a_forged_checksum_is_read_no_further_than_its_directory_says(calamine_stops):
+    problem = refusal(understated_rows(crc_of_prefix=True), "return.xlsx", Limits(ratio=10_000))
+    # Our scan read the 3 kB declared and found three rows; calamine stopped where they end.
+    assert problem.type == "unreadable-file" and "save it as" in problem.message
+    assert calamine_stops == ["I/O error: File is larger than its declared uncompressed size"]
+
+
+def test_a_sheet_understated_with_its_true_checksum_is_refused_by_the_scan_at_the_declared_size(calamine_stops):
+    problem = refusal(understated_rows(crc_of_prefix=False), "return.xlsx", Limits(ratio=10_000))
+    assert problem.type == "unreadable-file" and calamine_stops == []
+
+
+def test_an_ods_whose_directory_understates_its_content_is_read_no_further_than_it_says():
+    honest = hostile.ods_repeated_far()
+    forged = hostile.understated(honest, "content.xml", 300)
+    assert refusal(forged, "return.ods").type == "unreadable-file"
 
 
 def test_a_cell_in_the_far_corner_is_refused_before_a_sheet_of_its_size_is_built(no_parser):
