@@ -20,6 +20,17 @@ Pure: no Django. Cells are identified by any hashable key; two-way tables use (r
 
 from .audit import audit, check
 from .pattern import Protected, protect
-from .tables import DisclosureRefused, Policy, Progress, Relation, Table
+from .tables import DisclosureRefused, Policy, Progress, Relation, Table, Witnesses
 
-__all__ = ["DisclosureRefused", "Policy", "Progress", "Protected", "Relation", "Table", "audit", "check", "protect"]
+__all__ = [
+    "DisclosureRefused",
+    "Policy",
+    "Progress",
+    "Protected",
+    "Relation",
+    "Table",
+    "Witnesses",
+    "audit",
+    "check",
+    "protect",
+]

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 
 import numpy as np
 
 from .proof import Prover
-from .system import System, checked_links
-from .tables import TOLERANCE, DisclosureRefused, Progress, Relation, check_rounding, check_threshold, describe
+from .system import FEASIBLE, System, checked_links
+from .tables import (
+    TOLERANCE,
+    DisclosureRefused,
+    Progress,
+    Relation,
+    Witnesses,
+    check_rounding,
+    check_threshold,
+    describe,
+)
 
 # The refusal message names this many cells at most, so it stays readable.
 _CELLS_NAMED = 5
@@ -45,12 +54,16 @@ def check(
     shared: Collection[Hashable] = (),
     progress: Progress | None = None,
     consistent: Mapping[Hashable, int] | None = None,
+    evidence: Iterable[Witnesses] = (),
 ) -> None:
     """Raises DisclosureRefused when a suppressed cell can be narrowed below the threshold; `shared` as for audit.
 
     `consistent`, if given, is a table the caller knows to agree with the publication (protect
     gives the true counts). Once checked to agree, it is where the search for wide ranges starts,
     which spares solving for such a table: it is evidence like any other, never taken on trust.
+    `evidence` is more such tables, each given as where it differs from `consistent` (protect
+    gives the tables its own proof saw): those that satisfy every relation and bound count as
+    seen, and every cell they do not show wide is proven here from the equations.
     """
     check_rounding(rounding)
     check_threshold(threshold)
@@ -59,7 +72,11 @@ def check(
     links = checked_links(published, relations)
     figures = links.vector(published)
     system = System(links, figures, rounding)
-    prover = Prover(system, threshold, None if consistent is None else _agreeing(system, figures, consistent))
+    point = None if consistent is None else _agreeing(system, figures, consistent)
+    prover = Prover(system, threshold, point)
+    if point is not None:
+        for witnesses in evidence:
+            prover.admit(*_verified(system, point, witnesses))
     suppressed = np.flatnonzero(system.suppressed)
     prover.explore(suppressed)
     narrow = []
@@ -99,3 +116,25 @@ def _agreeing(system: System, figures: np.ndarray, table: Mapping[Hashable, int]
     ):
         return None
     return inside
+
+
+def _verified(system: System, point: np.ndarray, witnesses: Witnesses) -> tuple[np.ndarray, np.ndarray]:
+    """The system's unknowns the witnesses give, and those of their tables that, with the point's
+    values elsewhere, satisfy every relation and bound within the solver's tolerance."""
+    index = system.links.index
+    cells = np.array([index.get(cell, -1) for cell in witnesses.cells], int)
+    unknowns = np.searchsorted(system.cells, cells).clip(max=max(len(system.cells) - 1, 0))
+    values = np.asarray(witnesses.values, float)
+    if (
+        not len(system.cells)
+        or values.ndim != 2
+        or values.shape[1] != len(cells)
+        or (system.cells[unknowns] != cells).any()  # a cell that is published, or no cell of the table
+        or len(np.unique(cells)) != len(cells)
+    ):
+        return unknowns[:0], values[:0]
+    # The point satisfies every relation; a table differing from it by `change` does if the change does.
+    change = values - point[unknowns]
+    missed = np.abs(system.matrix[:, unknowns] @ change.T).max(axis=0, initial=0.0)
+    inside = (values >= system.lower[unknowns] - FEASIBLE) & (values <= system.upper[unknowns] + FEASIBLE)
+    return unknowns, values[(missed <= FEASIBLE) & inside.all(axis=1) & np.isfinite(values).all(axis=1)]

@@ -13,7 +13,7 @@ import pandas as pd
 from .audit import audit, check
 from .proof import Prover
 from .system import Links, System
-from .tables import DisclosureRefused, Policy, Progress, Relation, Table, describe, name, round_to
+from .tables import DisclosureRefused, Policy, Progress, Relation, Table, Witnesses, describe, name, round_to
 
 
 @dataclass
@@ -69,8 +69,10 @@ def protect(
     for cell in sorted(primary | {cell for cell, hidden in fixed.items() if hidden}, key=links.index.__getitem__):
         chooser.suppress(links.index[cell])
     truth = np.array(list(values.values()), float)
-    # Suppressing another cell only loosens the audit's constraints, so a cell once shown safe stays safe.
+    # Suppressing another cell only loosens the audit's constraints, so a cell once shown safe stays
+    # safe, and the tables that showed it (consistent with this pattern) stay consistent with the next.
     safe = np.zeros(len(links.cells), bool)
+    evidence: list[Witnesses] = []
     while True:
         chooser.add_classic_complements()
         published = _publish(values, chooser.suppressed, policy.rounding)
@@ -78,21 +80,32 @@ def protect(
         prover = Prover(system, threshold, point=truth[system.cells])
         pending = np.flatnonzero(system.suppressed & ~safe[system.cells])
         prover.explore(pending)
-        narrow = []
+        narrow, shown = [], []
         for i, wide in zip(pending, prover.wide(pending), strict=True):
             found = None if wide else prover.narrow(i)
             if found is None:
                 safe[system.cells[i]] = True
+                shown.append(i)
                 if progress:
                     progress("choosing", int(safe.sum()), int(chooser.suppressed.sum()))
             else:
                 narrow.append((int(system.cells[i]), *found))
+        evidence += [
+            Witnesses(tuple(links.cells[cell] for cell in system.cells[unknowns]), tables)
+            for unknowns, tables in prover.evidence(np.array(shown, int))
+        ]
         if not narrow:
             break
         chooser.add_complements(narrow)
-    # An independent final audit.
+    # An independent final audit, which verifies the proof's tables before it counts them.
     check(
-        published, table.relations, threshold=threshold, rounding=policy.rounding, progress=progress, consistent=values
+        published,
+        table.relations,
+        threshold=threshold,
+        rounding=policy.rounding,
+        progress=progress,
+        consistent=values,
+        evidence=evidence,
     )
     suppressed = {links.cells[i] for i in np.flatnonzero(chooser.suppressed)}
     return Protected(published, primary, suppressed - primary, table.relations, policy)

@@ -31,6 +31,9 @@ from .tables import TOLERANCE
 _ROUNDS = 40
 _WORTH_A_ROUND = 3
 
+# Tables kept before those no longer giving any unknown an end of its range are let go.
+_KEPT = 64
+
 
 class Prover:
     def __init__(self, system: System, threshold: float, point: np.ndarray | None = None):
@@ -39,6 +42,12 @@ class Prover:
         self.models: dict[int, Model] = {}
         self.low = np.full(len(system.cells), math.inf)
         self.high = np.full(len(system.cells), -math.inf)
+        # The tables seen, each as the unknowns it was solved over and their values (elsewhere it is
+        # the point), and which of them gave each unknown its least and greatest value (-1: the point).
+        self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.low_at = np.full(len(system.cells), -1)
+        self.high_at = np.full(len(system.cells), -1)
+        self._seen_count, self._kept = 0, _KEPT
         self.point = self._some_table() if point is None else point.astype(float)
         self.low, self.high = np.minimum(self.low, self.point), np.maximum(self.high, self.point)
 
@@ -50,6 +59,7 @@ class Prover:
 
     def explore(self, unknowns: np.ndarray, rounds: int = _ROUNDS) -> None:
         """Solves for sums of the undecided unknowns (see the module's docstring)."""
+        unknowns = unknowns[~self.wide(unknowns)]
         components = self.system.component[unknowns]
         for component in np.unique(components):
             pending = unknowns[components == component]
@@ -74,6 +84,22 @@ class Prover:
         high, _ = self._optimum(model, unknown, -1.0)
         return low, high
 
+    def admit(self, unknowns: np.ndarray, tables: np.ndarray) -> None:
+        """Counts tables known to be consistent with the publication as seen: each row of `tables`
+        gives `unknowns`' values, the others being the point's."""
+        for table in tables:
+            self._seen(unknowns, table)
+
+    def evidence(self, unknowns: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The tables that give these unknowns their seen ranges, grouped by the unknowns they were
+        solved over: those unknowns, and one row of their values per table."""
+        used = np.unique(np.concatenate([self.low_at[unknowns], self.high_at[unknowns]]))
+        grouped: dict[int, tuple[np.ndarray, list[np.ndarray]]] = {}
+        for key in used[used >= 0]:
+            columns, table = self.tables[int(key)]
+            grouped.setdefault(id(columns), (columns, []))[1].append(table)
+        return [(columns, np.array(tables)) for columns, tables in grouped.values()]
+
     def _rounds(self, model: Model, pending: np.ndarray, rounds: int, seed: int) -> None:
         local = np.searchsorted(model.columns, pending)
         rng = np.random.default_rng(seed)  # the same signs every run: deterministic
@@ -88,7 +114,7 @@ class Prover:
             if point is None:
                 self._solve(model, cost)
             else:
-                self._seen(model, point)
+                self._seen(model.columns, point)
             decided = len(undecided) - int((~self.wide(model.columns[undecided])).sum())
             if round_ >= 2 and decided < _WORTH_A_ROUND:
                 return
@@ -117,12 +143,24 @@ class Prover:
     def _solve(self, model: Model, cost: np.ndarray, consistent: bool = True) -> tuple[float, np.ndarray]:
         value, solution, duals = model.solve(cost)
         if consistent:  # a relaxation's solutions may be tables no reader could see
-            self._seen(model, solution)
+            self._seen(model.columns, solution)
         return value, duals
 
-    def _seen(self, model: Model, table: np.ndarray) -> None:
-        self.low[model.columns] = np.minimum(self.low[model.columns], table)
-        self.high[model.columns] = np.maximum(self.high[model.columns], table)
+    def _seen(self, columns: np.ndarray, table: np.ndarray) -> None:
+        lower, higher = table < self.low[columns], table > self.high[columns]
+        if not (lower.any() or higher.any()):
+            return
+        key = self._seen_count
+        self._seen_count += 1
+        self.tables[key] = (columns, table)
+        self.low_at[columns[lower]], self.high_at[columns[higher]] = key, key
+        self.low[columns] = np.minimum(self.low[columns], table)
+        self.high[columns] = np.maximum(self.high[columns], table)
+        if len(self.tables) >= 2 * self._kept:
+            # Only the tables still giving some unknown an end of its seen range are evidence.
+            used = set(np.unique(np.concatenate([self.low_at, self.high_at])).tolist())
+            self.tables = {key: found for key, found in self.tables.items() if key in used}
+            self._kept = max(_KEPT, len(self.tables))
 
     def model(self, component: int) -> Model:
         if component not in self.models:

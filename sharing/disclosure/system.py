@@ -26,7 +26,7 @@ _CAP_ABOVE = 1e6
 
 # How far an interior point may miss a relation or bound and still count as a consistent table:
 # HiGHS's own feasibility tolerance for the simplex's vertices.
-_FEASIBLE = 1e-7
+FEASIBLE = 1e-7
 
 
 class Links:
@@ -152,9 +152,9 @@ class Model:
         rhs = np.asarray(self.lp.row_lower_)
         lower, upper = np.asarray(self.lp.col_lower_), np.asarray(self.lp.col_upper_)
         if (
-            np.abs(self.matrix @ point - rhs).max(initial=0.0) > _FEASIBLE
-            or (point < lower - _FEASIBLE).any()
-            or (point > upper + _FEASIBLE).any()
+            np.abs(self.matrix @ point - rhs).max(initial=0.0) > FEASIBLE
+            or (point < lower - FEASIBLE).any()
+            or (point > upper + FEASIBLE).any()
         ):
             return None
         return point

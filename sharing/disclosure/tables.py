@@ -102,6 +102,16 @@ class Policy:
         check_rounding(self.rounding)
 
 
+@dataclass(frozen=True)
+class Witnesses:
+    """Tables said to be consistent with a publication, each differing from a known consistent one
+    only in `cells`: row k of `values` holds table k's counts of those cells. Evidence that a check
+    verifies before it counts it, never takes on trust."""
+
+    cells: tuple[Hashable, ...]
+    values: np.ndarray
+
+
 class DisclosureRefused(Exception):
     """The table cannot be published: the message says which counts could be worked out, and how closely."""
 
