@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.second_factor import second_factor_not_required
 from catalogue.models import OrganisationType
@@ -75,19 +76,20 @@ def contacts(request, public_id):
     )
 
 
-@require_POST
 def contact_deactivate_view(request, public_id, user_id):
     return _set_active(request, public_id, user_id, contact_deactivate, "can no longer sign in")
 
 
-@require_POST
 def contact_reactivate_view(request, public_id, user_id):
     return _set_active(request, public_id, user_id, contact_reactivate, "can sign in again")
 
 
 def _set_active(request, public_id, user_id, service, outcome: str):
+    # Who may ask comes before how: to anyone but the coordinator these addresses do not exist.
     agency = selectors.agency_for_coordinator(request.user, public_id)
     contact = selectors.contact_for_coordinator(request.user, agency, user_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         service(agency=agency, user=contact, by=request.user)
     except ValidationError as exc:
