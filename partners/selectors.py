@@ -49,8 +49,10 @@ def partner_directory(area: Area) -> Directory:
             ),
         )
         .prefetch_related(Prefetch("agencies", queryset=Agency.objects.filter(area=area), to_attr="area_agencies"))
-        .order_by("group", "-in_partner_table", "name")
     )
+    # The toolkit's order of groups (the choices' order), suggested partners first within each.
+    order = {code: i for i, code in enumerate(OrganisationType.Group.values)}
+    types.sort(key=lambda t: (order.get(t.group, len(order)), not t.in_partner_table, t.name))
     labels = dict(OrganisationType.Group.choices)
     groups = [
         PartnerGroup(label=labels.get(code, code), types=list(members))
