@@ -47,8 +47,7 @@ def partner_directory(area: Area) -> Directory:
                 filter=Q(agencies__area=area, agencies__requests__sent_on__isnull=False),
                 distinct=True,
             ),
-        )
-        .prefetch_related(Prefetch("agencies", queryset=Agency.objects.filter(area=area), to_attr="area_agencies"))
+        ).prefetch_related(Prefetch("agencies", queryset=Agency.objects.filter(area=area), to_attr="area_agencies"))
     )
     # The toolkit's order of groups (the choices' order), suggested partners first within each.
     order = {code: i for i, code in enumerate(OrganisationType.Group.values)}
