@@ -28,7 +28,7 @@ def invited_user(token: str):
     try:
         payload = signing.loads(token, salt=SALT, max_age=settings.TRACKER_INVITATION_DAYS * 86400)
         user = get_user_model().objects.get(pk=payload["user"], is_active=True)
-    except (signing.BadSignature, KeyError, TypeError, get_user_model().DoesNotExist):
+    except (signing.BadSignature, KeyError, TypeError, ValueError, get_user_model().DoesNotExist):
         return None
     if user.has_usable_password() or not constant_time_compare(payload["password"], _password_digest(user)):
         return None

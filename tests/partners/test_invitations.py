@@ -67,6 +67,8 @@ def test_a_forged_or_garbled_link_is_not_found(client):
     assert client.get("/partners/invitation/not-a-token/").status_code == 404
     forged = signing.dumps({"user": 1, "password": "x"}, salt="another-salt")
     assert client.get(f"/partners/invitation/{forged}/").status_code == 404
+    odd = signing.dumps({"user": "someone", "password": "x"}, salt="partners.invitation")
+    assert client.get(f"/partners/invitation/{odd}/").status_code == 404
 
 
 def test_the_password_goes_through_the_validators(invite):
