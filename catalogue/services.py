@@ -83,11 +83,22 @@ def source_refresh_record(
 
 @transaction.atomic
 def agency_create(
-    *, name: str, organisation_type: OrganisationType, area: Area, response_working_days: int | None = None
+    *,
+    name: str,
+    organisation_type: OrganisationType,
+    area: Area,
+    response_working_days: int | None = None,
+    email: str = "",
+    phone: str = "",
 ) -> Agency:
     """Creates an agency with the group that holds its contacts and their object permissions."""
     agency = Agency(
-        name=name, organisation_type=organisation_type, area=area, response_working_days=response_working_days
+        name=name,
+        organisation_type=organisation_type,
+        area=area,
+        response_working_days=response_working_days,
+        email=email,
+        phone=phone,
     )
     agency.group = Group.objects.create(name=f"agency:{agency.public_id}")
     agency.full_clean()

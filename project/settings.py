@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "requests_app",
     "releases",
     "planning",
+    "partners",
     "reports",
 ]
 
@@ -156,6 +157,8 @@ TRACKER_REQUIRE_2FA = env.bool("TRACKER_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Migration data tracker"
 # A password reset link works once, and for this long.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=24) * 3600
+# An invitation link (an agency contact choosing their first password) works once, and for this long.
+TRACKER_INVITATION_DAYS = env.int("TRACKER_INVITATION_DAYS", default=7)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

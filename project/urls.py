@@ -26,6 +26,7 @@ urlpatterns = [
     path("agreements/", include("sharing.urls")),
     path("notifications/", include("notifications.urls")),
     path("plan/", include("planning.urls")),
+    path("partners/", include("partners.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -178,7 +178,7 @@ class AgencyContactForm(forms.Form):
     user = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
         label="Add a contact",
-        help_text="People with the Agency contact role. Create accounts in the admin site.",
+        help_text="People who already have the Agency contact role; invite someone new by email instead.",
     )
 
     def __init__(self, *args, agency, **kwargs):

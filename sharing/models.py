@@ -270,6 +270,11 @@ class AuditEntry(models.Model):
         REQUEST_TRANSITION = "request-transition", "Request status changed"
         AUDIT_EXPORTED = "audit-exported", "Audit log exported"
         PASSWORD_RESET = "password-reset", "Password reset by emailed link"
+        AGENCY_ADDED = "agency-added", "Agency added"
+        CONTACT_INVITED = "contact-invited", "Agency contact invited"
+        INVITATION_ACCEPTED = "invitation-accepted", "Invitation accepted"
+        CONTACT_DEACTIVATED = "contact-deactivated", "Agency contact deactivated"
+        CONTACT_REACTIVATED = "contact-reactivated", "Agency contact reactivated"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

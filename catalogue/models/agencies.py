@@ -19,6 +19,8 @@ class Agency(models.Model):
     # The agency's contacts are the members of this group; object permissions on the agency's
     # requests are granted to the group, so adding or removing a contact is one membership change.
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency", editable=False)
+    email = models.EmailField(blank=True, help_text="The agency's general address, for the coordinator's reference.")
+    phone = models.CharField(max_length=40, blank=True)
     response_working_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,

@@ -1,0 +1,29 @@
+from django import forms
+
+from catalogue.models import Area, OrganisationType
+
+
+class OrganisationTypeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_group_display()})"
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Name of the agency")
+    organisation_type = OrganisationTypeChoice(
+        queryset=OrganisationType.objects.order_by("name"), label="Type of organisation"
+    )
+    area = forms.ModelChoiceField(queryset=Area.objects.all(), label="Area", empty_label=None)
+    email = forms.EmailField(
+        required=False, label="General email address", help_text="Optional: the agency's shared inbox, not a person's."
+    )
+    phone = forms.CharField(required=False, max_length=40, label="Phone number", help_text="Optional.")
+
+
+class InvitationForm(forms.Form):
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The invitation goes here; the address is also what they sign in with.",
+    )
