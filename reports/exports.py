@@ -13,6 +13,7 @@ from catalogue.models import Area
 from planning.selectors import checklist_progress, plan_for
 from project.lib.spreadsheet import neutralise
 from project.lib.text import plural
+from releases.selectors import public_releases_in_force
 from reports.coverage import Coverage, coverage_build
 from reports.indicators import (
     DIMENSIONS,
@@ -26,6 +27,7 @@ from reports.indicators import (
     has_areas,
     live_returns,
 )
+from reports.indicators.beside import beside_report
 from reports.recommendations import recommend
 from reports.recommendations.items import Recommendation
 
@@ -329,7 +331,12 @@ def key_indicator_query(area: Area, source) -> Query:
 
 def report_context(*, area: Area, today: datetime.date) -> dict:
     coverage = coverage_build(area=area, today=today)
-    indicators = [build_table(area, source, key_indicator_query(area, source)) for source in available_sources(area)]
+    local = available_sources(area)
+    indicators = [build_table(area, source, key_indicator_query(area, source)) for source in local]
+
+    def tables_for(rows: str) -> list[IndicatorTable]:
+        return [build_table(area, source, Query(sources=(source.slug,), rows=rows)) for source in local]
+
     return {
         "coverage": coverage,
         "recommendations": recommend(coverage),
@@ -338,4 +345,6 @@ def report_context(*, area: Area, today: datetime.date) -> dict:
         "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],
         "plan": plan_for(area),
         "checklist": checklist_progress(area),
+        "beside": beside_report(area=area, dimensions=KEY_DIMENSIONS, tables_for=tables_for),
+        "public_releases": public_releases_in_force(area),
     }
