@@ -28,14 +28,14 @@ class Rate:
 
 def rate_of(count: int | None, population: Population | None, *, suppressed: str) -> Rate:
     """Never from a suppressed or missing count, nor from a population partly suppressed."""
+    if count is None:
+        return Rate(why=suppressed)
     if population is None:
         return Rate(why="No population estimate has been taken in.")
     if population.count is None:
         return Rate(why="The population estimate is partly suppressed.")
     if not population.count:
         return Rate(why="The population estimate is zero.")
-    if count is None:
-        return Rate(why=suppressed)
     per_1000 = (Decimal(count) * 1000 / population.count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return Rate(per_1000)
 
