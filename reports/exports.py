@@ -14,6 +14,7 @@ from catalogue.models import Area, Source
 from planning.selectors import checklist_progress, plan_for
 from project.lib.spreadsheet import neutralise
 from project.lib.text import plural
+from releases.selectors import public_releases_in_force
 from reports.cached import coverage_cached
 from reports.coverage import Coverage
 from reports.indicators import (
@@ -30,6 +31,7 @@ from reports.indicators import (
     live_of,
     live_returns,
 )
+from reports.indicators.beside import beside_report
 from reports.recommendations.items import Recommendation
 
 SUPPRESSED = "[c]"  # the ONS marker for a confidential (suppressed) cell
@@ -345,6 +347,12 @@ def report_context(*, area: Area, today: datetime.date) -> dict:
     live = live_of(area, sources)
     queries = key_indicator_queries(area, sources, live)
     indicators = [build_table(area, source, queries[source.pk], live[source.pk]) for source in sources]
+
+    def tables_for(rows: str) -> list[IndicatorTable]:
+        return [
+            build_table(area, source, Query(sources=(source.slug,), rows=rows), live[source.pk]) for source in sources
+        ]
+
     return {
         "coverage": coverage,
         "recommendations": recommendations,
@@ -353,4 +361,6 @@ def report_context(*, area: Area, today: datetime.date) -> dict:
         "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],
         "plan": plan_for(area),
         "checklist": checklist_progress(area),
+        "beside": beside_report(area=area, dimensions=KEY_DIMENSIONS, tables_for=tables_for),
+        "public_releases": public_releases_in_force(area),
     }

@@ -15,6 +15,7 @@ from reports import exports
 from reports.cached import coverage_cached
 from reports.forms import IndicatorForm
 from reports.indicators import area_choices, available_sources, indicators_build
+from reports.indicators.beside import beside_build
 from reports.recommendations.items import ITEMS
 from sharing.models import AuditEntry
 from sharing.services import audit_record
@@ -99,6 +100,7 @@ def _indicators(request, params):
 def indicators(request):
     roles.require(request.user, *READERS, reason=READERS_ONLY)
     sources, form, built = _indicators(request, request.GET or None)
+    beside = beside_build(area=area_for_user(request.user), rows=built.query.rows, tables=built.tables) if built else []
     return render(
         request,
         "reports/indicators.html",
@@ -106,6 +108,7 @@ def indicators(request):
             "sources": sources,
             "form": form,
             "built": built,
+            "beside": beside,
             "query_string": form.data.urlencode() if form.is_bound else "",
         },
     )

@@ -9,6 +9,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.dispatch import Signal
 from django.utils import timezone
 
 from catalogue.demo import AREA
@@ -211,6 +212,10 @@ def demo_requests() -> int:
     )
     return made
 
+
+# Sent by seed_demo once the demo's requests and returns are in, so that apps above this one (which
+# it may not import) add their part of the demo: the public tables the demo area has taken in.
+demo_seeded = Signal()
 
 # Made-up wards for the demo area, loaded as if from an ONS ward lookup so tables show names.
 WARDS = [

@@ -35,6 +35,13 @@ class IndicatorTable:
     refused: str = ""
     preparing: Preparation | None = None  # the worker is still protecting the source's tables
     stock: bool = False  # counts taken at a point in time, never added up over time
+    # The master's whole-area figures, for setting beside public ones: its values, the column
+    # standing for all periods (the latest for a stock), whether its rows are within areas, and
+    # the first and last periods.
+    master_values: list[str] = field(default_factory=list)
+    master_overall: str = TOTAL
+    master_nested: bool = False
+    master_periods: tuple[str, str] | None = None
 
     def value(self, row: str, column: str):
         return self.published.get((row, column))
@@ -51,6 +58,28 @@ class IndicatorTable:
             )
             for r in self.rows
         ]
+
+    def whole(self, value: str, missing=None):
+        """The protected count of a value for the whole area over all periods (None: suppressed)."""
+        row = _leaf(ALL_AREAS, value) if self.master_nested else value
+        return self.master_published.get((row, self.master_overall), missing)
+
+    def whole_values(self) -> list[str]:
+        return [
+            value
+            for value in self.master_values
+            if (value, self.master_overall) in self.master_published
+            or (_leaf(ALL_AREAS, value), self.master_overall) in self.master_published
+        ]
+
+    @property
+    def whole_period(self) -> str:
+        if self.master_periods is None:
+            return ""
+        first, last = self.master_periods
+        if self.stock:
+            return f"latest count, {last}"
+        return last if first == last else f"{first} to {last}"
 
     @property
     def cells(self) -> int:
@@ -129,6 +158,9 @@ def build_table(area: Area, source: Source, query: Query, live: Live | None = No
         result.refused = master.refused
         return result
     nested, result.stock = bool(master.areas), master.stock
+    result.master_values, result.master_overall, result.master_nested = master.values, master.overall, nested
+    if master.leaf_columns:
+        result.master_periods = (master.leaf_columns[0], master.leaf_columns[-1])
 
     def everywhere(value: str) -> str:  # a value's row for all areas together
         return _leaf(ALL_AREAS, value) if nested else value

@@ -82,6 +82,7 @@ def test_the_demo_area_took_in_its_public_sources_once_so_only_some_are_out_of_d
 
     from catalogue.demo import NEVER_TAKEN_IN
     from catalogue.models import Source, SourceRefresh
+    from releases.demo import DEMO_TABLES
     from reports.coverage import coverage_build
 
     # The second run: the module seeded the demo once already.
@@ -89,7 +90,8 @@ def test_the_demo_area_took_in_its_public_sources_once_so_only_some_are_out_of_d
     area = Area.objects.get()
     public = Source.objects.filter(stage=Source.Stage.PUBLIC)
     assert NEVER_TAKEN_IN <= set(public.values_list("slug", flat=True))
-    assert SourceRefresh.objects.filter(area=area).count() == public.count() - len(NEVER_TAKEN_IN)
+    # One refresh per source six weeks ago, and one for each public table the demo took in today.
+    assert SourceRefresh.objects.filter(area=area).count() == public.count() - len(NEVER_TAKEN_IN) + len(DEMO_TABLES)
 
     releases = coverage_build(area=area, today=timezone.localdate()).releases
     stale = {r.source.slug for r in releases if r.stale}
@@ -178,3 +180,35 @@ def test_no_demo_user_is_told_of_one_event_twice():
         unread = sorted(user.notifications.filter(read_at__isnull=True).values_list("url", "created_at"))
         for (url, at), (next_url, next_at) in zip(unread, unread[1:], strict=False):
             assert url != next_url or next_at - at > datetime.timedelta(milliseconds=25), (user.username, unread)
+
+
+def test_the_demo_area_takes_in_a_census_table_nino_registrations_and_mid_year_estimates_once():
+    from releases.models import PublicRelease
+
+    # The second run: the module seeded the demo once already.
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert sorted(PublicRelease.objects.values_list("source__slug", flat=True)) == [
+        "census-2011",
+        "census-2021",
+        "mid-year-population-estimates",
+        "nino-registrations",
+    ]
+
+
+def test_the_demo_indicators_and_report_show_public_beside_local_with_rates(client):
+    from catalogue.demo import DEMO_PASSWORD
+
+    client.login(username="coordinator", password=DEMO_PASSWORD)
+    html = client.get(
+        reverse("reports:indicators"),
+        {
+            "source": ["school-census-eal-pupils", "vcs-migrant-support-organisations"],
+            "rows": "nationality_group",
+            "columns": "quarter",
+        },
+    ).content.decode()
+    assert "Public beside local: NINo registrations for non-UK nationals by nationality group" in html
+    assert "30,910 residents" in html and "per 1,000" in html
+    report = client.get(reverse("reports:report")).content.decode()
+    assert "Census 2021 (England and Wales) beside local returns: country of birth" in report
+    assert "Change since 2011" in report

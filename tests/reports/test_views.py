@@ -434,3 +434,65 @@ def test_the_printable_report_names_what_each_agency_asked_lacks_and_the_evidenc
     matrix = page.split("Coverage of the key fields")[1].split("</table>")[0]
     assert f'<tr><th scope="row">{agency_a.name}</th>' in matrix and agency_b.name not in matrix
     assert '<td class="cov-not-collected">Not collected (40%)</td>' in matrix
+
+
+@pytest.fixture
+def public(area, coordinator):
+    from tests.releases.public_tables import census, mid_year, take_in
+
+    take_in(area, coordinator, "census-2011", census(2011, 19500, "250", 180))
+    take_in(area, coordinator, "census-2021", census(2021, 19000, "700", 300))
+    take_in(area, coordinator, "mid-year-population-estimates", mid_year(20000), edition="Mid-2024")
+
+
+@pytest.mark.parametrize("name", ["reports:indicators", "reports:report"])
+def test_agency_contacts_are_refused_the_pages_with_public_figures_beside_local(
+    contact_a_client, contact_b_client, data, public, name
+):
+    for client in (contact_a_client, contact_b_client):
+        assert client.get(reverse(name), {"source": EAL, "rows": "country_of_birth"}).status_code == 403
+
+
+def test_the_indicators_page_shows_public_figures_beside_local_with_rates_and_the_change_since_2011(
+    coordinator_client, data, public
+):
+    html = coordinator_client.get(
+        reverse("reports:indicators"), {"source": EAL, "rows": "country_of_birth", "columns": "quarter"}
+    ).content.decode()
+    assert "Public beside local: Census 2021 (England and Wales) by country of birth" in html
+    assert "Testborough (E06000099), 30 June 2024 (Mid-2024): 20,000 residents" in html
+    assert "<td>700</td><td>35.0</td><td>250</td><td>+450</td>" in html.replace("\n", "").replace("  ", "")
+    assert "Definition: Country of birth" in html
+
+
+def test_the_indicators_page_says_when_no_public_table_gives_the_field(coordinator_client, data):
+    html = coordinator_client.get(
+        reverse("reports:indicators"), {"source": EAL, "rows": "nationality_group", "columns": "quarter"}
+    )
+    assert "No public table taken in gives counts by nationality group" in html.content.decode()
+
+
+def test_the_indicators_page_runs_as_many_queries_with_public_figures_as_the_releases_grow(
+    coordinator_client, area, coordinator, data, public
+):
+    from tests.releases.public_tables import census, take_in
+
+    url = reverse("reports:indicators")
+    query = {"source": EAL, "rows": "country_of_birth", "columns": "quarter"}
+    coordinator_client.get(url, query)
+    with CaptureQueriesContext(connection) as before:
+        coordinator_client.get(url, query)
+    take_in(area, coordinator, "census-2021", census(2021, 18000, "900", 400), edition="revised")
+    coordinator_client.get(url, query)
+    with CaptureQueriesContext(connection) as after:
+        coordinator_client.get(url, query)
+    assert len(after) == len(before)
+
+
+def test_the_printed_report_lists_the_public_releases_and_sets_them_beside_local_with_rates(
+    coordinator_client, data, public
+):
+    html = coordinator_client.get(reverse("reports:report")).content.decode()
+    assert "6. Public statistics beside local returns (Stage 1)" in html
+    assert "Census 2021 (England and Wales) beside local returns: country of birth" in html
+    assert "Change since 2011" in html and "20,000 residents" in html

@@ -1,0 +1,215 @@
+"""Public figures beside the local ones: for the field of the rows and the whole area, each public
+release in force as published (the publisher's rounding and suppression kept, nothing suppressed
+again), the local sources' protected totals cut from their masters in the cache, change since the
+baseline release, and rates per 1,000 residents from the named population estimate.
+
+Nothing here protects anything: local figures come only from tables already protected."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from catalogue.models import Area, Source
+from releases.selectors import BASELINES, Population, PublicCounts, population_of, public_counts
+from reports.indicators.masters import _label, _names
+from reports.indicators.query import DIMENSIONS, NOT_RECORDED
+from reports.indicators.tables import IndicatorTable, comparability_warnings
+
+NOT_RETURNED = object()  # a value the local source has no count for at all
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate per 1,000 residents, or why there is none."""
+
+    per_1000: Decimal | None = None
+    why: str = ""
+
+
+def rate_of(count: int | None, population: Population | None, *, suppressed: str) -> Rate:
+    """Never from a suppressed or missing count, nor from a population partly suppressed."""
+    if count is None:
+        return Rate(why=suppressed)
+    if population is None:
+        return Rate(why="No population estimate has been taken in.")
+    if population.count is None:
+        return Rate(why="The population estimate is partly suppressed.")
+    if not population.count:
+        return Rate(why="The population estimate is zero.")
+    per_1000 = (Decimal(count) * 1000 / population.count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Rate(per_1000)
+
+
+@dataclass(frozen=True)
+class Figure:
+    count: int | None  # None: suppressed
+    rate: Rate
+    missing: bool = False  # no count at all for this value
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    public: Figure
+    baseline: Figure | None  # the baseline release's count, when there is one
+    change: int | None  # public count minus the baseline's, when both are published
+    local: list[Figure]
+
+
+@dataclass
+class LocalColumn:
+    source: Source
+    period: str
+    refused: str  # why the source's protected figures cannot be shown yet (or at all)
+
+
+@dataclass
+class Comparison:
+    public: PublicCounts
+    baseline: PublicCounts | None
+    population: Population | None
+    local: list[LocalColumn]
+    rows: list[Row]
+    warnings: list[str]
+    field_label: str
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source:
+        return self.public.release.source
+
+
+def _public_notes(counts: PublicCounts) -> list[tuple[str, str]]:
+    """What the publisher's own figures are: definition, caveats and the conventions kept."""
+    release, source = counts.release, counts.release.source
+    notes = [("Release", f"{source.title}, {release.edition}{f' ({release.table})' if release.table else ''}")]
+    definitions = list(source.migrant_definitions.all())
+    notes += [(f"Definition: {d.term}", d.text) for d in definitions]
+    if not definitions:
+        notes.append(("Definition", "This source defines no migrant group; read it as context."))
+    notes += [("Caveat", caveat) for caveat in source.caveat_list]
+    published = ["Figures are shown as the publisher published them: nothing is suppressed again here."]
+    if release.publisher_rounding > 1:
+        published.append(f"The publisher rounded them to the nearest {release.publisher_rounding}.")
+    if release.publisher_suppressed:
+        published.append(f"The publisher suppressed {release.publisher_suppressed} cells, shown as [c].")
+    if release.report.get("publication", {}).get("noise"):
+        published.append("The publisher perturbed small counts to protect them, so some are slightly changed.")
+    if release.provisional:
+        published.append("Some estimates are provisional.")
+    notes.append(("As published", " ".join(published)))
+    return notes
+
+
+def _local_figure(table: IndicatorTable, value: str, population: Population | None) -> Figure:
+    found = table.whole(value, NOT_RETURNED)
+    if found is NOT_RETURNED:
+        return Figure(None, Rate(why="No count returned."), missing=True)
+    return Figure(found, rate_of(found, population, suppressed="Suppressed to protect small numbers: no rate."))
+
+
+def _comparison(
+    counts: PublicCounts,
+    baseline: PublicCounts | None,
+    population: Population | None,
+    column: str,
+    tables: list[IndicatorTable],
+) -> Comparison:
+    codes = set(counts.counts) | set(baseline.counts if baseline else ())
+    names = _names(column, {code for code in codes if code})
+    by_label = {_label(code, names): code for code in counts.counts}
+    local_labels = [label for table in tables for label in table.whole_values() if label not in by_label]
+    publisher_suppressed = "Suppressed by the publisher: no rate."
+    rows = []
+    for label in sorted(
+        by_label, key=lambda lab: (counts.counts[by_label[lab]] is None, -(counts.counts[by_label[lab]] or 0))
+    ):
+        code = by_label[label]
+        public = counts.counts[code]
+        before = None
+        change = None
+        if baseline is not None:
+            earlier = baseline.counts.get(code, NOT_RETURNED)
+            if earlier is NOT_RETURNED:
+                before = Figure(None, Rate(why="Not in the baseline release."), missing=True)
+            else:
+                before = Figure(earlier, rate_of(earlier, population, suppressed=publisher_suppressed))
+                change = None if public is None or earlier is None else public - earlier
+        rows.append(
+            Row(
+                label,
+                Figure(public, rate_of(public, population, suppressed=publisher_suppressed)),
+                before,
+                change,
+                [_local_figure(table, label, population) for table in tables],
+            )
+        )
+    missing = Figure(None, Rate(why="Not in the public release."), missing=True)
+    for label in dict.fromkeys(local_labels):
+        rows.append(
+            Row(
+                label,
+                missing,
+                missing if baseline else None,
+                None,
+                [_local_figure(table, label, population) for table in tables],
+            )
+        )
+    local = [LocalColumn(table.source, table.whole_period, table.refused) for table in tables]
+    warnings = [text for table in tables for text in comparability_warnings([counts.release.source, table.source])]
+    notes = _public_notes(counts)
+    if baseline is not None:
+        notes += [
+            (
+                "Change",
+                f"Change since {baseline.release.source.title} ({baseline.period}): the later count minus the "
+                "earlier one, for the whole area. Boundaries of wards and small areas changed between the two, "
+                "so only the area as a whole is compared.",
+            )
+        ]
+    if population is not None and counts.last and counts.last.year != population.on.year:
+        notes.append(
+            (
+                "Rates",
+                f"These figures are for {counts.period}; the population they are set against is of "
+                f"{population.on:%B %Y}, so the rates are an approximation.",
+            )
+        )
+    label = next(name for name, observed, _ in DIMENSIONS.values() if observed == column)
+    return Comparison(counts, baseline, population, local, rows, warnings, label, notes)
+
+
+def _comparisons(area: Area, found: list[PublicCounts], column: str, tables: list[IndicatorTable]) -> list[Comparison]:
+    by_slug = {counts.release.source.slug: counts for counts in found}
+    baselines = {by_slug[slug].release.pk for later, slug in BASELINES.items() if later in by_slug and slug in by_slug}
+    population = population_of(area)
+    # A local source that has no counts by this field has nothing to set beside the public ones.
+    tables = [table for table in tables if set(table.master_values) - {NOT_RECORDED} or table.refused]
+    return [
+        _comparison(counts, by_slug.get(BASELINES.get(counts.release.source.slug, "")), population, column, tables)
+        for counts in found
+        if counts.release.pk not in baselines
+    ]
+
+
+def beside_build(*, area: Area, rows: str, tables: list[IndicatorTable]) -> list[Comparison]:
+    """Each public release giving counts by the field of the rows, beside the local tables of the
+    same field (already built and protected). Rows by area have no field to compare by."""
+    if rows == "area":
+        return []
+    column = DIMENSIONS[rows][1]
+    found = public_counts(area, column)
+    return _comparisons(area, found, column, tables) if found else []
+
+
+def beside_report(
+    *, area: Area, dimensions: list[str], tables_for: Callable[[str], list[IndicatorTable]]
+) -> list[Comparison]:
+    """For the printed report: the comparisons of each key field some public release gives, the
+    local tables of that field built only when there is something to set them beside."""
+    out = []
+    for rows in dimensions:
+        column = DIMENSIONS[rows][1]
+        if found := public_counts(area, column):
+            out += _comparisons(area, found, column, tables_for(rows))
+    return out
