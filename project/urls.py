@@ -27,5 +27,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("plan/", include("planning.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

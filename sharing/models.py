@@ -270,6 +270,9 @@ class AuditEntry(models.Model):
         REQUEST_TRANSITION = "request-transition", "Request status changed"
         AUDIT_EXPORTED = "audit-exported", "Audit log exported"
         PASSWORD_RESET = "password-reset", "Password reset by emailed link"
+        API_TOKEN_CREATED = "api-token-created", "API token created"
+        API_TOKEN_REVOKED = "api-token-revoked", "API token revoked"
+        API_TOKEN_USED = "api-token-used", "API token used"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,0 +1,162 @@
+"""The API's resources. Each reads through the selectors the pages use, so a token sees exactly what its
+owner sees in the browser: an agency contact their own agency's requests, and 404 for anything else."""
+
+import copy
+
+from django.contrib.auth.decorators import login_not_required
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import filters, mixins, routers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import serializers
+from catalogue import selectors as catalogue_selectors
+from catalogue.filters import SourceFilter
+from catalogue.models import Agency, Field, Source, Theme
+from notifications.selectors import notifications_for
+from notifications.services import notifications_mark_read
+from project import roles
+from requests_app import deadlines
+from requests_app import selectors as request_selectors
+from requests_app.filters import RequestFilter
+from requests_app.lifecycle import deadline_for, offered_actions
+
+
+class TokenOrSession:
+    """API views answer token requests, which bring no session, so the pages' sign-in redirect is off
+    for them; the API's own authentication refuses anyone unknown with a 401 problem instead."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return login_not_required(super().as_view(*args, **kwargs))
+
+
+class Router(routers.DefaultRouter):
+    class APIRootView(TokenOrSession, routers.APIRootView):
+        pass
+
+
+def _codes(declared):
+    """The page's own filter, telling the schema that it takes codes: django-filter cannot say."""
+    return extend_schema_field(OpenApiTypes.STR)(copy.deepcopy(declared))
+
+
+class SourceCodeFilter(SourceFilter):
+    theme = _codes(SourceFilter.declared_filters["theme"])
+    geography = _codes(SourceFilter.declared_filters["geography"])
+    field = _codes(SourceFilter.declared_filters["field"])
+    definition = _codes(SourceFilter.declared_filters["definition"])
+
+
+class SourceViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+    """The source catalogue, searched and filtered as on the catalogue page."""
+
+    serializer_class = serializers.SourceSerializer
+    lookup_field = "slug"
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = SourceCodeFilter
+    ordering_fields = ["title", "stage", "updated_at"]
+
+    def get_queryset(self):
+        return catalogue_selectors.sources_with_details(Source.objects.order_by("stage", "title"))
+
+
+class FieldViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.FieldSerializer
+    lookup_field = "code"
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = ["kind"]
+    queryset = Field.objects.order_by("order")
+
+
+class ThemeViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.ThemeSerializer
+    lookup_field = "code"
+    queryset = Theme.objects.order_by("order")
+
+
+class DefinitionViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+    """The glossary, with how many sources use each definition."""
+
+    serializer_class = serializers.DefinitionSerializer
+    lookup_field = "code"
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter]
+    filterset_fields = ["kind"]
+    search_fields = ["term", "text"]
+
+    def get_queryset(self):
+        return catalogue_selectors.definitions_glossary()
+
+
+class RequestFilterBackend(DjangoFilterBackend):
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        if roles.is_agency_contact(request.user):
+            # As on the requests page: an agency contact filters among their own agencies only.
+            kwargs["agencies"] = Agency.objects.filter(group__user=request.user)
+        return kwargs
+
+
+class RequestViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+    """Data requests the person may see, most urgent first unless `ordering` says otherwise."""
+
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends = [RequestFilterBackend, filters.OrderingFilter]
+    filterset_class = RequestFilter
+    ordering_fields = ["due_date", "reference", "created_at", "status", "sent_on"]
+
+    def get_queryset(self):
+        visible = request_selectors.requests_for(self.request.user)
+        return request_selectors.with_list_details(visible).prefetch_related("fields")
+
+    def get_serializer_class(self):
+        return serializers.RequestDetailSerializer if self.action == "retrieve" else serializers.RequestSerializer
+
+    def retrieve(self, request, id):
+        data_request = request_selectors.request_get(request.user, id)
+        deadline = deadline_for(data_request)
+        data_request.deadline = deadline and {
+            **vars(deadline),
+            "status": deadlines.status_on(deadline, timezone.localdate()),
+        }
+        data_request.actions = [
+            {"action": name, "label": edge.label} for name, edge in offered_actions(request.user, data_request)
+        ]
+        data_request.checklist = [
+            serializers.checklist_row(field, answer) for field, answer in request_selectors.checklist_rows(data_request)
+        ]
+        return Response(self.get_serializer(data_request).data)
+
+
+class NotificationViewSet(TokenOrSession, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The person's own notifications, newest first."""
+
+    serializer_class = serializers.NotificationSerializer
+
+    def get_queryset(self):
+        queryset = notifications_for(self.request.user)
+        if self.request.query_params.get("unread") == "true":
+            queryset = queryset.filter(read_at__isnull=True)
+        return queryset
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool, description="Only those not yet read.")])
+    def list(self, request):
+        return super().list(request)
+
+    @extend_schema(request=None, responses=serializers.MarkedReadSerializer)
+    @action(detail=False, methods=["post"], url_path="read")
+    def mark_read(self, request):
+        return Response({"marked": notifications_mark_read(user=request.user)})
+
+
+router = Router()
+router.register("sources", SourceViewSet, basename="source")
+router.register("fields", FieldViewSet, basename="field")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("definitions", DefinitionViewSet, basename="definition")
+router.register("requests", RequestViewSet, basename="request")
+router.register("notifications", NotificationViewSet, basename="notification")
