@@ -123,9 +123,12 @@ class ChecklistRowSerializer(serializers.Serializer):
 
 class RequestDetailSerializer(RequestSerializer):
     geography_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    deadline = DeadlineSerializer(allow_null=True, read_only=True)
-    actions = ActionSerializer(many=True, read_only=True, help_text="The moves this person may make now.")
-    checklist = ChecklistRowSerializer(many=True, read_only=True)
+    # Worked out by the view with the pages' helpers, and set on the request under these names.
+    deadline = DeadlineSerializer(source="api_deadline", allow_null=True, read_only=True)
+    actions = ActionSerializer(
+        source="api_actions", many=True, read_only=True, help_text="The moves this person may make now."
+    )
+    checklist = ChecklistRowSerializer(source="api_checklist", many=True, read_only=True)
 
     class Meta(RequestSerializer.Meta):
         fields = [*RequestSerializer.Meta.fields, "purpose", "geography_level", "deadline", "actions", "checklist"]

@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
@@ -8,15 +8,19 @@ from api.views import router
 app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
-    # Systems fetch the schema with their token, so the pages' sign-in redirect is off for it.
-    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The script is served apart from the page: the site's policy runs no inline script.
+    # Pages for people: a signed-out visitor is sent to sign in, as on every other page.
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")),
         name="swagger",
     ),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
+    path(
+        "redoc/",
+        login_required(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
+        name="redoc",
+    ),
     path("tokens/", pages.token_list, name="tokens"),
     path("tokens/<uuid:public_id>/revoke/", pages.token_revoke_view, name="token-revoke"),
 ]

@@ -2,8 +2,9 @@
 owner sees in the browser: an agency contact their own agency's requests, and 404 for anything else."""
 
 import copy
+import uuid
 
-from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -25,20 +26,6 @@ from requests_app.filters import RequestFilter
 from requests_app.lifecycle import deadline_for, offered_actions
 
 
-class TokenOrSession:
-    """API views answer token requests, which bring no session, so the pages' sign-in redirect is off
-    for them; the API's own authentication refuses anyone unknown with a 401 problem instead."""
-
-    @classmethod
-    def as_view(cls, *args, **kwargs):
-        return login_not_required(super().as_view(*args, **kwargs))
-
-
-class Router(routers.DefaultRouter):
-    class APIRootView(TokenOrSession, routers.APIRootView):
-        pass
-
-
 def _codes(declared):
     """The page's own filter, telling the schema that it takes codes: django-filter cannot say."""
     return extend_schema_field(OpenApiTypes.STR)(copy.deepcopy(declared))
@@ -51,7 +38,7 @@ class SourceCodeFilter(SourceFilter):
     definition = _codes(SourceFilter.declared_filters["definition"])
 
 
-class SourceViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     """The source catalogue, searched and filtered as on the catalogue page."""
 
     serializer_class = serializers.SourceSerializer
@@ -64,7 +51,7 @@ class SourceViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
         return catalogue_selectors.sources_with_details(Source.objects.order_by("stage", "title"))
 
 
-class FieldViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+class FieldViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.FieldSerializer
     lookup_field = "code"
     filter_backends = [DjangoFilterBackend]
@@ -72,13 +59,13 @@ class FieldViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
     queryset = Field.objects.order_by("order")
 
 
-class ThemeViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ThemeSerializer
     lookup_field = "code"
     queryset = Theme.objects.order_by("order")
 
 
-class DefinitionViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+class DefinitionViewSet(viewsets.ReadOnlyModelViewSet):
     """The glossary, with how many sources use each definition."""
 
     serializer_class = serializers.DefinitionSerializer
@@ -100,7 +87,7 @@ class RequestFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
-class RequestViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     """Data requests the person may see, most urgent first unless `ordering` says otherwise."""
 
     lookup_field = "public_id"
@@ -117,22 +104,26 @@ class RequestViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
         return serializers.RequestDetailSerializer if self.action == "retrieve" else serializers.RequestSerializer
 
     def retrieve(self, request, id):
-        data_request = request_selectors.request_get(request.user, id)
+        try:
+            public_id = uuid.UUID(id)
+        except ValueError:
+            raise Http404 from None
+        data_request = request_selectors.request_get(request.user, public_id)
         deadline = deadline_for(data_request)
-        data_request.deadline = deadline and {
+        data_request.api_deadline = deadline and {
             **vars(deadline),
             "status": deadlines.status_on(deadline, timezone.localdate()),
         }
-        data_request.actions = [
+        data_request.api_actions = [
             {"action": name, "label": edge.label} for name, edge in offered_actions(request.user, data_request)
         ]
-        data_request.checklist = [
+        data_request.api_checklist = [
             serializers.checklist_row(field, answer) for field, answer in request_selectors.checklist_rows(data_request)
         ]
         return Response(self.get_serializer(data_request).data)
 
 
-class NotificationViewSet(TokenOrSession, mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The person's own notifications, newest first."""
 
     serializer_class = serializers.NotificationSerializer
@@ -153,7 +144,9 @@ class NotificationViewSet(TokenOrSession, mixins.ListModelMixin, viewsets.Generi
         return Response({"marked": notifications_mark_read(user=request.user)})
 
 
-router = Router()
+# DRF's views are exempt from the pages' sign-in redirect: a token request brings no session, and the
+# API's own authentication answers anyone unknown with a 401 problem.
+router = routers.DefaultRouter()
 router.register("sources", SourceViewSet, basename="source")
 router.register("fields", FieldViewSet, basename="field")
 router.register("themes", ThemeViewSet, basename="theme")
