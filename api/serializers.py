@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from catalogue.models import Definition, Field, Source, Theme
 from notifications.models import Notification
+from requests_app.lifecycle import EDGES
 from requests_app.models import ChecklistAnswer, DataRequest
 
 
@@ -131,7 +132,15 @@ class RequestDetailSerializer(RequestSerializer):
     checklist = ChecklistRowSerializer(source="api_checklist", many=True, read_only=True)
 
     class Meta(RequestSerializer.Meta):
-        fields = [*RequestSerializer.Meta.fields, "purpose", "geography_level", "deadline", "actions", "checklist"]
+        fields = [
+            *RequestSerializer.Meta.fields,
+            "version",
+            "purpose",
+            "geography_level",
+            "deadline",
+            "actions",
+            "checklist",
+        ]
 
 
 def checklist_row(field: Field, answer: ChecklistAnswer | None) -> dict:
@@ -152,3 +161,29 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkedReadSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many notifications were unread and now are read.")
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(EDGES), help_text="One of the request's `actions`.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    version = serializers.IntegerField(
+        required=False, help_text="The request's `version` when read: refused if someone changed it since."
+    )
+
+
+class ChecklistAnswerSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The code of one of the request's fields.")
+    collected = serializers.ChoiceField(choices=ChecklistAnswer.Collected.choices)
+    # Needed when the field is recorded; left out otherwise, as on the page.
+    mandatory = serializers.ChoiceField(choices=ChecklistAnswer.YesNo.choices, required=False)
+    extractable = serializers.ChoiceField(choices=ChecklistAnswer.YesNo.choices, required=False)
+    completeness = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ChecklistSerializer(serializers.Serializer):
+    answers = ChecklistAnswerSerializer(many=True, allow_empty=False)
+
+
+class ChecklistRecordedSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="How many answers differ from those stored before.")

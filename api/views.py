@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import filters, mixins, routers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from api import serializers
@@ -24,6 +25,9 @@ from requests_app import deadlines
 from requests_app import selectors as request_selectors
 from requests_app.filters import RequestFilter
 from requests_app.lifecycle import deadline_for, offered_actions
+from requests_app.permissions import ActionChecker
+from requests_app.services.checklists import ChecklistInput, checklist_record
+from requests_app.services.requests import request_transition
 
 
 def _codes(declared):
@@ -103,24 +107,67 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return serializers.RequestDetailSerializer if self.action == "retrieve" else serializers.RequestSerializer
 
-    def retrieve(self, request, id):
+    def _request(self, id):
         try:
             public_id = uuid.UUID(id)
         except ValueError:
             raise Http404 from None
-        data_request = request_selectors.request_get(request.user, public_id)
+        return request_selectors.request_get(self.request.user, public_id)
+
+    def _detail(self, data_request):
         deadline = deadline_for(data_request)
         data_request.api_deadline = deadline and {
             **vars(deadline),
             "status": deadlines.status_on(deadline, timezone.localdate()),
         }
         data_request.api_actions = [
-            {"action": name, "label": edge.label} for name, edge in offered_actions(request.user, data_request)
+            {"action": name, "label": edge.label} for name, edge in offered_actions(self.request.user, data_request)
         ]
         data_request.api_checklist = [
             serializers.checklist_row(field, answer) for field, answer in request_selectors.checklist_rows(data_request)
         ]
-        return Response(self.get_serializer(data_request).data)
+        return Response(serializers.RequestDetailSerializer(data_request).data)
+
+    def retrieve(self, request, id):
+        return self._detail(self._request(id))
+
+    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, id):
+        """Takes one of the request's `actions`, as its button on the request page does."""
+        data_request = self._request(id)
+        given = serializers.TransitionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        changed = request_transition(
+            request=data_request,
+            action=given.validated_data["action"],
+            user=request.user,
+            note=given.validated_data["note"],
+            expected_version=given.validated_data.get("version"),
+        )
+        return self._detail(request_selectors.request_get(request.user, changed.public_id))
+
+    @extend_schema(request=serializers.ChecklistSerializer, responses=serializers.ChecklistRecordedSerializer)
+    @action(detail=True, methods=["post"])
+    def checklist(self, request, id):
+        """Records answers for some or all of the request's fields; fields not given keep their answers."""
+        data_request = self._request(id)
+        checker = ActionChecker(request.user)
+        if data_request.is_finished or not (checker.is_coordinator or checker.is_agency_member(data_request)):
+            raise PermissionDenied("You cannot change this checklist.")
+        given = serializers.ChecklistSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        fields = {f.code: f for f in data_request.fields.all()}
+        answers = []
+        for row in given.validated_data["answers"]:
+            if row["field"] not in fields:
+                raise ValidationError({"answers": [f"{row['field']} is not one of this request's fields."]})
+            answers.append(
+                ChecklistInput(
+                    **{"mandatory": "", "extractable": "", **row, "field": fields[row["field"]]},
+                )
+            )
+        return Response({"changed": checklist_record(request=data_request, user=request.user, answers=answers)})
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -361,6 +361,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"YesNoEnum": "requests_app.models.ChecklistAnswer.YesNo"},
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

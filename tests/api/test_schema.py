@@ -43,6 +43,6 @@ def test_every_operation_in_the_schema_is_called_by_a_test(schema):
     for method, path in operations(schema):
         template = re.escape(path).replace(r"\{", "{").replace(r"\}", "}")
         pattern = re.sub(r"{[^}]+}", r"[^/\"]+", template)
-        if not re.search(rf"\.{method}\(f?\"{pattern}[?\"]", calls):
+        if not re.search(rf"\.{method}\(\s*f?\"{pattern}[?\"]", calls):
             missing.append((method, path))
     assert missing == []
