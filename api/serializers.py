@@ -5,7 +5,7 @@ from rest_framework import serializers
 from catalogue.models import Definition, Field, Source, Theme
 from notifications.models import Notification
 from requests_app.lifecycle import EDGES
-from requests_app.models import ChecklistAnswer, DataRequest
+from requests_app.models import ChecklistAnswer, DataRequest, Return
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -187,3 +187,36 @@ class ChecklistSerializer(serializers.Serializer):
 
 class ChecklistRecordedSerializer(serializers.Serializer):
     changed = serializers.IntegerField(help_text="How many answers differ from those stored before.")
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    final = serializers.BooleanField(source="is_final", read_only=True, help_text="Whether checking has finished.")
+
+    class Meta:
+        model = Return
+        fields = [
+            "id",
+            "version",
+            "original_name",
+            "size",
+            "status",
+            "final",
+            "superseded",
+            "uploaded_at",
+            "processed_at",
+            "rows_read",
+            "observation_count",
+            "total",
+        ]
+
+
+class ReturnReportSerializer(ReturnSerializer):
+    report = serializers.JSONField(read_only=True, help_text="The validation report, as `check_return --json` prints.")
+
+    class Meta(ReturnSerializer.Meta):
+        fields = [*ReturnSerializer.Meta.fields, "report"]
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The filled-in template: CSV, Excel or OpenDocument.")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import filters, mixins, routers, viewsets
+from rest_framework import filters, mixins, parsers, routers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -28,6 +28,7 @@ from requests_app.lifecycle import deadline_for, offered_actions
 from requests_app.permissions import ActionChecker
 from requests_app.services.checklists import ChecklistInput, checklist_record
 from requests_app.services.requests import request_transition
+from requests_app.services.returns import return_upload
 
 
 def _codes(declared):
@@ -91,6 +92,14 @@ class RequestFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
+def _uuid(value: str) -> uuid.UUID:
+    """A made-up identifier is as unknown as another agency's: 404, not 400."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404 from None
+
+
 class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     """Data requests the person may see, most urgent first unless `ordering` says otherwise."""
 
@@ -108,11 +117,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         return serializers.RequestDetailSerializer if self.action == "retrieve" else serializers.RequestSerializer
 
     def _request(self, id):
-        try:
-            public_id = uuid.UUID(id)
-        except ValueError:
-            raise Http404 from None
-        return request_selectors.request_get(self.request.user, public_id)
+        return request_selectors.request_get(self.request.user, _uuid(id))
 
     def _detail(self, data_request):
         deadline = deadline_for(data_request)
@@ -168,6 +173,36 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
                 )
             )
         return Response({"changed": checklist_record(request=data_request, user=request.user, answers=answers)})
+
+    @extend_schema(methods=["GET"], request=None, responses=serializers.ReturnSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": serializers.UploadSerializer},
+        responses={201: serializers.ReturnSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[parsers.MultiPartParser], pagination_class=None)
+    def returns(self, request, id):
+        """The request's returned files, newest first; a POST uploads a new version, which the gate must
+        allow, and is then checked in the background (poll the return for its status and report)."""
+        data_request = self._request(id)
+        if request.method == "GET":
+            versions = request_selectors.returns_of(data_request).order_by("-version")
+            return Response(serializers.ReturnSerializer(versions, many=True).data)
+        given = serializers.UploadSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        stored = return_upload(request=data_request, user=request.user, upload=given.validated_data["file"])
+        return Response(serializers.ReturnSerializer(stored).data, status=201)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("return_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses=serializers.ReturnReportSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path=r"returns/(?P<return_id>[^/.]+)")
+    def return_detail(self, request, id, return_id):
+        """One returned file: its status while it is checked, then its validation report."""
+        stored = request_selectors.return_get(self._request(id), _uuid(return_id))
+        request_selectors.require_return_reader(request.user, stored)
+        return Response(serializers.ReturnReportSerializer(stored).data)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -361,7 +361,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"YesNoEnum": "requests_app.models.ChecklistAnswer.YesNo"},
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoEnum": "requests_app.models.ChecklistAnswer.YesNo",
+        "RequestStatusEnum": "requests_app.models.Status",
+        "ReturnStatusEnum": "requests_app.models.Return.Status",
+    },
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
