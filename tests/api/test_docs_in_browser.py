@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from project import roles
 from tests.browser.pages import log_in
 from tests.factories import make_user
 from tests.workers import load_catalogue
@@ -13,6 +14,9 @@ from tests.workers import load_catalogue
 pytestmark = [pytest.mark.browser]
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# ReDoc's footer shows its maker's logo from their CDN; the policy keeps that one image out, which is
+# what serving the docs offline means, so that refusal alone is expected.
+REDOC_LOGO = "Loading the image 'https://cdn.redoc.ly/"
 
 
 @pytest.fixture
@@ -30,11 +34,9 @@ def page(live_server, transactional_db):
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
 def test_the_api_docs_render_with_nothing_refused_by_the_policy(page, path):
-    from project import roles
-
     refused = []
     page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
     log_in(page, make_user("coordinator", roles.COORDINATOR))
     page.goto(path)
     expect(page.get_by_text("/api/v1/requests/").first).to_be_visible(timeout=15_000)
-    assert refused == []
+    assert [text for text in refused if not text.startswith(REDOC_LOGO)] == []
