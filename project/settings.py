@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "planning",
     "partners",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +343,39 @@ TRACKER_WORKER_MEMORY_LIMIT_MB = env.int("TRACKER_WORKER_MEMORY_LIMIT_MB", defau
 # /monitoring/ (queue lengths, returns by state) answers `Authorization: Bearer <this>` as well as
 # signed-in coordinators; unset, only coordinators.
 TRACKER_MONITORING_TOKEN = env.str("TRACKER_MONITORING_TOKEN", default="")
+
+# --- The API ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    # Requests per token (per person in the browser): a nightly export or a BI refresh stays well inside.
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE", default="600/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemsSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Migration data tracker API",
+    "DESCRIPTION": "The tracker's catalogue, requests and notifications, with the pages' permissions.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI and ReDoc come from the tracker's own static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoEnum": "requests_app.models.ChecklistAnswer.YesNo",
+        "RequestStatusEnum": "requests_app.models.Status",
+        "ReturnStatusEnum": "requests_app.models.Return.Status",
+    },
+}
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -28,5 +28,6 @@ urlpatterns = [
     path("plan/", include("planning.urls")),
     path("partners/", include("partners.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -275,6 +275,9 @@ class AuditEntry(models.Model):
         INVITATION_ACCEPTED = "invitation-accepted", "Invitation accepted"
         CONTACT_DEACTIVATED = "contact-deactivated", "Agency contact deactivated"
         CONTACT_REACTIVATED = "contact-reactivated", "Agency contact reactivated"
+        API_TOKEN_CREATED = "api-token-created", "API token created"
+        API_TOKEN_REVOKED = "api-token-revoked", "API token revoked"
+        API_TOKEN_USED = "api-token-used", "API token used"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
