@@ -126,23 +126,26 @@ def source_refreshed(request, slug):
     roles.require(
         request.user, roles.COORDINATOR, reason="Only the coordinator records that public data was refreshed."
     )
-    source = selectors.source_get(slug)
-    form = RefreshForm(request.POST)
-    if form.is_valid():
-        try:
-            source_refresh_record(
-                area=selectors.area_for_user(request.user),
-                source=source,
-                user=request.user,
-                on=form.cleaned_data["refreshed_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request, f"Recorded: {source.title} taken in on {form.cleaned_data['refreshed_on']:%d %B %Y}."
-            )
-    else:
-        messages.error(request, form_error_text(form))
+    refresh_record_posted(request, selectors.source_get(slug))
     return redirect(f"{reverse('reports:coverage')}#releases")
+
+
+def refresh_record_posted(request, source, form_class=RefreshForm) -> None:
+    """Records the take-in the posted form describes, or tells the user what is wrong with it:
+    the coverage page's form and the release calendar's."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_error_text(form))
+        return
+    try:
+        source_refresh_record(
+            area=selectors.area_for_user(request.user),
+            source=source,
+            user=request.user,
+            on=form.cleaned_data["refreshed_on"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"Recorded: {source.title} taken in on {form.cleaned_data['refreshed_on']:%d %B %Y}.")

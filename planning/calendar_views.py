@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,13 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.selectors import area_for_user, source_get
-from catalogue.services import source_refresh_record
+from catalogue.views import refresh_record_posted
 from planning import selectors, services
 from planning.access import require_editor, require_reader
 from planning.feed import calendar_ics
 from planning.forms import TakenInForm
 from project import roles
-from project.lib.feedback import error_text, form_error_text
 
 
 def calendar(request):
@@ -42,24 +40,7 @@ def calendar(request):
 def release_taken_in(request, slug):
     require_editor(request.user)
     source = source_get(slug)
-    form = TakenInForm(request.POST)
-    if form.is_valid():
-        try:
-            source_refresh_record(
-                area=area_for_user(request.user),
-                source=source,
-                user=request.user,
-                on=form.cleaned_data["refreshed_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request, f"Recorded: {source.title} taken in on {form.cleaned_data['refreshed_on']:%d %B %Y}."
-            )
-    else:
-        messages.error(request, form_error_text(form))
+    refresh_record_posted(request, source, TakenInForm)
     return redirect("planning:calendar")
 
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from catalogue.forms import RefreshForm
 from catalogue.models import Agency, Definition, GeographyLevel
 from planning.models import ChecklistDecision, Engagement, Milestone, Plan
 from planning.services import PLAN_TEXT_FIELDS
@@ -101,6 +102,7 @@ class EngagementForm(forms.ModelForm):
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class TakenInForm(forms.Form):
-    refreshed_on = forms.DateField(label="Taken in on", widget=DateInput())
+class TakenInForm(RefreshForm):
+    """The coverage page's form, in a calendar row: no room for the example under the box."""
+
     note = forms.CharField(label="Which release", required=False, max_length=300)

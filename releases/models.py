@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from catalogue.models import Area, Source
+from requests_app.models import CountRow
 
 
 def release_upload_to(instance, filename: str) -> str:
@@ -65,25 +66,11 @@ class PublicRelease(models.Model):
         return self.replaced_by_id is None
 
 
-class PublicObservation(models.Model):
+class PublicObservation(CountRow):
     """One count of a public table as published: the same tidy row as a return's observation.
     The publisher's suppressed cells stay suppressed; nothing is suppressed again here."""
 
     release = models.ForeignKey(PublicRelease, on_delete=models.CASCADE, related_name="observations")
-    period_start = models.DateField(null=True)
-    period_end = models.DateField(null=True)
-    geography_code = models.CharField(max_length=12, blank=True)
-    country_of_birth = models.CharField(max_length=16, blank=True)
-    nationality = models.CharField(max_length=16, blank=True)
-    nationality_group = models.CharField(max_length=16, blank=True)
-    immigration_status = models.CharField(max_length=60, blank=True)
-    main_language = models.CharField(max_length=60, blank=True)
-    age_band = models.CharField(max_length=30, blank=True)
-    gender = models.CharField(max_length=20, blank=True)
-    other = models.TextField(default="{}", help_text="Other dimensions, as JSON.")
-    count = models.PositiveBigIntegerField(null=True)
-    suppressed = models.BooleanField(default=False)
-    point_in_time = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -16,7 +16,7 @@ from requests_app.models.requests import (
     Status,
     default_threshold,
 )
-from requests_app.models.returns import Observation, Return, return_upload_to
+from requests_app.models.returns import CountRow, Observation, Return, return_upload_to
 
 __all__ = [
     "AWAITING_AGENCY",
@@ -29,6 +29,7 @@ __all__ = [
     "DataRequestUserObjectPermission",
     "FieldEvidence",
     "Granularity",
+    "CountRow",
     "Observation",
     "Recurrence",
     "Reminder",

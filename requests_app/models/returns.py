@@ -83,13 +83,10 @@ class Return(models.Model):
         return self.status in self.FINAL
 
 
-class Observation(models.Model):
-    """One aggregate count from a return: a tidy row of period, area and canonical dimensions.
+class CountRow(models.Model):
+    """A tidy row of period, area and canonical dimensions with its count, a return's or a public
+    table's: both are written by the same bulk path and read by the same indicator queries."""
 
-    Written in bulk (COPY on PostgreSQL, executemany on SQLite), never one ORM object at a time.
-    """
-
-    source_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="observations")
     period_start = models.DateField(null=True)
     period_end = models.DateField(null=True)
     geography_code = models.CharField(max_length=12, blank=True)
@@ -107,6 +104,18 @@ class Observation(models.Model):
         default=False,
         help_text="A count of people on one day (a stock): never added up over periods.",
     )
+
+    class Meta:
+        abstract = True
+
+
+class Observation(CountRow):
+    """One aggregate count from a return.
+
+    Written in bulk (COPY on PostgreSQL, executemany on SQLite), never one ORM object at a time.
+    """
+
+    source_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="observations")
 
     class Meta:
         constraints = [
