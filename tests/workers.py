@@ -88,11 +88,21 @@ def start_worker(tmp_path, *, beat=False, **environment):
 # A cold shutdown: the worker may have gone on to protect the source's indicator tables, which
 # these tests do not wait for.
 def stop(worker, sig=signal.SIGQUIT):
+    _signal_group(worker, sig)
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        # A worker left mid-task by a failed test may not get through its shutdown: the test's own
+        # failure is what matters, and a stray worker must not hold the next test's queue.
+        _signal_group(worker, signal.SIGKILL)
+        worker.wait(timeout=30)
+
+
+def _signal_group(worker, sig) -> None:
     try:
         os.killpg(worker.pid, sig)
     except ProcessLookupError:
         pass
-    worker.wait(timeout=60)
 
 
 def process_children(worker) -> list[int]:
