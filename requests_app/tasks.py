@@ -83,12 +83,15 @@ def process_return(return_id: int) -> None:
 def send_return(return_id: int) -> bool:
     """Hands a return to the broker; False, and nothing raised, when the broker cannot be reached:
     the return is stored and waits, and the sweep sends it once the broker is back."""
+    # Marked before the send: a worker may take the message at once, and its save of the return
+    # must not overwrite a mark written after it read the row.
+    return_mark_sent(return_id=return_id)
     try:
         process_return.delay(return_id)  # Celery retries the publish a few times within a second
     except (BrokerError, OSError) as exc:
+        return_mark_sent(return_id=return_id, sent=False)
         log.warning("Return %s could not be sent to the broker (%s); the sweep will send it.", return_id, exc)
         return False
-    return_mark_sent(return_id=return_id)
     return True
 
 

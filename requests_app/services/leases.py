@@ -109,8 +109,10 @@ def return_lease_kept(*, return_id: int, holder: str) -> Iterator[None]:
         thread.join()
 
 
-def return_mark_sent(*, return_id: int) -> None:
-    Return.objects.filter(pk=return_id).update(sent_at=timezone.now())
+def return_mark_sent(*, return_id: int, sent: bool = True) -> None:
+    """Notes when a return was handed to the broker; `sent=False` takes the note back when the
+    broker refused it, so the sweep sees it as never sent."""
+    Return.objects.filter(pk=return_id).update(sent_at=timezone.now() if sent else None)
 
 
 def return_give_up(*, return_id: int, message: str) -> Return | None:
