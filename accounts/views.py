@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -83,7 +84,7 @@ def typed_secret(key: bytes) -> str:
 
 def lockouts(request):
     """The coordinator's list of usernames and addresses locked out after failed sign-ins."""
-    roles.require(request.user, roles.COORDINATOR)
+    _require_coordinator(request.user)
     return render(
         request,
         "accounts/lockouts.html",
@@ -93,13 +94,20 @@ def lockouts(request):
 
 @require_POST
 def lockout_clear_view(request):
-    roles.require(request.user, roles.COORDINATOR)
+    _require_coordinator(request.user)
     form = LockoutClearForm(request.POST)
     if form.is_valid():
         kind, value = form.cleaned_data["kind"], form.cleaned_data["value"]
         lockout_clear(by=request.user, **{kind: value})
         messages.success(request, f"{value} may sign in again.")
     return redirect("accounts:lockouts")
+
+
+def _require_coordinator(user) -> None:
+    """The list names people of every agency: to an agency contact it does not exist."""
+    if roles.is_agency_contact(user):
+        raise Http404
+    roles.require(user, roles.COORDINATOR)
 
 
 def cool_off_minutes() -> int:
