@@ -49,7 +49,13 @@ class PersonChoice(forms.ModelChoiceField):
 class HandOverForm(forms.Form):
     """Whom a leaver's work goes to; asked only when they hold some."""
 
-    to = PersonChoice(queryset=None, label="Pass their work to", required=False, empty_label="Choose someone")
+    to = PersonChoice(
+        queryset=None,
+        label="Pass their work to",
+        required=False,
+        empty_label="Choose someone",
+        error_messages={"required": "Choose who takes their work over."},
+    )
 
     def __init__(self, *args, successors, required: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -47,7 +47,8 @@ DPO = ["/agreements/dpo/", "/agreements/audit/", "/agreements/", "/reports/cover
 
 def visit(page, csp_refusals, path: str) -> None:
     response = page.goto(path)
-    page.wait_for_load_state("networkidle")
+    # A round trip to the page, so that the console messages of its loading have all arrived.
+    page.evaluate("document.readyState")
     assert response.status < 400, f"{path} answered {response.status}"
     assert not csp_refusals, f"Content Security Policy refusals on {path}: " + "; ".join(csp_refusals)
 
@@ -107,3 +108,39 @@ def test_the_admin_site_keeps_to_the_policy(page, csp_refusals, held, coordinato
     page.locator("#action-toggle").check()
     expect(page.locator(".action-counter")).to_contain_text("selected")
     assert not csp_refusals
+
+
+def test_a_coordinator_invites_a_colleague_and_hands_a_leavers_work_on(
+    page, check, outsider, held, coordinator, contact_a, agency_a, mailoutbox
+):
+    request, _ = held
+    log_in(page, coordinator)
+    page.goto(reverse("partners:team"))
+    check(page)
+    page.get_by_label("First name").fill("Kim")
+    page.get_by_label("Last name").fill("Lee")
+    page.get_by_label("Email address").fill("kim@council.example.gov.uk")
+    page.get_by_label("Data Protection Officer (DPO)").check()
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("Invitation sent to kim@council.example.gov.uk")).to_be_visible()
+    expect(page.locator(".contacts li", has_text="Kim Lee")).to_contain_text("invited")
+    check(page)
+
+    page.goto(reverse("partners:contacts", args=[agency_a.public_id]))
+    page.get_by_role("link", name="Deactivate Contact_A").click()
+    expect(page.get_by_role("heading", name="What they hold")).to_be_visible()
+    expect(page.get_by_text(request.reference)).to_be_visible()
+    check(page)
+    # The browser will not send the form until someone is chosen; the server refuses it too (unit tests).
+    expect(page.get_by_label("Pass their work to")).to_have_attribute("required", "")
+    page.get_by_label("Pass their work to").select_option(label="Coordinator (coordinator)")
+    page.get_by_role("button", name="Deactivate Contact_A and pass their work on").click()
+    expect(page.get_by_text("Contact_A can no longer sign in.")).to_be_visible()
+    check(page)
+    request.refresh_from_db()
+    assert request.agency_contact is None and request.coordinator == coordinator
+    outsider(
+        reverse("partners:team"),
+        reverse("partners:contacts", args=[agency_a.public_id]),
+        reverse("partners:contact-leaving", args=[agency_a.public_id, contact_a.pk]),
+    )
