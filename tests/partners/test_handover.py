@@ -11,6 +11,7 @@ from notifications.models import Notification
 from partners.handover import holdings_of, successors
 from partners.services import contact_deactivate
 from partners.team import colleague_deactivate
+from planning.services import calendar_feed_reset
 from project import roles
 from requests_app.models import RequestEvent, Status
 from sharing.models import AuditEntry, SharingAgreement
@@ -112,3 +113,11 @@ def test_a_deactivated_person_cannot_sign_in_reset_a_password_or_use_a_token(
     assert mailoutbox == []
     assert bearer_client(secret).get("/api/v1/sources/").status_code == 401
     assert Client().post(reverse("login"), {"username": coordinator.username, "password": PASSWORD}).status_code == 302
+
+
+def test_a_deactivated_colleagues_private_calendar_address_stops(client, coordinator, second_coordinator, area):
+    feed = calendar_feed_reset(user=second_coordinator)
+    url = reverse("planning:feed", args=[feed.token])
+    assert client.get(url).status_code == 200
+    colleague_deactivate(user=second_coordinator, by=coordinator)
+    assert client.get(url).status_code == 404
