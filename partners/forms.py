@@ -1,6 +1,8 @@
 from django import forms
 
 from catalogue.models import Area, OrganisationType
+from project import roles
+from project.lib.text import display_name
 
 
 class OrganisationTypeChoice(forms.ModelChoiceField):
@@ -27,3 +29,35 @@ class InvitationForm(forms.Form):
         label="Email address",
         help_text="The invitation goes here; the address is also what they sign in with.",
     )
+
+
+class ColleagueInvitationForm(InvitationForm):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[(roles.COORDINATOR, "Coordinator"), (roles.DPO, "Data Protection Officer (DPO)")],
+        widget=forms.RadioSelect,
+        initial=roles.COORDINATOR,
+    )
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        role = "coordinator" if roles.is_coordinator(obj) else "contact"
+        return f"{display_name(obj)} ({role})"
+
+
+class HandOverForm(forms.Form):
+    """Whom a leaver's work goes to; asked only when they hold some."""
+
+    to = PersonChoice(
+        queryset=None,
+        label="Pass their work to",
+        required=False,
+        empty_label="Choose someone",
+        error_messages={"required": "Choose who takes their work over."},
+    )
+
+    def __init__(self, *args, successors, required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = successors
+        self.fields["to"].required = required

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from catalogue.models import Agency, Area, OrganisationType
 from catalogue.services import agency_contact_add, agency_create
+from partners.handover import held_summary, holdings_hand_over, holdings_of
 from partners.invitations import invitation_token
 from project import roles
 from project.lib.text import display_name
@@ -62,11 +63,12 @@ def contact_invite(
     user.save()
     user.groups.add(Group.objects.get(name=roles.AGENCY_CONTACT))
     agency_contact_add(agency=agency, user=user)
-    link = settings.TRACKER_BASE_URL.rstrip("/") + reverse("partners:invitation", args=[invitation_token(user)])
-    context = {"user": user, "agency": agency, "link": link, "days": settings.TRACKER_INVITATION_DAYS, "by": by}
-    subject = f"Your account on the Migration data tracker for {agency}"
-    body = render_to_string("partners/invitation_email.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    invitation_send(
+        user=user,
+        subject=f"Your account on the Migration data tracker for {agency}",
+        template="partners/invitation_email.txt",
+        context={"agency": agency, "by": by},
+    )
     audit_record(
         user=by,
         action=AuditEntry.Action.CONTACT_INVITED,
@@ -76,6 +78,18 @@ def contact_invite(
         detail=f"Invited {display_name(user)} <{email}> to answer for {agency}.",
     )
     return user
+
+
+def invitation_link(user: AbstractBaseUser) -> str:
+    return settings.TRACKER_BASE_URL.rstrip("/") + reverse("partners:invitation", args=[invitation_token(user)])
+
+
+def invitation_send(*, user: AbstractBaseUser, subject: str, template: str, context: dict) -> str:
+    """Emails a fresh one-time link once the transaction commits; returns the link."""
+    link = invitation_link(user)
+    body = render_to_string(template, {**context, "user": user, "link": link, "days": settings.TRACKER_INVITATION_DAYS})
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    return link
 
 
 @transaction.atomic
@@ -94,15 +108,31 @@ def invitation_accept(*, user: AbstractBaseUser, password: str) -> None:
 
 
 @transaction.atomic
-def contact_deactivate(*, agency: Agency, user: AbstractBaseUser, by: AbstractBaseUser) -> None:
+def contact_deactivate(
+    *, agency: Agency, user: AbstractBaseUser, by: AbstractBaseUser, to: AbstractBaseUser | None = None
+) -> None:
     """Stops a contact signing in (their sessions end at their next page) while keeping their
-    account, history and place in the agency, so they can be let back in."""
+    account, history and place in the agency, so they can be let back in. What they hold goes to
+    `to` in the same transaction."""
     _set_active(agency=agency, user=user, by=by, active=False)
+    hand_over(user=user, to=to, by=by, agency=agency)
 
 
 @transaction.atomic
 def contact_reactivate(*, agency: Agency, user: AbstractBaseUser, by: AbstractBaseUser) -> None:
     _set_active(agency=agency, user=user, by=by, active=True)
+
+
+def hand_over(*, user: AbstractBaseUser, to: AbstractBaseUser | None, by, agency: Agency | None = None) -> None:
+    """Someone who leaves holding open work must name who takes it: nothing may be left with
+    a person who can no longer sign in."""
+    if to is None:
+        if held := holdings_of(user):
+            raise ValidationError(
+                f"{display_name(user)} still holds {held_summary(held)}: choose who takes them over.", code="holds"
+            )
+        return
+    holdings_hand_over(user=user, to=to, by=by, agency=agency)
 
 
 def _set_active(*, agency: Agency, user: AbstractBaseUser, by: AbstractBaseUser, active: bool) -> None:

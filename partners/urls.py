@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners import team_views, views
 
 app_name = "partners"
 urlpatterns = [
@@ -17,5 +17,10 @@ urlpatterns = [
         views.contact_reactivate_view,
         name="contact-reactivate",
     ),
+    path("agencies/<uuid:public_id>/contacts/<int:user_id>/leaving/", views.contact_leaving, name="contact-leaving"),
+    path("team/", team_views.team, name="team"),
+    path("team/<int:user_id>/leaving/", team_views.colleague_leaving, name="colleague-leaving"),
+    path("team/<int:user_id>/deactivate/", team_views.colleague_deactivate_view, name="colleague-deactivate"),
+    path("team/<int:user_id>/reactivate/", team_views.colleague_reactivate_view, name="colleague-reactivate"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -8,13 +8,15 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.second_factor import second_factor_not_required
 from catalogue.models import OrganisationType
 from catalogue.selectors import area_for_user
 from partners import selectors
-from partners.forms import AgencyForm, InvitationForm
+from partners.forms import AgencyForm, HandOverForm, InvitationForm
+from partners.handover import holdings_of, successors
 from partners.invitations import invited_user
 from partners.services import agency_add, contact_deactivate, contact_invite, contact_reactivate, invitation_accept
 from project import roles
@@ -76,27 +78,61 @@ def contacts(request, public_id):
     )
 
 
+def contact_leaving(request, public_id, user_id):
+    """Before a contact is deactivated: what they hold, and to whom it goes."""
+    agency = selectors.agency_for_coordinator(request.user, public_id)
+    contact = selectors.contact_for_coordinator(request.user, agency, user_id)
+    return leaving_page(request, contact, hand_over_form(contact, agency), agency=agency)
+
+
 def contact_deactivate_view(request, public_id, user_id):
-    return _set_active(request, public_id, user_id, contact_deactivate, "can no longer sign in")
-
-
-def contact_reactivate_view(request, public_id, user_id):
-    return _set_active(request, public_id, user_id, contact_reactivate, "can sign in again")
-
-
-def _set_active(request, public_id, user_id, service, outcome: str):
     # Who may ask comes before how: to anyone but the coordinator these addresses do not exist.
     agency = selectors.agency_for_coordinator(request.user, public_id)
     contact = selectors.contact_for_coordinator(request.user, agency, user_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    form = hand_over_form(contact, agency, request.POST)
+    if not form.is_valid():
+        return leaving_page(request, contact, form, agency=agency)
     try:
-        service(agency=agency, user=contact, by=request.user)
+        contact_deactivate(agency=agency, user=contact, by=request.user, to=form.cleaned_data["to"])
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return leaving_page(request, contact, form, agency=agency)
+    messages.success(request, f"{display_name(contact)} can no longer sign in.")
+    return redirect("partners:contacts", agency.public_id)
+
+
+def contact_reactivate_view(request, public_id, user_id):
+    agency = selectors.agency_for_coordinator(request.user, public_id)
+    contact = selectors.contact_for_coordinator(request.user, agency, user_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        contact_reactivate(agency=agency, user=contact, by=request.user)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, f"{display_name(contact)} {outcome}.")
+        messages.success(request, f"{display_name(contact)} can sign in again.")
     return redirect("partners:contacts", agency.public_id)
+
+
+def hand_over_form(person, agency=None, data=None) -> HandOverForm:
+    return HandOverForm(data, successors=successors(person, agency), required=bool(holdings_of(person)))
+
+
+def leaving_page(request, person, form, *, agency=None, action: str = "", back: str = ""):
+    """The page that shows what a person holds and asks to whom it goes; shared by contacts and
+    the council's team."""
+    context = {
+        "person": person,
+        "agency": agency,
+        "holdings": holdings_of(person),
+        "form": form,
+        "action": action or reverse("partners:contact-deactivate", args=[agency.public_id, person.pk]),
+        "back": back or reverse("partners:contacts", args=[agency.public_id]),
+    }
+    return render(request, "partners/leaving.html", context, status=400 if form.is_bound else 200)
 
 
 @login_not_required

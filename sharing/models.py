@@ -278,6 +278,10 @@ class AuditEntry(models.Model):
         API_TOKEN_CREATED = "api-token-created", "API token created"
         API_TOKEN_REVOKED = "api-token-revoked", "API token revoked"
         API_TOKEN_USED = "api-token-used", "API token used"
+        COLLEAGUE_INVITED = "colleague-invited", "Coordinator or DPO invited"
+        COLLEAGUE_DEACTIVATED = "colleague-deactivated", "Coordinator or DPO deactivated"
+        COLLEAGUE_REACTIVATED = "colleague-reactivated", "Coordinator or DPO reactivated"
+        HANDED_OVER = "handed-over", "Work handed over"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
