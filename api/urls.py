@@ -5,7 +5,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from api import pages
+from api.agreements import AgreementViewSet
+from api.reports import CoverageViewSet, IndicatorViewSet, RecommendationViewSet
 from api.views import router
+
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("coverage", CoverageViewSet, basename="coverage")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("indicators", IndicatorViewSet, basename="indicators")
 
 app_name = "api"
 urlpatterns = [
