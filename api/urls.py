@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from api import pages
 from api.agreements import AgreementViewSet
+from api.dcat import CatalogueJsonLd
 from api.reports import CoverageViewSet, IndicatorViewSet, RecommendationViewSet
 from api.views import router
 
@@ -16,6 +17,7 @@ router.register("indicators", IndicatorViewSet, basename="indicators")
 
 app_name = "api"
 urlpatterns = [
+    path("v1/catalogue.jsonld", CatalogueJsonLd.as_view(), name="catalogue-jsonld"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The script is served apart from the page: the site's policy runs no inline script.
