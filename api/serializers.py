@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from catalogue.models import Definition, Field, Source, Theme
 from notifications.models import Notification
+from project.lib.text import display_name
 from requests_app.lifecycle import EDGES
 from requests_app.models import ChecklistAnswer, DataRequest, Return
 
@@ -220,3 +221,32 @@ class ReturnReportSerializer(ReturnSerializer):
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The filled-in template: CSV, Excel or OpenDocument.")
+
+
+class EventSerializer(serializers.Serializer):
+    """One entry of the request's timeline, as its page lists it: messages, questions and answers
+    (the notes of the ask and answer moves), status changes, checklist answers and reminders."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    by = serializers.SerializerMethodField()
+    text = serializers.CharField(source="note")
+    attachment = serializers.CharField(source="attachment_name", help_text="The attached file's name, if any.")
+    happened_on = serializers.DateField()
+    created_at = serializers.DateTimeField()
+
+    def get_by(self, event) -> str:
+        return display_name(event.actor)
+
+
+class MessageSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    attachment = serializers.FileField(required=False, help_text="Optional, up to 10 MB; never personal data.")
+
+    def validate_attachment(self, upload):
+        if upload.size > 10 * 1024 * 1024:
+            raise serializers.ValidationError("The file is larger than 10 MB.")
+        return upload

@@ -5,10 +5,19 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from api import pages
+from api.agreements import AgreementViewSet
+from api.dcat import CatalogueJsonLd
+from api.reports import CoverageViewSet, IndicatorViewSet, RecommendationViewSet
 from api.views import router
+
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("coverage", CoverageViewSet, basename="coverage")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("indicators", IndicatorViewSet, basename="indicators")
 
 app_name = "api"
 urlpatterns = [
+    path("v1/catalogue.jsonld", CatalogueJsonLd.as_view(), name="catalogue-jsonld"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The script is served apart from the page: the site's policy runs no inline script.

@@ -2,9 +2,7 @@
 owner sees in the browser: an agency contact their own agency's requests, and 404 for anything else."""
 
 import copy
-import uuid
 
-from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from api import serializers
+from api.lookups import public_uuid
 from catalogue import selectors as catalogue_selectors
 from catalogue.filters import SourceFilter
 from catalogue.models import Agency, Field, Source, Theme
@@ -27,7 +26,7 @@ from requests_app.filters import RequestFilter
 from requests_app.lifecycle import deadline_for, offered_actions
 from requests_app.permissions import ActionChecker
 from requests_app.services.checklists import ChecklistInput, checklist_record
-from requests_app.services.requests import request_transition
+from requests_app.services.requests import request_message_post, request_transition
 from requests_app.services.returns import return_upload
 
 
@@ -92,14 +91,6 @@ class RequestFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
-def _uuid(value: str) -> uuid.UUID:
-    """A made-up identifier is as unknown as another agency's: 404, not 400."""
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise Http404 from None
-
-
 class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     """Data requests the person may see, most urgent first unless `ordering` says otherwise."""
 
@@ -117,7 +108,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         return serializers.RequestDetailSerializer if self.action == "retrieve" else serializers.RequestSerializer
 
     def _request(self, id):
-        return request_selectors.request_get(self.request.user, _uuid(id))
+        return request_selectors.request_get(self.request.user, public_uuid(id))
 
     def _detail(self, data_request):
         deadline = deadline_for(data_request)
@@ -194,13 +185,52 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(serializers.ReturnSerializer(stored).data, status=201)
 
     @extend_schema(
+        methods=["GET"],
+        request=None,
+        parameters=[OpenApiParameter("kind", str, description="Only one kind of entry, e.g. 'message'.")],
+        responses=serializers.EventSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={
+            "application/json": serializers.MessageSerializer,
+            "multipart/form-data": serializers.MessageSerializer,
+        },
+        responses={201: serializers.EventSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[parsers.JSONParser, parsers.MultiPartParser],
+        pagination_class=None,
+    )
+    def messages(self, request, id):
+        """The request's timeline, newest first, as on its page; a POST writes a message to the other
+        side (the coordinator or the agency's contacts), with a file if multipart."""
+        data_request = self._request(id)
+        if request.method == "GET":
+            events = request_selectors.request_timeline(data_request)
+            if kind := request.query_params.get("kind"):
+                events = events.filter(kind=kind)
+            return Response(serializers.EventSerializer(events, many=True).data)
+        given = serializers.MessageSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        event = request_message_post(
+            request=data_request,
+            user=request.user,
+            body=given.validated_data["text"],
+            attachment=given.validated_data.get("attachment"),
+        )
+        return Response(serializers.EventSerializer(event).data, status=201)
+
+    @extend_schema(
         parameters=[OpenApiParameter("return_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
         responses=serializers.ReturnReportSerializer,
     )
     @action(detail=True, methods=["get"], url_path=r"returns/(?P<return_id>[^/.]+)")
     def return_detail(self, request, id, return_id):
         """One returned file: its status while it is checked, then its validation report."""
-        stored = request_selectors.return_get(self._request(id), _uuid(return_id))
+        stored = request_selectors.return_get(self._request(id), public_uuid(return_id))
         request_selectors.require_return_reader(request.user, stored)
         return Response(serializers.ReturnReportSerializer(stored).data)
 

@@ -367,7 +367,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Migration data tracker API",
-    "DESCRIPTION": "The tracker's catalogue, requests and notifications, with the pages' permissions.",
+    "DESCRIPTION": "The tracker's catalogue, requests, agreements, reports and notifications, as the pages allow.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
