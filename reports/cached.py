@@ -13,6 +13,7 @@ their ids move when they change.
 import copy
 import datetime
 import hashlib
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet, Subquery, Value
@@ -61,11 +62,15 @@ def _marks(area: Area) -> tuple:
     return Area.objects.filter(pk=area.pk).annotate(**columns).values_list(*columns).get()
 
 
-def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list[Recommendation]]:
-    """The area's coverage on `today` and its recommendations, from the cache while still current."""
+def _fingerprint(area: Area, today: datetime.date) -> tuple[str, list, list]:
+    """The cache key of the area's coverage on `today`, with the agencies and request counts read for it."""
     agencies, requests = area_agencies(area), request_counts(area)
     counted = sorted(tuple(r.values()) for r in requests)
     key = hashlib.sha256(repr((area.pk, today, agencies, counted, _marks(area))).encode()).hexdigest()
+    return key, agencies, requests
+
+
+def _coverage(key: str, area: Area, today: datetime.date, agencies: list, requests: list):
     if (found := cache.get(f"coverage:v2:{key}")) is not None:
         coverage, recommendations = found
         # Kept out of the cached copy, which they would make a third larger: just read, and the same.
@@ -78,3 +83,23 @@ def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list
     kept.agencies, kept.requests = [], []
     cache.set(f"coverage:v2:{key}", (kept, recommendations), timeout=_KEPT)
     return coverage, recommendations
+
+
+def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list[Recommendation]]:
+    """The area's coverage on `today` and its recommendations, from the cache while still current."""
+    key, agencies, requests = _fingerprint(area, today)
+    return _coverage(key, area, today, agencies, requests)
+
+
+def coverage_file(
+    *, area: Area, today: datetime.date, name: str, write: Callable[[Coverage, list[Recommendation]], str]
+) -> str:
+    """The coverage written out as a file by `write` (reports.exports), kept under the same key as
+    the coverage itself, so that it is written again exactly when the coverage would be built again.
+    A file holds every agency's rows: reading it from the cache skips loading the whole coverage."""
+    key, agencies, requests = _fingerprint(area, today)
+    if (found := cache.get(f"coverage-file:v1:{name}:{key}")) is not None:
+        return found
+    text = write(*_coverage(key, area, today, agencies, requests))
+    cache.set(f"coverage-file:v1:{name}:{key}", text, timeout=_KEPT)
+    return text
