@@ -231,7 +231,9 @@ def main() -> None:
             "TRACKER_VAR_DIR": scratch,
             "STATIC_ROOT": f"{scratch}/static",
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "SECURE_COOKIES": "false",  # the bench's server speaks plain HTTP
+            # The bench's server speaks plain HTTP: no secure cookies, no redirect to HTTPS.
+            "SECURE_COOKIES": "false",
+            "SECURE_SSL_REDIRECT": "false",
         }
         os.environ.update(env)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
