@@ -14,6 +14,7 @@ import copy
 import datetime
 import hashlib
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet, Subquery, Value
@@ -26,6 +27,8 @@ from reports.recommendations import recommend
 from reports.recommendations.items import Recommendation
 from requests_app.models import FieldEvidence, Return
 from sharing.models import AgreementParty, SharingAgreement
+
+T = TypeVar("T")
 
 # A day at most: the day is in the key, and a key unused for a day belongs to data that has changed.
 _KEPT = 24 * 3600
@@ -91,15 +94,16 @@ def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list
     return _coverage(key, area, today, agencies, requests)
 
 
-def coverage_file(
-    *, area: Area, today: datetime.date, name: str, write: Callable[[Coverage, list[Recommendation]], str]
-) -> str:
-    """The coverage written out as a file by `write` (reports.exports), kept under the same key as
-    the coverage itself, so that it is written again exactly when the coverage would be built again.
-    A file holds every agency's rows: reading it from the cache skips loading the whole coverage."""
+def coverage_derived(
+    *, area: Area, today: datetime.date, name: str, make: Callable[[Coverage, list[Recommendation]], T]
+) -> T:
+    """What `make` derives from the coverage (a file of reports.exports, the recommendations
+    alone), kept under the coverage's own key, so that it is made again exactly when the coverage
+    would be built again. Reading it from the cache skips loading the whole coverage, every
+    agency's cells, which is most of the time of a page that needs only a part."""
     key, agencies, requests = _fingerprint(area, today)
-    if (found := cache.get(f"coverage-file:v1:{name}:{key}")) is not None:
+    if (found := cache.get(f"coverage-derived:v1:{name}:{key}")) is not None:
         return found
-    text = write(*_coverage(key, area, today, agencies, requests))
-    cache.set(f"coverage-file:v1:{name}:{key}", text, timeout=_KEPT)
-    return text
+    made = make(*_coverage(key, area, today, agencies, requests))
+    cache.set(f"coverage-derived:v1:{name}:{key}", made, timeout=_KEPT)
+    return made

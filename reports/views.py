@@ -16,7 +16,7 @@ from planning.selectors import checklist_progress
 from project import roles
 from project.lib.pages import page_of
 from reports import exports
-from reports.cached import coverage_cached, coverage_file
+from reports.cached import coverage_cached, coverage_derived
 from reports.forms import IndicatorForm
 from reports.indicators import area_choices, available_sources, indicators_build
 from reports.indicators.beside import beside_build
@@ -59,12 +59,17 @@ def coverage(request):
 def recommendations(request):
     roles.require(request.user, *READERS, reason=READERS_ONLY)
     area = area_for_user(request.user)
-    built, recs = coverage_cached(area=area, today=timezone.localdate())
+    # The recommendations alone: the page shows nothing else of the coverage they come from.
+    recs = coverage_derived(area=area, today=timezone.localdate(), name="recommendations", make=_recommendations)
     return render(
         request,
         "reports/recommendations.html",
-        {"coverage": built, "recommendations": recs, "items": ITEMS, "checklist": checklist_progress(area)},
+        {"area": area, "recommendations": recs, "items": ITEMS, "checklist": checklist_progress(area)},
     )
+
+
+def _recommendations(coverage, recommendations):
+    return recommendations
 
 
 def coverage_export(request, fmt: str):
@@ -72,9 +77,9 @@ def coverage_export(request, fmt: str):
     today = timezone.localdate()
     # Whole files from the cache: every agency's rows, the same for every reader of the area.
     if fmt == "json":
-        text = coverage_file(area=area_for_user(request.user), today=today, name="json", write=_coverage_json)
+        text = coverage_derived(area=area_for_user(request.user), today=today, name="json", make=_coverage_json)
         return HttpResponse(text, content_type="application/json")
-    text = coverage_file(area=area_for_user(request.user), today=today, name="csv", write=exports.coverage_csv)
+    text = coverage_derived(area=area_for_user(request.user), today=today, name="csv", make=exports.coverage_csv)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="coverage-{today.isoformat()}.csv"'
     return response
