@@ -13,6 +13,8 @@ their ids move when they change.
 import copy
 import datetime
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet, Subquery, Value
@@ -25,6 +27,8 @@ from reports.recommendations import recommend
 from reports.recommendations.items import Recommendation
 from requests_app.models import FieldEvidence, Return
 from sharing.models import AgreementParty, SharingAgreement
+
+T = TypeVar("T")
 
 # A day at most: the day is in the key, and a key unused for a day belongs to data that has changed.
 _KEPT = 24 * 3600
@@ -61,11 +65,15 @@ def _marks(area: Area) -> tuple:
     return Area.objects.filter(pk=area.pk).annotate(**columns).values_list(*columns).get()
 
 
-def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list[Recommendation]]:
-    """The area's coverage on `today` and its recommendations, from the cache while still current."""
+def _fingerprint(area: Area, today: datetime.date) -> tuple[str, list, list]:
+    """The cache key of the area's coverage on `today`, with the agencies and request counts read for it."""
     agencies, requests = area_agencies(area), request_counts(area)
     counted = sorted(tuple(r.values()) for r in requests)
     key = hashlib.sha256(repr((area.pk, today, agencies, counted, _marks(area))).encode()).hexdigest()
+    return key, agencies, requests
+
+
+def _coverage(key: str, area: Area, today: datetime.date, agencies: list, requests: list):
     if (found := cache.get(f"coverage:v2:{key}")) is not None:
         coverage, recommendations = found
         # Kept out of the cached copy, which they would make a third larger: just read, and the same.
@@ -78,3 +86,24 @@ def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list
     kept.agencies, kept.requests = [], []
     cache.set(f"coverage:v2:{key}", (kept, recommendations), timeout=_KEPT)
     return coverage, recommendations
+
+
+def coverage_cached(*, area: Area, today: datetime.date) -> tuple[Coverage, list[Recommendation]]:
+    """The area's coverage on `today` and its recommendations, from the cache while still current."""
+    key, agencies, requests = _fingerprint(area, today)
+    return _coverage(key, area, today, agencies, requests)
+
+
+def coverage_derived(
+    *, area: Area, today: datetime.date, name: str, make: Callable[[Coverage, list[Recommendation]], T]
+) -> T:
+    """What `make` derives from the coverage (a file of reports.exports, the recommendations
+    alone), kept under the coverage's own key, so that it is made again exactly when the coverage
+    would be built again. Reading it from the cache skips loading the whole coverage, every
+    agency's cells, which is most of the time of a page that needs only a part."""
+    key, agencies, requests = _fingerprint(area, today)
+    if (found := cache.get(f"coverage-derived:v1:{name}:{key}")) is not None:
+        return found
+    made = make(*_coverage(key, area, today, agencies, requests))
+    cache.set(f"coverage-derived:v1:{name}:{key}", made, timeout=_KEPT)
+    return made

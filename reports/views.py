@@ -3,7 +3,10 @@
 Agency contacts never reach these pages: they span every agency's data.
 """
 
-from django.core.paginator import Page, Paginator
+import json
+
+from django.core.paginator import Page
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,8 +14,9 @@ from django.utils import timezone
 from catalogue.selectors import area_for_user
 from planning.selectors import checklist_progress
 from project import roles
+from project.lib.pages import page_of
 from reports import exports
-from reports.cached import coverage_cached
+from reports.cached import coverage_cached, coverage_derived
 from reports.forms import IndicatorForm
 from reports.indicators import area_choices, available_sources, indicators_build
 from reports.indicators.beside import beside_build
@@ -30,9 +34,7 @@ MATRIX_PAGE_SIZE = 25
 
 def _matrix_page(request, rows: list, param: str) -> tuple[Page, str]:
     """One page of a matrix's rows, and the query string its pager keeps (the other matrix's page)."""
-    query = request.GET.copy()
-    query.pop(param, None)
-    return Paginator(rows, MATRIX_PAGE_SIZE).get_page(request.GET.get(param)), query.urlencode()
+    return page_of(request, rows, MATRIX_PAGE_SIZE, param=param)
 
 
 def coverage(request):
@@ -57,22 +59,35 @@ def coverage(request):
 def recommendations(request):
     roles.require(request.user, *READERS, reason=READERS_ONLY)
     area = area_for_user(request.user)
-    built, recs = coverage_cached(area=area, today=timezone.localdate())
+    # The recommendations alone: the page shows nothing else of the coverage they come from.
+    recs = coverage_derived(area=area, today=timezone.localdate(), name="recommendations", make=_recommendations)
     return render(
         request,
         "reports/recommendations.html",
-        {"coverage": built, "recommendations": recs, "items": ITEMS, "checklist": checklist_progress(area)},
+        {"area": area, "recommendations": recs, "items": ITEMS, "checklist": checklist_progress(area)},
     )
+
+
+def _recommendations(coverage, recommendations):
+    return recommendations
 
 
 def coverage_export(request, fmt: str):
     roles.require(request.user, *READERS, reason=READERS_ONLY)
-    built, recs = coverage_cached(area=area_for_user(request.user), today=timezone.localdate())
+    today = timezone.localdate()
+    # Whole files from the cache: every agency's rows, the same for every reader of the area.
     if fmt == "json":
-        return JsonResponse(exports.coverage_json(built, recs), json_dumps_params={"indent": 2})
-    response = HttpResponse(exports.coverage_csv(built, recs), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="coverage-{built.today.isoformat()}.csv"'
+        text = coverage_derived(area=area_for_user(request.user), today=today, name="json", make=_coverage_json)
+        return HttpResponse(text, content_type="application/json")
+    text = coverage_derived(area=area_for_user(request.user), today=today, name="csv", make=exports.coverage_csv)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="coverage-{today.isoformat()}.csv"'
     return response
+
+
+def _coverage_json(coverage, recommendations) -> str:
+    # As JsonResponse writes it.
+    return json.dumps(exports.coverage_json(coverage, recommendations), cls=DjangoJSONEncoder, indent=2)
 
 
 def _indicators(request, params):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from catalogue.selectors import area_for_user
 from project import roles
 from project.lib.feedback import error_text, form_error_text
+from project.lib.pages import page_of
 from project.lib.text import lower_first
 from sharing import lifecycle, selectors
 from sharing.forms import AgreementActionForm, AgreementForm, CommentForm
@@ -179,9 +180,18 @@ def agreement_document(request, public_id):
     )
 
 
+# Agreements per page of each of the DPO's lists.
+DPO_PAGE_SIZE = 20
+
+
 def dpo_workspace(request):
     roles.require(request.user, roles.DPO, reason=WRONG_ROLE)
-    return render(request, "sharing/dpo_workspace.html", selectors.dpo_workspace(timezone.localdate()))
+    lists = selectors.dpo_workspace(timezone.localdate())
+    # Each list pages on its own parameter; its pager keeps the others' pages.
+    context = {}
+    for name, agreements in lists.items():
+        context[name], context[f"{name}_query"] = page_of(request, agreements, DPO_PAGE_SIZE, param=name)
+    return render(request, "sharing/dpo_workspace.html", context)
 
 
 def audit_log(request):

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from catalogue.services import agency_contact_add
 from project import roles
+from project.lib.pages import page_of
 from project.lib.text import display_name, plural
 from requests_app import selectors
 from requests_app.forms import (
@@ -17,10 +18,17 @@ from requests_app.services.requests import (
     agency_contact_remove,
 )
 
+# Agencies per page: a council works with some 300.
+AGENCY_PAGE_SIZE = 50
+# An agency's requests per page on its own page.
+AGENCY_REQUESTS_PAGE_SIZE = 25
+
 
 def agency_list(request):
     roles.require(request.user, roles.COORDINATOR)
-    return render(request, "requests_app/agency_list.html", {"agencies": selectors.agencies_with_contacts()})
+    # Read whole (one query, a few hundred short rows): rendering them all was the page's cost.
+    page, query = page_of(request, list(selectors.agencies_with_contacts()), AGENCY_PAGE_SIZE)
+    return render(request, "requests_app/agency_list.html", {"page": page, "query": query})
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,7 +60,7 @@ def agency_detail(request, public_id):
             "agency": agency,
             "form": form,
             "contacts": agency.contacts.order_by("last_name", "username"),
-            "requests": selectors.with_list_details(agency.requests.all()),
+            "requests": selectors.list_page(agency.requests.all(), request.GET.get("page"), AGENCY_REQUESTS_PAGE_SIZE),
             "today": timezone.localdate(),
         },
     )

@@ -15,6 +15,9 @@ from requests_app.forms import (
 )
 from requests_app.services.campaigns import campaign_chase_overdue, campaign_create
 
+# Agencies per page of a campaign: one campaign can reach every agency of the area.
+CAMPAIGN_PAGE_SIZE = 50
+
 
 def campaign_list(request):
     roles.require(request.user, roles.COORDINATOR)
@@ -49,6 +52,8 @@ def campaign_detail(request, public_id):
     campaign = selectors.campaign_get(request.user, public_id)
     today = timezone.localdate()
     filterset = RequestFilter(request.GET, queryset=campaign.requests.all())
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "requests_app/campaign_detail.html",
@@ -56,7 +61,8 @@ def campaign_detail(request, public_id):
             "campaign": campaign,
             "filterset": filterset,
             "today": today,
-            "rows": selectors.with_list_details(filterset.qs, today),
+            "page": selectors.list_page(filterset.qs, request.GET.get("page"), CAMPAIGN_PAGE_SIZE, today),
+            "query": query.urlencode(),
             "rollup": selectors.campaign_rollup(campaign, today),
         },
     )

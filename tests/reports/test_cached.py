@@ -6,6 +6,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from catalogue.models import Source, SourceRefresh
 from reports.cached import coverage_cached
@@ -88,3 +89,55 @@ def test_an_agency_contact_is_refused_the_coverage_the_coordinator_has_cached(
     for client in (contact_a_client, contact_b_client):
         assert client.get(reverse("reports:coverage")).status_code == 403
         assert client.get(reverse("reports:recommendations")).status_code == 403
+
+
+def test_the_coverage_files_are_read_again_from_the_cache_until_an_answer_changes(
+    coordinator_client, agency_a, make_request, monkeypatch
+):
+    from reports import exports
+
+    written = []
+    write = exports.coverage_csv
+    monkeypatch.setattr(exports, "coverage_csv", lambda *args: written.append(1) or write(*args))
+    sent = force_status(make_request(agency_a), "sent")
+    first = coordinator_client.get(reverse("reports:coverage-csv")).content
+    assert coordinator_client.get(reverse("reports:coverage-csv")).content == first and len(written) == 1
+    answer(sent, "nationality", "no")
+    changed = coordinator_client.get(reverse("reports:coverage-csv")).content.decode()
+    assert len(written) == 2 and changed != first.decode() and "Not collected" in changed
+    json_rows = coordinator_client.get(reverse("reports:coverage-json")).json()["agencies"]
+    assert json_rows[0]["cells"]["nationality"]["state"] == NOT_COLLECTED
+
+
+def test_an_agency_contact_is_refused_the_coverage_files_the_coordinator_has_cached(
+    coordinator_client, contact_a_client, contact_b_client, agency_a, make_request
+):
+    answer(force_status(make_request(agency_a), "sent"), "nationality", "no")
+    for name in ("reports:coverage-csv", "reports:coverage-json"):
+        assert coordinator_client.get(reverse(name)).status_code == 200
+        for client in (contact_a_client, contact_b_client):
+            assert client.get(reverse(name)).status_code == 403
+
+
+def test_the_recommendations_page_reads_them_alone_from_the_cache_until_an_answer_changes(
+    coordinator_client, agency_a, make_request, monkeypatch
+):
+    from reports import cached as module
+
+    loaded = []
+    load = module._coverage
+    monkeypatch.setattr(module, "_coverage", lambda *args: loaded.append(1) or load(*args))
+
+    def shown():
+        recs = coordinator_client.get(reverse("reports:recommendations")).context["recommendations"]
+        return [(r.title, [e.detail for e in r.evidence]) for r in recs]
+
+    sent = force_status(make_request(agency_a), "sent")
+    first = shown()
+    assert shown() == first and len(loaded) == 1
+    answer(sent, "nationality", "no")
+    changed = shown()
+    assert len(loaded) == 2 and changed != first
+    assert changed == [
+        (r.title, [e.detail for e in r.evidence]) for r in cached(agency_a.area, timezone.localdate())[1]
+    ]

@@ -430,3 +430,66 @@ class TestActionsOnTheRequestPage:
         assert response.status_code in (403, 404)
         request_a.refresh_from_db()
         assert request_a.status == Status.SENT
+
+
+class TestPagesOfAgencies:
+    def test_the_agency_list_pages_by_name_and_page_two_shows_the_rest(
+        self, coordinator_client, agency_a, agency_b, monkeypatch
+    ):
+        from requests_app.views import agencies
+
+        monkeypatch.setattr(agencies, "AGENCY_PAGE_SIZE", 1)
+        first = coordinator_client.get(reverse("requests:agencies")).content.decode()
+        second = coordinator_client.get(reverse("requests:agencies"), {"page": 2}).content.decode()
+        assert "Agency A School" in first and "Agency B Trust" not in first
+        assert "Agency B Trust" in second and "Agency A School" not in second
+        assert 'aria-label="Pages of agencies"' in first and 'href="?page=2"' in first
+        assert "1 to 1 shown" in first and "2 to 2 shown" in second
+
+    def test_an_agency_page_pages_through_its_requests(self, coordinator_client, agency_a, make_request, monkeypatch):
+        from requests_app.views import agencies
+
+        monkeypatch.setattr(agencies, "AGENCY_REQUESTS_PAGE_SIZE", 1)
+        made = [make_request(agency_a, title=f"Request number {i}") for i in range(2)]
+        url = reverse("requests:agency", args=[agency_a.public_id])
+        shown = [coordinator_client.get(url, {"page": n}).context["requests"].object_list for n in (1, 2)]
+        assert {r.pk for page in shown for r in page} == {r.pk for r in made}
+        assert 'href="?page=2#requests"' in coordinator_client.get(url).content.decode()
+
+
+class TestPagesOfACampaign:
+    @pytest.fixture
+    def campaign(self, coordinator, agency_a, agency_b, make_request):
+        from requests_app.models import Campaign
+
+        campaign = Campaign.objects.create(name="C", source=Source.objects.first(), created_by=coordinator)
+        for agency in (agency_a, agency_b):
+            force_status(make_request(agency, campaign=campaign), Status.SENT)
+        make_request(agency_b, campaign=campaign)  # a draft, left out by the filter below
+        return campaign
+
+    def test_page_two_holds_the_other_agency_and_its_links_keep_the_filter(
+        self, coordinator_client, campaign, monkeypatch
+    ):
+        from requests_app.views import campaigns
+
+        monkeypatch.setattr(campaigns, "CAMPAIGN_PAGE_SIZE", 1)
+        url = reverse("requests:campaign", args=[campaign.public_id])
+        first = coordinator_client.get(url, {"status": "sent"})
+        second = coordinator_client.get(url, {"status": "sent", "page": 2})
+        names = [r.agency.name for page in (first, second) for r in page.context["page"].object_list]
+        assert sorted(names) == ["Agency A School", "Agency B Trust"]
+        assert second.context["page"].paginator.count == 2  # the draft is filtered out
+        html = first.content.decode()
+        assert 'href="?status=sent&amp;page=2#agencies"' in html
+        assert "2 agencies match the filter" in html
+
+    def test_a_filter_matching_nothing_says_how_to_see_every_agency(self, coordinator_client, campaign):
+        url = reverse("requests:campaign", args=[campaign.public_id])
+        html = coordinator_client.get(url, {"status": "received"}).content.decode()
+        assert "No agency in this campaign matches the filter." in html and "Show every agency" in html
+
+    def test_another_agencys_contact_gets_404_on_every_page_of_it(self, contact_b_client, campaign):
+        url = reverse("requests:campaign", args=[campaign.public_id])
+        for query in ({}, {"page": 2}, {"status": "sent", "page": 2}):
+            assert contact_b_client.get(url, query).status_code == 404

@@ -259,3 +259,25 @@ def test_the_dpo_exports_the_filtered_audit_log_as_csv(dpo_client, dpo, agency_a
 @pytest.mark.parametrize("persona", ["coordinator_client", "contact_a_client", "contact_b_client"])
 def test_only_the_dpo_exports_the_audit_log(persona, request):
     assert request.getfixturevalue(persona).get(reverse("sharing:audit-export")).status_code == 403
+
+
+class TestDpoWorkspacePages:
+    def test_each_list_pages_on_its_own_and_keeps_the_others_page(
+        self, dpo_client, make_agreement, agency_a, agency_b, monkeypatch
+    ):
+        from sharing import views
+
+        monkeypatch.setattr(views, "DPO_PAGE_SIZE", 1)
+        make_agreement([agency_a], steps=("submit",), title="Waiting first")
+        make_agreement([agency_b], steps=("submit",), title="Waiting second")
+        first = dpo_client.get(reverse("sharing:dpo")).content.decode()
+        second = dpo_client.get(reverse("sharing:dpo"), {"queue": 2, "expiring": 1}).content.decode()
+        assert "Waiting first" in first and "Waiting second" not in first and "Waiting for review (2)" in first
+        assert "Waiting second" in second and "Waiting first" not in second
+        assert 'aria-label="Pages of agreements waiting for review"' in first
+        assert 'href="?queue=2#queue"' in first
+        assert 'href="?expiring=1&amp;queue=1#queue"' in second
+
+    def test_an_empty_list_says_what_brings_agreements_into_it(self, dpo_client):
+        page = dpo_client.get(reverse("sharing:dpo")).content.decode()
+        assert "Agreements appear here when a coordinator submits one." in page
