@@ -279,6 +279,9 @@ def test_the_request_list_runs_the_same_number_of_queries_however_many_requests(
         return len(ctx)
 
     make_request(agency_a)
+    # A person's first page of a session also fills per-process caches (content types) and the session:
+    # those queries are paid once, whatever the number of requests, so the count is taken after it.
+    queries()
     before = queries()
     for _ in range(15):
         force_status(make_request(agency_a), Status.SENT)
