@@ -4,6 +4,8 @@ The cells are read by calamine (python-calamine), which reads a million-row shee
 openpyxl takes minutes (bench/ingest.py measures both). calamine builds each sheet whole, as wide
 and as tall as its farthest cell, so every sheet's extent is found first by scanning its XML as it
 is decompressed, and a sheet beyond the caps is refused before calamine allocates anything.
+Before that scan, the sheet's row and cell tags are counted (precount.py): a sheet of three million
+rows is refused in a second, not after a scan of its first million and a half.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from xml.etree import ElementTree
 
 from .cells import UNREADABLE_MESSAGE, Merge, RawSheet, Unreadable, sheet_frame
 from .limits import Limits, Tally
+from .precount import check_sheet_tags, worksheet_tags
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
@@ -88,6 +91,8 @@ def _parts(data: bytes, limits: Limits) -> dict[str, _Part]:
                 continue
             folder, base = posixpath.split(path)
             own = _relationships(archive, f"{folder}/_rels/{base}.rels", folder)
+            with archive.open(path) as stream:
+                check_sheet_tags(stream, worksheet_tags, limits, f'sheet "{sheet.get("name")}"')
             part = _scan(archive, path, limits)
             part.pivot = any(kind.endswith("/pivotTable") for _, kind in own.values())
             out[sheet.get("name")] = part
