@@ -290,3 +290,27 @@ def test_an_ods_row_cap_is_per_sheet_as_the_tags_are_counted(monkeypatch):
     assert precount.count_tags(io.BytesIO(two), precount.ods_tags, caps) == {"rows": 60, "cells": 120}
     one = head + b'<t:table t:name="A">' + row * 120 + b"</t:table>"
     assert precount.count_tags(io.BytesIO(one), precount.ods_tags, caps)["rows"] > 100
+
+
+_DDE_LINK = (
+    b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<ddeLink ddeService="cmd" ddeTopic="/c calc"><ddeItems><ddeItem name="A0"/></ddeItems></ddeLink>'
+    b"</externalLink>"
+)
+_BOOK_LINK = (
+    b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<externalBook><sheetNames><sheetName val="Data"/></sheetNames></externalBook></externalLink>'
+)
+
+
+def test_a_workbook_with_a_dde_link_is_refused_as_active_content(no_parser):
+    data = hostile.with_part(hostile.xlsx(hostile.return_rows(3)), "xl/externalLinks/externalLink1.xml", _DDE_LINK)
+    problem = refusal(data, "return.xlsx")
+    assert problem.type == "active-content" and "DDE or OLE links" in problem.message
+    assert "Save it as a plain workbook" in problem.message
+
+
+def test_a_link_to_another_workbooks_cells_is_only_a_formula_and_is_read():
+    data = hostile.with_part(hostile.xlsx(hostile.return_rows(3)), "xl/externalLinks/externalLink1.xml", _BOOK_LINK)
+    (sheet,), problems = read_file(data, "return.xlsx")
+    assert problems == [] and sheet.cells.shape == (4, 4)
