@@ -219,8 +219,8 @@ def test_cells_without_references_are_placed_after_the_cells_before_them():
 
 @pytest.fixture
 def unmeasured(monkeypatch):
-    """Fails the test if a sheet is measured (the xlsx scan, the ODS parse) or a CSV parsed: the
-    refusal must come from counting its tags or lines."""
+    """Fails the test if a sheet is measured (the xlsx scan's slow patterns for rows without
+    numbers, the ODS parse) or a CSV parsed: the refusal must come from counting tags or lines."""
     import pandas as pd
 
     from requests_app.ingest.read import ods, xlsx
@@ -228,7 +228,7 @@ def unmeasured(monkeypatch):
     def measure(*args, **kwargs):
         raise AssertionError("the sheet was measured or parsed")
 
-    monkeypatch.setattr(xlsx, "_scan", measure)
+    monkeypatch.setattr(xlsx._Extent, "_unreferenced", measure)
     monkeypatch.setattr(ods, "_parse", measure)
     monkeypatch.setattr(pd, "read_csv", measure)
 
