@@ -193,8 +193,12 @@ class _Extent:
         if body.count(b' r="') != len(refs) + rows_numbered_first:
             refs = self._anywhere.findall(body)  # some reference is not first in its tag
         if refs:
-            self.rows = max(self.rows, *map(int, map(_NUMBER, refs)))
-            self.columns = max(self.columns, *map(_column_number, {letters.upper() for letters in map(_LETTERS, refs)}))
+            # Each distinct row number and column once (a chunk holds some 40,000 references, six
+            # to a row, and a few columns), gathered by set() in C: twice as quick as over each one.
+            self.rows = max(self.rows, *map(int, set(map(_NUMBER, refs))))
+            self.columns = max(
+                self.columns, *map(_column_number, {found.upper() for found in set(map(_LETTERS, refs))})
+            )
         if len(refs) < cells:
             self._before_slow()
             self._before_slow = lambda: None
