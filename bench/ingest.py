@@ -359,18 +359,17 @@ def main() -> None:
     # CPU seconds beside the wall clock: on a machine shared with other work the wall clock grows
     # with its load, the CPU time much less.
     print(f"database: {vendor}; load average {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
-    for label, seconds, cpu, rss in (
-        ("floor    (read_csv + bulk load)", floor_s, floor_cpu, floor_rss),
+    rows = [
+        ("floor (read_csv + bulk load)", floor_s, floor_cpu, floor_rss),
         ("pipeline (read, map, validate, harmonise, store)", pipe_s, pipe_cpu, pipe_rss),
-    ):
-        print(
-            f"{label}: {seconds:6.2f} s (cpu {cpu:6.2f} s)  {args.rows / seconds:>10,.0f} rows/s  "
-            f"peak {rss / 1024:6.0f} MB"
-        )
-    print(f"ratio pipeline / floor: {pipe_s / floor_s:.2f} (cpu {pipe_cpu / floor_cpu:.2f}; target <= 2.0)")
+    ]
+    phase = f"{args.rows:,} rows of {args.format}"
+    print(f"  {phase:48} {'wall s':>7} {'cpu s':>8} {'rows/s':>10} {'peak MB':>8}")
+    for label, seconds, cpu, rss in rows:
+        print(f"  {label:48} {seconds:7.2f} {cpu:8.2f} {args.rows / seconds:>10,.0f} {rss / 1024:8.0f}")
     print(
-        f"peak memory: pipeline {pipe_rss / 1024:.0f} MB beside the floor's {floor_rss / 1024:.0f} MB "
-        "(target < 1024 MB)"
+        f"ratio pipeline / floor: time {pipe_s / floor_s:.2f}, cpu {pipe_cpu / floor_cpu:.2f} (target <= 2.0); "
+        f"peak memory {pipe_rss / floor_rss:.2f} ({pipe_rss / 1024:.0f} MB, target < 1024 MB)"
     )
     print(f"pipeline outcome: {outcome}")
     expected = {"valid": True, "rows": args.rows, "total": written_total}

@@ -6,6 +6,7 @@ from catalogue.models import Agency, Field, GeographyLevel, Source
 from project import roles
 from project.lib.widgets import DateInput
 from requests_app.ingest import read
+from requests_app.limits import upload_refusal
 from requests_app.models import ChecklistAnswer, Granularity, Recurrence
 from sharing.models import DataForm, SharingAgreement
 
@@ -214,11 +215,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        refusal = read.name_refusal(upload.name)
+        refusal = upload_refusal(upload.name, upload.size)
         if refusal:
             raise forms.ValidationError(refusal)
-        if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit."
-            )
         return upload

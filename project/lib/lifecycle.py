@@ -5,8 +5,13 @@ the page's version, who may take an edge, how the event is recorded, who hears a
 they are told, and the side effects of particular edges as hooks. `transition_take` does the rest
 once, in the same order for every table: lock the row, compare the version, check the state, the
 role and the note, change the status, run the hooks, record the event, save, tell.
+
+The save writes only the fields the edge and its hooks changed: a column another writer set in
+the meantime (a worker's heartbeat renewing a return's lease, a hook's own UPDATE of the row) is
+never written back as it was when the row was read.
 """
 
+import copy
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -120,6 +125,7 @@ def _take(lifecycle: Lifecycle, obj, action, user, note, expected_version, on, e
     if edge is None:
         raise ValidationError(f"Unknown action {action!r}.")
     locked = lifecycle.lock(obj)
+    as_read = _field_values(locked)
     lifecycle.check_version(locked, expected_version)
     if locked.status not in edge.sources:
         if claim:
@@ -153,9 +159,25 @@ def _take(lifecycle: Lifecycle, obj, action, user, note, expected_version, on, e
         hook(transition)
     lifecycle.record(transition)
     locked.full_clean(exclude=lifecycle.clean_exclude)
-    locked.save()
+    locked.save(update_fields=_changed(locked, as_read))
     for hook in lifecycle.after.get(action, ()):
         hook(transition)
     if edge.notify:
         lifecycle.tell(transition, lifecycle.audiences[edge.notify](transition))
     return locked
+
+
+def _field_values(row: models.Model) -> dict[str, Any]:
+    """Each stored field's value, copied so that a hook changing a JSON report in place is seen."""
+    return {field.name: _comparable(field, row) for field in row._meta.concrete_fields if not field.primary_key}
+
+
+def _comparable(field: models.Field, row: models.Model):
+    value = field.value_from_object(row)
+    return value.name if isinstance(value, models.fields.files.FieldFile) else copy.deepcopy(value)
+
+
+def _changed(row: models.Model, as_read: Mapping[str, Any]) -> list[str]:
+    """The fields to write: those that differ from what was read, and those stamped on every save."""
+    stamped = {field.name for field in row._meta.concrete_fields if getattr(field, "auto_now", False)}
+    return [name for name, value in _field_values(row).items() if value != as_read[name] or name in stamped]

@@ -3,7 +3,6 @@
 import hashlib
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -12,6 +11,7 @@ from django.utils import timezone
 from notifications.services import notify
 from project import roles
 from project.lib.text import display_name
+from requests_app.limits import upload_refusal
 from requests_app.models import (
     DataRequest,
     RequestEvent,
@@ -52,10 +52,9 @@ def return_upload(*, request: DataRequest, user, upload, on: date | None = None)
     require_participant(user, request)
     if request.status not in UPLOADABLE:
         raise ValidationError(f"A request that is {request.get_status_display().lower()} does not take uploads.")
-    if upload.size > settings.TRACKER_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            f"The file is larger than the {settings.TRACKER_UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit."
-        )
+    refusal = upload_refusal(upload.name, upload.size)
+    if refusal:
+        raise ValidationError(refusal)
     today = on or timezone.localdate()
     decision = governance_decision(request, on=today)
     if not decision.allowed:

@@ -150,3 +150,21 @@ def test_a_lifecycle_naming_an_unknown_edge_or_audience_is_refused_at_once(engin
         replace(engine, after={"opne": ()})
     with pytest.raises(ValueError, match="audiences"):
         replace(engine, audiences={})
+
+
+def test_the_save_writes_what_the_edge_and_its_hooks_changed_and_no_other_field(engine, row, coordinator, monkeypatch):
+    """Another writer's change between the lock and the save is kept: the row is not written back
+    whole as it was read."""
+    locked_then = Lifecycle.lock
+
+    def lock_then_write(lifecycle, obj):
+        locked = locked_then(lifecycle, obj)
+        DataRequest.objects.filter(pk=obj.pk).update(title="Renamed meanwhile")
+        return locked
+
+    monkeypatch.setattr(Lifecycle, "lock", lock_then_write)
+    transition_take(lifecycle=engine, obj=row, action="open", user=coordinator)
+    stored = DataRequest.objects.get(pk=row.pk)
+    assert stored.title == "Renamed meanwhile"
+    assert stored.status == Status.SENT and stored.version == row.version + 1  # the edge's own fields
+    assert stored.sent_on == stored.due_date == stored.long_overdue_date is not None  # the hook's

@@ -28,6 +28,9 @@ def covered_request(agency_a, make_request, make_agreement):
     [
         ("bomb.xlsx", hostile.zip_bomb, "too-large", "times its size"),
         ("tall.xlsx", hostile.three_million_rows, "too-large", "Split it into smaller files"),
+        ("unnumbered.xlsx", hostile.unnumbered_rows, "too-large", "more than 1,500,000 rows"),
+        ("tall.ods", lambda: hostile.tall_ods(1_600_000), "too-large", "more than 1,500,000 rows"),
+        ("tall.csv", lambda: hostile.tall_csv(quoted=True), "too-large", "more than 1,500,000 rows"),
         ("corner.xlsx", hostile.far_corner_cell, "too-large", "more than 2,000 columns"),
         ("wide.csv", hostile.wide_csv, "too-large", "more than 2,000 columns"),
         ("repeated.ods", hostile.ods_repeated_far, "too-large", "more than 2,000 columns"),

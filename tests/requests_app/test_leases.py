@@ -201,3 +201,25 @@ def test_a_return_that_runs_out_of_time_ends_with_a_too_large_or_too_complex_rep
     )
     assert not Observation.objects.filter(source_return=stored).exists()
     assert Notification.objects.filter(user=contact_a, subject__contains="needs fixing").exists()
+
+
+def test_a_lease_renewed_between_the_lock_and_the_save_of_a_step_survives_the_step(stored, monkeypatch):
+    """The heartbeat renews the lease from its own thread while the run takes a step: the step
+    writes the fields it changed, not the lease it read."""
+    from project.lib.lifecycle import Lifecycle, transition_claim
+    from requests_app.services.processing import RETURNS
+
+    held(stored, holder="me:1", expires_in=datetime.timedelta(seconds=5))
+    locked_then = Lifecycle.lock
+
+    def lock_then_renew(lifecycle, obj):
+        row = locked_then(lifecycle, obj)
+        assert leases.return_lease_renew(return_id=obj.pk, holder="me:1")
+        return row
+
+    monkeypatch.setattr(Lifecycle, "lock", lock_then_renew)
+    read = Return.objects.get(pk=stored.pk).lease_expires_at
+    started = transition_claim(lifecycle=RETURNS, obj=stored, action="start")
+    stored.refresh_from_db()
+    assert started.status == stored.status == Return.Status.READING and stored.attempts == 1
+    assert stored.lease_holder == "me:1" and stored.lease_expires_at > read + datetime.timedelta(seconds=30)

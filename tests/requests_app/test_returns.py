@@ -222,6 +222,30 @@ def test_check_return_and_the_upload_form_take_exactly_the_same_files(name, tmp_
     assert form_refusal == (refused_by_name[0] if refused_by_name else "")
 
 
+@pytest.mark.parametrize("over", [0, 1])
+def test_check_return_and_the_upload_form_take_the_same_sizes(over, tmp_path, settings):
+    """A file one byte over the upload limit is refused by both, with the same message."""
+    import json
+
+    from django.core.management import call_command
+
+    from requests_app.forms import UploadForm
+
+    settings.TRACKER_UPLOAD_MAX_BYTES = len(CSV) - over
+    form = UploadForm(files={"file": SimpleUploadedFile("return.csv", CSV)})
+    path = tmp_path / "return.csv"
+    path.write_bytes(CSV)
+    out = io.StringIO()
+    with contextlib.suppress(SystemExit):
+        call_command("check_return", str(path), "--json", stdout=out)
+    too_large = [e for e in json.loads(out.getvalue())["errors"] if e["type"] == "too-large"]
+    if not over:
+        assert form.is_valid() and too_large == []
+        return
+    (refusal,) = form.errors["file"]
+    assert [e["message"] for e in too_large] == [refusal] and "larger than" in refusal
+
+
 def test_the_upload_form_says_before_the_upload_what_sizes_pass(settings):
     from requests_app.forms import UploadForm
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from .cells import UNREADABLE_MESSAGE, Merge, RawSheet, Unreadable, sheet_frame
-from .limits import Tally
+from .limits import Limits, Tally
+from .precount import check_sheet_tags, ods_tags
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
@@ -23,7 +24,7 @@ def read_ods(data: bytes, tally: Tally) -> list[RawSheet]:
     "repeated 1,048,576 times" of cells "repeated 16,384 times" is a few bytes of XML."""
     import python_calamine
 
-    layout = _layout(data)
+    layout = _layout(data, tally.limits)
     for name, sheet in layout.items():
         tally.add(rows=sheet.rows, columns=sheet.columns, where=f'sheet "{name}"')
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -49,7 +50,7 @@ class _Table:
     columns: int = 0
 
 
-def _layout(data: bytes) -> dict[str, _Table]:
+def _layout(data: bytes, limits: Limits) -> dict[str, _Table]:
     """Sheet name -> hidden, merged ranges, holds a pivot table, extent; from content.xml.
 
     A hidden sheet is one whose table style says table:display="false". A merged cell carries
@@ -57,44 +58,52 @@ def _layout(data: bytes) -> dict[str, _Table]:
     covered cells; rows and cells are counted with their repeats, as the reader counts them, so
     that positions match the cells read. Trailing empty repeats (LibreOffice writes rows to the
     sheet's last) do not count towards the extent. A content.xml that cannot be read makes the
-    file unreadable: a sheet cut short would otherwise be read as a smaller one."""
+    file unreadable: a sheet cut short would otherwise be read as a smaller one. Its row and cell
+    tags are counted first (precount.py): parsing three million rows would take over a minute."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with archive.open("content.xml") as stream:
+                check_sheet_tags(stream, ods_tags, limits, "one of its sheets")
+            with archive.open("content.xml") as stream:
+                return _parse(stream)
+    except (KeyError, ValueError, AttributeError, zipfile.BadZipFile, ElementTree.ParseError):
+        raise Unreadable(UNREADABLE_MESSAGE) from None
+
+
+def _parse(stream) -> dict[str, _Table]:
     hidden_styles: set[str] = set()
     tables: dict[str, _Table] = {}
     pivots: set[str] = set()
     style = table = None
     row = column = row_repeat = 0
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as stream:
-            for event, element in ElementTree.iterparse(stream, events=("start", "end")):
-                tag = element.tag
-                if event == "start":
-                    if tag == f"{_STYLE}style":
-                        style = element.get(f"{_STYLE}name")
-                    elif tag == f"{_STYLE}table-properties" and element.get(f"{_TABLE}display") == "false":
-                        hidden_styles.add(style)
-                    elif tag == f"{_TABLE}table":
-                        table, row = tables.setdefault(element.get(f"{_TABLE}name"), _Table()), 0
-                        table.hidden = element.get(f"{_TABLE}style-name") in hidden_styles
-                    elif tag == f"{_TABLE}table-row":
-                        column, row_repeat = 0, int(element.get(f"{_TABLE}number-rows-repeated", "1"))
-                    elif tag == f"{_TABLE}data-pilot-table":
-                        pivots.add(_sheet_of(element.get(f"{_TABLE}target-range-address", "")))
-                    continue
-                if tag == f"{_TABLE}table-row":
-                    row += row_repeat
-                    element.clear()  # a big sheet is never held whole
-                elif tag in _CELLS:
-                    across = int(element.get(f"{_TABLE}number-columns-spanned", "1"))
-                    down = int(element.get(f"{_TABLE}number-rows-spanned", "1"))
-                    if across > 1 or down > 1:
-                        table.merged.append(Merge(row + 1, column, row + down, column + across - 1))
-                    repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
-                    if element.get(f"{_OFFICE}value-type") or len(element):
-                        table.rows = max(table.rows, row + row_repeat)
-                        table.columns = max(table.columns, column + repeat)
-                    column += repeat
-    except (KeyError, ValueError, AttributeError, zipfile.BadZipFile, ElementTree.ParseError):
-        raise Unreadable(UNREADABLE_MESSAGE) from None
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{_STYLE}style":
+                style = element.get(f"{_STYLE}name")
+            elif tag == f"{_STYLE}table-properties" and element.get(f"{_TABLE}display") == "false":
+                hidden_styles.add(style)
+            elif tag == f"{_TABLE}table":
+                table, row = tables.setdefault(element.get(f"{_TABLE}name"), _Table()), 0
+                table.hidden = element.get(f"{_TABLE}style-name") in hidden_styles
+            elif tag == f"{_TABLE}table-row":
+                column, row_repeat = 0, int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+            elif tag == f"{_TABLE}data-pilot-table":
+                pivots.add(_sheet_of(element.get(f"{_TABLE}target-range-address", "")))
+            continue
+        if tag == f"{_TABLE}table-row":
+            row += row_repeat
+            element.clear()  # a big sheet is never held whole
+        elif tag in _CELLS:
+            across = int(element.get(f"{_TABLE}number-columns-spanned", "1"))
+            down = int(element.get(f"{_TABLE}number-rows-spanned", "1"))
+            if across > 1 or down > 1:
+                table.merged.append(Merge(row + 1, column, row + down, column + across - 1))
+            repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+            if element.get(f"{_OFFICE}value-type") or len(element):
+                table.rows = max(table.rows, row + row_repeat)
+                table.columns = max(table.columns, column + repeat)
+            column += repeat
     for name, found in tables.items():
         found.pivot = name in pivots
     return tables

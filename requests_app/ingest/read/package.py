@@ -12,8 +12,8 @@ from .limits import RATIO_FLOOR, SPLIT_ADVICE, Limits, TooLarge
 
 PLAIN_WORKBOOK_ADVICE = (
     'Save it as a plain workbook: in Excel choose File > Save As > "Excel Workbook (*.xlsx)"; in '
-    "LibreOffice save it as an .ods or .xlsx spreadsheet without macros. Remove any embedded object, "
-    "then send the file again."
+    "LibreOffice save it as an .ods or .xlsx spreadsheet without macros. Remove any embedded object or "
+    "link to another program, then send the file again."
 )
 MACRO_MESSAGE = "This workbook carries macros, which the tracker does not accept. " + PLAIN_WORKBOOK_ADVICE
 
@@ -40,7 +40,12 @@ _WHAT = {
     "basic": "macros (Basic)",
     "scripts": "scripts",
     "object": "embedded objects",
+    "links": "links that start other programs (DDE or OLE links)",
 }
+# An external link part may hold a DDE link (a command another program runs as the workbook opens)
+# or an OLE link; a link to another workbook's cells is only a formula and is kept.
+_EXTERNAL_LINK = re.compile(r"^xl/externallinks/[^/]+\.xml$", re.IGNORECASE)
+_RUNS_PROGRAMS = (b"<ddeLink", b"<oleLink", b":ddeLink", b":oleLink")
 
 
 def check_package(archive: zipfile.ZipFile, limits: Limits) -> None:
@@ -64,11 +69,24 @@ def check_package(archive: zipfile.ZipFile, limits: Limits) -> None:
             f"{limits.ratio} times a spreadsheet does: it looks built to overload the reader. {SPLIT_ADVICE}"
         )
     found = sorted({_kind(item.filename) for item in items if _ACTIVE.search(item.filename)})
+    if any(_EXTERNAL_LINK.match(item.filename) and _runs_programs(archive, item) for item in items):
+        found.append("links")
     if found:
         raise ActiveContent(
             f"This workbook carries {', '.join(_WHAT[kind] for kind in found)}, which the tracker does not accept. "
             + PLAIN_WORKBOOK_ADVICE
         )
+
+
+def _runs_programs(archive: zipfile.ZipFile, item: zipfile.ZipInfo) -> bool:
+    """Read a chunk at a time: the part's size is only known to be within the unpacked cap."""
+    before = b""
+    with archive.open(item) as stream:
+        while chunk := stream.read(1 << 20):
+            if any(tag in before[-8:] + chunk for tag in _RUNS_PROGRAMS):
+                return True
+            before = chunk
+    return False
 
 
 def _kind(name: str) -> str:

@@ -4,6 +4,9 @@ The cells are read by calamine (python-calamine), which reads a million-row shee
 openpyxl takes minutes (bench/ingest.py measures both). calamine builds each sheet whole, as wide
 and as tall as its farthest cell, so every sheet's extent is found first by scanning its XML as it
 is decompressed, and a sheet beyond the caps is refused before calamine allocates anything.
+A sheet whose cells lack references is measured by slower patterns; before the first of them, its
+row and cell tags are counted (precount.py), so that three million such rows are refused in a
+second, not after a scan of their first million and a half. A sheet Excel wrote costs no such count.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from xml.etree import ElementTree
 
 from .cells import UNREADABLE_MESSAGE, Merge, RawSheet, Unreadable, sheet_frame
 from .limits import Limits, Tally
+from .precount import check_sheet_tags, worksheet_tags
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
@@ -88,7 +92,7 @@ def _parts(data: bytes, limits: Limits) -> dict[str, _Part]:
                 continue
             folder, base = posixpath.split(path)
             own = _relationships(archive, f"{folder}/_rels/{base}.rels", folder)
-            part = _scan(archive, path, limits)
+            part = _scan(archive, path, limits, f'sheet "{sheet.get("name")}"')
             part.pivot = any(kind.endswith("/pivotTable") for _, kind in own.values())
             out[sheet.get("name")] = part
         return out
@@ -108,14 +112,19 @@ def _relationships(archive: zipfile.ZipFile, path: str, folder: str) -> dict[str
     return out
 
 
-def _scan(archive: zipfile.ZipFile, path: str, limits: Limits) -> _Part:
+def _scan(archive: zipfile.ZipFile, path: str, limits: Limits, where: str) -> _Part:
     """The merged ranges (<mergeCell ref="A1:C1"/>) and the farthest row and column of a sheet,
     found by scanning its XML as it is decompressed: a million-row sheet is never held in memory
     for them, and counting tags costs a fraction of parsing them."""
     from openpyxl.utils.cell import range_boundaries
 
     refs: set[bytes] = set()
-    extent = _Extent()
+
+    def count_first():
+        with archive.open(path) as again:
+            check_sheet_tags(again, worksheet_tags, limits, where)
+
+    extent = _Extent(count_first)
     tail = b""
     with archive.open(path) as stream:
         while chunk := stream.read(_CHUNK):
@@ -153,7 +162,10 @@ class _Extent:
     reference first in each cell's tag, and that common case is read by one pattern; references
     written elsewhere in the tag, or missing, are found by slower patterns."""
 
-    def __init__(self):
+    def __init__(self, before_slow=lambda: None):
+        # Called once, before the first row is measured by the slow patterns: a sheet written so
+        # (three million rows without numbers) is first refused on its tag count if too tall.
+        self._before_slow = before_slow
         self.prefix: bytes | None = None
         self.rows = 0
         self.columns = 0
@@ -181,9 +193,15 @@ class _Extent:
         if body.count(b' r="') != len(refs) + rows_numbered_first:
             refs = self._anywhere.findall(body)  # some reference is not first in its tag
         if refs:
-            self.rows = max(self.rows, *map(int, map(_NUMBER, refs)))
-            self.columns = max(self.columns, *map(_column_number, {letters.upper() for letters in map(_LETTERS, refs)}))
+            # Each distinct row number and column once (a chunk holds some 40,000 references, six
+            # to a row, and a few columns), gathered by set() in C: twice as quick as over each one.
+            self.rows = max(self.rows, *map(int, set(map(_NUMBER, refs))))
+            self.columns = max(
+                self.columns, *map(_column_number, {found.upper() for found in set(map(_LETTERS, refs))})
+            )
         if len(refs) < cells:
+            self._before_slow()
+            self._before_slow = lambda: None
             self._unreferenced(body, cell, before)
 
     def _unreferenced(self, body: bytes, cell: bytes, row: int) -> None:

@@ -6,6 +6,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.ingest import validate
+from requests_app.ingest.problems import ERROR, Problem
+from requests_app.ingest.read import MACRO_MESSAGE
+from requests_app.ingest.result import refused
+from requests_app.limits import upload_refusal
 from requests_app.models import DataRequest
 from requests_app.services.processing import ingest_context
 
@@ -32,8 +36,12 @@ class Command(BaseCommand):
         context = self._context(options["request"])
         # Standard output is the report's alone (tools parse the JSON): anything a library prints
         # while the file is read goes to standard error.
-        with contextlib.redirect_stdout(sys.stderr):
-            result = validate.run(path.read_bytes(), path.name, context)
+        refusal = upload_refusal(path.name, path.stat().st_size)
+        if refusal:  # what the upload form would say, without reading the file
+            result = refused(problems=[Problem(_refusal_type(refusal), ERROR, refusal)])
+        else:
+            with contextlib.redirect_stdout(sys.stderr):
+                result = validate.run(path.read_bytes(), path.name, context)
         if options["json"]:
             self.stdout.write(json.dumps(result.report(with_observations=True), indent=2, default=str))
         else:
@@ -68,6 +76,12 @@ class Command(BaseCommand):
             shown = sum(1 for p in [*result.errors, *result.warnings] if p.type == kind)
             if number > shown:
                 self.stdout.write(f"... and {number - shown} more {kind}")
+
+
+def _refusal_type(message: str) -> str:
+    if message == MACRO_MESSAGE:
+        return "active-content"
+    return "too-large" if message.startswith("The file is larger") else "unreadable-file"
 
 
 def _on_dates(by_date: dict[str, int]) -> str:

@@ -97,6 +97,34 @@ def three_million_rows() -> bytes:
     return xlsx([numbered] + [unnumbered] * 29, level=9)
 
 
+def _varied(template: bytes, count: int) -> bytes:
+    """`count` copies of the template, each with its own number among 10,000: deflate looks back
+    32 kB, so the repeats of a block that long are packed no tighter than distinct values."""
+    block = b"".join(template % (n * 7919 % 1_000_003) for n in range(10_000))
+    whole, rest = divmod(count, 10_000)
+    return block * whole + block[: len(block) * rest // 10_000]
+
+
+def unnumbered_rows(count: int = 3_000_000) -> bytes:
+    """A sheet of one-cell rows none of which is numbered (no r= on rows or cells, no <dimension>),
+    holding values varied enough to be packed as loosely as a real sheet: its zip directory alone
+    does not refuse it."""
+    return xlsx(_varied(b"<row><c><v>%d</v></c></row>", count), level=1)
+
+
+def tall_ods(count: int = 3_000_000) -> bytes:
+    """An OpenDocument sheet of one-cell rows, each its own row element (none repeated)."""
+    rows = _varied(
+        b'<table:table-row><table:table-cell office:value-type="float" office:value="%d"/></table:table-row>', count
+    )
+    return ods(b"".join([b'<table:table table:name="Return">', rows, b"</table:table>"]), level=1)
+
+
+def tall_csv(count: int = 3_000_000, quoted: bool = False) -> bytes:
+    """One short line a row; quoted cells when asked (which the parser reads more slowly)."""
+    return b"Count\n" + _varied(b'"%d"\n' if quoted else b"%d\n", count)
+
+
 def far_corner_cell() -> bytes:
     """Two cells, at A1 and at the last cell Excel has: read whole, a sheet of 17 billion cells."""
     return xlsx(sheet_row(1, ["Ward"]) + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
@@ -118,15 +146,18 @@ def with_part(data: bytes, name: str, content: bytes = b"\xd0\xcf\x11\xe0 binary
     return target.getvalue()
 
 
-def ods(content_body: str) -> bytes:
+def ods(content_body: str | bytes, level: int = 6) -> bytes:
     """An OpenDocument spreadsheet whose spreadsheet element holds this XML."""
     content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f"<office:body><office:spreadsheet>{content_body}</office:spreadsheet></office:body>"
-        "</office:document-content>"
+        b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        b"<office:body><office:spreadsheet>"
+    )
+    content = b"".join(
+        [content, content_body if isinstance(content_body, bytes) else content_body.encode()]
+        + [b"</office:spreadsheet></office:body></office:document-content>"]
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
@@ -140,7 +171,7 @@ def ods(content_body: str) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
         archive.writestr("META-INF/manifest.xml", manifest)
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED, compresslevel=level)
     return buffer.getvalue()
 
 

@@ -212,3 +212,105 @@ def test_cells_without_references_are_placed_after_the_cells_before_them():
     (sheet,), problems = read_file(data, "return.xlsx")
     assert problems == [] and sheet.cells.values.tolist() == [["Ward", "Count", ""], ["", "", ""], ["", "7", "8"]]
     assert refusal(data, "return.xlsx", Limits(columns=2)).type == "too-large"
+
+
+# --- tall sheets counted before they are measured ------------------------------------------------
+
+
+@pytest.fixture
+def unmeasured(monkeypatch):
+    """Fails the test if a sheet is measured (the xlsx scan's slow patterns for rows without
+    numbers, the ODS parse) or a CSV parsed: the refusal must come from counting tags or lines."""
+    import pandas as pd
+
+    from requests_app.ingest.read import ods, xlsx
+
+    def measure(*args, **kwargs):
+        raise AssertionError("the sheet was measured or parsed")
+
+    monkeypatch.setattr(xlsx._Extent, "_unreferenced", measure)
+    monkeypatch.setattr(ods, "_parse", measure)
+    monkeypatch.setattr(pd, "read_csv", measure)
+
+
+def assert_too_tall(problem, where: str):
+    assert problem.type == "too-large"
+    assert "more than 1,500,000 rows" in problem.message and where in problem.message
+    assert "Split it into smaller files" in problem.message
+
+
+def test_three_million_unnumbered_rows_packed_like_a_real_sheet_are_refused_on_their_tags(no_parser, unmeasured):
+    data = hostile.unnumbered_rows()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_package(archive, Limits())  # its directory passes: only counting its rows refuses it
+    assert_too_tall(refusal(data, "return.xlsx"), 'sheet "Return"')
+
+
+def test_an_ods_of_more_rows_than_the_cap_is_refused_on_its_row_tags(no_parser, unmeasured):
+    data = hostile.tall_ods(1_600_000)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_package(archive, Limits())
+    assert_too_tall(refusal(data, "return.ods"), "one of its sheets")
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_csv_of_three_million_lines_is_refused_on_its_line_count_before_parsing(quoted, unmeasured):
+    assert_too_tall(refusal(hostile.tall_csv(quoted=quoted), "return.csv"), 'sheet "return"')
+
+
+def test_lines_inside_quoted_cells_are_not_records():
+    from requests_app.ingest.read.text import record_count
+
+    assert record_count(b"") == 0 and record_count(b"a") == 1 and record_count(b"a\n") == 1
+    assert record_count(b'"x\ny",1\n2\n') == 2 and record_count(b'"a""\nb",1\n') == 1
+    # As many lines as the cap, one with a quoted line break: one record short of it, so parsed.
+    data = b'Ward,Note\nE05000001,"two\nlines"\n' + b"E05000001,x\n" * 97
+    (sheet,), problems = read_file(data, "return.csv", limits=Limits(rows=99))
+    assert problems == [] and sheet.cells.shape == (99, 2)
+
+
+def test_a_tag_cut_in_two_by_the_chunking_is_counted_once_and_longer_names_not_at_all(monkeypatch):
+    from requests_app.ingest.read import precount
+
+    monkeypatch.setattr(precount, "CHUNK", 16)  # the root tag whole in the first chunk, as in any real sheet
+    xml = b'<x:worksheet><x:sheetData><x:row r="1"><x:c r="A1"/></x:row><x:row>\n<x:c\n/></x:row>'
+    xml += b"</x:sheetData><x:rowBreaks/><x:cols/></x:worksheet>"
+    counts = precount.count_tags(io.BytesIO(xml), precount.worksheet_tags, {"rows": 10, "cells": 10})
+    assert counts == {"rows": 2, "cells": 2}
+
+
+def test_an_ods_row_cap_is_per_sheet_as_the_tags_are_counted(monkeypatch):
+    from requests_app.ingest.read import precount
+
+    monkeypatch.setattr(precount, "CHUNK", 128)  # the root tag whole in the first chunk
+    row = b"<t:table-row><t:table-cell/></t:table-row>"
+    head = b'<office:document-content xmlns:t="urn:oasis:names:tc:opendocument:xmlns:table:1.0">'
+    two = head + b'<t:table t:name="A">' + row * 60 + b'</t:table><t:table t:name="B">' + row * 60 + b"</t:table>"
+    caps = {"rows": 100, "cells": 1000}
+    assert precount.count_tags(io.BytesIO(two), precount.ods_tags, caps) == {"rows": 60, "cells": 120}
+    one = head + b'<t:table t:name="A">' + row * 120 + b"</t:table>"
+    assert precount.count_tags(io.BytesIO(one), precount.ods_tags, caps)["rows"] > 100
+
+
+_DDE_LINK = (
+    b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<ddeLink ddeService="cmd" ddeTopic="/c calc"><ddeItems><ddeItem name="A0"/></ddeItems></ddeLink>'
+    b"</externalLink>"
+)
+_BOOK_LINK = (
+    b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<externalBook><sheetNames><sheetName val="Data"/></sheetNames></externalBook></externalLink>'
+)
+
+
+def test_a_workbook_with_a_dde_link_is_refused_as_active_content(no_parser):
+    data = hostile.with_part(hostile.xlsx(hostile.return_rows(3)), "xl/externalLinks/externalLink1.xml", _DDE_LINK)
+    problem = refusal(data, "return.xlsx")
+    assert problem.type == "active-content" and "DDE or OLE links" in problem.message
+    assert "Save it as a plain workbook" in problem.message
+
+
+def test_a_link_to_another_workbooks_cells_is_only_a_formula_and_is_read():
+    data = hostile.with_part(hostile.xlsx(hostile.return_rows(3)), "xl/externalLinks/externalLink1.xml", _BOOK_LINK)
+    (sheet,), problems = read_file(data, "return.xlsx")
+    assert problems == [] and sheet.cells.shape == (4, 4)
