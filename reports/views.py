@@ -1,10 +1,11 @@
 """Coverage, recommendations, indicators and the printable report: for the coordinator and the DPO.
 
-Agency contacts never reach these pages: they span every agency's data.
+Agency contacts never reach these pages: they span every agency's data, so to anyone but the
+coordinator and the DPO they do not exist (404), as another agency's objects do not.
 """
 
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -21,7 +22,12 @@ from sharing.models import AuditEntry
 from sharing.services import audit_record
 
 READERS = (roles.COORDINATOR, roles.DPO)
-READERS_ONLY = "Coverage and indicator reports cover every agency's data; they are for the coordinator and the DPO."
+
+
+def _require_reader(user) -> None:
+    # A 403 would tell an agency contact that the page exists for someone else.
+    if not any(roles.has_role(user, role) for role in READERS):
+        raise Http404("No such page.")
 
 
 # Rows of each coverage matrix per page: 300 agencies' evidence on one page came to 600 KB of HTML.
@@ -36,7 +42,7 @@ def _matrix_page(request, rows: list, param: str) -> tuple[Page, str]:
 
 
 def coverage(request):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     built, _ = coverage_cached(area=area_for_user(request.user), today=timezone.localdate())
     agencies, agencies_query = _matrix_page(request, built.agency_rows, "agencies")
     sources, sources_query = _matrix_page(request, built.source_rows, "sources")
@@ -55,7 +61,7 @@ def coverage(request):
 
 
 def recommendations(request):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     area = area_for_user(request.user)
     built, recs = coverage_cached(area=area, today=timezone.localdate())
     return render(
@@ -66,7 +72,7 @@ def recommendations(request):
 
 
 def coverage_export(request, fmt: str):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     built, recs = coverage_cached(area=area_for_user(request.user), today=timezone.localdate())
     if fmt == "json":
         return JsonResponse(exports.coverage_json(built, recs), json_dumps_params={"indent": 2})
@@ -98,7 +104,7 @@ def _indicators(request, params):
 
 
 def indicators(request):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     sources, form, built = _indicators(request, request.GET or None)
     beside = beside_build(area=area_for_user(request.user), rows=built.query.rows, tables=built.tables) if built else []
     return render(
@@ -115,7 +121,7 @@ def indicators(request):
 
 
 def indicators_export(request, fmt: str):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     _, form, built = _indicators(request, request.GET)
     if built is None:
         return HttpResponse(
@@ -138,7 +144,7 @@ def indicators_export(request, fmt: str):
 
 def report(request):
     """A chapter for the Joint Strategic Needs Assessment: print it or save it as PDF from the browser."""
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     context = exports.report_context(area=area_for_user(request.user), today=timezone.localdate())
     if context["indicators"]:
         audit_record(

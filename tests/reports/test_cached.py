@@ -86,5 +86,5 @@ def test_an_agency_contact_is_refused_the_coverage_the_coordinator_has_cached(
     answer(force_status(make_request(agency_a), "sent"), "nationality", "no")
     assert coordinator_client.get(reverse("reports:coverage")).status_code == 200
     for client in (contact_a_client, contact_b_client):
-        assert client.get(reverse("reports:coverage")).status_code == 403
-        assert client.get(reverse("reports:recommendations")).status_code == 403
+        assert client.get(reverse("reports:coverage")).status_code == 404
+        assert client.get(reverse("reports:recommendations")).status_code == 404
