@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from catalogue.models import Area, Source
-from releases.selectors import BASELINES, Population, PublicCounts, population_of, public_counts
+from releases.comparators import comparator_codes
+from releases.selectors import BASELINES, Population, PublicCounts, comparator_counts, population_of, public_counts
 from reports.indicators.masters import _label, _names
 from reports.indicators.query import DIMENSIONS, NOT_RECORDED
 from reports.indicators.tables import IndicatorTable, comparability_warnings
@@ -54,6 +55,18 @@ class Row:
     baseline: Figure | None  # the baseline release's count, when there is one
     change: int | None  # public count minus the baseline's, when both are published
     local: list[Figure]
+    wider: list[Figure] = field(default_factory=list)  # the comparator areas' counts, as published
+
+
+@dataclass(frozen=True)
+class WiderColumn:
+    """A comparator area the public file carried (its region, England, the UK), with the
+    population its rates are worked out from, when the estimates give that area too."""
+
+    code: str
+    name: str
+    counts: PublicCounts
+    population: Population | None
 
 
 @dataclass
@@ -73,6 +86,7 @@ class Comparison:
     warnings: list[str]
     field_label: str
     notes: list[tuple[str, str]] = field(default_factory=list)
+    wider: list[WiderColumn] = field(default_factory=list)
 
     @property
     def source(self) -> Source:
@@ -114,8 +128,9 @@ def _comparison(
     population: Population | None,
     column: str,
     tables: list[IndicatorTable],
+    wider: list[WiderColumn] = (),
 ) -> Comparison:
-    codes = set(counts.counts) | set(baseline.counts if baseline else ())
+    codes = set(counts.counts) | set(baseline.counts if baseline else ()) | {c for w in wider for c in w.counts.counts}
     names = _names(column, {code for code in codes if code})
     by_label = {_label(code, names): code for code in counts.counts}
     local_labels = [label for table in tables for label in table.whole_values() if label not in by_label]
@@ -142,6 +157,7 @@ def _comparison(
                 before,
                 change,
                 [_local_figure(table, label, population) for table in tables],
+                [_wider_figure(w, code) for w in wider],
             )
         )
     missing = Figure(None, Rate(why="Not in the public release."), missing=True)
@@ -153,6 +169,7 @@ def _comparison(
                 missing if baseline else None,
                 None,
                 [_local_figure(table, label, population) for table in tables],
+                [missing for _ in wider],
             )
         )
     local = [LocalColumn(table.source, table.whole_period, table.refused) for table in tables]
@@ -175,8 +192,22 @@ def _comparison(
                 f"{population.on:%B %Y}, so the rates are an approximation.",
             )
         )
+    for w in wider:
+        if w.population is None:
+            notes.append(
+                ("Rates", f"No population estimate for {w.name} has been taken in, so its counts have no rate.")
+            )
+        else:
+            notes.append(("Denominator", f"Rates for {w.name}: {w.population.named}."))
     label = next(name for name, observed, _ in DIMENSIONS.values() if observed == column)
-    return Comparison(counts, baseline, population, local, rows, warnings, label, notes)
+    return Comparison(counts, baseline, population, local, rows, warnings, label, notes, list(wider))
+
+
+def _wider_figure(wider: WiderColumn, code: str) -> Figure:
+    if code not in wider.counts.counts:
+        return Figure(None, Rate(why=f"Not published for {wider.name}."), missing=True)
+    count = wider.counts.counts[code]
+    return Figure(count, rate_of(count, wider.population, suppressed="Suppressed by the publisher: no rate."))
 
 
 def _comparisons(area: Area, found: list[PublicCounts], column: str, tables: list[IndicatorTable]) -> list[Comparison]:
@@ -185,8 +216,29 @@ def _comparisons(area: Area, found: list[PublicCounts], column: str, tables: lis
     population = population_of(area)
     # A local source that has no counts by this field has nothing to set beside the public ones.
     tables = [table for table in tables if set(table.master_values) - {NOT_RECORDED} or table.refused]
+    by_release = comparator_counts(area, column)
+    names = comparator_codes(area)
+    populations: dict[str, Population | None] = {}
+
+    def wider_of(counts: PublicCounts) -> list[WiderColumn]:
+        found_for = by_release.get(counts.release.pk, {})
+        out = []
+        for code, name in names.items():
+            if code in found_for:
+                if code not in populations:
+                    populations[code] = population_of(area, code)
+                out.append(WiderColumn(code, name, found_for[code], populations[code]))
+        return out
+
     return [
-        _comparison(counts, by_slug.get(BASELINES.get(counts.release.source.slug, "")), population, column, tables)
+        _comparison(
+            counts,
+            by_slug.get(BASELINES.get(counts.release.source.slug, "")),
+            population,
+            column,
+            tables,
+            wider_of(counts),
+        )
         for counts in found
         if counts.release.pk not in baselines
     ]
