@@ -103,10 +103,14 @@ def _indicators(request, params):
     return sources, form, built
 
 
+def _beside(request, built) -> list:
+    return beside_build(area=area_for_user(request.user), rows=built.query.rows, tables=built.tables) if built else []
+
+
 def indicators(request):
     _require_reader(request.user)
     sources, form, built = _indicators(request, request.GET or None)
-    beside = beside_build(area=area_for_user(request.user), rows=built.query.rows, tables=built.tables) if built else []
+    beside = _beside(request, built)
     return render(
         request,
         "reports/indicators.html",
@@ -127,17 +131,18 @@ def indicators_export(request, fmt: str):
         return HttpResponse(
             f"Choose a source and a layout first: {form.errors.as_text()}", status=400, content_type="text/plain"
         )
+    beside = _beside(request, built)
     if fmt == "json":
-        return JsonResponse(exports.indicators_json(built), json_dumps_params={"indent": 2})
+        return JsonResponse(exports.indicators_json(built, beside), json_dumps_params={"indent": 2})
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         response = HttpResponse(
-            exports.indicators_xlsx(built),
+            exports.indicators_xlsx(built, beside),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="indicators-{stamp}.xlsx"'
         return response
-    response = HttpResponse(exports.indicators_csv(built), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(exports.indicators_csv(built, beside), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="indicators-{stamp}.csv"'
     return response
 
