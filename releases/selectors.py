@@ -26,6 +26,8 @@ def releases_of(area: Area, source: Source) -> QuerySet[PublicRelease]:
 
 # The population estimates every rate per 1,000 residents is worked out from.
 DENOMINATOR = "mid-year-population-estimates"
+# GSS codes of electoral wards in England (E05) and Wales (W05).
+WARD_CODES = r"^[EW]05[0-9]{6}$"
 # Which earlier release a public source is compared with to show change (the toolkit's advice to
 # compare with the 2011 Census): shown as the baseline of the later one, not as a table of its own.
 BASELINES = {"census-2021": "census-2011"}
@@ -153,6 +155,26 @@ def population_of(area: Area, code: str = "") -> Population | None:
         return Population(release, code, latest, count, comparator_codes(area).get(code, code))
     code = area.gss_code if rows.filter(geography_code=area.gss_code).exists() else ""
     return Population(release, code, latest, count)
+
+
+def ward_populations(area: Area) -> dict[str, Population]:
+    """The latest mid-year estimate of each of the council's wards the release in force gives
+    (ward-level estimates), by GSS code; a ward partly suppressed has a count of None."""
+    release = _in_force(area).filter(source__slug=DENOMINATOR).order_by("-released_on", "-taken_in_at").first()
+    if release is None:
+        return {}
+    rows = release.observations.filter(geography_code__regex=WARD_CODES)
+    latest = rows.aggregate(on=Max("period_end"))["on"]
+    found = (
+        rows.filter(period_end=latest)
+        .values("geography_code")
+        .annotate(n=Sum("count"), hidden=Count("pk", filter=Q(suppressed=True)))
+        .order_by()
+    )
+    return {
+        row["geography_code"]: Population(release, row["geography_code"], latest, None if row["hidden"] else row["n"])
+        for row in found
+    }
 
 
 def public_releases_in_force(area: Area) -> list[PublicRelease]:

@@ -383,6 +383,6 @@ def report_context(*, area: Area, today: datetime.date) -> dict:
         "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],
         "plan": plan_for(area),
         "checklist": checklist_progress(area),
-        "beside": beside_report(area=area, dimensions=KEY_DIMENSIONS, tables_for=tables_for),
+        "beside": beside_report(area=area, dimensions=[*KEY_DIMENSIONS, "area"], tables_for=tables_for),
         "public_releases": public_releases_in_force(area),
     }
