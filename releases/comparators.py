@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from catalogue.models import Area
+from releases.groups import with_groups
 from requests_app.ingest import validate
 from requests_app.ingest.problems import WARNING, Problem
 from requests_app.ingest.read import RawSheet
@@ -74,7 +75,14 @@ def _mentioned(sheets: list[RawSheet], codes: set[str]) -> set[str]:
 
 
 def comparator_rows(
-    *, area: Area, sheets: list[RawSheet], found: list[Problem], reference: dict, stock: bool, period: bool
+    *,
+    area: Area,
+    sheets: list[RawSheet],
+    found: list[Problem],
+    reference: dict,
+    stock: bool,
+    period: bool,
+    groups: set[str] = frozenset(),
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """The comparators' observations the file gives (empty when it gives none), and a note of each
     comparator kept or left out. A comparator whose rows the pipeline cannot read cleanly is left
@@ -86,6 +94,7 @@ def comparator_rows(
         context = ingest_context_for(
             requested=["period"] if period else [], geography_level=level, stock=stock, **reference
         )
+        context = with_groups(context, groups)
         result = validate.run_sheets(sheets, list(found), context)
         codes = {code for code in present if wanted[code].level == level}
         rows = result.observations[result.observations["geography_code"].isin(codes)]

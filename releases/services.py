@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from catalogue.models import Area, Source
 from catalogue.services import source_refresh_record
-from releases import published
+from releases import nomis, published
 from releases.comparators import comparator_rows
+from releases.groups import aggregate_groups, with_groups
 from releases.models import PublicObservation, PublicRelease
 from requests_app.ingest import read, validate
 from requests_app.limits import ingest_limits
@@ -54,13 +55,16 @@ def _read(
         raise ValidationError(f"{source} is not a public source: its data comes through data requests.")
     limits = ingest_limits()
     sheets, found = read.read_file(data, filename, limits=limits)
+    sheets = nomis.with_nomis_metadata(sheets)
     sheets, publication, noted = published.prepare(sheets, expected_unit=source.unit, measure=measure)
     reference = area_reference(area)
     # A public table's period may be only in its title ("Mid-2023 population estimates"), which is
     # read when the period is asked for; a table naming no period at all is read without one.
     stock = source.measure == Source.Measure.STOCK
+    groups = aggregate_groups(sheets)
     for requested in (["period"], []):
         context = ingest_context_for(requested=requested, geography_level="", stock=stock, **reference)
+        context = with_groups(context, groups)
         result = validate.run_sheets(sheets, found + noted, context)
         if not any(p.type == "missing-label" and p.value == "period" for p in result.errors):
             break
@@ -69,7 +73,13 @@ def _read(
     wider = pd.DataFrame()
     if result.valid and not result.observations.empty:
         wider, kept = comparator_rows(
-            area=area, sheets=sheets, found=found + noted, reference=reference, stock=stock, period=bool(requested)
+            area=area,
+            sheets=sheets,
+            found=found + noted,
+            reference=reference,
+            stock=stock,
+            period=bool(requested),
+            groups=groups,
         )
         wider = published.scaled(wider, publication)
         report["warnings"] += [p.as_dict() for p in kept]
