@@ -21,10 +21,10 @@ def header(comparison: Comparison) -> list[str]:
     if comparison.baseline:
         baseline = comparison.baseline
         out += [f"{baseline.release.source.title}, {baseline.period}", f"Change since {baseline.period}"]
-    for wider in comparison.wider:
-        out += [f"{wider.name}, {wider.counts.period}", f"{wider.name} per 1,000"]
     for local in comparison.local:
         out += [f"Local: {local.source.title}{f', {local.period}' if local.period else ''}", "per 1,000"]
+    for wider in comparison.wider:
+        out += [f"{wider.name}, {wider.counts.period}", f"{wider.name} per 1,000"]
     return out
 
 
@@ -43,7 +43,7 @@ def rows(comparison: Comparison) -> list[list]:
         values = [row.label, *_pair(row.public)]
         if comparison.baseline:
             values += [_count(row.baseline), "" if row.change is None else row.change]
-        for figure in (*row.wider, *row.local):
+        for figure in (*row.local, *row.wider):
             values += _pair(figure)
         out.append(values)
     return out

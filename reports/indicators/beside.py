@@ -260,8 +260,9 @@ def _places(table: IndicatorTable) -> list[str]:
     """The areas of a local table by area: its master's subtotal rows, one a ward or small area."""
     if not table.master_nested:
         return []
-    rows = dict.fromkeys(row for row, _ in table.master_published)
-    return [row for row in rows if NESTED not in row and row not in (TOTAL, ALL_AREAS)]
+    rows = dict.fromkeys(row for row, column in table.master_published if column == table.master_overall)
+    # Rows with no area (an agency that gave none) are not a ward to set beside a public one.
+    return [row for row in rows if NESTED not in row and row not in (TOTAL, ALL_AREAS, NOT_RECORDED)]
 
 
 def _place_figure(table: IndicatorTable, label: str, population: Population | None) -> Figure:

@@ -45,7 +45,8 @@ def test_the_csv_sets_the_council_beside_its_comparators_and_the_local_source_wi
     lines = list(csv.reader(io.StringIO(text)))
     assert ["Public beside local: Census 2021 (England and Wales) by country of birth"] in lines
     header = next(line for line in lines if line[:1] == ["Country of birth"] and "per 1,000" in line)
-    assert header[3:9] == [
+    assert header[3].startswith("Local: Voluntary sector organisations") and header[4] == "per 1,000"
+    assert header[5:11] == [
         "North East, 2021",
         "North East per 1,000",
         "England, 2021",
@@ -54,11 +55,12 @@ def test_the_csv_sets_the_council_beside_its_comparators_and_the_local_source_wi
         "England and Wales per 1,000",
     ]
     poland = next(line for line in lines if line[:1] == ["Poland"] and len(line) == len(header))
-    # Council 700 of 20,000; the region's count suppressed by the publisher, so no rate; England
-    # 743,000 of 58,620,101; no estimate for England and Wales; the charity's 120 of the council's 20,000.
-    assert poland == ["Poland", "700", "35.0", "[c]", "", "743000", str(per_1000(743000, 58620101)), "760000", ""] + [
-        "120",
-        "6.0",
+    # Council 700 of 20,000; the charity's 120 of the council's 20,000; the region's count suppressed
+    # by the publisher, so no rate; England 743,000 of 58,620,101; no estimate for England and Wales.
+    assert poland == ["Poland", "700", "35.0", "120", "6.0", "[c]", "", "743000"] + [
+        str(per_1000(743000, 58620101)),
+        "760000",
+        "",
     ]
     notes = {(line[0], line[1]) for line in lines if len(line) == 2}
     assert any(
@@ -101,7 +103,7 @@ def test_the_workbook_has_a_sheet_of_public_beside_local_with_its_notes(coordina
     sheet = book["Public beside local 1"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     poland = next(row for row in rows if row[0] == "Poland")
-    assert poland[1:3] == [700, 35.0] and poland[3] == "[c]" and poland[5] == 743000
+    assert poland[1:5] == [700, 35.0, 120, 6.0] and poland[5] == "[c]" and poland[7] == 743000
     assert any(row[0] == "Denominator" and "58,620,101 residents" in (row[1] or "") for row in rows)
     assert any(row[0] == "Not comparable" for row in rows)
 
