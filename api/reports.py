@@ -1,5 +1,5 @@
 """Coverage, recommendations and protected indicator tables in the API, for the coordinator and the
-DPO as on the report pages (an agency contact is refused: these span every agency's data).
+DPO as on the report pages (to an agency contact they do not exist: they span every agency's data).
 
 Coverage and recommendations come from the coverage cache the pages read. Indicator tables are
 built by the pages' own `indicators_build`, so a cell comes out only as the page shows it:
@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.pagination import Pages
@@ -25,12 +25,10 @@ from reports.indicators import COLUMN_CHOICES, DIMENSIONS, area_choices, availab
 from sharing.models import AuditEntry
 from sharing.services import audit_record
 
-READERS_ONLY = "Coverage and indicators cover every agency's data; they are for the coordinator and the DPO."
-
 
 def _require_reader(user) -> None:
-    if not (roles.is_coordinator(user) or roles.is_dpo(user)):
-        raise PermissionDenied(READERS_ONLY)
+    # As on the report pages: to an agency contact these do not exist (a 403 would say they do).
+    roles.require(user, roles.COORDINATOR, roles.DPO, hidden=True)
 
 
 def _coverage(request) -> dict:

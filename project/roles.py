@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 COORDINATOR = "Coordinator"
 AGENCY_CONTACT = "Agency contact"
@@ -32,8 +33,13 @@ def is_agency_contact(user) -> bool:
     return has_role(user, AGENCY_CONTACT)
 
 
-def require(user, *allowed: str, reason: str = "") -> None:
+def require(user, *allowed: str, reason: str = "", hidden: bool = False) -> None:
     """Raises PermissionDenied (the 403 page, which shows `reason`) unless the user holds one of the
-    `allowed` roles. Objects of another agency are a selector's business: those are 404."""
-    if not any(has_role(user, role) for role in allowed):
-        raise PermissionDenied(reason or f"Only {' and '.join(NAMES[role] for role in allowed)} can do this.")
+    `allowed` roles; with `hidden`, Http404 instead, for pages whose very existence would tell an
+    agency contact something of other agencies. Objects of another agency are a selector's
+    business: those are 404."""
+    if any(has_role(user, role) for role in allowed):
+        return
+    if hidden:
+        raise Http404("No such page.")
+    raise PermissionDenied(reason or f"Only {' and '.join(NAMES[role] for role in allowed)} can do this.")

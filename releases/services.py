@@ -5,6 +5,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -13,7 +14,9 @@ from django.utils import timezone
 
 from catalogue.models import Area, Source
 from catalogue.services import source_refresh_record
-from releases import published
+from releases import nomis, published
+from releases.comparators import comparator_rows
+from releases.groups import aggregate_groups, with_groups
 from releases.models import PublicObservation, PublicRelease
 from requests_app.ingest import read, validate
 from requests_app.limits import ingest_limits
@@ -36,28 +39,66 @@ class TakenIn:
 def public_table_read(
     *, area: Area, source: Source, data: bytes, filename: str, measure: str = ""
 ) -> tuple[validate.Result, dict]:
+    """The council's rows read, and the report on the whole table. Nothing is stored."""
+    result, report, _ = _read(area=area, source=source, data=data, filename=filename, measure=measure)
+    return result, report
+
+
+def _read(
+    *, area: Area, source: Source, data: bytes, filename: str, measure: str
+) -> tuple[validate.Result, dict, pd.DataFrame]:
     """Reads a public table as the returns pipeline reads a return, after the publisher's own
-    conventions (units, intervals, balances, provisional marks) are worked out. Nothing is stored."""
+    conventions (units, intervals, balances, provisional marks) are worked out, and the rows of the
+    areas the council is compared with (its region, England, the UK) when the file gives them.
+    Nothing is stored."""
     if source.stage != Source.Stage.PUBLIC:
         raise ValidationError(f"{source} is not a public source: its data comes through data requests.")
     limits = ingest_limits()
     sheets, found = read.read_file(data, filename, limits=limits)
+    sheets = nomis.with_nomis_metadata(sheets)
     sheets, publication, noted = published.prepare(sheets, expected_unit=source.unit, measure=measure)
     reference = area_reference(area)
     # A public table's period may be only in its title ("Mid-2023 population estimates"), which is
     # read when the period is asked for; a table naming no period at all is read without one.
+    stock = source.measure == Source.Measure.STOCK
+    groups = aggregate_groups(sheets)
     for requested in (["period"], []):
-        context = ingest_context_for(
-            requested=requested, geography_level="", stock=source.measure == Source.Measure.STOCK, **reference
-        )
+        context = ingest_context_for(requested=requested, geography_level="", stock=stock, **reference)
+        context = with_groups(context, groups)
         result = validate.run_sheets(sheets, found + noted, context)
         if not any(p.type == "missing-label" and p.value == "period" for p in result.errors):
             break
     result.observations = published.scaled(result.observations, publication)
     report = result.report(with_observations=True)
+    wider = pd.DataFrame()
+    if result.valid and not result.observations.empty:
+        wider, kept = comparator_rows(
+            area=area,
+            sheets=sheets,
+            found=found + noted,
+            reference=reference,
+            stock=stock,
+            period=bool(requested),
+            groups=groups,
+        )
+        wider = published.scaled(wider, publication)
+        report["warnings"] += [p.as_dict() for p in kept]
+    report["comparators"] = _comparators_report(wider)
     report["publication"] = {**publication.as_dict(), "measure": measure}
     report["publication"]["suppressed_by_publisher"] = int(result.observations["suppressed"].astype(bool).sum())
-    return result, report
+    return result, report, wider
+
+
+def _comparators_report(wider: pd.DataFrame) -> dict:
+    """Rows kept and total for each comparator area, suppressed cells excluded, as for the council
+    (a stock's total is of its latest date: people counted on two days are not added up)."""
+    out = {}
+    for code, rows in wider.groupby("geography_code") if not wider.empty else ():
+        counted = rows[~rows["suppressed"].astype(bool)]
+        if counted["point_in_time"].astype(bool).any():
+            counted = counted[counted["period_end"] == counted["period_end"].max()]
+        out[code] = {"rows": len(rows), "total": int(counted["count"].sum())}
+    return out
 
 
 def public_table_take_in(
@@ -77,7 +118,7 @@ def public_table_take_in(
     """Stores a public table's counts as the source's release for the area, replacing the edition
     of the same table in force (which is kept as history), and records the day it was taken in.
     A table the pipeline refuses, or one with nothing to store, leaves everything as it was."""
-    result, report = public_table_read(area=area, source=source, data=data, filename=filename, measure=measure)
+    result, report, wider = _read(area=area, source=source, data=data, filename=filename, measure=measure)
     if dry_run or not result.valid or result.observations.empty:
         return TakenIn(report, None)
     if not edition.strip():
@@ -117,7 +158,10 @@ def public_table_take_in(
         release.full_clean()
         release.save()
         report["observations"] = stored
-        insert_observations(result.observations, release.pk, table=PublicObservation._meta.db_table, owner="release_id")
+        rows = result.observations
+        if not wider.empty:
+            rows = pd.concat([rows, wider], ignore_index=True)
+        insert_observations(rows, release.pk, table=PublicObservation._meta.db_table, owner="release_id")
         if earlier is not None:
             earlier.replaced_by = release
             earlier.save(update_fields=["replaced_by"])

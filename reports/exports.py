@@ -15,6 +15,7 @@ from planning.selectors import checklist_progress, plan_for
 from project.lib.spreadsheet import neutralise
 from project.lib.text import plural
 from releases.selectors import public_releases_in_force
+from reports import beside_exports
 from reports.cached import coverage_cached
 from reports.coverage import Coverage
 from reports.indicators import (
@@ -31,7 +32,7 @@ from reports.indicators import (
     live_of,
     live_returns,
 )
-from reports.indicators.beside import beside_report
+from reports.indicators.beside import Comparison, beside_report
 from reports.recommendations.items import Recommendation
 
 SUPPRESSED = "[c]"  # the ONS marker for a confidential (suppressed) cell
@@ -219,9 +220,14 @@ def _row_values(table: IndicatorTable, row: str) -> list:
     ]
 
 
-def indicators_csv(built: Indicators) -> str:
+def indicators_csv(built: Indicators, beside: list[Comparison] = ()) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
+    for comparison in beside:
+        writer.writerow([neutralise(beside_exports.title(comparison))])
+        writer.writerow([neutralise(v) for v in beside_exports.header(comparison)])
+        writer.writerows([neutralise(v) for v in row] for row in beside_exports.rows(comparison))
+        writer.writerow([])
     for table in built.tables:
         writer.writerow([neutralise(f"{table.source.title}: {table.query.label}")])
         if table.refused:
@@ -237,13 +243,28 @@ def indicators_csv(built: Indicators) -> str:
     for table in built.tables:
         for label, text in table_notes(table):
             writer.writerow([neutralise(label), neutralise(text)])
+    for comparison in beside:
+        for label, text in beside_exports.notes(comparison):
+            writer.writerow([neutralise(label), neutralise(text)])
     return out.getvalue()
 
 
-def indicators_xlsx(built: Indicators) -> bytes:
+def indicators_xlsx(built: Indicators, beside: list[Comparison] = ()) -> bytes:
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
+    for number, comparison in enumerate(beside, 1):
+        sheet = book.create_sheet(f"Public beside local {number}")
+        sheet.append([neutralise(beside_exports.title(comparison))])
+        sheet.append([neutralise(v) for v in beside_exports.header(comparison)])
+        for row in beside_exports.rows(comparison):
+            sheet.append([neutralise(v) for v in row])
+        for cell in sheet[2]:
+            cell.font = bold
+        sheet.append([])
+        for label, text in beside_exports.notes(comparison):
+            sheet.append([neutralise(label), neutralise(text)])
+        sheet.column_dimensions["A"].width = 40
     for number, table in enumerate(built.tables, 1):
         sheet = book.create_sheet(f"Table {number}")
         sheet.append([neutralise(f"{table.source.title}: {table.query.label}")])
@@ -287,9 +308,10 @@ def indicators_xlsx(built: Indicators) -> bytes:
     return buffer.getvalue()
 
 
-def indicators_json(built: Indicators) -> dict:
+def indicators_json(built: Indicators, beside: list[Comparison] = ()) -> dict:
     return {
         "warnings": built.warnings,
+        "public_beside_local": [beside_exports.as_json(c) for c in beside],
         "tables": [
             {
                 "source": t.source.slug,
@@ -361,6 +383,6 @@ def report_context(*, area: Area, today: datetime.date) -> dict:
         "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],
         "plan": plan_for(area),
         "checklist": checklist_progress(area),
-        "beside": beside_report(area=area, dimensions=KEY_DIMENSIONS, tables_for=tables_for),
+        "beside": beside_report(area=area, dimensions=[*KEY_DIMENSIONS, "area"], tables_for=tables_for),
         "public_releases": public_releases_in_force(area),
     }

@@ -1,6 +1,7 @@
 """Coverage, recommendations, indicators and the printable report: for the coordinator and the DPO.
 
-Agency contacts never reach these pages: they span every agency's data.
+Agency contacts never reach these pages: they span every agency's data, so to anyone but the
+coordinator and the DPO they do not exist (404), as another agency's objects do not.
 """
 
 import json
@@ -25,7 +26,11 @@ from sharing.models import AuditEntry
 from sharing.services import audit_record
 
 READERS = (roles.COORDINATOR, roles.DPO)
-READERS_ONLY = "Coverage and indicator reports cover every agency's data; they are for the coordinator and the DPO."
+
+
+def _require_reader(user) -> None:
+    # A 403 would tell an agency contact that the page exists for someone else.
+    roles.require(user, *READERS, hidden=True)
 
 
 # Rows of each coverage matrix per page: 300 agencies' evidence on one page came to 600 KB of HTML.
@@ -38,7 +43,7 @@ def _matrix_page(request, rows: list, param: str) -> tuple[Page, str]:
 
 
 def coverage(request):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     built, _ = coverage_cached(area=area_for_user(request.user), today=timezone.localdate())
     agencies, agencies_query = _matrix_page(request, built.agency_rows, "agencies")
     sources, sources_query = _matrix_page(request, built.source_rows, "sources")
@@ -57,7 +62,7 @@ def coverage(request):
 
 
 def recommendations(request):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     area = area_for_user(request.user)
     # The recommendations alone: the page shows nothing else of the coverage they come from.
     recs = coverage_derived(area=area, today=timezone.localdate(), name="recommendations", make=_recommendations)
@@ -73,7 +78,7 @@ def _recommendations(coverage, recommendations):
 
 
 def coverage_export(request, fmt: str):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     today = timezone.localdate()
     # Whole files from the cache: every agency's rows, the same for every reader of the area.
     if fmt == "json":
@@ -112,10 +117,14 @@ def _indicators(request, params):
     return sources, form, built
 
 
+def _beside(request, built) -> list:
+    return beside_build(area=area_for_user(request.user), rows=built.query.rows, tables=built.tables) if built else []
+
+
 def indicators(request):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     sources, form, built = _indicators(request, request.GET or None)
-    beside = beside_build(area=area_for_user(request.user), rows=built.query.rows, tables=built.tables) if built else []
+    beside = _beside(request, built)
     return render(
         request,
         "reports/indicators.html",
@@ -130,30 +139,31 @@ def indicators(request):
 
 
 def indicators_export(request, fmt: str):
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     _, form, built = _indicators(request, request.GET)
     if built is None:
         return HttpResponse(
             f"Choose a source and a layout first: {form.errors.as_text()}", status=400, content_type="text/plain"
         )
+    beside = _beside(request, built)
     if fmt == "json":
-        return JsonResponse(exports.indicators_json(built), json_dumps_params={"indent": 2})
+        return JsonResponse(exports.indicators_json(built, beside), json_dumps_params={"indent": 2})
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         response = HttpResponse(
-            exports.indicators_xlsx(built),
+            exports.indicators_xlsx(built, beside),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="indicators-{stamp}.xlsx"'
         return response
-    response = HttpResponse(exports.indicators_csv(built), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(exports.indicators_csv(built, beside), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="indicators-{stamp}.csv"'
     return response
 
 
 def report(request):
     """A chapter for the Joint Strategic Needs Assessment: print it or save it as PDF from the browser."""
-    roles.require(request.user, *READERS, reason=READERS_ONLY)
+    _require_reader(request.user)
     context = exports.report_context(area=area_for_user(request.user), today=timezone.localdate())
     if context["indicators"]:
         audit_record(

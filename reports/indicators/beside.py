@@ -5,14 +5,26 @@ baseline release, and rates per 1,000 residents from the named population estima
 
 Nothing here protects anything: local figures come only from tables already protected."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from catalogue.models import Area, Source
-from releases.selectors import BASELINES, Population, PublicCounts, population_of, public_counts
+from releases.comparators import comparator_codes
+from releases.selectors import (
+    BASELINES,
+    DENOMINATOR,
+    WARD_CODES,
+    Population,
+    PublicCounts,
+    comparator_counts,
+    population_of,
+    public_counts,
+    ward_populations,
+)
 from reports.indicators.masters import _label, _names
-from reports.indicators.query import DIMENSIONS, NOT_RECORDED
+from reports.indicators.query import ALL_AREAS, DIMENSIONS, NESTED, NOT_RECORDED, TOTAL
 from reports.indicators.tables import IndicatorTable, comparability_warnings
 
 NOT_RETURNED = object()  # a value the local source has no count for at all
@@ -54,6 +66,18 @@ class Row:
     baseline: Figure | None  # the baseline release's count, when there is one
     change: int | None  # public count minus the baseline's, when both are published
     local: list[Figure]
+    wider: list[Figure] = field(default_factory=list)  # the comparator areas' counts, as published
+
+
+@dataclass(frozen=True)
+class WiderColumn:
+    """A comparator area the public file carried (its region, England, the UK), with the
+    population its rates are worked out from, when the estimates give that area too."""
+
+    code: str
+    name: str
+    counts: PublicCounts
+    population: Population | None
 
 
 @dataclass
@@ -73,6 +97,8 @@ class Comparison:
     warnings: list[str]
     field_label: str
     notes: list[tuple[str, str]] = field(default_factory=list)
+    wider: list[WiderColumn] = field(default_factory=list)
+    per_ward: str = ""  # by ward: the ward-level population the rates come from, named
 
     @property
     def source(self) -> Source:
@@ -114,8 +140,9 @@ def _comparison(
     population: Population | None,
     column: str,
     tables: list[IndicatorTable],
+    wider: list[WiderColumn] = (),
 ) -> Comparison:
-    codes = set(counts.counts) | set(baseline.counts if baseline else ())
+    codes = set(counts.counts) | set(baseline.counts if baseline else ()) | {c for w in wider for c in w.counts.counts}
     names = _names(column, {code for code in codes if code})
     by_label = {_label(code, names): code for code in counts.counts}
     local_labels = [label for table in tables for label in table.whole_values() if label not in by_label]
@@ -142,6 +169,7 @@ def _comparison(
                 before,
                 change,
                 [_local_figure(table, label, population) for table in tables],
+                [_wider_figure(w, code) for w in wider],
             )
         )
     missing = Figure(None, Rate(why="Not in the public release."), missing=True)
@@ -153,6 +181,7 @@ def _comparison(
                 missing if baseline else None,
                 None,
                 [_local_figure(table, label, population) for table in tables],
+                [missing for _ in wider],
             )
         )
     local = [LocalColumn(table.source, table.whole_period, table.refused) for table in tables]
@@ -175,8 +204,22 @@ def _comparison(
                 f"{population.on:%B %Y}, so the rates are an approximation.",
             )
         )
+    for w in wider:
+        if w.population is None:
+            notes.append(
+                ("Rates", f"No population estimate for {w.name} has been taken in, so its counts have no rate.")
+            )
+        else:
+            notes.append(("Denominator", f"Rates for {w.name}: {w.population.named}."))
     label = next(name for name, observed, _ in DIMENSIONS.values() if observed == column)
-    return Comparison(counts, baseline, population, local, rows, warnings, label, notes)
+    return Comparison(counts, baseline, population, local, rows, warnings, label, notes, list(wider))
+
+
+def _wider_figure(wider: WiderColumn, code: str) -> Figure:
+    if code not in wider.counts.counts:
+        return Figure(None, Rate(why=f"Not published for {wider.name}."), missing=True)
+    count = wider.counts.counts[code]
+    return Figure(count, rate_of(count, wider.population, suppressed="Suppressed by the publisher: no rate."))
 
 
 def _comparisons(area: Area, found: list[PublicCounts], column: str, tables: list[IndicatorTable]) -> list[Comparison]:
@@ -185,18 +228,124 @@ def _comparisons(area: Area, found: list[PublicCounts], column: str, tables: lis
     population = population_of(area)
     # A local source that has no counts by this field has nothing to set beside the public ones.
     tables = [table for table in tables if set(table.master_values) - {NOT_RECORDED} or table.refused]
+    by_release = comparator_counts(area, column)
+    names = comparator_codes(area)
+    populations: dict[str, Population | None] = {}
+
+    def wider_of(counts: PublicCounts) -> list[WiderColumn]:
+        found_for = by_release.get(counts.release.pk, {})
+        out = []
+        for code, name in names.items():
+            if code in found_for:
+                if code not in populations:
+                    populations[code] = population_of(area, code)
+                out.append(WiderColumn(code, name, found_for[code], populations[code]))
+        return out
+
     return [
-        _comparison(counts, by_slug.get(BASELINES.get(counts.release.source.slug, "")), population, column, tables)
+        _comparison(
+            counts,
+            by_slug.get(BASELINES.get(counts.release.source.slug, "")),
+            population,
+            column,
+            tables,
+            wider_of(counts),
+        )
         for counts in found
         if counts.release.pk not in baselines
     ]
 
 
+def _places(table: IndicatorTable) -> list[str]:
+    """The areas of a local table by area: its master's subtotal rows, one a ward or small area."""
+    if not table.master_nested:
+        return []
+    rows = dict.fromkeys(row for row, column in table.master_published if column == table.master_overall)
+    # Rows with no area (an agency that gave none) are not a ward to set beside a public one.
+    return [row for row in rows if NESTED not in row and row not in (TOTAL, ALL_AREAS, NOT_RECORDED)]
+
+
+def _place_figure(table: IndicatorTable, label: str, population: Population | None) -> Figure:
+    found = (
+        table.master_published.get((label, table.master_overall), NOT_RETURNED) if table.master_nested else NOT_RETURNED
+    )
+    if found is NOT_RETURNED:
+        return Figure(None, Rate(why="No count returned."), missing=True)
+    return Figure(found, rate_of(found, population, suppressed="Suppressed to protect small numbers: no rate."))
+
+
+def _ward_counts(area: Area) -> list[PublicCounts]:
+    """The public releases in force giving the council's wards, each ward's count of everyone;
+    not the population estimates, which the rates are worked out from."""
+    found = []
+    for counts in public_counts(area, "geography_code"):
+        if counts.release.source.slug == DENOMINATOR:
+            continue
+        wards = {code: n for code, n in counts.counts.items() if re.match(WARD_CODES, code)}
+        if wards:
+            found.append(PublicCounts(counts.release, wards, counts.first, counts.last, counts.stock))
+    return found
+
+
+def _by_ward(area: Area, found: list[PublicCounts], tables: list[IndicatorTable]) -> list[Comparison]:
+    """Each public release giving the council's wards, ward by ward (all its categories together),
+    beside the local tables by area. Rates are per 1,000 residents of each ward when ward-level
+    estimates are taken in. No baseline: ward boundaries changed since the 2011 Census."""
+    column = "geography_code"
+    populations = ward_populations(area)
+    tables = [table for table in tables if _places(table) or table.refused]
+    names = _names(column, {code for counts in found for code in counts.counts})
+    codes_of = {_label(code, names): code for code in names} | {code: code for c in found for code in c.counts}
+    publisher_suppressed = "Suppressed by the publisher: no rate."
+    out = []
+    for counts in found:
+        by_label = {_label(code, names): code for code in counts.counts}
+        labels = list(by_label) + [label for table in tables for label in table.whole_values() if label not in by_label]
+        rows = []
+        for label in dict.fromkeys(labels):
+            code = codes_of.get(label, "")
+            population = populations.get(code)
+            public = (
+                Figure(counts.counts[code], rate_of(counts.counts[code], population, suppressed=publisher_suppressed))
+                if code in counts.counts
+                else Figure(None, Rate(why="Not in the public release."), missing=True)
+            )
+            local = [_place_figure(table, label, population) for table in tables]
+            if population is None:
+                why = "No population estimate for this ward has been taken in."
+                public = Figure(
+                    public.count, Rate(why=public.rate.why if public.count is None else why), public.missing
+                )
+                local = [Figure(f.count, Rate(why=f.rate.why if f.count is None else why), f.missing) for f in local]
+            rows.append(Row(label, public, None, None, local))
+        notes = _public_notes(counts)
+        notes.append(
+            (
+                "Wards",
+                "Ward by ward, all categories of the table together. Wards are matched by their GSS code: a "
+                "ward whose code changed with new boundaries has a row of its own on each side, unmatched.",
+            )
+        )
+        estimate = next(iter(populations.values()), None)
+        per_ward = (
+            f"Rates per 1,000 residents of each ward, from {estimate.release.source.title} "
+            f"({estimate.release.edition}, {estimate.on:%-d %B %Y}), ward by ward."
+            if estimate
+            else "No ward-level population estimate has been taken in, so there are no rates by ward."
+        )
+        notes.append(("Denominator", per_ward))
+        warnings = [text for table in tables for text in comparability_warnings([counts.release.source, table.source])]
+        local_columns = [LocalColumn(table.source, table.whole_period, table.refused) for table in tables]
+        out.append(Comparison(counts, None, None, local_columns, rows, warnings, "Ward", notes, per_ward=per_ward))
+    return out
+
+
 def beside_build(*, area: Area, rows: str, tables: list[IndicatorTable]) -> list[Comparison]:
     """Each public release giving counts by the field of the rows, beside the local tables of the
-    same field (already built and protected). Rows by area have no field to compare by."""
+    same field (already built and protected); by ward when the rows are areas."""
     if rows == "area":
-        return []
+        found = _ward_counts(area)
+        return _by_ward(area, found, tables) if found else []
     column = DIMENSIONS[rows][1]
     found = public_counts(area, column)
     return _comparisons(area, found, column, tables) if found else []
@@ -205,10 +354,15 @@ def beside_build(*, area: Area, rows: str, tables: list[IndicatorTable]) -> list
 def beside_report(
     *, area: Area, dimensions: list[str], tables_for: Callable[[str], list[IndicatorTable]]
 ) -> list[Comparison]:
-    """For the printed report: the comparisons of each key field some public release gives, the
-    local tables of that field built only when there is something to set them beside."""
+    """For the printed report: the comparisons of each key field some public release gives (and by
+    ward, when "area" is among them), the local tables of that field built only when there is
+    something to set them beside."""
     out = []
     for rows in dimensions:
+        if rows == "area":
+            if found := _ward_counts(area):
+                out += _by_ward(area, found, tables_for(rows))
+            continue
         column = DIMENSIONS[rows][1]
         if found := public_counts(area, column):
             out += _comparisons(area, found, column, tables_for(rows))

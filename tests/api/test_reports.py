@@ -78,7 +78,7 @@ REPORTS = [
 @pytest.mark.parametrize("persona", ["contact_a", "contact_b"])
 def test_agency_contacts_are_refused_every_report_as_on_the_pages(request, persona, url, token_client, data):
     response = token_client(request.getfixturevalue(persona)).get(url)
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.DATA_VIEWED).exists()
 

@@ -87,8 +87,8 @@ def test_an_agency_contact_is_refused_the_coverage_the_coordinator_has_cached(
     answer(force_status(make_request(agency_a), "sent"), "nationality", "no")
     assert coordinator_client.get(reverse("reports:coverage")).status_code == 200
     for client in (contact_a_client, contact_b_client):
-        assert client.get(reverse("reports:coverage")).status_code == 403
-        assert client.get(reverse("reports:recommendations")).status_code == 403
+        assert client.get(reverse("reports:coverage")).status_code == 404
+        assert client.get(reverse("reports:recommendations")).status_code == 404
 
 
 def test_the_coverage_files_are_read_again_from_the_cache_until_an_answer_changes(
@@ -116,7 +116,7 @@ def test_an_agency_contact_is_refused_the_coverage_files_the_coordinator_has_cac
     for name in ("reports:coverage-csv", "reports:coverage-json"):
         assert coordinator_client.get(reverse(name)).status_code == 200
         for client in (contact_a_client, contact_b_client):
-            assert client.get(reverse(name)).status_code == 403
+            assert client.get(reverse(name)).status_code == 404
 
 
 def test_the_recommendations_page_reads_them_alone_from_the_cache_until_an_answer_changes(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from catalogue.models import AreaCode, Definition, GeographyLevel, OrganisationType, Source, SourceRefresh
 from catalogue.services import agency_create
 from planning.services import checklist_decide, plan_update
+from reports import urls as reports_urls
 from sharing.disclosure import check
 from sharing.models import AuditEntry
 from tests.factories import EAL, Q1, Q2, START, answer, force_status, rows
@@ -37,9 +38,22 @@ def data(agency_a, received, add_return):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_agency_contacts_are_refused_every_report(contact_a_client, contact_b_client, data, name):
+def test_agency_contacts_are_told_no_report_exists(contact_a_client, contact_b_client, data, name):
     for client in (contact_a_client, contact_b_client):
-        assert client.get(reverse(name), {"source": EAL}).status_code == 403
+        assert client.get(reverse(name), {"source": EAL}).status_code == 404
+
+
+@pytest.mark.parametrize("pattern", reports_urls.urlpatterns, ids=lambda p: p.name)
+def test_every_reports_url_answers_404_to_an_agency_contact_and_serves_the_coordinator(
+    coordinator_client, contact_a_client, contact_b_client, data, pattern
+):
+    url = reverse(f"reports:{pattern.name}", kwargs={k: v for k, v in pattern.default_args.items() if k != "fmt"})
+    query = {"source": EAL, "rows": "nationality_group", "columns": "quarter"}
+    assert coordinator_client.get(url, query).status_code == 200
+    for client in (contact_a_client, contact_b_client):
+        response = client.get(url, query)
+        assert response.status_code == 404
+        assert b"nationality" not in response.content.lower() and b"EU8" not in response.content
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -86,7 +100,7 @@ def test_the_coverage_export_still_holds_every_agency(coordinator_client, area):
 
 @pytest.mark.parametrize("query", [{"agencies": 2}, {"sources": 3}, {"agencies": "last"}])
 def test_agency_contacts_are_refused_every_page_of_the_coverage(contact_a_client, data, query):
-    assert contact_a_client.get(reverse("reports:coverage"), query).status_code == 403
+    assert contact_a_client.get(reverse("reports:coverage"), query).status_code == 404
 
 
 def test_the_dpo_reads_coverage_but_cannot_record_a_refresh(dpo_client, agency_a):
@@ -452,7 +466,7 @@ def test_agency_contacts_are_refused_the_pages_with_public_figures_beside_local(
     contact_a_client, contact_b_client, data, public, name
 ):
     for client in (contact_a_client, contact_b_client):
-        assert client.get(reverse(name), {"source": EAL, "rows": "country_of_birth"}).status_code == 403
+        assert client.get(reverse(name), {"source": EAL, "rows": "country_of_birth"}).status_code == 404
 
 
 def test_the_indicators_page_shows_public_figures_beside_local_with_rates_and_the_change_since_2011(
