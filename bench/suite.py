@@ -3,6 +3,7 @@
     python bench/suite.py                          # this tree's suite, once
     python bench/suite.py --base 572e5e9 --runs 2  # this tree and that commit in turns, twice each
     python bench/suite.py --cold ...               # every run builds its test database afresh
+    python bench/suite.py --durations 50 --output /tmp/suite-runs ...  # and keeps each run's output
 
 Each tree runs its own `make test` (whatever that was at its commit: the lint, then pytest, in
 one process or one per core), with this interpreter's virtualenv and the test folder of its own
@@ -39,16 +40,19 @@ class Run:
     failed: bool
 
 
-def suite(tree: Path, cold: bool) -> Run:
+def suite(tree: Path, cold: bool, durations: int = 0, output: Path | None = None) -> Run:
     env = {**os.environ, "TRACKER_VAR_DIR": str(tree / "var" / "test")}
     env.pop("PYTEST_XDIST_WORKER", None)
-    if cold:
-        env["PYTEST_ADDOPTS"] = "--create-db"
+    options = (["--create-db"] if cold else []) + ([f"--durations={durations}"] if durations else [])
+    if options:
+        env["PYTEST_ADDOPTS"] = " ".join(options)
     # -o: the virtualenv is taken as it is; make must never reinstall it.
     command = ["make", "--no-print-directory", f"VENV={VENV}", "-o", f"{VENV}/.installed", "test"]
     start = time.monotonic()
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
     seconds = time.monotonic() - start
+    if output:
+        output.write_text(done.stdout + done.stderr)
     counts = {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed|errors?|skipped)", done.stdout)}
     if done.returncode:
         print(done.stdout[-3000:], done.stderr[-3000:], sep="\n", file=sys.stderr)
@@ -76,15 +80,23 @@ def main() -> None:
     parser.add_argument("--base", help="a commit whose suite is timed in turns with this tree's")
     parser.add_argument("--runs", type=int, default=1, help="runs of each suite (default 1)")
     parser.add_argument("--cold", action="store_true", help="build every run's test database afresh")
+    parser.add_argument("--durations", type=int, default=0, help="ask pytest for its N slowest steps")
+    parser.add_argument("--output", type=Path, help="a folder to keep each run's output in")
     args = parser.parse_args()
+    if args.output:
+        args.output.mkdir(parents=True, exist_ok=True)
+
+    def kept(name: str, i: int) -> Path | None:
+        return args.output / f"{name}-{i + 1}.txt" if args.output else None
+
     with tempfile.TemporaryDirectory(prefix="suite-base-") as folder:
         base = export(args.base, Path(folder)) if args.base else None
         ours, theirs = [], []
         for i in range(args.runs):
-            ours.append(suite(ROOT, args.cold))
+            ours.append(suite(ROOT, args.cold, args.durations, kept("tree", i)))
             print(f"run {i + 1}: this tree {ours[-1].seconds:.1f} s", end="", flush=True)
             if base:
-                theirs.append(suite(base, args.cold))
+                theirs.append(suite(base, args.cold, args.durations, kept(args.base[:7], i)))
                 print(f", {args.base} {theirs[-1].seconds:.1f} s", end="")
             print(flush=True)
     print(describe("tree", ours))

@@ -37,6 +37,22 @@ def load_catalogue() -> None:
         catalogue_restore()
 
 
+def queues_purge() -> None:
+    """Empties the test process's queues before a test starts its worker. A worker stopped by the
+    test before its last task was acknowledged (the test waits for the return's row, not
+    for the task's end) puts that message back, and after the next flush the ids start again: the
+    message names the next test's return, which it would process before that test's own send."""
+    from project.celery import app
+
+    with app.connection_for_write() as broker:
+        channel = broker.default_channel
+        for queue in (settings.CELERY_TASK_DEFAULT_QUEUE, settings.PROTECT_QUEUE):
+            channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+            channel.queue_purge(queue)
+        if hasattr(channel, "unacked_key"):  # Redis keeps a dead worker's messages to deliver again
+            channel.client.delete(channel.unacked_key, channel.unacked_index_key)
+
+
 # Short, so that the test sees a lease run out; renewed every third of it while the worker works.
 LEASE_SECONDS = 6
 
@@ -60,9 +76,10 @@ def start_worker(tmp_path, *, beat=False, **environment):
         **environment,
     }
     started = time.monotonic_ns()
-    log = open(tmp_path / f"worker-{started}.log", "w")
+    log_path = tmp_path / f"worker-{started}.log"
+    log = open(log_path, "w")
     schedule = ["--beat", f"--schedule-filename={tmp_path / f'beat-{started}'}"] if beat else []
-    return subprocess.Popen(
+    worker = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -83,6 +100,22 @@ def start_worker(tmp_path, *, beat=False, **environment):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    _wait_ready(worker, log_path)
+    return worker
+
+
+# Starting takes seconds on a busy machine: the tests' bounds are for the work, not for that.
+READY_SECONDS = 180
+
+
+def _wait_ready(worker, log_path) -> None:
+    def ready():
+        assert worker.poll() is None, f"the worker exited at start:\n{log_path.read_text()[-3000:]}"
+        return " ready." in log_path.read_text()
+
+    if not wait_for(ready, READY_SECONDS):
+        stop(worker)
+        raise AssertionError(f"the worker was not ready within {READY_SECONDS} s:\n{log_path.read_text()[-3000:]}")
 
 
 # A cold shutdown: the worker may have gone on to protect the source's indicator tables, which

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.factories import client_for
-from tests.workers import load_catalogue, start_worker, stop
+from tests.workers import load_catalogue, queues_purge, start_worker, stop
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
@@ -73,6 +73,7 @@ def catalogue(transactional_db):
 @pytest.fixture
 def worker(tmp_path):
     """A real Celery worker process, as in the worker integration tests, stopped after the test."""
+    queues_purge()
     process = start_worker(tmp_path)
     yield process
     stop(process)

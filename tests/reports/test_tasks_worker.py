@@ -11,12 +11,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from project.celery import app
 from reports.indicators import _keys, _threshold
 from reports.models import Protection
 from requests_app.models import Return
 from requests_app.services.returns import return_upload
-from tests.workers import big_return, database_url, load_catalogue, sent_request, stop, wait_for
+from tests.workers import big_return, database_url, load_catalogue, queues_purge, sent_request, stop, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -60,14 +59,6 @@ def covered_request(agency_a, make_request, make_agreement):
     return sent_request(agency_a, make_request, make_agreement)
 
 
-def purge_both_queues():
-    """Tasks other tests sent name rows long rolled back."""
-    with app.connection_for_write() as connection:
-        for queue in (settings.CELERY_TASK_DEFAULT_QUEUE, settings.PROTECT_QUEUE):
-            connection.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
-            connection.default_channel.queue_purge(queue)
-
-
 def start(command: list[str], log_path):
     env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     return subprocess.Popen(
@@ -82,7 +73,7 @@ def start(command: list[str], log_path):
 
 def test_a_return_uploaded_while_a_protection_runs_is_processed_within_a_minute(tmp_path, covered_request, contact_a):
     gate, started = tmp_path / "gate", tmp_path / "started"
-    purge_both_queues()
+    queues_purge()  # tasks other tests sent name rows long rolled back
     default = start(
         ["-m", "celery", "-A", "project", "worker", "--queues=celery", "--concurrency=1", "--loglevel=INFO"]
         + ["--without-gossip", "--without-mingle"],

@@ -18,6 +18,7 @@ from tests.workers import (
     big_return,
     load_catalogue,
     process_children,
+    queues_purge,
     sent_request,
     start_worker,
     stop,
@@ -25,13 +26,15 @@ from tests.workers import (
 )
 
 # Committed data, so the worker process sees it. pytest-django runs these after the other tests,
-# and each flush empties the catalogue, so each test loads it again.
+# and each flush empties the catalogue, so each test loads it again; and empties the queues of what
+# an earlier test's worker left there.
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
 def catalogue(transactional_db):
     load_catalogue()
+    queues_purge()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ a zip bomb, a sheet of three million rows, a CSV twenty thousand columns wide, a
 corner of a sheet, workbooks carrying macros or embedded objects, a zip whose directory understates
 what a part unpacks to."""
 
+import functools
 import io
 import struct
 import zipfile
@@ -89,6 +90,7 @@ def zip_bomb(unpacked_mb: int = 200) -> bytes:
     return xlsx([sheet_row(1, ["Ward", "Count"])] + [blank] * unpacked_mb, level=1)
 
 
+@functools.cache  # seconds to compress, and asked for by several tests: bytes, which none can change
 def three_million_rows() -> bytes:
     """A sheet of three million one-cell rows, well compressed: a few hundred kilobytes. The first
     are numbered, as Excel writes them; the rest are not, as the format allows."""
