@@ -179,3 +179,21 @@ def test_the_recommendations_page_reads_them_alone_from_the_cache_until_an_answe
     assert changed == [
         (r.title, [e.detail for e in r.evidence]) for r in cached(agency_a.area, timezone.localdate())[1]
     ]
+
+
+def test_the_report_reads_its_coverage_part_alone_from_the_cache_until_an_answer_changes(
+    agency_a, make_request, monkeypatch
+):
+    from reports import exports, printed
+
+    made = []
+    make = printed.printed_coverage
+    monkeypatch.setattr(exports, "printed_coverage", lambda *args: made.append(1) or make(*args))
+    sent = force_status(make_request(agency_a), "sent")
+    first = exports.report_context(area=agency_a.area, today=TODAY)["coverage"]
+    again = exports.report_context(area=agency_a.area, today=TODAY)["coverage"]
+    assert len(made) == 1 and again.by_field == first.by_field
+    answer(sent, "nationality", "no")
+    changed = exports.report_context(area=agency_a.area, today=TODAY)["coverage"]
+    nationality = next(f for f in changed.by_field if f.field.code == "nationality")
+    assert len(made) == 2 and nationality.states[2] == 1 and [r.label for r in changed.lacking] == [agency_a.name]
