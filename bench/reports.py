@@ -142,7 +142,7 @@ def one_user(get, url: str, runs: int) -> dict:
         times.append((time.perf_counter() - began) * 1000)
     with CaptureQueriesContext(connection) as queries:
         get(url)
-    return {"status": status, "first": first, "times": times, "queries": len(queries), "bytes": len(body)}
+    return {"status": status, "first": first, "times": times, "queries": len(queries), "bytes": len(body), "body": body}
 
 
 def free_port() -> int:
@@ -256,6 +256,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's production figure)")
     parser.add_argument("--only", default="", help="time only the pages whose label contains this")
     parser.add_argument("--keep", action="store_true", help="keep the test database, and reuse its data set")
+    parser.add_argument("--save", default="", help="a folder to write each page's body into, to see what it holds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         env = {
@@ -329,6 +330,10 @@ def main() -> None:
                 median = statistics.median(got["times"])
                 base = base or median
                 alone[label] = (median, p95(got["times"]), got["bytes"] / 1024)
+                if args.save:
+                    os.makedirs(args.save, exist_ok=True)
+                    with open(os.path.join(args.save, re.sub(r"\W+", "-", label).strip("-") + ".html"), "wb") as out:
+                        out.write(got["body"])
                 print(
                     f"{label:<34}{got['status']:>7}{got['first']:>9.0f}{median:>9.1f}{p95(got['times']):>9.1f}"
                     f"{median / base:>9.1f}{got['queries']:>9}{got['bytes'] / 1024:>9.0f}"

@@ -16,7 +16,7 @@ from project.lib.spreadsheet import neutralise
 from project.lib.text import plural
 from releases.selectors import public_releases_in_force
 from reports import beside_exports
-from reports.cached import coverage_cached
+from reports.cached import coverage_derived
 from reports.coverage import Coverage
 from reports.indicators import (
     DIMENSIONS,
@@ -33,6 +33,7 @@ from reports.indicators import (
     live_returns,
 )
 from reports.indicators.beside import Comparison, beside_report
+from reports.printed import SHOWN, printed_coverage
 from reports.recommendations.items import Recommendation
 
 SUPPRESSED = "[c]"  # the ONS marker for a confidential (suppressed) cell
@@ -364,7 +365,8 @@ def key_indicator_queries(area: Area, sources: list[Source], live: dict[int, Liv
 
 
 def report_context(*, area: Area, today: datetime.date) -> dict:
-    coverage, recommendations = coverage_cached(area=area, today=today)
+    # The coverage's printed part alone, as the recommendations page reads its own: never every agency's cells.
+    coverage = coverage_derived(area=area, today=today, name="printed", make=printed_coverage)
     sources = available_sources(area)
     live = live_of(area, sources)
     queries = key_indicator_queries(area, sources, live)
@@ -377,10 +379,12 @@ def report_context(*, area: Area, today: datetime.date) -> dict:
 
     return {
         "coverage": coverage,
-        "recommendations": recommendations,
+        "recommendations": coverage.recommendations,
+        "shown": SHOWN,
+        "hidden_from": -SHOWN,
         "indicators": indicators,
         "warnings": comparability_warnings([t.source for t in indicators]),
-        "lacking": [row for row in coverage.agency_rows if row.requests and row.missing()],
+        "lacking": coverage.lacking,
         "plan": plan_for(area),
         "checklist": checklist_progress(area),
         "beside": beside_report(area=area, dimensions=[*KEY_DIMENSIONS, "area"], tables_for=tables_for),

@@ -63,9 +63,9 @@ def _keys(area: Area, source: Source, threshold: int, rounding: int | None, live
     live = live or live_of(area, [source])[source.pk]
     fingerprint = hashlib.sha256(repr((source.pk, threshold, rounding, live.returns, live.names)).encode()).hexdigest()
     return Keys(
-        f"indicator-masters:v7:{fingerprint}",
-        f"indicator-preparing:v2:{fingerprint}",
-        sum(counts or 0 for *_, counts in live.returns),
+        f"indicator-masters:v8:{fingerprint}",
+        f"indicator-preparing:v3:{fingerprint}",
+        live.counts,
     )
 
 

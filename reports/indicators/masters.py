@@ -72,42 +72,47 @@ def observations_of(area: Area, source: Source):
 class Live(NamedTuple):
     """What a page needs of a source's processed, current returns, read with the other sources' at once."""
 
-    returns: list[tuple]  # (id, status changed, request's threshold, counts) in id order: the cache key's part
+    returns: tuple  # how many, their ids' sum and newest, the newest status change: the cache key's part
     names: dict  # how many names of areas the authority has, and the newest: the cache key's other part
     agencies: int
     threshold: int
+    counts: int  # how many counts the returns hold: the size of the work to protect them
 
 
 def live_of(area: Area, sources: list[Source]) -> dict[int, Live]:
-    """Source id -> its live returns, for every source in two queries."""
-    found = defaultdict(list)
-    for source_id, *row in (
-        live_returns(area, sources)
-        .values_list(
-            "request__source_id",
-            "pk",
-            "status_changed_at",
-            "request__reporting_threshold",
-            "observation_count",
-            "agreement__reporting_threshold",
-            "request__agency_id",
+    """Source id -> its live returns summed up in the database, for every source in two queries:
+    a page needs their marks and sizes, never the rows themselves."""
+    found = {
+        row.pop("request__source_id"): row
+        for row in live_returns(area, sources)
+        .values("request__source_id")
+        .annotate(
+            n=Count("pk"),
+            ids=Sum("pk"),
+            newest=Max("pk"),
+            changed=Max("status_changed_at"),
+            counts=Sum("observation_count"),
+            agencies=Count("request__agency_id", distinct=True),
+            request=Max("request__reporting_threshold"),
+            agreement=Max("agreement__reporting_threshold"),
         )
-        .order_by("pk")
-    ):
-        found[source_id].append(row)
-    names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
-    return {
-        s.pk: Live(
-            [tuple(row[:4]) for row in found[s.pk]],
-            names,
-            len({agency for *_, agency in found[s.pk]}),
-            # The strictest threshold among the requests and the agreements under which the tables'
-            # data came applies to all of it: one cell can mix several agencies' counts.
-            max((max(request, agreement) for _, _, request, _, agreement, _ in found[s.pk]), default=None)
-            or settings.TRACKER_REPORTING_THRESHOLD,
-        )
-        for s in sources
+        .order_by()
     }
+    names = AreaCode.objects.filter(area=area).aggregate(n=Count("pk"), last=Max("pk"))
+    lives = {}
+    for s in sources:
+        row = found.get(s.pk, {})
+        # The strictest threshold among the requests and the agreements under which the tables'
+        # data came applies to all of it: one cell can mix several agencies' counts.
+        strictest = max((t for t in (row.get("request"), row.get("agreement")) if t is not None), default=None)
+        lives[s.pk] = Live(
+            (row.get("n", 0), row.get("ids"), row.get("newest"), row.get("changed")),
+            names,
+            row.get("agencies", 0),
+            strictest or settings.TRACKER_REPORTING_THRESHOLD,
+            row.get("counts") or 0,
+        )
+    return lives
 
 
 def _threshold(area: Area, source: Source) -> int:

@@ -8,9 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from catalogue.models import Source, SourceRefresh
+from catalogue.models import OrganisationType, Source, SourceRefresh
+from catalogue.services import agency_create
 from reports.cached import coverage_cached
 from reports.coverage.cells import CHECKLIST, NOT_COLLECTED
+from requests_app.models import DataRequest
 from tests.factories import Q1, TODAY, answer, force_status, rows
 
 
@@ -27,7 +29,7 @@ def test_a_second_read_comes_from_the_cache_in_three_queries(agency_a, make_requ
     first, recommendations = cached(agency_a.area)
     with CaptureQueriesContext(connection) as queries:
         again, again_recommendations = cached(agency_a.area)
-    # The agencies, the request counts and the fingerprint of everything else.
+    # The agencies, the requests summed up and the fingerprint of everything else.
     assert len(queries) == 3
     assert [r.cells for r in again.agency_rows] == [r.cells for r in first.agency_rows]
     assert [r.title for r in again_recommendations] == [r.title for r in recommendations]
@@ -46,6 +48,42 @@ def test_a_request_moved_on_is_in_the_next_read(agency_a, make_request):
     assert next(r for r in cached(agency_a.area)[0].requests if r["agency_id"] == agency_a.pk)["status"] == "sent"
     force_status(moved, "acknowledged")
     assert [r["status"] for r in cached(agency_a.area)[0].requests] == ["acknowledged"]
+
+
+def test_a_request_taken_through_its_lifecycle_is_in_the_next_read(agency_a, make_request):
+    request = force_status(make_request(agency_a), "sent")
+    cached(agency_a.area)
+    # As the lifecycle writes it: the new status and the change time, nothing else.
+    request.refresh_from_db()
+    request.status = "acknowledged"
+    request.save(update_fields=["status", "updated_at"])
+    assert [r["status"] for r in cached(agency_a.area)[0].requests] == ["acknowledged"]
+
+
+def test_a_request_moved_to_another_source_is_in_the_next_read(agency_a, make_request):
+    request = force_status(make_request(agency_a), "sent")
+    cached(agency_a.area)
+    other = Source.objects.exclude(pk=request.source_id).first()
+    # Written without its change time, as a bulk update would: the sums of ids still see it.
+    DataRequest.objects.filter(pk=request.pk).update(source=other)
+    assert [r["source_id"] for r in cached(agency_a.area)[0].requests] == [other.pk]
+
+
+def test_a_second_request_in_the_same_status_is_in_the_next_read(agency_a, make_request):
+    force_status(make_request(agency_a), "sent")
+    cached(agency_a.area)
+    force_status(make_request(agency_a), "sent")
+    assert sum(r["n"] for r in cached(agency_a.area)[0].requests) == 2
+
+
+def test_a_new_agency_is_in_the_next_read(agency_a):
+    assert [r.label for r in cached(agency_a.area)[0].agency_rows] == [agency_a.name]
+    agency_create(
+        name="Agency C College",
+        area=agency_a.area,
+        organisation_type=OrganisationType.objects.get(code="secondary-school"),
+    )
+    assert "Agency C College" in [r.label for r in cached(agency_a.area)[0].agency_rows]
 
 
 def test_an_agreement_put_in_force_is_in_the_next_read(agency_a, make_request, make_agreement):
@@ -141,3 +179,21 @@ def test_the_recommendations_page_reads_them_alone_from_the_cache_until_an_answe
     assert changed == [
         (r.title, [e.detail for e in r.evidence]) for r in cached(agency_a.area, timezone.localdate())[1]
     ]
+
+
+def test_the_report_reads_its_coverage_part_alone_from_the_cache_until_an_answer_changes(
+    agency_a, make_request, monkeypatch
+):
+    from reports import exports, printed
+
+    made = []
+    make = printed.printed_coverage
+    monkeypatch.setattr(exports, "printed_coverage", lambda *args: made.append(1) or make(*args))
+    sent = force_status(make_request(agency_a), "sent")
+    first = exports.report_context(area=agency_a.area, today=TODAY)["coverage"]
+    again = exports.report_context(area=agency_a.area, today=TODAY)["coverage"]
+    assert len(made) == 1 and again.by_field == first.by_field
+    answer(sent, "nationality", "no")
+    changed = exports.report_context(area=agency_a.area, today=TODAY)["coverage"]
+    nationality = next(f for f in changed.by_field if f.field.code == "nationality")
+    assert len(made) == 2 and nationality.states[2] == 1 and [r.label for r in changed.lacking] == [agency_a.name]

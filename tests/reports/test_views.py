@@ -447,9 +447,14 @@ def test_the_printable_report_names_what_each_agency_asked_lacks_and_the_evidenc
         in lacking
     )
     assert agency_b.name not in lacking  # asked for nothing
-    matrix = page.split("Coverage of the key fields")[1].split("</table>")[0]
-    assert f'<tr><th scope="row">{agency_a.name}</th>' in matrix and agency_b.name not in matrix
-    assert '<td class="cov-not-collected">Not collected (40%)</td>' in matrix
+    # The matrix is summed up over the agencies asked (agency B is not), by field and by type.
+    matrix = page.split("Coverage of the key fields")[1].split("</section>")[0]
+    assert "Of the 1 agency asked for data" in matrix and agency_b.name not in matrix
+    assert '<th scope="row">Nationality</th><td>0</td><td>0</td><td>1</td><td>0</td><td>1</td><td>40.0%</td>' in matrix
+    # Agency by agency it is on the coverage page the report links to.
+    assert reverse("reports:coverage") in matrix
+    coverage = coordinator_client.get(reverse("reports:coverage")).content.decode()
+    assert agency_a.name in coverage and "40%" in coverage
 
 
 @pytest.fixture
@@ -512,3 +517,17 @@ def test_the_printed_report_lists_the_public_releases_and_sets_them_beside_local
     assert "6. Public statistics beside local returns (Stage 1)" in html
     assert "Census 2021 (England and Wales) beside local returns: country of birth" in html
     assert "Change since 2011" in html and "20,000 residents" in html
+
+
+def test_the_printable_report_sums_the_agencies_up_and_folds_long_evidence(
+    coordinator_client, area, make_request, data
+):
+    kind = OrganisationType.objects.get(code="secondary-school")
+    for i in range(12):
+        force_status(make_request(agency_create(name=f"School {i:02}", area=area, organisation_type=kind)), "sent")
+    page = coordinator_client.get(reverse("reports:report")).content.decode()
+    # The matrix is summed up by field and by type of agency; agency by agency it is on the coverage page.
+    assert "By type of agency" in page and reverse("reports:coverage-csv") in page
+    assert "School 03" not in page.split("Coverage of the key fields")[1].split("<h2>3. Gaps</h2>")[0]
+    # A recommendation citing every school shows ten of them in print and counts the rest.
+    assert '<p class="muted">And ' in page and " more, listed on the " in page
