@@ -16,13 +16,12 @@ from reports.indicators.masters import _threshold
 from sharing.disclosure import check
 from sharing.models import AuditEntry
 from tests.factories import EAL, Q1, Q2, rows
-from tests.reports.conftest import add_return, received  # noqa: F401 (fixtures)
 
 TABLE = f"?source={EAL}&rows=nationality_group&columns=quarter"
 
 
 @pytest.fixture
-def data(agency_a, received, add_return):  # noqa: F811
+def data(agency_a, received, add_return):
     add_return(
         received(agency_a),
         rows(

@@ -11,7 +11,6 @@ from catalogue.models import Source
 from tests.browser.pages import log_in
 from tests.factories import Q1
 from tests.releases.public_tables import mid_year, take_in
-from tests.reports.conftest import add_return, received  # noqa: F401 (the reports tests' fixtures)
 from tests.reports.indicators.test_beside_wider import WIDER
 
 pytestmark = [pytest.mark.browser]
@@ -42,8 +41,8 @@ def test_the_coordinator_reads_the_council_beside_its_region_england_and_its_war
     area,
     coordinator,
     agency_a,
-    received,  # noqa: F811
-    add_return,  # noqa: F811
+    received,
+    add_return,
 ):
     area.region_code = "E12000001"
     area.save()
